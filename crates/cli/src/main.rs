@@ -1,0 +1,226 @@
+//! `shelfmark`: the command-line face over `shelfmark-core`, for batch work and administration.
+//!
+//! Each subcommand parses its arguments, calls one core function and prints the result, as text
+//! for people or as JSON with `--json`. Errors go to stderr with a non-zero exit code.
+//!
+//! What this crate must never do: hold domain rules (they live in core) or write to the catalog
+//! except through core.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use shelfmark_core::api::ErrorPayload;
+use shelfmark_core::demo::{self, DemoConfig};
+use shelfmark_core::{Catalog, CatalogOptions, CoreError, changelog, resolve_catalog_path};
+
+#[derive(Parser)]
+#[command(
+    name = "shelfmark",
+    version,
+    about = "Shelfmark library system: catalog, circulation and sync"
+)]
+struct Cli {
+    /// The catalog file (default: $SHELFMARK_DB, else the platform data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Who is making changes, for the change log (default: $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    user: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a deterministic demo catalog with Vietnamese and English records.
+    Demo {
+        /// How many bibliographic records to make.
+        #[arg(long, default_value_t = 3_000)]
+        records: u64,
+        /// The random seed; the same seed gives the same catalog.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Show the catalog's schema version, node id and counts.
+    Info,
+    /// Show recent change-log entries, newest first.
+    Log {
+        /// How many entries to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: u32,
+    },
+    /// List bibliographic records in title order, as the desktop app does.
+    Records {
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, cli.json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(error: &anyhow::Error, json: bool) {
+    let mut stderr = std::io::stderr().lock();
+    let core = error.downcast_ref::<CoreError>();
+    if json {
+        let payload = core
+            .map(CoreError::to_payload)
+            .unwrap_or_else(|| ErrorPayload {
+                code: shelfmark_core::api::ErrorCode::Internal,
+                message: format!("{error:#}"),
+                details: None,
+            });
+        let _ = writeln!(
+            stderr,
+            "{}",
+            serde_json::to_string(&payload).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(stderr, "shelfmark: {error:#}");
+    }
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Catalog> {
+    let env = std::env::var(shelfmark_core::DB_ENV_VAR).ok();
+    let (path, _) = resolve_catalog_path(cli.db.as_deref(), env.as_deref()).ok_or_else(|| {
+        anyhow::anyhow!("this platform has no data directory; name a catalog with --db PATH")
+    })?;
+    Ok(Catalog::open(path, CatalogOptions::default())?)
+}
+
+fn user(cli: &Cli) -> String {
+    cli.user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "shelfmark".to_string())
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Demo { records, seed } => run_demo(cli, *records, *seed),
+        Command::Info => run_info(cli),
+        Command::Log { limit } => run_log(cli, *limit),
+        Command::Records { offset, limit } => run_records(cli, *offset, *limit),
+    }
+}
+
+fn run_demo(cli: &Cli, records: u64, seed: u64) -> anyhow::Result<()> {
+    let mut catalog = open(cli)?;
+    let bar = if cli.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(records)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} building demo [{bar:40}] {pos}/{len} records ({per_sec}, {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let report = demo::build(
+        &mut catalog,
+        &user(cli),
+        DemoConfig { records, seed },
+        |done| bar.set_position(done),
+    )?;
+    bar.finish_and_clear();
+    if cli.json {
+        return print_json(&report);
+    }
+    println!(
+        "Demo catalog built in {}: {} records, {} items in {} branches, {} patrons.",
+        catalog.path().display(),
+        report.records,
+        report.items,
+        report.branches,
+        report.patrons
+    );
+    Ok(())
+}
+
+fn run_info(cli: &Cli) -> anyhow::Result<()> {
+    let summary = open(cli)?.summary()?;
+    if cli.json {
+        return print_json(&summary);
+    }
+    println!("Catalog          {}", summary.path);
+    println!("Schema version   {}", summary.schema_version);
+    println!("Node id          {}", summary.node_id);
+    println!("Records          {}", summary.records);
+    println!("Items            {}", summary.items);
+    println!("Patrons          {}", summary.patrons);
+    println!(
+        "Changes          {} ({} not yet synced)",
+        summary.changes, summary.unsynced_changes
+    );
+    Ok(())
+}
+
+fn run_log(cli: &Cli, limit: u32) -> anyhow::Result<()> {
+    let entries = changelog::recent(&open(cli)?, limit)?;
+    if cli.json {
+        return print_json(&entries);
+    }
+    if entries.is_empty() {
+        println!("The change log is empty.");
+    }
+    for e in entries {
+        println!(
+            "{:>8}  {}  {:<6}  {:<7} {}  by {}",
+            e.seq,
+            e.hlc,
+            e.operation.as_str(),
+            e.entity_type.as_str(),
+            e.entity_id,
+            e.user
+        );
+    }
+    Ok(())
+}
+
+fn run_records(cli: &Cli, offset: u64, limit: u32) -> anyhow::Result<()> {
+    let page = shelfmark_core::catalog::records::list(&open(cli)?, offset, limit)?;
+    if cli.json {
+        return print_json(&page);
+    }
+    for (i, row) in page.rows.iter().enumerate() {
+        println!(
+            "{:>7}  {:<12} {:<50}  {:<28} {:>4}  {}",
+            offset + i as u64 + 1,
+            row.control_number.as_deref().unwrap_or("-"),
+            row.title,
+            row.author.as_deref().unwrap_or("-"),
+            row.year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "-".into()),
+            row.material_type.as_str()
+        );
+    }
+    println!("{} of {} records", page.rows.len(), page.total);
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Types that cross a boundary: the desktop app's IPC, the CLI's `--json` output.
+//!
+//! They are defined once here and generated into TypeScript (`ui/src/bindings/`, by ts-rs)
+//! and JSON Schema (`schemas/`, by schemars). [`generated_files`] renders both; a test
+//! compares them with the committed files and fails when one is stale (run the tests with
+//! `UPDATE_GENERATED=1` to rewrite them).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::changelog::{ChangeEntry, EntityType, Operation};
+
+/// The catalog's identity and counts: the status bar, and `shelfmark info --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CatalogSummary {
+    /// The catalog file.
+    pub path: String,
+    /// This node's id, made on first open.
+    pub node_id: String,
+    pub schema_version: u32,
+    #[ts(type = "number")]
+    pub records: u64,
+    #[ts(type = "number")]
+    pub items: u64,
+    #[ts(type = "number")]
+    pub patrons: u64,
+    /// Entries in the change log.
+    #[ts(type = "number")]
+    pub changes: u64,
+    /// This node's changes the central server has not yet accepted.
+    #[ts(type = "number")]
+    pub unsynced_changes: u64,
+}
+
+/// What kind of material a record describes, from Leader/06-07, 007 and 008.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialType {
+    Book,
+    Ebook,
+    Audiobook,
+    Serial,
+    Map,
+    Music,
+    Video,
+    Other,
+}
+
+impl MaterialType {
+    pub const ALL: [MaterialType; 8] = [
+        MaterialType::Book,
+        MaterialType::Ebook,
+        MaterialType::Audiobook,
+        MaterialType::Serial,
+        MaterialType::Map,
+        MaterialType::Music,
+        MaterialType::Video,
+        MaterialType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialType::Book => "book",
+            MaterialType::Ebook => "ebook",
+            MaterialType::Audiobook => "audiobook",
+            MaterialType::Serial => "serial",
+            MaterialType::Map => "map",
+            MaterialType::Music => "music",
+            MaterialType::Video => "video",
+            MaterialType::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// One line of the record list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RecordRow {
+    pub id: String,
+    /// The record control number (001).
+    pub control_number: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub year: Option<i32>,
+    pub material_type: MaterialType,
+}
+
+/// A window of the record list, in title order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RecordPage {
+    /// All records in the catalog, not just this page.
+    #[ts(type = "number")]
+    pub total: u64,
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub rows: Vec<RecordRow>,
+}
+
+/// The closed set of error kinds a face can match on; the message is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotACatalog,
+    CatalogCorrupt,
+    CatalogTooNew,
+    CatalogReadOnly,
+    CatalogUnavailable,
+    InvalidInput,
+    NotFound,
+    Storage,
+    Internal,
+}
+
+/// An error as the UI and `--json` receive it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: Option<String>,
+}
+
+/// Every generated file, as `(path relative to the repository root, contents)`.
+pub fn generated_files() -> Vec<(String, String)> {
+    let cfg = ts_rs::Config::default();
+    let mut files = Vec::new();
+    let mut ts = |name: &str, decl: Result<String, ts_rs::ExportError>| {
+        // ts-rs renders each type the way its own export would write the file.
+        let text = decl.unwrap_or_else(|e| format!("// could not generate {name}: {e}\n"));
+        files.push((format!("ui/src/bindings/{name}.ts"), text));
+    };
+    ts("CatalogSummary", CatalogSummary::export_to_string(&cfg));
+    ts("MaterialType", MaterialType::export_to_string(&cfg));
+    ts("RecordRow", RecordRow::export_to_string(&cfg));
+    ts("RecordPage", RecordPage::export_to_string(&cfg));
+    ts("ErrorCode", ErrorCode::export_to_string(&cfg));
+    ts("ErrorPayload", ErrorPayload::export_to_string(&cfg));
+    ts("ChangeEntry", ChangeEntry::export_to_string(&cfg));
+    ts("EntityType", EntityType::export_to_string(&cfg));
+    ts("Operation", Operation::export_to_string(&cfg));
+    let mut schema = |name: &str, value: schemars::Schema| {
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+        files.push((format!("schemas/{name}.schema.json"), text));
+    };
+    schema("catalog-summary", schemars::schema_for!(CatalogSummary));
+    schema("change-entry", schemars::schema_for!(ChangeEntry));
+    schema("record-page", schemars::schema_for!(RecordPage));
+    schema("error", schemars::schema_for!(ErrorPayload));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The generated TypeScript and JSON Schema files are committed; this fails when one is
+    /// stale. `UPDATE_GENERATED=1 cargo test -p shelfmark-core generated` rewrites them.
+    #[test]
+    fn generated_files_are_fresh() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let update = std::env::var_os("UPDATE_GENERATED").is_some();
+        let mut stale = Vec::new();
+        for (path, contents) in generated_files() {
+            assert!(!contents.starts_with("// could not generate"), "{contents}");
+            let full = root.join(&path);
+            if update {
+                std::fs::create_dir_all(full.parent().expect("has a folder")).expect("mkdir");
+                std::fs::write(&full, &contents).expect("write");
+            } else if std::fs::read_to_string(&full).ok().as_deref() != Some(contents.as_str()) {
+                stale.push(path);
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale generated files {stale:?}: run `UPDATE_GENERATED=1 cargo test -p shelfmark-core generated` and commit"
+        );
+    }
+
+    #[test]
+    fn error_payload_json_shape_is_pinned() {
+        let payload = ErrorPayload {
+            code: ErrorCode::CatalogTooNew,
+            message: "m".into(),
+            details: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&payload).expect("json"),
+            r#"{"code":"catalog_too_new","message":"m","details":null}"#
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Bibliographic records: the MARC kept faithfully, plus columns extracted for lists and sort.
+
+pub mod records;

@@ -1,0 +1,209 @@
+//! The change log: one row per mutation, appended in the same transaction as the mutation.
+//!
+//! It is what sync ships to the central server and what the audit trail shows: which change
+//! (a UUIDv7), to which entity, what operation, the new state as a JSON payload, when (a hybrid
+//! logical clock time), where (the origin node) and who (the user). `seq` is this catalog's
+//! own append order; sync keeps a cursor into it. Rows are never updated or deleted.
+
+use rusqlite::{Connection, params};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::clock::HlcTimestamp;
+use crate::error::CoreError;
+use crate::store::NodeId;
+use crate::text;
+
+pub(crate) const MIGRATION_CHANGE_LOG: &str = "
+CREATE TABLE catalog_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE change_log (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id    TEXT NOT NULL UNIQUE,
+    entity_type  TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    operation    TEXT NOT NULL CHECK (operation IN ('create', 'update', 'delete')),
+    payload      TEXT NOT NULL,
+    hlc          INTEGER NOT NULL,
+    origin_node  TEXT NOT NULL,
+    user         TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX change_log_entity ON change_log (entity_type, entity_id);
+CREATE INDEX change_log_origin ON change_log (origin_node, seq);
+
+-- How far this node's own changes have been accepted by the central server.
+CREATE TABLE sync_state (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    pushed_through_seq  INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO sync_state (id, pushed_through_seq) VALUES (1, 0);
+";
+
+/// The kinds of thing a change can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityType {
+    Record,
+    Branch,
+    Item,
+    Patron,
+}
+
+impl EntityType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Record => "record",
+            EntityType::Branch => "branch",
+            EntityType::Item => "item",
+            EntityType::Patron => "patron",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            EntityType::Record,
+            EntityType::Branch,
+            EntityType::Item,
+            EntityType::Patron,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Operation::Create, Operation::Update, Operation::Delete]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// One change-log entry as shown by `shelfmark log` and the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ChangeEntry {
+    /// This catalog's own append order.
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub change_id: String,
+    pub entity_type: EntityType,
+    pub entity_id: String,
+    pub operation: Operation,
+    /// The hybrid logical clock time, `2026-11-26T07:16:05.123Z/0003`.
+    pub hlc: String,
+    pub origin_node: String,
+    pub user: String,
+    /// When the change was recorded, RFC 3339 in UTC.
+    pub recorded_at: String,
+    /// The entity's new state (for `delete`, what identified it).
+    #[ts(type = "unknown")]
+    pub payload: serde_json::Value,
+}
+
+pub(crate) struct NewChange<'a> {
+    pub change_id: Uuid,
+    pub entity_type: EntityType,
+    pub entity_id: Uuid,
+    pub operation: Operation,
+    pub payload: String,
+    pub hlc: HlcTimestamp,
+    pub origin_node: NodeId,
+    pub user: &'a str,
+    pub recorded_at: OffsetDateTime,
+}
+
+pub(crate) fn append(conn: &Connection, change: &NewChange<'_>) -> Result<(), CoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO change_log
+           (change_id, entity_type, entity_id, operation, payload, hlc, origin_node, user, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    stmt.execute(params![
+        change.change_id.to_string(),
+        change.entity_type.as_str(),
+        change.entity_id.to_string(),
+        change.operation.as_str(),
+        change.payload,
+        change.hlc.as_u64() as i64,
+        change.origin_node.to_string(),
+        change.user,
+        text::rfc3339(change.recorded_at),
+    ])?;
+    Ok(())
+}
+
+/// The newest `limit` entries, newest first.
+pub fn recent(catalog: &crate::Catalog, limit: u32) -> Result<Vec<ChangeEntry>, CoreError> {
+    let mut stmt = catalog.conn().prepare(
+        "SELECT seq, change_id, entity_type, entity_id, operation, payload, hlc, origin_node, user, recorded_at
+         FROM change_log ORDER BY seq DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map(params![limit], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (seq, change_id, entity, entity_id, op, payload, hlc, origin_node, user, recorded_at) =
+            row?;
+        let bad = |what: &str, value: &str| CoreError::Corrupt {
+            path: catalog.path().into(),
+            detail: format!("change-log entry {seq} has an unknown {what} {value:?}"),
+        };
+        Ok(ChangeEntry {
+            seq,
+            change_id,
+            entity_type: EntityType::parse(&entity).ok_or_else(|| bad("entity type", &entity))?,
+            entity_id,
+            operation: Operation::parse(&op).ok_or_else(|| bad("operation", &op))?,
+            hlc: HlcTimestamp::from_u64(hlc as u64).to_string(),
+            origin_node,
+            user,
+            recorded_at,
+            payload: serde_json::from_str(&payload)?,
+        })
+    })
+    .collect()
+}
+
+/// This node's changes the central server has not yet accepted.
+pub(crate) fn unsynced_count(conn: &Connection, node: NodeId) -> Result<u64, CoreError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM change_log
+         WHERE origin_node = ?1 AND seq > (SELECT pushed_through_seq FROM sync_state WHERE id = 1)",
+        params![node.to_string()],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,3 @@
+//! Circulation: patrons now; loans, holds, fines and policies as they are built.
+
+pub mod patrons;

@@ -1,0 +1,155 @@
+use std::collections::HashSet;
+
+use super::*;
+use crate::CatalogOptions;
+use crate::catalog::records;
+
+fn build_demo(records: u64, seed: u64) -> (tempfile::TempDir, Catalog, DemoReport) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog =
+        Catalog::open(dir.path().join("demo.db"), CatalogOptions::default()).expect("opens");
+    let report =
+        build(&mut catalog, "demo", DemoConfig { records, seed }, |_| {}).expect("demo builds");
+    (dir, catalog, report)
+}
+
+fn all_rows(catalog: &Catalog) -> Vec<(String, String, Vec<u8>)> {
+    let mut stmt = catalog
+        .conn()
+        .prepare("SELECT control_number, title, marc FROM records ORDER BY control_number")
+        .expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read")
+}
+
+#[test]
+fn the_same_seed_gives_the_same_catalog_and_another_seed_does_not() {
+    let (_a, first, report) = build_demo(300, 42);
+    let (_b, second, _) = build_demo(300, 42);
+    let (_c, other, _) = build_demo(300, 43);
+    assert_eq!(report.records, 300);
+    assert_eq!(all_rows(&first), all_rows(&second));
+    assert_ne!(all_rows(&first), all_rows(&other));
+    let barcodes = |c: &Catalog| -> Vec<String> {
+        let mut stmt = c
+            .conn()
+            .prepare("SELECT barcode FROM items ORDER BY barcode")
+            .expect("q");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read")
+    };
+    assert_eq!(barcodes(&first), barcodes(&second));
+}
+
+#[test]
+fn about_sixty_percent_vietnamese_with_every_material_type() {
+    let (_d, catalog, report) = build_demo(2_000, 1);
+    let count = |sql: &str| -> i64 {
+        catalog
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    };
+    let vietnamese = count("SELECT count(*) FROM records WHERE marc LIKE '%vie d%'");
+    assert!(
+        (1_050..=1_350).contains(&vietnamese),
+        "{vietnamese} of 2000 Vietnamese"
+    );
+    for material in ["book", "ebook", "audiobook", "serial"] {
+        let n = count(&format!(
+            "SELECT count(*) FROM records WHERE material_type = '{material}'"
+        ));
+        assert!(n >= 100, "{n} {material} records");
+    }
+    assert_eq!(
+        count("SELECT count(DISTINCT barcode) FROM items") as u64,
+        report.items
+    );
+    assert_eq!(count("SELECT count(DISTINCT branch_id) FROM items"), 5);
+    assert_eq!(count("SELECT count(DISTINCT category) FROM patrons"), 5);
+    assert_eq!(report.patrons, 100);
+    let diacritics = count(
+        "SELECT count(*) FROM records WHERE title LIKE '%đ%' OR title LIKE '%ư%' OR title LIKE '%ơ%'",
+    );
+    assert!(diacritics > 100, "{diacritics} titles with đ, ư or ơ");
+}
+
+#[test]
+fn decomposed_records_keep_their_bytes_but_have_nfc_columns() {
+    let (_d, catalog, _) = build_demo(200, 5);
+    let rows = all_rows(&catalog);
+    let decomposed: Vec<_> = rows
+        .iter()
+        .filter(|(_, _, marc)| {
+            let text = String::from_utf8_lossy(marc);
+            text.nfc().collect::<String>() != text
+        })
+        .collect();
+    assert!(!decomposed.is_empty(), "some records are stored in NFD");
+    for (control, title, marc) in decomposed {
+        assert_eq!(
+            *title,
+            crate::text::nfc(title),
+            "{control}: the title column is NFC"
+        );
+        let parsed = shelfmark_marc::iso2709::from_bytes(marc).expect("stored MARC parses");
+        assert_eq!(records::RecordSummary::of(&parsed).title, *title);
+    }
+}
+
+#[test]
+fn the_demo_refuses_a_catalog_that_already_has_records() {
+    let (_d, mut catalog, _) = build_demo(20, 1);
+    let before = catalog.summary().expect("summary");
+    let err = build(
+        &mut catalog,
+        "demo",
+        DemoConfig {
+            records: 5,
+            seed: 1,
+        },
+        |_| {},
+    )
+    .expect_err("refused");
+    assert!(
+        err.to_string().contains("already holds 20 records"),
+        "{err}"
+    );
+    assert_eq!(catalog.summary().expect("summary"), before);
+}
+
+#[test]
+fn every_demo_change_is_in_the_change_log() {
+    let (_d, catalog, report) = build_demo(100, 9);
+    let s = catalog.summary().expect("summary");
+    assert_eq!(
+        s.changes,
+        report.records + report.items + report.patrons + report.branches
+    );
+    let entities: HashSet<String> = {
+        let mut stmt = catalog
+            .conn()
+            .prepare("SELECT DISTINCT entity_type FROM change_log")
+            .expect("q");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read")
+    };
+    assert_eq!(entities.len(), 4);
+}
+
+#[test]
+fn fixed_field_008_puts_form_and_language_at_their_positions() {
+    let f = fixed_field_008(2015, "vm ", 'o', "vie");
+    assert_eq!(f.len(), 40);
+    assert_eq!(&f[7..11], "2015");
+    assert_eq!(&f[15..18], "vm ");
+    assert_eq!(f.as_bytes()[23], b'o');
+    assert_eq!(&f[35..38], "vie");
+    assert_eq!(f.as_bytes()[39], b'd');
+}

@@ -1,0 +1,107 @@
+//! Core's typed error: each variant says what failed, with which input, and what to do.
+
+use std::path::PathBuf;
+
+use crate::api::{ErrorCode, ErrorPayload};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(
+        "{path} is not a Shelfmark catalog ({reason}). It was not changed. Choose another file with --db or SHELFMARK_DB, or move this one away."
+    )]
+    NotACatalog { path: PathBuf, reason: String },
+
+    #[error(
+        "the catalog {path} is damaged ({detail}). It was not changed. Restore it from a backup, or sync a fresh copy from the central server."
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error(
+        "the catalog {path} was made by a newer Shelfmark (schema version {found}; this program knows up to {supported}). It was not changed. Install the newer Shelfmark to open it."
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error(
+        "the catalog {path} is in a read-only place ({why}). It was not changed. Make the file and its folder writable, or copy the catalog somewhere writable and open the copy."
+    )]
+    ReadOnly { path: PathBuf, why: String },
+
+    #[error("cannot open the catalog {path}: {source}")]
+    Unavailable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "could not upgrade the catalog {path} to schema version {target}: {detail}. It was left at its old version."
+    )]
+    Migration {
+        path: PathBuf,
+        target: u32,
+        detail: String,
+    },
+
+    #[error("{what} {value:?} is not valid: {reason}")]
+    InvalidInput {
+        what: &'static str,
+        value: String,
+        reason: String,
+    },
+
+    #[error("no {entity} with {key} {value:?} in this catalog")]
+    NotFound {
+        entity: &'static str,
+        key: &'static str,
+        value: String,
+    },
+
+    #[error("barcode {barcode:?} is already used by another {entity}; barcodes must be unique")]
+    BarcodeInUse {
+        entity: &'static str,
+        barcode: String,
+    },
+
+    #[error("catalog storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("MARC record error: {0}")]
+    Marc(#[from] shelfmark_marc::MarcError),
+
+    #[error("could not encode a change-log payload: {0}")]
+    Payload(#[from] serde_json::Error),
+}
+
+impl CoreError {
+    /// The closed code a face (UI, CLI `--json`) can match on instead of the message.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CoreError::NotACatalog { .. } => ErrorCode::NotACatalog,
+            CoreError::Corrupt { .. } => ErrorCode::CatalogCorrupt,
+            CoreError::TooNew { .. } => ErrorCode::CatalogTooNew,
+            CoreError::ReadOnly { .. } => ErrorCode::CatalogReadOnly,
+            CoreError::Unavailable { .. } | CoreError::Migration { .. } => {
+                ErrorCode::CatalogUnavailable
+            }
+            CoreError::InvalidInput { .. }
+            | CoreError::BarcodeInUse { .. }
+            | CoreError::Marc(_) => ErrorCode::InvalidInput,
+            CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::Storage(_) => ErrorCode::Storage,
+            CoreError::Payload(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn to_payload(&self) -> ErrorPayload {
+        let details = std::error::Error::source(self).map(|s| s.to_string());
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+            details,
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! One branch catalog: a single SQLite file in WAL mode with foreign keys on.
+//!
+//! Opening is careful because the file may be anything a person pointed `--db` at. Before
+//! anything is written, the file is inspected read-only: its header must be SQLite's, its
+//! `application_id` Shelfmark's, its schema version not newer than this program's, and the
+//! file and its folder writable. Only then is it opened for writing. An older catalog is
+//! copied aside (`VACUUM INTO`) before it is migrated, and a migration runs in one
+//! transaction, so a failed upgrade leaves the old version intact.
+
+pub mod location;
+mod migrations;
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::api::CatalogSummary;
+use crate::changelog::{self, EntityType, Operation};
+use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
+use crate::error::CoreError;
+
+/// The schema version this program creates and understands.
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
+const APPLICATION_ID: i32 = 0x5348_4C46;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// The id of the node (a branch install, the central server) that made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeId(pub Uuid);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a catalog is opened with; everything outside the file itself is passed in here.
+#[derive(Clone)]
+pub struct CatalogOptions {
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for CatalogOptions {
+    fn default() -> Self {
+        CatalogOptions {
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+pub struct Catalog {
+    conn: Connection,
+    path: PathBuf,
+    node: NodeId,
+    clock: Arc<dyn Clock>,
+    hlc: Hlc,
+    ids: uuid::ContextV7,
+}
+
+/// What was found at a catalog path before opening it for writing.
+enum Found {
+    Nothing,
+    EmptyFile,
+    Catalog { version: u32 },
+}
+
+impl Catalog {
+    /// Opens the catalog at `path`, creating it (and its folder) when nothing is there.
+    pub fn open(path: impl AsRef<Path>, options: CatalogOptions) -> Result<Catalog, CoreError> {
+        let path = path.as_ref().to_path_buf();
+        match inspect(&path)? {
+            Found::Nothing => create(&path, options),
+            Found::EmptyFile => {
+                refuse_read_only(&path)?;
+                create(&path, options)
+            }
+            Found::Catalog { version } => {
+                refuse_read_only(&path)?;
+                open_existing(&path, version, options)
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn node_id(&self) -> NodeId {
+        self.node
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn schema_version(&self) -> Result<u32, CoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Read access for the domain modules; writes go through [`Catalog::write`].
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `work` in one transaction on behalf of `user`. Every change it makes is logged by
+    /// the domain functions it calls; if `work` fails, nothing of it is kept.
+    pub fn write<T>(
+        &mut self,
+        user: &str,
+        work: impl FnOnce(&mut Mutation<'_>) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let tx = self.conn.transaction()?;
+        let mut mutation = Mutation {
+            tx,
+            node: self.node,
+            user,
+            clock: self.clock.as_ref(),
+            hlc: self.hlc.clone(),
+            ids: &self.ids,
+        };
+        let value = work(&mut mutation)?;
+        let Mutation { tx, hlc, .. } = mutation;
+        tx.commit()?;
+        // The clock only moves on once the changes stamped with it are committed.
+        self.hlc = hlc;
+        Ok(value)
+    }
+
+    /// The counts and identity shown in the status bar and by `shelfmark info`.
+    pub fn summary(&self) -> Result<CatalogSummary, CoreError> {
+        let count = |table: &str| -> Result<u64, CoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(CatalogSummary {
+            path: self.path.display().to_string(),
+            node_id: self.node.to_string(),
+            schema_version: self.schema_version()?,
+            records: count("records")?,
+            items: count("items")?,
+            patrons: count("patrons")?,
+            changes: count("change_log")?,
+            unsynced_changes: changelog::unsynced_count(&self.conn, self.node)?,
+        })
+    }
+}
+
+/// One transaction of domain writes, each logged to the change log as it is made.
+pub struct Mutation<'c> {
+    tx: Transaction<'c>,
+    node: NodeId,
+    user: &'c str,
+    clock: &'c dyn Clock,
+    hlc: Hlc,
+    ids: &'c uuid::ContextV7,
+}
+
+impl Mutation<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// A new UUIDv7 from the injected clock: time-ordered, made offline without collision.
+    pub fn new_id(&self) -> Uuid {
+        let now = self.clock.now();
+        let nanos = now.unix_timestamp_nanos();
+        let secs = u64::try_from(nanos.div_euclid(1_000_000_000)).unwrap_or(0);
+        let subsec = u32::try_from(nanos.rem_euclid(1_000_000_000)).unwrap_or(0);
+        Uuid::new_v7(uuid::Timestamp::from_unix(self.ids, secs, subsec))
+    }
+
+    /// Appends the change-log entry for a write just made in this transaction.
+    pub(crate) fn log(
+        &mut self,
+        entity_type: EntityType,
+        entity_id: Uuid,
+        operation: Operation,
+        payload: &impl Serialize,
+    ) -> Result<Uuid, CoreError> {
+        let change_id = self.new_id();
+        let hlc = self.hlc.tick(self.clock.now());
+        changelog::append(
+            &self.tx,
+            &changelog::NewChange {
+                change_id,
+                entity_type,
+                entity_id,
+                operation,
+                payload: serde_json::to_string(payload)?,
+                hlc,
+                origin_node: self.node,
+                user: self.user,
+                recorded_at: self.clock.now(),
+            },
+        )?;
+        Ok(change_id)
+    }
+}
+
+/// Looks at whatever is at `path` without changing it.
+fn inspect(path: &Path) -> Result<Found, CoreError> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(source) => {
+            return Err(CoreError::Unavailable {
+                path: path.into(),
+                source,
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(not_a_catalog(path, "it is a folder, not a file"));
+    }
+    if meta.len() == 0 {
+        return Ok(Found::EmptyFile);
+    }
+    let mut header = [0u8; 16];
+    let read = fs::File::open(path)
+        .and_then(|mut f| f.read(&mut header))
+        .map_err(|source| CoreError::Unavailable {
+            path: path.into(),
+            source,
+        })?;
+    if read < header.len() || &header != SQLITE_HEADER {
+        return Err(not_a_catalog(path, "it is not an SQLite database"));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| damaged(path, e))?;
+    let probe = || -> Result<(i32, u32, i64), rusqlite::Error> {
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        Ok((app_id, version, tables))
+    };
+    let (app_id, version, tables) = probe().map_err(|e| damaged(path, e))?;
+    if app_id != APPLICATION_ID {
+        if app_id == 0 && tables == 0 {
+            return Ok(Found::EmptyFile);
+        }
+        return Err(not_a_catalog(
+            path,
+            "it is an SQLite database made by another program",
+        ));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(CoreError::TooNew {
+            path: path.into(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // Reading the node row touches the catalog's own pages, which finds most damage early.
+    if version >= 1 {
+        conn.query_row("SELECT count(*) FROM catalog_meta", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|e| damaged(path, e))?;
+    }
+    Ok(Found::Catalog { version })
+}
+
+fn not_a_catalog(path: &Path, reason: &str) -> CoreError {
+    CoreError::NotACatalog {
+        path: path.into(),
+        reason: reason.into(),
+    }
+}
+
+fn damaged(path: &Path, e: rusqlite::Error) -> CoreError {
+    CoreError::Corrupt {
+        path: path.into(),
+        detail: e.to_string(),
+    }
+}
+
+/// Refuses a catalog whose file or folder is marked read-only. Checked from the permission
+/// bits, not by trying a write, so the file is never touched and the check also holds for root.
+fn refuse_read_only(path: &Path) -> Result<(), CoreError> {
+    let read_only = |p: &Path| {
+        fs::metadata(p)
+            .map(|m| m.permissions().readonly())
+            .unwrap_or(false)
+    };
+    if read_only(path) {
+        return Err(CoreError::ReadOnly {
+            path: path.into(),
+            why: "the file is marked read-only".into(),
+        });
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if read_only(folder) {
+        return Err(CoreError::ReadOnly {
+            path: path.into(),
+            why: format!(
+                "its folder {} is read-only, and SQLite writes its journal beside the file",
+                folder.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn connect(path: &Path) -> Result<Connection, CoreError> {
+    let conn = Connection::open(path).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly) => CoreError::ReadOnly {
+            path: path.into(),
+            why: e.to_string(),
+        },
+        _ => CoreError::Unavailable {
+            path: path.into(),
+            source: std::io::Error::other(e.to_string()),
+        },
+    })?;
+    // Pragmas are per connection and live outside the migrations.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+fn create(path: &Path, options: CatalogOptions) -> Result<Catalog, CoreError> {
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(folder).map_err(|source| CoreError::Unavailable {
+            path: path.into(),
+            source,
+        })?;
+        refuse_read_only(path)?;
+    }
+    let existed = path.exists();
+    let result = (|| {
+        let mut conn = connect(path)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrate(&mut conn, path, 0)?;
+        finish_open(conn, path, options)
+    })();
+    if result.is_err() && !existed {
+        // Leave no half-made catalog behind for the next start to trip over.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    result
+}
+
+fn open_existing(path: &Path, version: u32, options: CatalogOptions) -> Result<Catalog, CoreError> {
+    let mut conn = connect(path)?;
+    if version < SCHEMA_VERSION {
+        back_up_before_upgrade(&conn, path, version, options.clock.now())?;
+        migrate(&mut conn, path, version)?;
+    }
+    finish_open(conn, path, options)
+}
+
+fn back_up_before_upgrade(
+    conn: &Connection,
+    path: &Path,
+    version: u32,
+    now: OffsetDateTime,
+) -> Result<(), CoreError> {
+    let backup = PathBuf::from(format!(
+        "{}.v{version}-{}.bak",
+        path.display(),
+        now.unix_timestamp()
+    ));
+    conn.execute("VACUUM INTO ?1", params![backup.display().to_string()])
+        .map_err(|e| CoreError::Migration {
+            path: path.into(),
+            target: SCHEMA_VERSION,
+            detail: format!("could not write the backup {} first: {e}", backup.display()),
+        })?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path, from: u32) -> Result<(), CoreError> {
+    migrations::all()
+        .to_latest(conn)
+        .map_err(|e| CoreError::Migration {
+            path: path.into(),
+            target: SCHEMA_VERSION,
+            detail: format!("from version {from}: {e}"),
+        })
+}
+
+fn finish_open(
+    conn: Connection,
+    path: &Path,
+    options: CatalogOptions,
+) -> Result<Catalog, CoreError> {
+    let node = ensure_node_id(&conn, path, options.clock.now())?;
+    let last: Option<i64> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
+    let hlc = Hlc::resume(HlcTimestamp::from_u64(last.map_or(0, |v| v as u64)));
+    Ok(Catalog {
+        conn,
+        path: path.to_path_buf(),
+        node,
+        clock: options.clock,
+        hlc,
+        ids: uuid::ContextV7::new(),
+    })
+}
+
+/// The node id is made once, on first open, and kept in the catalog.
+fn ensure_node_id(
+    conn: &Connection,
+    path: &Path,
+    now: OffsetDateTime,
+) -> Result<NodeId, CoreError> {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT value FROM catalog_meta WHERE key = 'node_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(text) = existing {
+        return Uuid::parse_str(&text)
+            .map(NodeId)
+            .map_err(|e| CoreError::Corrupt {
+                path: path.into(),
+                detail: format!("the stored node id {text:?} is not a UUID: {e}"),
+            });
+    }
+    let nanos = now.unix_timestamp_nanos();
+    let node = NodeId(Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        u64::try_from(nanos / 1_000_000_000).unwrap_or(0),
+        u32::try_from(nanos.rem_euclid(1_000_000_000)).unwrap_or(0),
+    )));
+    conn.execute(
+        "INSERT INTO catalog_meta (key, value) VALUES ('node_id', ?1), ('created_at', ?2)",
+        params![node.to_string(), crate::text::rfc3339(now)],
+    )?;
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests;

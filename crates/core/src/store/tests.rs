@@ -1,0 +1,448 @@
+use std::fs;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use time::macros::datetime;
+
+use super::*;
+use crate::catalog::records;
+use crate::changelog;
+use crate::clock::ManualClock;
+use crate::holdings::{self, NewBranch, NewItem};
+use shelfmark_marc::{Leader, Record};
+
+fn options_at(clock: Arc<ManualClock>) -> CatalogOptions {
+    CatalogOptions { clock }
+}
+
+fn test_clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(datetime!(2026-11-26 07:00:00 UTC)))
+}
+
+fn sample_record(control: &str, title: &str) -> Record {
+    Record::new(Leader::new('n', 'a', 'm'))
+        .control("001", control)
+        .and_then(|r| r.data("245", ['0', '0'], &[('a', title)]))
+        .expect("well-formed")
+}
+
+fn open_new(dir: &tempfile::TempDir) -> Catalog {
+    Catalog::open(dir.path().join("catalog.db"), options_at(test_clock()))
+        .expect("a new catalog opens")
+}
+
+fn bytes_of(path: &Path) -> Vec<u8> {
+    fs::read(path).expect("file is readable")
+}
+
+#[test]
+fn a_new_catalog_is_created_with_wal_foreign_keys_and_a_node_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = open_new(&dir);
+    assert_eq!(catalog.schema_version().expect("version"), SCHEMA_VERSION);
+    let mode: String = catalog
+        .conn()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let fk: i64 = catalog
+        .conn()
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(fk, 1);
+    assert_eq!(catalog.node_id().0.get_version_num(), 7);
+}
+
+#[test]
+fn the_node_id_is_kept_across_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = open_new(&dir).node_id();
+    let second = open_new(&dir).node_id();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn catalog_folder_is_created_when_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nested/branch/catalog.db");
+    Catalog::open(&path, options_at(test_clock())).expect("opens");
+    assert!(path.exists());
+}
+
+#[test]
+fn every_mutation_is_logged_in_its_transaction_with_clock_node_and_user() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = test_clock();
+    let mut catalog =
+        Catalog::open(dir.path().join("c.db"), options_at(clock.clone())).expect("opens");
+    let id = catalog
+        .write("lan.nguyen", |m| {
+            records::insert(m, &sample_record("VN1", "Hà Nội xưa"))
+        })
+        .expect("insert");
+    clock.advance(time::Duration::seconds(5));
+    catalog
+        .write("minh.tran", |m| {
+            holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: "HK".into(),
+                    name: "Chi nhánh Hoàn Kiếm".into(),
+                },
+            )
+        })
+        .expect("branch");
+    let log = changelog::recent(&catalog, 10).expect("log");
+    assert_eq!(log.len(), 2);
+    let (branch, record) = (&log[0], &log[1]);
+    assert_eq!(record.entity_type, EntityType::Record);
+    assert_eq!(record.entity_id, id.to_string());
+    assert_eq!(record.operation, Operation::Create);
+    assert_eq!(record.user, "lan.nguyen");
+    assert_eq!(record.origin_node, catalog.node_id().to_string());
+    assert_eq!(record.recorded_at, "2026-11-26T07:00:00Z");
+    assert!(
+        record.hlc.starts_with("2026-11-26T07:00:00.000Z/"),
+        "{}",
+        record.hlc
+    );
+    assert_eq!(record.payload["title"], "Hà Nội xưa");
+    assert_eq!(branch.user, "minh.tran");
+    assert_eq!(branch.recorded_at, "2026-11-26T07:00:05Z");
+    assert!(branch.hlc > record.hlc);
+    let summary = catalog.summary().expect("summary");
+    assert_eq!(
+        (summary.records, summary.changes, summary.unsynced_changes),
+        (1, 2, 2)
+    );
+}
+
+#[test]
+fn a_failed_mutation_leaves_neither_its_rows_nor_its_log_entries() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    let (record, branch) = catalog
+        .write("desk", |m| {
+            let record = records::insert(m, &sample_record("VN1", "Số đỏ"))?;
+            let branch = holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: "TT".into(),
+                    name: "Trụ sở".into(),
+                },
+            )?;
+            Ok((record, branch))
+        })
+        .expect("setup");
+    let item = |barcode: &str| NewItem {
+        record_id: record,
+        barcode: barcode.into(),
+        branch_id: branch,
+        location: "Kho mở".into(),
+        call_number: None,
+        item_type: "book".into(),
+    };
+    catalog
+        .write("desk", |m| holdings::add_item(m, &item("300001")))
+        .expect("first item");
+    let before = catalog.summary().expect("summary");
+    // A second record and item are written, then a duplicate barcode fails the whole unit.
+    let err = catalog
+        .write("desk", |m| {
+            records::insert(m, &sample_record("VN2", "Tắt đèn"))?;
+            holdings::add_item(m, &item("300002"))?;
+            holdings::add_item(m, &item("300001"))
+        })
+        .expect_err("duplicate barcode is refused");
+    assert!(
+        matches!(&err, CoreError::BarcodeInUse { barcode, .. } if barcode == "300001"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("\"300001\" is already used"),
+        "{err}"
+    );
+    let after = catalog.summary().expect("summary");
+    assert_eq!(after, before);
+    // The clock did not move on for the rolled-back changes: the next stamp follows the last kept one.
+    catalog
+        .write("desk", |m| holdings::add_item(m, &item("300003")))
+        .expect("next item");
+    let log = changelog::recent(&catalog, 1).expect("log");
+    assert_eq!(log[0].payload["barcode"], "300003");
+    assert_eq!(log[0].seq, before.changes as i64 + 1);
+}
+
+#[test]
+fn a_foreign_key_violation_rolls_back_the_log_entry_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    let result = catalog.write("desk", |m| {
+        holdings::add_item(
+            m,
+            &NewItem {
+                record_id: uuid::Uuid::nil(),
+                barcode: "999".into(),
+                branch_id: uuid::Uuid::nil(),
+                location: "x".into(),
+                call_number: None,
+                item_type: "book".into(),
+            },
+        )
+    });
+    assert!(matches!(result, Err(CoreError::Storage(_))), "{result:?}");
+    assert_eq!(catalog.summary().expect("summary").changes, 0);
+}
+
+#[test]
+fn a_text_file_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notes.db");
+    fs::write(&path, "Danh sách bạn đọc\n").expect("write");
+    let err = Catalog::open(&path, CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, CoreError::NotACatalog { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("not an SQLite database"),
+        "{message}"
+    );
+    assert_eq!(bytes_of(&path), "Danh sách bạn đọc\n".as_bytes());
+    assert!(!dir.path().join("notes.db-wal").exists());
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("other.sqlite");
+    let conn = Connection::open(&path).expect("open");
+    conn.execute_batch("CREATE TABLE books (title TEXT); INSERT INTO books VALUES ('x');")
+        .expect("create");
+    drop(conn);
+    let before = bytes_of(&path);
+    let err = Catalog::open(&path, CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("made by another program"), "{err}");
+    assert_eq!(bytes_of(&path), before);
+}
+
+#[test]
+fn a_folder_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let err = Catalog::open(dir.path(), CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("it is a folder"), "{err}");
+}
+
+#[test]
+fn an_empty_file_becomes_a_new_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("empty.db");
+    fs::write(&path, b"").expect("touch");
+    let catalog = Catalog::open(&path, options_at(test_clock())).expect("opens");
+    assert_eq!(catalog.schema_version().expect("version"), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_catalog_from_a_newer_schema_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("future.db");
+    drop(Catalog::open(&path, options_at(test_clock())).expect("create"));
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 3)
+        .expect("bump");
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .expect("checkpoint");
+    drop(conn);
+    let before = bytes_of(&path);
+    let err = Catalog::open(&path, CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, CoreError::TooNew { found, supported, .. } if found == SCHEMA_VERSION + 3 && supported == SCHEMA_VERSION),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("Install the newer Shelfmark"),
+        "{err}"
+    );
+    assert_eq!(bytes_of(&path), before);
+}
+
+#[test]
+fn a_corrupt_catalog_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("damaged.db");
+    let mut catalog = Catalog::open(&path, options_at(test_clock())).expect("create");
+    catalog
+        .write("desk", |m| {
+            records::insert(m, &sample_record("VN1", "Truyện Kiều"))
+        })
+        .expect("insert");
+    drop(catalog);
+    let conn = Connection::open(&path).expect("open");
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .expect("checkpoint");
+    drop(conn);
+    // Overwrite every page after the first (the schema and all tables) with noise.
+    let mut bytes = bytes_of(&path);
+    let page = 4096;
+    for (i, b) in bytes.iter_mut().enumerate().skip(page) {
+        *b = (i * 7 % 251) as u8;
+    }
+    fs::write(&path, &bytes).expect("damage");
+    let err = Catalog::open(&path, CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, CoreError::Corrupt { .. }), "{err}");
+    assert!(
+        err.to_string().contains("Restore it from a backup"),
+        "{err}"
+    );
+    assert_eq!(bytes_of(&path), bytes);
+}
+
+#[test]
+fn a_read_only_catalog_file_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ro.db");
+    drop(Catalog::open(&path, options_at(test_clock())).expect("create"));
+    let before = bytes_of(&path);
+    let mut perms = fs::metadata(&path).expect("meta").permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&path, perms).expect("chmod");
+    let err = Catalog::open(&path, CatalogOptions::default())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, CoreError::ReadOnly { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("copy the catalog somewhere writable"),
+        "{err}"
+    );
+    assert_eq!(bytes_of(&path), before);
+}
+
+#[test]
+fn a_catalog_in_a_read_only_folder_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("archive");
+    fs::create_dir(&folder).expect("mkdir");
+    let path = folder.join("c.db");
+    drop(Catalog::open(&path, options_at(test_clock())).expect("create"));
+    let mut perms = fs::metadata(&folder).expect("meta").permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&folder, perms.clone()).expect("chmod");
+    let err = Catalog::open(&path, CatalogOptions::default()).err();
+    perms.set_readonly(false);
+    fs::set_permissions(&folder, perms).expect("chmod back");
+    let err = err.expect("refused");
+    assert!(err.to_string().contains("folder"), "{err}");
+}
+
+/// Builds a catalog at an earlier schema version, with data in every table that version has.
+fn catalog_at_version(path: &Path, version: usize) {
+    let mut conn = Connection::open(path).expect("open");
+    conn.pragma_update(None, "application_id", APPLICATION_ID)
+        .expect("app id");
+    migrations::all()
+        .to_version(&mut conn, version)
+        .expect("migrate to the old version");
+    if version >= 1 {
+        conn.execute_batch(
+            "INSERT INTO catalog_meta VALUES ('node_id', '0193a1b2-0000-7000-8000-000000000001');
+             INSERT INTO change_log (change_id, entity_type, entity_id, operation, payload, hlc, origin_node, user, recorded_at)
+             VALUES ('0193a1b2-0000-7000-8000-0000000000aa', 'record', 'r1', 'create', '{}', 1, '0193a1b2-0000-7000-8000-000000000001', 'old', '2025-01-01T00:00:00Z');",
+        )
+        .expect("v1 data");
+    }
+    if version >= 2 {
+        conn.execute_batch(
+            "INSERT INTO records VALUES ('r1', 'VN1', 'Truyện Kiều', NULL, 1820, 'book', 'truyen kieu', x'00', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .expect("v2 data");
+    }
+    if version >= 3 {
+        conn.execute_batch(
+            "INSERT INTO branches VALUES ('b1', 'HK', 'Hoàn Kiếm');
+             INSERT INTO items (id, record_id, barcode, branch_id, location, item_type, created_at, updated_at)
+             VALUES ('i1', 'r1', '300001', 'b1', 'Kho mở', 'book', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .expect("v3 data");
+    }
+}
+
+#[test]
+fn every_earlier_schema_version_upgrades_keeping_its_data_and_a_backup() {
+    for version in 0..SCHEMA_VERSION as usize {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("old.db");
+        catalog_at_version(&path, version);
+        let catalog = Catalog::open(&path, options_at(test_clock()))
+            .unwrap_or_else(|e| panic!("version {version} upgrades: {e}"));
+        assert_eq!(
+            catalog.schema_version().expect("version"),
+            SCHEMA_VERSION,
+            "from {version}"
+        );
+        let s = catalog.summary().expect("summary");
+        let expected = (
+            u64::from(version >= 2),
+            u64::from(version >= 3),
+            u64::from(version >= 1),
+        );
+        assert_eq!(
+            (s.records, s.items, s.changes),
+            expected,
+            "data kept from version {version}"
+        );
+        if version >= 1 {
+            assert_eq!(
+                catalog.node_id().to_string(),
+                "0193a1b2-0000-7000-8000-000000000001"
+            );
+            let backups: Vec<_> = fs::read_dir(dir.path())
+                .expect("list")
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("old.db.v{version}-"))
+                })
+                .collect();
+            assert_eq!(
+                backups.len(),
+                1,
+                "one backup before upgrading from {version}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_hybrid_clock_resumes_after_the_last_logged_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("c.db");
+    let clock = test_clock();
+    let mut catalog = Catalog::open(&path, options_at(clock.clone())).expect("opens");
+    catalog
+        .write("a", |m| records::insert(m, &sample_record("1", "A")))
+        .expect("insert");
+    drop(catalog);
+    // The machine's clock is set back a day before the next start.
+    clock.set(datetime!(2026-11-25 07:00:00 UTC));
+    let mut catalog = Catalog::open(&path, options_at(clock)).expect("reopens");
+    catalog
+        .write("a", |m| records::insert(m, &sample_record("2", "B")))
+        .expect("insert");
+    let log = changelog::recent(&catalog, 2).expect("log");
+    assert!(
+        log[0].hlc > log[1].hlc,
+        "{} after {}",
+        log[0].hlc,
+        log[1].hlc
+    );
+}

@@ -1,0 +1,247 @@
+//! The record model: leader, control fields, data fields with indicators and subfields.
+
+use std::fmt;
+
+use crate::MarcError;
+
+/// A field tag: three ASCII alphanumerics (`245`, `001`, and local tags such as `9XX` or `CAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag([u8; 3]);
+
+impl Tag {
+    pub fn new(tag: &str) -> Result<Self, MarcError> {
+        let bytes = tag.as_bytes();
+        match bytes {
+            [a, b, c] if bytes.iter().all(u8::is_ascii_alphanumeric) => Ok(Tag([*a, *b, *c])),
+            _ => Err(MarcError::InvalidTag(tag.to_string())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Constructed only from ASCII alphanumerics, so always valid UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Control fields are `00X` in MARC 21.
+    pub fn is_control(&self) -> bool {
+        self.0[0] == b'0' && self.0[1] == b'0'
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One indicator position of a data field; a blank is `' '`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Indicator(char);
+
+impl Indicator {
+    pub const BLANK: Indicator = Indicator(' ');
+
+    pub fn new(c: char) -> Result<Self, MarcError> {
+        if c == ' ' || c.is_ascii_alphanumeric() {
+            Ok(Indicator(c))
+        } else {
+            Err(MarcError::InvalidIndicator(c))
+        }
+    }
+
+    pub fn as_char(&self) -> char {
+        self.0
+    }
+}
+
+/// A subfield code (`a`, `b`, `6`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubfieldCode(char);
+
+impl SubfieldCode {
+    pub fn new(c: char) -> Result<Self, MarcError> {
+        if c.is_ascii_graphic() {
+            Ok(SubfieldCode(c))
+        } else {
+            Err(MarcError::InvalidSubfieldCode(c))
+        }
+    }
+
+    pub fn as_char(&self) -> char {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subfield {
+    pub code: SubfieldCode,
+    pub value: String,
+}
+
+/// The 24-character leader. Positions are kept as text so nothing unusual is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leader(String);
+
+impl Leader {
+    /// A leader for a new record; lengths and base address are filled in when written.
+    pub fn new(record_status: char, record_type: char, bib_level: char) -> Self {
+        Leader(format!(
+            "00000{record_status}{record_type}{bib_level} a2200000 i 4500"
+        ))
+    }
+
+    pub fn parse(value: &str) -> Result<Self, MarcError> {
+        if value.chars().count() != 24 || !value.is_ascii() {
+            return Err(MarcError::InvalidLeader {
+                value: value.to_string(),
+                reason: "a leader is exactly 24 ASCII characters",
+            });
+        }
+        Ok(Leader(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The character at a 0-based leader position.
+    pub fn at(&self, position: usize) -> char {
+        self.0
+            .as_bytes()
+            .get(position)
+            .map(|b| *b as char)
+            .unwrap_or(' ')
+    }
+
+    /// Leader/06: type of record (`a` language material, `i` nonmusical sound, ...).
+    pub fn record_type(&self) -> char {
+        self.at(6)
+    }
+
+    /// Leader/07: bibliographic level (`m` monograph, `s` serial, ...).
+    pub fn bibliographic_level(&self) -> char {
+        self.at(7)
+    }
+
+    /// Leader/09: `a` when the record is UCS/Unicode, blank for MARC-8.
+    pub fn character_coding(&self) -> char {
+        self.at(9)
+    }
+
+    pub(crate) fn with_lengths(&self, record_length: usize, base_address: usize) -> String {
+        format!(
+            "{record_length:05}{}{base_address:05}{}",
+            &self.0[5..12],
+            &self.0[17..24]
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Control {
+        tag: Tag,
+        value: String,
+    },
+    Data {
+        tag: Tag,
+        indicators: [Indicator; 2],
+        subfields: Vec<Subfield>,
+    },
+}
+
+impl Field {
+    pub fn tag(&self) -> Tag {
+        match self {
+            Field::Control { tag, .. } | Field::Data { tag, .. } => *tag,
+        }
+    }
+
+    /// The first value of a subfield code in a data field.
+    pub fn subfield(&self, code: char) -> Option<&str> {
+        self.subfields(code).next()
+    }
+
+    /// Every value of a subfield code in a data field, in order.
+    pub fn subfields(&self, code: char) -> impl Iterator<Item = &str> {
+        let subfields: &[Subfield] = match self {
+            Field::Data { subfields, .. } => subfields,
+            Field::Control { .. } => &[],
+        };
+        subfields
+            .iter()
+            .filter(move |s| s.code.as_char() == code)
+            .map(|s| s.value.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub leader: Leader,
+    pub fields: Vec<Field>,
+}
+
+impl Record {
+    pub fn new(leader: Leader) -> Self {
+        Record {
+            leader,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Appends a control field (`001`–`009`).
+    pub fn control(mut self, tag: &str, value: impl Into<String>) -> Result<Self, MarcError> {
+        self.fields.push(Field::Control {
+            tag: Tag::new(tag)?,
+            value: value.into(),
+        });
+        Ok(self)
+    }
+
+    /// Appends a data field; `subfields` are `(code, value)` pairs in order.
+    pub fn data(
+        mut self,
+        tag: &str,
+        indicators: [char; 2],
+        subfields: &[(char, &str)],
+    ) -> Result<Self, MarcError> {
+        let subfields = subfields
+            .iter()
+            .map(|(code, value)| {
+                Ok(Subfield {
+                    code: SubfieldCode::new(*code)?,
+                    value: (*value).to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, MarcError>>()?;
+        self.fields.push(Field::Data {
+            tag: Tag::new(tag)?,
+            indicators: [
+                Indicator::new(indicators[0])?,
+                Indicator::new(indicators[1])?,
+            ],
+            subfields,
+        });
+        Ok(self)
+    }
+
+    /// All fields with a tag, in record order.
+    pub fn fields_with_tag(&self, tag: &str) -> impl Iterator<Item = &Field> + '_ {
+        // An invalid tag matches nothing rather than failing: asking is not an error.
+        let wanted = Tag::new(tag).ok();
+        self.fields.iter().filter(move |f| Some(f.tag()) == wanted)
+    }
+
+    /// The value of the first control field with a tag.
+    pub fn control_value(&self, tag: &str) -> Option<&str> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Control { tag: t, value } if t.as_str() == tag => Some(value.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The record control number from 001.
+    pub fn control_number(&self) -> Option<&str> {
+        self.control_value("001")
+    }
+}

@@ -1,0 +1,40 @@
+//! Shelfmark's branch desktop app: a Tauri 2 window over the branch's own catalog.
+//!
+//! This crate holds no business logic. It resolves which catalog to open, builds the demo
+//! catalog on a first start at the default location, and exposes thin commands that
+//! deserialize their arguments, call `shelfmark-core`, and turn a `CoreError` into the
+//! `{ code, message, details }` payload the UI matches on by `code`.
+//!
+//! What this crate must never do: query SQLite itself, hold domain rules, or be depended on.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod startup;
+
+use clap::Parser;
+
+/// Command-line options of the desktop app.
+#[derive(Parser, Debug)]
+#[command(name = "shelfmark-desktop", version, about = "Shelfmark desktop app")]
+struct Args {
+    /// The catalog file (default: $SHELFMARK_DB, else the platform data directory).
+    #[arg(long, value_name = "PATH")]
+    db: Option<std::path::PathBuf>,
+}
+
+fn main() {
+    let args = Args::parse();
+    let state = startup::open_catalog(args.db.as_deref());
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog_summary,
+            commands::list_records
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("shelfmark-desktop: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,206 @@
+// Helpers the spec files share: the CLI fixture, launching the app through tauri-driver,
+// waiting on what the window shows, screenshots and axe-core.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { Builder, By, until } from "selenium-webdriver";
+import { ARTIFACTS_DIR, CLI_BIN, DESKTOP_BIN, TIMEOUTS, WEBDRIVER_URL } from "./config.mjs";
+
+const require = createRequire(import.meta.url);
+
+export { By, until };
+
+/** A fresh temporary directory, removed by the returned cleanup function. */
+export function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shelfmark-e2e-${prefix}-`));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the Shelfmark CLI against `db` and returns its stdout (JSON parsed when asked). */
+export function cli(db, args, { json = false } = {}) {
+  let out;
+  try {
+    out = execFileSync(CLI_BIN, ["--db", db, ...args], {
+      encoding: "utf8",
+      timeout: TIMEOUTS.cli,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    throw new Error(
+      `shelfmark CLI failed: ${CLI_BIN} --db ${db} ${args.join(" ")}\n` +
+        `status=${e.status} signal=${e.signal}\nstderr: ${e.stderr ?? ""}\nstdout: ${e.stdout ?? ""}`,
+    );
+  }
+  return json ? JSON.parse(out) : out;
+}
+
+/** Makes the deterministic demo catalog and reads back what the app should show. */
+export function makeDemoCatalog({ records = 500, seed = 7, firstRows = 5 } = {}) {
+  const tmp = tempDir("catalog");
+  const db = path.join(tmp.dir, "demo.db");
+  cli(db, ["demo", "--records", String(records), "--seed", String(seed)]);
+  const info = cli(db, ["info", "--json"], { json: true });
+  const page = cli(db, ["records", "--offset", "0", "--limit", String(firstRows), "--json"], {
+    json: true,
+  });
+  return { ...tmp, db, info, page };
+}
+
+/**
+ * Starts the desktop app on `db` in a new WebDriver session (tauri-driver launches it).
+ * `deleteSession()` / `driver.quit()` ends the app.
+ */
+export async function launchApp(db) {
+  if (!WEBDRIVER_URL) {
+    throw new Error("E2E_WEBDRIVER_URL is not set: run the suite through tests/e2e/run.mjs (npm test)");
+  }
+  if (!fs.existsSync(DESKTOP_BIN)) throw new Error(`desktop binary not found: ${DESKTOP_BIN}`);
+  // SHELFMARK_DB is also set in tauri-driver's environment by run.mjs as a fallback; the
+  // explicit --db wins inside the app.
+  const capabilities = {
+    browserName: "wry",
+    "tauri:options": { application: DESKTOP_BIN, args: ["--db", db] },
+  };
+  const build = new Builder().usingServer(WEBDRIVER_URL).withCapabilities(capabilities).build();
+  const driver = await withTimeout(build, TIMEOUTS.session, "creating the WebDriver session (launching the app)");
+  await driver.manage().setTimeouts({ script: TIMEOUTS.script, pageLoad: TIMEOUTS.session, implicit: 0 });
+  return driver;
+}
+
+/** Ends the session (and with it the app), never throwing, bounded in time. */
+export async function closeApp(driver) {
+  if (!driver) return;
+  try {
+    await withTimeout(driver.quit(), 15_000, "deleting the WebDriver session");
+  } catch (e) {
+    console.error(`warning: could not end the WebDriver session cleanly: ${e.message}`);
+  }
+}
+
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `fn` until it returns a truthy value; the last error/value is in the failure message. */
+export async function waitFor(fn, what, timeout = TIMEOUTS.ui, interval = 150) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+      last = value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${detail})`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+/** The visible text of the element with data-testid `id` (waits for it). */
+export async function textOf(driver, id) {
+  const el = await driver.wait(until.elementLocated(byTestId(id)), TIMEOUTS.ui, `waiting for [data-testid=${id}]`);
+  return (await el.getText()).trim();
+}
+
+/** Waits until the text of [data-testid=id] satisfies `pred` and returns it. */
+export async function waitForText(driver, id, pred, what) {
+  let text;
+  await waitFor(async () => {
+    text = await textOf(driver, id);
+    return pred(text);
+  }, `${what} (text of ${id}: ${JSON.stringify(text)})`);
+  return text;
+}
+
+export function artifactPath(name) {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return path.join(ARTIFACTS_DIR, name);
+}
+
+/** Saves a PNG of the window's current content as an artifact. */
+export async function screenshot(driver, name) {
+  const png = Buffer.from(await driver.takeScreenshot(), "base64");
+  const file = artifactPath(name);
+  fs.writeFileSync(file, png);
+  return file;
+}
+
+export function writeArtifact(name, data) {
+  const file = artifactPath(name);
+  fs.writeFileSync(file, typeof data === "string" ? data : JSON.stringify(data, null, 2));
+  return file;
+}
+
+/** Rows currently rendered in the list, in index order, as the person sees them. */
+export async function visibleRows(driver) {
+  return driver.executeScript(`
+    const list = document.querySelector('[data-testid="record-list"]');
+    if (!list) return [];
+    const box = list.getBoundingClientRect();
+    const cell = (row, id) => {
+      const el = row.querySelector('[data-testid="' + id + '"]');
+      return el ? el.innerText.trim() : null;
+    };
+    return [...list.querySelectorAll('[data-testid="record-row"]')]
+      .map((row) => {
+        const r = row.getBoundingClientRect();
+        return {
+          index: Number(row.dataset.index),
+          id: row.id,
+          loading: row.dataset.loading === "true",
+          visible: r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+          title: cell(row, "cell-title"),
+          author: cell(row, "cell-author"),
+          year: cell(row, "cell-year"),
+          type: cell(row, "cell-type"),
+        };
+      })
+      .sort((a, b) => a.index - b.index);
+  `);
+}
+
+const AXE_SOURCE_PATH = require.resolve("axe-core/axe.min.js");
+
+/**
+ * Injects axe-core into the window, runs it on the whole document and saves the results as
+ * `<name>.json`. Returns the results.
+ */
+export async function runAxe(driver, name) {
+  const already = await driver.executeScript("return typeof window.axe === 'object';");
+  if (!already) await driver.executeScript(fs.readFileSync(AXE_SOURCE_PATH, "utf8"));
+  const raw = await driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    window.axe
+      .run(document, { resultTypes: ["violations", "incomplete"] })
+      .then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ error: String(e && e.stack || e) })));
+  `);
+  const results = JSON.parse(raw);
+  if (results.error) throw new Error(`axe.run failed: ${results.error}`);
+  writeArtifact(`${name}.json`, results);
+  return results;
+}
+
+/** A readable report of axe violations, node by node. */
+export function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `    - ${n.target.join(" ")}\n      ${n.html}\n      ${(n.failureSummary || "").replace(/\n/g, "\n      ")}`)
+        .join("\n");
+      return `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+    })
+    .join("\n");
+}

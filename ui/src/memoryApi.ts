@@ -1,0 +1,58 @@
+/** An in-memory CatalogApi for unit tests and for `npm run dev` in a plain browser (outside Tauri). */
+import type { CatalogApi } from "./api";
+import type { CatalogSummary } from "./bindings/CatalogSummary";
+import type { MaterialType } from "./bindings/MaterialType";
+import type { RecordPage } from "./bindings/RecordPage";
+import type { RecordRow } from "./bindings/RecordRow";
+
+const TYPES: MaterialType[] = ["book", "ebook", "audiobook", "serial", "map", "music", "video", "other"];
+
+/** Deterministic synthetic record `i`: every 7th has no author, every 11th no year. */
+export function syntheticRow(i: number): RecordRow {
+  return {
+    id: `rec-${i}`,
+    control_number: `CN${i}`,
+    title: `Tiêu đề ${i}`,
+    author: i % 7 === 3 ? null : `Tác giả ${i}`,
+    year: i % 11 === 5 ? null : 1950 + (i % 70),
+    material_type: TYPES[i % TYPES.length]!,
+  };
+}
+
+export interface MemoryApi extends CatalogApi {
+  /** Offsets passed to listRecords, in call order. */
+  calls: number[];
+  summaryCalls: number;
+  state: CatalogSummary;
+}
+
+/** An in-memory CatalogApi holding `total` synthetic records (rows made on demand). */
+export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}): MemoryApi {
+  const api: MemoryApi = {
+    calls: [],
+    summaryCalls: 0,
+    state: {
+      path: "/home/thuvien/Shelfmark/catalog.shelfmark",
+      node_id: "hn-branch-07",
+      schema_version: 1,
+      records: total,
+      items: total,
+      patrons: 120,
+      changes: 40,
+      unsynced_changes: 12,
+      ...overrides,
+    },
+    async summary() {
+      api.summaryCalls++;
+      return { ...api.state };
+    },
+    async listRecords(offset: number, limit: number): Promise<RecordPage> {
+      api.calls.push(offset);
+      const end = Math.min(api.state.records, offset + limit);
+      const rows: RecordRow[] = [];
+      for (let i = offset; i < end; i++) rows.push(syntheticRow(i));
+      return { total: api.state.records, offset, rows };
+    },
+  };
+  return api;
+}

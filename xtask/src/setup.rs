@@ -1,0 +1,120 @@
+//! Installs what the app and the tests need and is missing, idempotently: Debian packages
+//! through apt (with sudo when not root), npm packages from the lockfiles, and tauri-driver
+//! from crates.io. Anything already present is left alone.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Result, root, run, step};
+
+/// What Tauri needs to build and run a window on Debian/Ubuntu.
+const APP_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libxdo-dev",
+    "fonts-noto-core",
+];
+
+/// What the end-to-end tests need on top: a virtual display and WebKit's WebDriver.
+const TEST_PACKAGES: &[&str] = &["xvfb", "webkit2gtk-driver", "xauth", "dbus-x11"];
+
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+pub fn for_app() -> Result {
+    apt(APP_PACKAGES)?;
+    npm_ci("ui")
+}
+
+pub fn all() -> Result {
+    let packages: Vec<&str> = APP_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+    apt(&packages)?;
+    npm_ci("ui")?;
+    npm_ci("tests/e2e")?;
+    tauri_driver()
+}
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn apt(packages: &[&str]) -> Result {
+    let missing: Vec<&str> = packages.iter().copied().filter(|p| !installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(
+        &format!("install Debian packages: {}", missing.join(" ")),
+        || {
+            let apt_get = |args: &[&str]| {
+                let mut cmd = if is_root() {
+                    Command::new("apt-get")
+                } else {
+                    let mut sudo = Command::new("sudo");
+                    sudo.arg("apt-get");
+                    sudo
+                };
+                cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+                cmd
+            };
+            run(&mut apt_get(&["update", "-qq"]))?;
+            run(apt_get(&["install", "-y", "-qq", "--no-install-recommends"]).args(&missing))
+        },
+    )
+}
+
+/// `npm ci` unless node_modules already matches the lockfile.
+fn npm_ci(dir: &str) -> Result {
+    let folder = root().join(dir);
+    let lock = std::fs::read(folder.join("package-lock.json"))
+        .map_err(|e| format!("{dir}/package-lock.json: {e}"))?;
+    let stamp = folder.join("node_modules/.shelfmark-lock");
+    if std::fs::read(&stamp).ok().as_deref() == Some(lock.as_slice()) {
+        return Ok(());
+    }
+    step(&format!("install npm packages in {dir}"), || {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&folder))?;
+        std::fs::write(&stamp, &lock).map_err(|e| format!("{}: {e}", stamp.display()))
+    })
+}
+
+fn tauri_driver() -> Result {
+    let home = std::env::var("CARGO_HOME")
+        .or_else(|_| std::env::var("HOME").map(|h| format!("{h}/.cargo")))
+        .unwrap_or_default();
+    let wanted = format!("tauri-driver {TAURI_DRIVER_VERSION}");
+    let present = Command::new(Path::new(&home).join("bin/tauri-driver"))
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(&wanted))
+        .unwrap_or(false);
+    if present {
+        return Ok(());
+    }
+    step("install tauri-driver from crates.io", || {
+        run(Command::new(env!("CARGO")).args([
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            TAURI_DRIVER_VERSION,
+        ]))
+    })
+}
