@@ -52,3 +52,34 @@ pub fn open_catalog(explicit: Option<&Path>) -> AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shelfmark_core::api::ErrorCode;
+
+    #[test]
+    fn a_bad_catalog_becomes_an_error_the_window_can_show() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "hello").expect("write");
+        let state = open_catalog(Some(&path));
+        let err = state.catalog.err().expect("not opened");
+        assert_eq!(err.code, ErrorCode::NotACatalog);
+        assert!(err.message.contains("notes.txt"), "{}", err.message);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "hello");
+    }
+
+    #[test]
+    fn a_new_catalog_named_explicitly_starts_empty() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("branch.db");
+        let state = open_catalog(Some(&path));
+        let catalog = state.catalog.expect("opened");
+        let summary = catalog.lock().expect("lock").summary().expect("summary");
+        assert_eq!(
+            summary.records, 0,
+            "the demo is only made at the default location"
+        );
+    }
+}

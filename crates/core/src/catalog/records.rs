@@ -52,6 +52,8 @@ pub struct RecordSummary {
     pub author: Option<String>,
     pub year: Option<i32>,
     pub material_type: MaterialType,
+    /// How many leading characters of the title a sort skips ("The ", "A "): 245 indicator 2.
+    pub nonfiling: usize,
 }
 
 impl RecordSummary {
@@ -59,10 +61,21 @@ impl RecordSummary {
         RecordSummary {
             control_number: record.control_number().map(|c| text::nfc(c.trim())),
             title: title(record),
+            nonfiling: nonfiling_characters(record),
             author: author(record),
             year: year(record),
             material_type: material_type(record),
         }
+    }
+
+    /// The title as it files: without its nonfiling article, folded for Vietnamese.
+    pub fn sort_key(&self) -> String {
+        let filing: String = self.title.chars().skip(self.nonfiling).collect();
+        text::sort_key(if filing.trim().is_empty() {
+            &self.title
+        } else {
+            &filing
+        })
     }
 }
 
@@ -85,7 +98,7 @@ pub fn insert(m: &mut Mutation<'_>, record: &Record) -> Result<Uuid, CoreError> 
             summary.author,
             summary.year,
             summary.material_type.as_str(),
-            text::sort_key(&summary.title),
+            summary.sort_key(),
             marc,
             now,
         ])?;
@@ -176,6 +189,15 @@ fn title(record: &Record) -> String {
         .filter(|p| !p.is_empty())
         .collect();
     parts.join(" : ")
+}
+
+fn nonfiling_characters(record: &Record) -> usize {
+    match first_data_field(record, &["245"]) {
+        Some(Field::Data { indicators, .. }) => {
+            indicators[1].as_char().to_digit(10).unwrap_or(0) as usize
+        }
+        _ => 0,
+    }
 }
 
 fn author(record: &Record) -> Option<String> {
@@ -286,6 +308,26 @@ mod tests {
             .expect("008");
         assert_eq!(RecordSummary::of(&ebook).material_type, MaterialType::Ebook);
         assert_eq!(RecordSummary::of(&ebook).year, Some(2015));
+    }
+
+    #[test]
+    fn the_sort_key_skips_nonfiling_characters() {
+        let the = leader_record(Leader::new('n', 'a', 'm'))
+            .data("245", ['1', '4'], &[('a', "The quiet American")])
+            .expect("well-formed");
+        let summary = RecordSummary::of(&the);
+        assert_eq!(summary.title, "The quiet American");
+        assert!(
+            summary.sort_key().starts_with("quiet american"),
+            "{}",
+            summary.sort_key()
+        );
+        let plain = RecordSummary::of(&book(Leader::new('n', 'a', 'm')));
+        assert!(
+            plain.sort_key().starts_with("truyen kieu"),
+            "{}",
+            plain.sort_key()
+        );
     }
 
     #[test]

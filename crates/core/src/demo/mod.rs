@@ -273,10 +273,11 @@ impl Generator {
         if let Some(s) = &statement {
             f245.push(('c', s));
         }
-        let nonfiling = if parts.title.starts_with("The ") {
-            '4'
-        } else {
-            '0'
+        let nonfiling = match parts.title.split(' ').next() {
+            Some("The") => '4',
+            Some("An") => '3',
+            Some("A") => '2',
+            _ => '0',
         };
         record = record.data("245", ['1', nonfiling], &f245)?;
         let date = format!("{}.", parts.year);
