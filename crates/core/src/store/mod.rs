@@ -152,7 +152,7 @@ impl Catalog {
             records: count("records")?,
             items: count("items")?,
             patrons: count("patrons")?,
-            changes: count("change_log")?,
+            changes: changelog::count(&self.conn)?,
             unsynced_changes: changelog::unsynced_count(&self.conn, self.node)?,
         })
     }
