@@ -1,16 +1,43 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { CatalogApi } from "../api";
 import type { RecordRow } from "../bindings/RecordRow";
 import { RecordCache } from "../recordCache";
+import {
+  ROW_HEIGHT,
+  clampPos,
+  revealRow,
+  rowTop,
+  scrollGeometry,
+  toPhysical,
+  toVirtual,
+  visibleRange,
+} from "./scrollWindow";
 
-/**
- * Fixed row height in CSS pixels. Browsers cap an element's height near
- * 33,554,431 px, so 32 px rows keep 1,000,000 records scrollable.
- */
-export const ROW_HEIGHT = 32;
+export { MAX_SCROLL_HEIGHT, ROW_HEIGHT } from "./scrollWindow";
 const OVERSCAN = 6;
+
+/*
+ * Windowing is computed here (see ./scrollWindow.ts) rather than with
+ * @tanstack/react-virtual. With fixed 32 px rows the visible range is a few
+ * lines of arithmetic, while react-virtual keeps per-row measurement arrays
+ * (O(total) memory: tens of MB at several million rows) and has one scroll
+ * coordinate space: scaling it would mean overriding observeElementOffset,
+ * scrollToFn, the total size and every item's start, and fighting its own
+ * scroll reconciliation. Below MAX_SCROLL_HEIGHT the range, row positions and
+ * sizer height are exactly what react-virtual produced (same overscan, same
+ * range rule), and scrolling is the browser's own.
+ *
+ * Above it (scaled mode) the sizer is capped and `pos`, the virtual offset, is
+ * the source of truth, kept consistent with scrollTop both ways:
+ *  - a scroll we did not make (scrollbar drag, middle-click, touch) maps
+ *    scrollTop proportionally to `pos`;
+ *  - the mouse wheel / trackpad and the keyboard move `pos` by real pixels
+ *    (so a small scroll moves by rows, not by thousands of them) and then set
+ *    scrollTop to the matching proportional position, so the scrollbar thumb
+ *    follows. The resulting scroll event maps back to within a pixel of `pos`
+ *    and is recognised as ours, keeping `pos`'s finer precision.
+ */
 
 export interface RecordListProps {
   api: CatalogApi;
@@ -48,17 +75,109 @@ export function RecordList({ api, total, onError }: RecordListProps) {
 
   const activeIndex = Math.min(active, Math.max(total - 1, 0));
 
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    useFlushSync: false,
-  });
+  const [viewport, setViewport] = useState(0);
+  // What is on screen: the virtual offset and the scrollTop it was read at.
+  const [view, setView] = useState({ pos: 0, scrollTop: 0 });
+  const geometry = scrollGeometry(total, viewport);
+  const geometryRef = useRef(geometry);
+  geometryRef.current = geometry;
+  // The latest virtual offset, ahead of `view` between a scroll and its render.
+  const posRef = useRef(0);
 
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  /** Shows virtual offset `target`: moves scrollTop to match, then renders. */
+  const applyPos = (target: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const g = geometryRef.current;
+    if (g.scaled) {
+      const pos = clampPos(g, target);
+      posRef.current = pos;
+      const want = toPhysical(g, pos);
+      if (el.scrollTop !== want) el.scrollTop = want;
+      const scrollTop = el.scrollTop;
+      setView((v) => (v.pos === pos && v.scrollTop === scrollTop ? v : { pos, scrollTop }));
+    } else if (el.scrollTop !== target) {
+      // Native scrolling: the browser clamps, and the scroll event updates the view.
+      el.scrollTop = target;
+    }
+  };
+
+  // Viewport height (react-virtual read clientHeight, watched by ResizeObserver).
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight);
+    measure();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const g = geometryRef.current;
+      const scrollTop = el.scrollTop;
+      let pos: number;
+      if (!g.scaled) {
+        pos = scrollTop;
+      } else if (Math.abs(toPhysical(g, posRef.current) - scrollTop) < 1) {
+        // Our own write (or no real move): keep the finer virtual offset.
+        pos = clampPos(g, posRef.current);
+      } else {
+        pos = toVirtual(g, scrollTop);
+      }
+      posRef.current = pos;
+      setView((v) => (v.pos === pos && v.scrollTop === scrollTop ? v : { pos, scrollTop }));
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
+
+  // When the mapping changes (resize, new total, entering or leaving scaled
+  // mode), keep the same rows on screen and move scrollTop to match. Purely
+  // native scrolling is left to the browser, as before.
+  const wasScaled = useRef(geometry.scaled);
+  useLayoutEffect(() => {
+    const left = wasScaled.current && !geometry.scaled;
+    wasScaled.current = geometry.scaled;
+    const el = scrollRef.current;
+    if (geometry.scaled) {
+      applyPos(posRef.current);
+    } else if (left && el) {
+      el.scrollTop = posRef.current;
+      const scrollTop = el.scrollTop;
+      posRef.current = scrollTop;
+      setView({ pos: scrollTop, scrollTop });
+    }
+    // applyPos only reads refs, so it is not a dependency.
+  }, [geometry.scaled, geometry.virtualMax, geometry.physicalMax]);
+
+  // Scaled mode: the wheel moves by real pixels (a notch scrolls a few rows).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !geometry.scaled) return;
+    const onWheel = (e: WheelEvent) => {
+      if (e.ctrlKey || e.deltaY === 0) return; // ctrl+wheel zooms
+      const g = geometryRef.current;
+      const unit = e.deltaMode === 1 ? ROW_HEIGHT : e.deltaMode === 2 ? g.viewport : 1;
+      const target = clampPos(g, posRef.current + e.deltaY * unit);
+      if (target === posRef.current) return; // at an end: let it chain
+      e.preventDefault();
+      applyPos(target);
+    };
+    el.addEventListener("wheel", onWheel, { passive: false });
+    return () => el.removeEventListener("wheel", onWheel);
+  }, [geometry.scaled]);
+
+  const pos = geometry.scaled ? view.pos : view.scrollTop;
+  const range = visibleRange(geometry, pos, OVERSCAN);
+  const first = range?.first ?? 0;
+  const last = range?.last ?? -1;
+  const indexes: number[] = [];
+  for (let i = first; i <= last; i++) indexes.push(i);
 
   useEffect(() => {
     cache.ensureRange(first, last);
@@ -67,13 +186,10 @@ export function RecordList({ api, total, onError }: RecordListProps) {
   const scrollIntoView = (index: number) => {
     const el = scrollRef.current;
     if (!el) return;
-    const top = index * ROW_HEIGHT;
-    const bottom = top + ROW_HEIGHT;
-    if (top < el.scrollTop) {
-      el.scrollTop = top;
-    } else if (bottom > el.scrollTop + el.clientHeight) {
-      el.scrollTop = bottom - el.clientHeight;
-    }
+    const g = scrollGeometry(total, el.clientHeight);
+    const current = g.scaled ? posRef.current : el.scrollTop;
+    const next = revealRow(g, current, index);
+    if (next !== current) applyPos(next);
   };
 
   const moveTo = (index: number) => {
@@ -112,7 +228,7 @@ export function RecordList({ api, total, onError }: RecordListProps) {
     moveTo(next);
   };
 
-  const activeRendered = items.some((item) => item.index === activeIndex);
+  const activeRendered = activeIndex >= first && activeIndex <= last;
 
   return (
     <div className="record-table">
@@ -132,15 +248,20 @@ export function RecordList({ api, total, onError }: RecordListProps) {
         aria-activedescendant={activeRendered ? `record-row-${activeIndex}` : undefined}
         onKeyDown={onKeyDown}
       >
-        <div className="record-list-sizer" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => (
+        <div
+          className="record-list-sizer"
+          // Scaled: rows near the ends may hang past the capped sizer; clip them
+          // so they never stretch the scroll range.
+          style={{ height: geometry.sizerHeight, overflow: geometry.scaled ? "hidden" : undefined }}
+        >
+          {indexes.map((index) => (
             <Row
-              key={item.index}
-              index={item.index}
-              start={item.start}
+              key={index}
+              index={index}
+              start={rowTop(geometry, index, view.pos, view.scrollTop)}
               total={total}
-              row={cache.getRow(item.index)}
-              selected={item.index === activeIndex}
+              row={cache.getRow(index)}
+              selected={index === activeIndex}
               onSelect={setActive}
             />
           ))}
