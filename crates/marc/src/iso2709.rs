@@ -8,7 +8,10 @@
 
 use std::io::{self, BufRead, Read, Write};
 
-use crate::{Field, Indicator, Leader, MarcError, Pointer, Record, Subfield, SubfieldCode, Tag};
+use crate::{
+    Decoded, Diagnostic, Field, Indicator, Leader, MarcError, Pointer, ReadResult, Record,
+    RecordWriter, Subfield, SubfieldCode, Tag,
+};
 
 pub const FIELD_TERMINATOR: u8 = 0x1E;
 pub const RECORD_TERMINATOR: u8 = 0x1D;
@@ -94,6 +97,17 @@ impl<W: Write> Writer<W> {
     }
 }
 
+impl<W: Write> RecordWriter for Writer<W> {
+    fn write_record(&mut self, record: &Record) -> Result<(), MarcError> {
+        self.write(record)
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), MarcError> {
+        self.inner.flush()?;
+        Ok(())
+    }
+}
+
 /// Parses one record from its complete bytes (leader through record terminator).
 pub fn from_bytes(bytes: &[u8]) -> Result<Record, MarcError> {
     parse_record(bytes, &Pointer::default())
@@ -117,7 +131,7 @@ impl<R: Read> Reader<R> {
 }
 
 impl<R: Read> Iterator for Reader<R> {
-    type Item = Result<Record, MarcError>;
+    type Item = ReadResult;
 
     fn next(&mut self) -> Option<Self::Item> {
         // Framing by the record terminator rather than the leader's length lets a record with a
@@ -126,7 +140,11 @@ impl<R: Read> Iterator for Reader<R> {
         match self.inner.read_until(RECORD_TERMINATOR, &mut bytes) {
             Ok(0) => return None,
             Ok(_) => {}
-            Err(e) => return Some(Err(MarcError::Io(e))),
+            Err(e) => {
+                return Some(Err(Diagnostic::error(format!(
+                    "could not read the input: {e}"
+                ))));
+            }
         }
         let start = self.offset;
         self.offset += bytes.len() as u64;
@@ -141,7 +159,26 @@ impl<R: Read> Iterator for Reader<R> {
             offset: Some(start + skipped as u64),
             tag: None,
         };
-        Some(parse_record(&bytes[skipped..], &at))
+        let number = self.record_number;
+        let offset = start + skipped as u64;
+        Some(
+            parse_record(&bytes[skipped..], &at)
+                .map(|record| Decoded {
+                    record,
+                    warnings: Vec::new(),
+                })
+                .map_err(|e| {
+                    let (message, tag) = match e {
+                        MarcError::Malformed { at, reason } => (reason, at.tag),
+                        other => (other.to_string(), None),
+                    };
+                    let d = Diagnostic::error(message).at_record(number, offset);
+                    match tag {
+                        Some(t) => d.in_field(t),
+                        None => d,
+                    }
+                }),
+        )
     }
 }
 
@@ -321,7 +358,7 @@ mod tests {
             .expect_err("garbage is refused")
             .to_string();
         assert!(
-            err.starts_with(&format!("record 2, byte {}", good.len() + 1)),
+            err.starts_with(&format!("error: record 2, byte {}: ", good.len() + 1)),
             "{err}"
         );
         assert!(results[2].is_ok());

@@ -5,15 +5,29 @@
 //! [`Indicator`]s and ordered, repeatable [`Subfield`]s, each a [`SubfieldCode`] and a value).
 //! Field order is kept exactly as read, because catalogers and round trips depend on it.
 //!
-//! Codecs live one module per format: [`iso2709`] reads and writes the exchange format that
-//! every library system speaks.
+//! Codecs live one module per format — [`iso2709`], [`marcxml`], [`mrk`] (MarcEdit's mnemonic
+//! text) and [`json`] (MARC-in-JSON) — each with a streaming `Reader` (an iterator of
+//! [`ReadResult`]: a [`Decoded`] record with its warnings, or the [`Diagnostic`] that made a
+//! record unreadable; a bad record never ends the stream) and a `Writer` implementing
+//! [`RecordWriter`]. [`Format`] names them and [`reader`]/[`writer`] pick one at run time.
+//! [`marc8`] converts MARC-8 to Unicode; [`validate`] checks a record against the MARC 21
+//! definitions kept as data in `schemas/marc21/`.
 //!
 //! What this crate must never do: touch a database, a file path, the network or a UI. It reads
 //! from any `Read` and writes to any `Write`; everything else belongs to `shelfmark-core`.
 
+mod diagnostic;
 mod error;
+mod format;
 pub mod iso2709;
+pub mod json;
+pub mod marc8;
+pub mod marcxml;
+pub mod mrk;
 mod record;
+pub mod validate;
 
+pub use diagnostic::{Decoded, Diagnostic, ReadResult, Severity};
 pub use error::{MarcError, Pointer};
+pub use format::{Format, RecordWriter, reader, writer};
 pub use record::{Field, Indicator, Leader, Record, Subfield, SubfieldCode, Tag};
