@@ -37,7 +37,7 @@ impl fmt::Display for Pointer {
 pub enum MarcError {
     #[error("invalid tag {0:?}: a tag is three ASCII letters or digits")]
     InvalidTag(String),
-    #[error("invalid indicator {0:?}: an indicator is one ASCII letter, digit or blank")]
+    #[error("invalid indicator {0:?}: an indicator is one printable ASCII character or blank")]
     InvalidIndicator(char),
     #[error("invalid subfield code {0:?}: a subfield code is one ASCII graphic character")]
     InvalidSubfieldCode(char),

@@ -41,8 +41,11 @@ pub struct Indicator(char);
 impl Indicator {
     pub const BLANK: Indicator = Indicator(' ');
 
+    /// Accepts any printable ASCII character: MARC 21 defines blank, digits and lowercase
+    /// letters, but real records carry others (`|`, `#`) and a reader must keep them so a
+    /// round trip loses nothing; the validator reports the undefined ones.
     pub fn new(c: char) -> Result<Self, MarcError> {
-        if c == ' ' || c.is_ascii_alphanumeric() {
+        if c == ' ' || c.is_ascii_graphic() {
             Ok(Indicator(c))
         } else {
             Err(MarcError::InvalidIndicator(c))
