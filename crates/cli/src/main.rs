@@ -10,6 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod marc;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use shelfmark_core::api::ErrorPayload;
@@ -58,6 +60,9 @@ enum Command {
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: u32,
     },
+    /// Work with MARC files: convert, validate, dump, count.
+    #[command(subcommand)]
+    Marc(marc::MarcCommand),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -70,10 +75,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             report(&e, cli.json);
-            ExitCode::FAILURE
+            // A MARC format that cannot be told is a usage error, like clap's own.
+            if e.downcast_ref::<marc::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -120,13 +130,23 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
-    match &cli.command {
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let done = match &cli.command {
         Command::Demo { records, seed } => run_demo(cli, *records, *seed),
         Command::Info => run_info(cli),
         Command::Log { limit } => run_log(cli, *limit),
         Command::Records { offset, limit } => run_records(cli, *offset, *limit),
-    }
+        Command::Marc(command) => {
+            // Some records failing is not an error of the command: the rest were handled.
+            let summary = marc::run(command, cli.json)?;
+            return Ok(if summary.all_made_it() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 fn run_demo(cli: &Cli, records: u64, seed: u64) -> anyhow::Result<()> {
