@@ -134,9 +134,21 @@ fn app(args: &[String]) -> Result {
 fn test() -> Result {
     let start = Instant::now();
     setup::all()?;
+    let target = target_dir()?;
+    let python = setup::python_peers(&target)?;
     build_ui()?;
+    // The shared corpus of real MARC files sits beside the clone when there is one.
+    let corpus = std::env::var_os("SHELFMARK_MARC_CORPUS")
+        .map(PathBuf::from)
+        .or_else(|| Some(root().join("../shared/testdata/marc")).filter(|p| p.is_dir()));
     step("Rust tests (cargo test --workspace)", || {
-        run(cargo().args(["test", "--workspace", "--locked"]))
+        let mut cmd = cargo();
+        cmd.args(["test", "--workspace", "--locked"])
+            .env("SHELFMARK_PYTHON", &python);
+        if let Some(corpus) = &corpus {
+            cmd.env("SHELFMARK_MARC_CORPUS", corpus);
+        }
+        run(&mut cmd)
     })?;
     step("UI unit tests (vitest)", || run(&mut npm("ui", &["test"])))?;
     step("build the CLI and the desktop app", || {

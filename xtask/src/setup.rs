@@ -19,8 +19,20 @@ const APP_PACKAGES: &[&str] = &[
     "fonts-noto-core",
 ];
 
-/// What the end-to-end tests need on top: a virtual display and WebKit's WebDriver.
-const TEST_PACKAGES: &[&str] = &["xvfb", "webkit2gtk-driver", "xauth", "dbus-x11"];
+/// What the end-to-end tests need on top: a virtual display and WebKit's WebDriver; and the
+/// MARC peers the corpus test compares with: yaz (yaz-marcdump) and Python for pymarc.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "webkit2gtk-driver",
+    "xauth",
+    "dbus-x11",
+    "yaz",
+    "python3",
+    "python3-venv",
+];
+
+/// pymarc, the Python peer of the MARC corpus test, pinned.
+const PYMARC: &str = "pymarc==5.4.0";
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
@@ -34,7 +46,28 @@ pub fn all() -> Result {
     apt(&packages)?;
     npm_ci("ui")?;
     npm_ci("tests/e2e")?;
-    tauri_driver()
+    tauri_driver()?;
+    Ok(())
+}
+
+/// A virtual environment with pymarc, made once in the target folder (Debian's own Python
+/// refuses `pip install` outside one). Returns its python.
+pub fn python_peers(target: &Path) -> Result<std::path::PathBuf> {
+    let venv = target.join("peer-venv");
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import pymarc"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ready {
+        return Ok(python);
+    }
+    step(&format!("install {PYMARC} into {}", venv.display()), || {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", PYMARC]))
+    })?;
+    Ok(python)
 }
 
 fn installed(package: &str) -> bool {
