@@ -67,8 +67,8 @@ fn check_positions(
         };
         match def.kind {
             Kind::Codes if def.each || def.start == def.end => {
-                for i in def.start..=def.end {
-                    let c = bytes[i] as char;
+                for (i, &b) in bytes.iter().enumerate().take(def.end + 1).skip(def.start) {
+                    let c = b as char;
                     if !def.single.contains(c) {
                         report(i, i, &c.to_string(), "which is not a defined code", false);
                     }

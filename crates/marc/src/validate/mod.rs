@@ -272,7 +272,7 @@ fn check_subfields(
     for sf in subfields {
         let code = sf.code.as_char();
         if let Some(defs) = &def.subfields {
-            if !defs.defined.contains(code) && !(linkage_allowed && code == '6') {
+            if !(defs.defined.contains(code) || linkage_allowed && code == '6') {
                 out.error(
                     tag,
                     Some(&format!("${code}")),
