@@ -629,6 +629,8 @@ impl Builder {
         });
     }
 
+    // The crate-wide ReadResult carries a full Diagnostic by design.
+    #[allow(clippy::result_large_err)]
     fn finish(mut self) -> ReadResult {
         if self.leader.is_none() && self.faults.is_empty() {
             self.note(
