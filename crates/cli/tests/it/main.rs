@@ -182,3 +182,5 @@ fn unknown_subcommands_and_bad_numbers_are_usage_errors() {
         .stderr(predicate::str::contains("invalid value"));
     assert!(!db.exists(), "a usage error touches no catalog");
 }
+
+mod marc;
