@@ -1,3 +1,5 @@
 //! Bibliographic records: the MARC kept faithfully, plus columns extracted for lists and sort.
 
+pub mod extract;
+pub mod identifiers;
 pub mod records;

@@ -6,9 +6,10 @@
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use shelfmark_marc::{Field, Record, iso2709};
+use shelfmark_marc::{Record, iso2709};
 use uuid::Uuid;
 
+use super::extract::Extracted;
 use crate::api::{MaterialType, RecordPage, RecordRow};
 use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
@@ -44,45 +45,10 @@ struct RecordPayload<'a> {
     marc: &'a str,
 }
 
-/// The columns extracted from a MARC record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordSummary {
-    pub control_number: Option<String>,
-    pub title: String,
-    pub author: Option<String>,
-    pub year: Option<i32>,
-    pub material_type: MaterialType,
-    /// How many leading characters of the title a sort skips ("The ", "A "): 245 indicator 2.
-    pub nonfiling: usize,
-}
-
-impl RecordSummary {
-    pub fn of(record: &Record) -> RecordSummary {
-        RecordSummary {
-            control_number: record.control_number().map(|c| text::nfc(c.trim())),
-            title: title(record),
-            nonfiling: nonfiling_characters(record),
-            author: author(record),
-            year: year(record),
-            material_type: material_type(record),
-        }
-    }
-
-    /// The title as it files: without its nonfiling article, folded for Vietnamese.
-    pub fn sort_key(&self) -> String {
-        let filing: String = self.title.chars().skip(self.nonfiling).collect();
-        text::sort_key(if filing.trim().is_empty() {
-            &self.title
-        } else {
-            &filing
-        })
-    }
-}
-
 /// Adds a record, logging its creation. Returns its new id.
 pub fn insert(m: &mut Mutation<'_>, record: &Record) -> Result<Uuid, CoreError> {
     let marc = iso2709::to_bytes(record)?;
-    let summary = RecordSummary::of(record);
+    let summary = Extracted::of(record);
     let id = m.new_id();
     let now = text::rfc3339(m.now());
     m.conn()
@@ -95,7 +61,7 @@ pub fn insert(m: &mut Mutation<'_>, record: &Record) -> Result<Uuid, CoreError> 
             id.to_string(),
             summary.control_number,
             summary.title,
-            summary.author,
+            summary.author(),
             summary.year,
             summary.material_type.as_str(),
             summary.sort_key(),
@@ -162,96 +128,6 @@ pub fn marc(catalog: &Catalog, id: Uuid) -> Result<Record, CoreError> {
     Ok(iso2709::from_bytes(&bytes)?)
 }
 
-/// Strips the ISBD punctuation that ends a MARC subfield (` /`, ` :`, ` ;`, `,`, `=`, a final
-/// period after a word).
-fn trim_isbd(s: &str) -> String {
-    let t = s.trim().trim_end_matches([' ', '/', ':', ';', ',', '=']);
-    let t = t
-        .strip_suffix('.')
-        .filter(|rest| !rest.ends_with(char::is_uppercase))
-        .unwrap_or(t);
-    text::nfc(t.trim())
-}
-
-fn first_data_field<'r>(record: &'r Record, tags: &[&str]) -> Option<&'r Field> {
-    tags.iter()
-        .find_map(|tag| record.fields_with_tag(tag).next())
-}
-
-fn title(record: &Record) -> String {
-    let Some(field) = first_data_field(record, &["245"]) else {
-        return String::new();
-    };
-    let parts: Vec<String> = ['a', 'b', 'n', 'p']
-        .iter()
-        .flat_map(|code| field.subfields(*code))
-        .map(trim_isbd)
-        .filter(|p| !p.is_empty())
-        .collect();
-    parts.join(" : ")
-}
-
-fn nonfiling_characters(record: &Record) -> usize {
-    match first_data_field(record, &["245"]) {
-        Some(Field::Data { indicators, .. }) => {
-            indicators[1].as_char().to_digit(10).unwrap_or(0) as usize
-        }
-        _ => 0,
-    }
-}
-
-fn author(record: &Record) -> Option<String> {
-    first_data_field(record, &["100", "110", "111", "700", "710"])
-        .and_then(|f| f.subfield('a'))
-        .map(trim_isbd)
-        .filter(|a| !a.is_empty())
-}
-
-/// Date 1 from 008/07-10, else the first four-digit year in 264/260 $c.
-fn year(record: &Record) -> Option<i32> {
-    let from_008 = record
-        .control_value("008")
-        .and_then(|v| v.get(7..11))
-        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|d| d.parse().ok());
-    from_008.or_else(|| {
-        ["264", "260"]
-            .iter()
-            .flat_map(|tag| record.fields_with_tag(tag))
-            .flat_map(|f| f.subfields('c'))
-            .find_map(first_year)
-    })
-}
-
-fn first_year(s: &str) -> Option<i32> {
-    s.as_bytes()
-        .windows(4)
-        .find(|w| w.iter().all(u8::is_ascii_digit))
-        .and_then(|w| std::str::from_utf8(w).ok())
-        .and_then(|d| d.parse().ok())
-}
-
-/// Leader/06 (type of record), Leader/07 (bibliographic level), 008/23 (form of item) and
-/// 007/00 (category of material), as MARC 21 defines them.
-fn material_type(record: &Record) -> MaterialType {
-    let leader = &record.leader;
-    let f008 = record.control_value("008").unwrap_or("");
-    let form_of_item = f008.chars().nth(23).unwrap_or(' ');
-    let category_007 = record.control_value("007").and_then(|v| v.chars().next());
-    match (leader.record_type(), leader.bibliographic_level()) {
-        ('a' | 't', 'b' | 'i' | 's') => MaterialType::Serial,
-        ('a' | 't', _) if matches!(form_of_item, 'o' | 'q' | 's') || category_007 == Some('c') => {
-            MaterialType::Ebook
-        }
-        ('a' | 't', _) => MaterialType::Book,
-        ('i', _) => MaterialType::Audiobook,
-        ('j' | 'c' | 'd', _) => MaterialType::Music,
-        ('e' | 'f', _) => MaterialType::Map,
-        ('g', _) => MaterialType::Video,
-        _ => MaterialType::Other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,9 +165,9 @@ mod tests {
 
     #[test]
     fn extracts_title_author_year_without_isbd_punctuation() {
-        let s = RecordSummary::of(&book(Leader::new('n', 'a', 'm')));
+        let s = Extracted::of(&book(Leader::new('n', 'a', 'm')));
         assert_eq!(s.title, "Truyện Kiều");
-        assert_eq!(s.author.as_deref(), Some("Nguyễn, Du"));
+        assert_eq!(s.author(), Some("Nguyễn, Du"));
         assert_eq!(s.year, Some(2015));
         assert_eq!(s.control_number.as_deref(), Some("VN1"));
         assert_eq!(s.material_type, MaterialType::Book);
@@ -299,15 +175,15 @@ mod tests {
 
     #[test]
     fn material_type_follows_leader_007_and_008() {
-        let serial = RecordSummary::of(&book(Leader::new('n', 'a', 's')));
+        let serial = Extracted::of(&book(Leader::new('n', 'a', 's')));
         assert_eq!(serial.material_type, MaterialType::Serial);
-        let audio = RecordSummary::of(&book(Leader::new('n', 'i', 'm')));
+        let audio = Extracted::of(&book(Leader::new('n', 'i', 'm')));
         assert_eq!(audio.material_type, MaterialType::Audiobook);
         let ebook = book(Leader::new('n', 'a', 'm'))
             .control("008", "240101s2015    vm      o    0000 0 vie d")
             .expect("008");
-        assert_eq!(RecordSummary::of(&ebook).material_type, MaterialType::Ebook);
-        assert_eq!(RecordSummary::of(&ebook).year, Some(2015));
+        assert_eq!(Extracted::of(&ebook).material_type, MaterialType::Ebook);
+        assert_eq!(Extracted::of(&ebook).year, Some(2015));
     }
 
     #[test]
@@ -315,14 +191,14 @@ mod tests {
         let the = leader_record(Leader::new('n', 'a', 'm'))
             .data("245", ['1', '4'], &[('a', "The quiet American")])
             .expect("well-formed");
-        let summary = RecordSummary::of(&the);
+        let summary = Extracted::of(&the);
         assert_eq!(summary.title, "The quiet American");
         assert!(
             summary.sort_key().starts_with("quiet american"),
             "{}",
             summary.sort_key()
         );
-        let plain = RecordSummary::of(&book(Leader::new('n', 'a', 'm')));
+        let plain = Extracted::of(&book(Leader::new('n', 'a', 'm')));
         assert!(
             plain.sort_key().starts_with("truyen kieu"),
             "{}",
@@ -335,6 +211,6 @@ mod tests {
         let record = leader_record(Leader::new('n', 'a', 'm'))
             .data("245", ['0', '0'], &[('a', "Ha\u{300} No\u{323}\u{302}i")])
             .expect("well-formed");
-        assert_eq!(RecordSummary::of(&record).title, "Hà Nội");
+        assert_eq!(Extracted::of(&record).title, "Hà Nội");
     }
 }

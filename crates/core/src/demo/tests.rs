@@ -2,7 +2,6 @@ use std::collections::HashSet;
 
 use super::*;
 use crate::CatalogOptions;
-use crate::catalog::records;
 
 fn build_demo(records: u64, seed: u64) -> (tempfile::TempDir, Catalog, DemoReport) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -97,7 +96,10 @@ fn decomposed_records_keep_their_bytes_but_have_nfc_columns() {
             "{control}: the title column is NFC"
         );
         let parsed = shelfmark_marc::iso2709::from_bytes(marc).expect("stored MARC parses");
-        assert_eq!(records::RecordSummary::of(&parsed).title, *title);
+        assert_eq!(
+            crate::catalog::extract::Extracted::of(&parsed).title,
+            *title
+        );
     }
 }
 
