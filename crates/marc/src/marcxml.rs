@@ -526,11 +526,12 @@ impl<R: Read> Iterator for Reader<R> {
                 self.started = true;
                 // quick-xml drops a BOM without counting it; drop it here so offsets stay true.
                 let source = xml.get_mut();
-                if let Ok(head) = source.fill_buf() {
-                    if head.starts_with(b"\xEF\xBB\xBF") {
-                        source.consume(3);
-                        self.base = 3;
-                    }
+                if source
+                    .fill_buf()
+                    .is_ok_and(|head| head.starts_with(b"\xEF\xBB\xBF"))
+                {
+                    source.consume(3);
+                    self.base = 3;
                 }
             }
             self.buf.clear();
@@ -593,10 +594,11 @@ impl<R: Read> Iterator for Reader<R> {
                         }
                         Err(message) => {
                             let literal = format!("&{};", &*reference);
-                            if let Some(b) = self.state.current.as_mut() {
-                                if b.skipping == 0 && !matches!(b.collecting, Collecting::Nothing) {
-                                    b.warn(before, None, format!("{message}; kept as {literal:?}"));
-                                }
+                            if let Some(b) = self.state.current.as_mut()
+                                && b.skipping == 0
+                                && !matches!(b.collecting, Collecting::Nothing)
+                            {
+                                b.warn(before, None, format!("{message}; kept as {literal:?}"));
                             }
                             self.state.text(&literal, before, true);
                         }
@@ -1021,10 +1023,40 @@ const fn escape_table(attribute: bool) -> [bool; 256] {
 static TEXT_ESCAPES: [bool; 256] = escape_table(false);
 static ATTRIBUTE_ESCAPES: [bool; 256] = escape_table(true);
 
+/// True when some byte of the word is a C0 control or one of `< > & "`: a quick test, eight
+/// bytes at a time, that lets almost all text be copied without a per-byte look-up (the
+/// classic "has a byte less than n / equal to c" bit tricks; exact, never a false negative).
+#[inline]
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    below_space
+        | has_zero(word ^ (ONES * b'<' as u64))
+        | has_zero(word ^ (ONES * b'>' as u64))
+        | has_zero(word ^ (ONES * b'&' as u64))
+        | has_zero(word ^ (ONES * b'"' as u64))
+        != 0
+}
+
 fn push_escaped(out: &mut Vec<u8>, text: &str, table: &[bool; 256]) {
     let bytes = text.as_bytes();
+    let mut clean = 0;
+    while clean + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[clean..clean + 8]);
+        if may_need_escape(u64::from_le_bytes(word)) {
+            break;
+        }
+        clean += 8;
+    }
+    if clean == bytes.len() {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
         if !table[b as usize] {
             continue;
         }
@@ -1369,6 +1401,27 @@ mod tests {
         assert!(back.warnings.is_empty(), "{:#?}", back.warnings);
         assert_eq!(back.record, record);
         assert_eq!(write_all(&[back.record]), xml);
+    }
+
+    #[test]
+    fn the_word_at_a_time_escape_test_misses_no_byte() {
+        for b in 0..=255u8 {
+            let special = b < 0x20 || matches!(b, b'<' | b'>' | b'&' | b'"');
+            for position in 0..8 {
+                for filler in [b'a', 0x7F, 0xE1, b' '] {
+                    let mut word = [filler; 8];
+                    word[position] = b;
+                    let flagged = may_need_escape(u64::from_le_bytes(word));
+                    assert!(flagged || !special, "byte {b:#x} at {position} missed");
+                    if filler != 0x7F && !special {
+                        assert!(!flagged, "byte {b:#x} at {position} flagged");
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        push_escaped(&mut out, "0123456789abcdef<0123456789\u{1}", &TEXT_ESCAPES);
+        assert_eq!(out, b"0123456789abcdef&lt;0123456789&#x1;");
     }
 
     #[test]
