@@ -1356,12 +1356,6 @@ mod tests {
             let ours = render(&records);
             let ours: Vec<&str> = ours.lines().collect();
             let theirs: Vec<&str> = snapshot.lines().collect();
-            if std::env::var_os("MARCXML_DUMP").is_some() {
-                let _ = std::fs::write(
-                    format!("/tmp/ours-{}.txt", file.replace('/', "_")),
-                    ours.join("\n") + "\n",
-                );
-            }
             assert_eq!(ours.len(), theirs.len(), "{file}");
             for (a, b) in ours.iter().zip(&theirs) {
                 assert!(
