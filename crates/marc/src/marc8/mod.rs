@@ -11,8 +11,8 @@
 //! - **Character sets**: LoC's full tables — Basic and Extended Latin (ASCII, ANSEL), Basic and
 //!   Extended Cyrillic, Basic Greek, Basic Hebrew, Basic and Extended Arabic, the technique 1
 //!   Greek symbols/subscripts/superscripts, and EACC (CJK, three bytes a character). The tables
-//!   are generated from pymarc's transcription of LoC's `codetables.xml` into
-//!   [`tables`](self) by `crates/marc/tools/gen_marc8_tables.py` (see its header).
+//!   are generated from pymarc's transcription of LoC's `codetables.xml` into `tables.rs` by
+//!   `crates/marc/tools/gen_marc8_tables.py` (see its header for how to regenerate).
 //! - **Escape sequences**: G0 designation `ESC ( F` / `ESC , F`, G1 designation `ESC ) F` /
 //!   `ESC - F`, multibyte `ESC $ F`, `ESC $ ( F`, `ESC $ , F` (G0) and `ESC $ ) F`, `ESC $ - F`
 //!   (G1), ANSEL's `!E` final, and technique 1's `ESC g`, `ESC b`, `ESC p` and `ESC s` (back to
@@ -27,10 +27,15 @@
 //! - **Combining marks** come *before* their base character in MARC-8 and *after* it in Unicode:
 //!   marks are held until the next base character and emitted after it in their original order;
 //!   NFC then composes what Unicode can compose (and canonically reorders marks of different
-//!   classes, so ANSEL "circumflex, dot below, e" becomes "ệ"). A mark with no base after it (at
+//!   classes, so ANSEL "circumflex, dot below, e" becomes "ệ"). Marks of the same class keep
+//!   the MARC-8 order, as in yaz and pymarc: "circumflex, tilde, e" is "ễ" (Nguyễn), while data
+//!   keyed outermost-first would stack the other way, which no converter can tell. A mark with no base after it (at
 //!   the end of the value or before a control) is an error: emitted as it stands, NFC would
 //!   silently put it on the letter *before* it ("abc" + acute would become "abć"). The lossy
 //!   conversion keeps it on a U+FFFD standing for the missing base, so nothing is dropped.
+//! - **Speed**: a value of pure ASCII (no ESC, no byte at or above 0x7F) is copied without
+//!   conversion; normalisation is done per base-and-marks cluster and skipped for the whole
+//!   text when the NFC quick check already passes.
 //! - **C1 controls**: ANSEL's non-sort begin/end (0x88/0x89 → U+0098/U+009C) and joiner/non-joiner
 //!   (0x8D/0x8E → U+200D/U+200C) are read whatever G1 holds, since they are controls, not graphics.
 //!
@@ -40,10 +45,10 @@
 //! table does and pymarc follows: EB → U+FE20, EC → U+FE21, FA → U+FE22, FB → U+FE23 (COMBINING
 //! LIGATURE/DOUBLE TILDE LEFT/RIGHT HALF). yaz instead emits one U+0361/U+0360 (COMBINING DOUBLE
 //! INVERTED BREVE / DOUBLE TILDE) after the first letter and drops the second half. We follow LoC
-//! because (1) it is the published mapping that the MARC 21 UTF-8 specification and most
-//! converters (pymarc, marc4j's default, MarcEdit) use, so our output compares equal with
-//! theirs; (2) it is lossless and one-to-one, so converting back to MARC-8 gives the original
-//! bytes; and (3) it needs no look-ahead for a second half that damaged records often lack.
+//! because (1) it is the mapping LoC publishes for MARC-8 → Unicode, and pymarc uses it too, so
+//! our output compares equal with theirs; (2) it is one-to-one, so converting back to MARC-8
+//! gives the original bytes; and (3) it needs no look-ahead for a second half that damaged
+//! records often lack.
 //! The cost: U+FE20..U+FE23 render less well than U+0361 in some fonts; a display layer may fold
 //! them if it wants.
 //!
@@ -56,7 +61,7 @@ mod tables;
 
 use std::fmt::Write as _;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use tables::COMBINING;
 
@@ -109,9 +114,9 @@ fn ascii_fast_path(bytes: &[u8]) -> Option<String> {
 }
 
 fn finish(out: String) -> String {
-    // Only text that may hold combining marks or compatibility-relevant characters needs NFC;
-    // pure ASCII produced by the slow path (e.g. after a redundant `ESC ( B`) is already NFC.
-    if out.is_ascii() {
+    // Composing is the costly part of a conversion; the quick check (a table lookup per
+    // character) proves most text without combining marks, e.g. EACC or Cyrillic, already NFC.
+    if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
         out
     } else {
         out.nfc().collect()
@@ -301,15 +306,18 @@ impl Converter {
         );
     }
 
-    fn flush_marks(&mut self) {
-        for c in self.pending.drain(..) {
-            self.out.push(c);
-        }
-    }
-
+    /// Emits a base character followed by the marks that preceded it in MARC-8. The cluster is
+    /// composed here, while it is small: that leaves most text already in NFC, which `finish`
+    /// then proves with the quick check instead of normalising the whole string again. (Text
+    /// composed cluster by cluster is canonically equivalent to the whole, so whenever the
+    /// result passes the quick check it is exactly the NFC of the whole.)
     fn base(&mut self, c: char) {
-        self.out.push(c);
-        self.flush_marks();
+        if self.pending.is_empty() {
+            self.out.push(c);
+        } else {
+            self.out
+                .extend(std::iter::once(c).chain(self.pending.drain(..)).nfc());
+        }
     }
 
     fn control(&mut self, c: char, bytes: &[u8]) {
