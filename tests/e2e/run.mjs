@@ -7,7 +7,8 @@
 //
 // Environment: SHELFMARK_DESKTOP_BIN, SHELFMARK_CLI_BIN, E2E_ARTIFACTS (see lib/config.mjs),
 // TAURI_DRIVER (default: tauri-driver on PATH, else ~/.cargo/bin/tauri-driver),
-// WEBKIT_WEBDRIVER (default /usr/bin/WebKitWebDriver), E2E_RUN_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS.
+// WEBKIT_WEBDRIVER (default /usr/bin/WebKitWebDriver), E2E_RUN_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS,
+// E2E_SPECS (comma-separated parts of spec file names: run only those).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -188,26 +189,33 @@ async function startDbus() {
   return address;
 }
 
-function runTests(env) {
+function specFiles() {
   const specsDir = path.join(E2E_DIR, "specs");
-  const files = fs
+  return fs
     .readdirSync(specsDir)
     .filter((f) => f.endsWith(".test.mjs"))
+    .filter((f) => !process.env.E2E_SPECS || process.env.E2E_SPECS.split(",").some((s) => f.includes(s)))
     .sort()
     .map((f) => path.join(specsDir, f));
+}
+
+function runSpec(file, env) {
+  const name = path.basename(file, ".test.mjs");
   const args = [
     "--test",
     "--test-concurrency=1",
+    // A WebDriver request that never answers keeps a socket open; report and exit anyway.
+    "--test-force-exit",
     `--test-timeout=${TIMEOUTS.test}`,
     "--test-reporter=spec",
     "--test-reporter-destination=stdout",
     "--test-reporter=junit",
-    `--test-reporter-destination=${path.join(ARTIFACTS_DIR, "junit.xml")}`,
-    ...files,
+    `--test-reporter-destination=${path.join(ARTIFACTS_DIR, `junit-${name}.xml`)}`,
+    file,
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: E2E_DIR, env, stdio: "inherit", detached: true });
-    const entry = { name: "node --test", child, pgid: child.pid, exited: false };
+    const entry = { name: `node --test ${name}`, child, pgid: child.pid, exited: false };
     children.push(entry);
     child.on("exit", (code, signal) => {
       entry.exited = true;
@@ -220,7 +228,39 @@ function runTests(env) {
   });
 }
 
+/**
+ * Each spec file gets its own tauri-driver (and so its own WebKitWebDriver): a session left
+ * hanging by one file can never take the single session slot the next file needs.
+ */
+async function runSpecWithOwnDriver(file, env, tauriDriver, nativeDriver) {
+  const specEnv = { ...env };
+  // The first-start spec must reach the platform's default catalog location.
+  if (path.basename(file).includes("first-start")) delete specEnv.SHELFMARK_DB;
+  const port = await freePort();
+  let nativePort = await freePort();
+  while (nativePort === port) nativePort = await freePort();
+  const driver = startGroup(
+    "tauri-driver",
+    tauriDriver,
+    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", nativeDriver],
+    { env: specEnv },
+  );
+  try {
+    await waitForPort(port, driver, 15_000);
+    await waitForPort(nativePort, driver, 15_000);
+    log(`${path.basename(file)}: tauri-driver on 127.0.0.1:${port} (WebKitWebDriver on ${nativePort})`);
+    const testEnv = { ...specEnv, E2E_WEBDRIVER_URL: `http://127.0.0.1:${port}/`, E2E_ARTIFACTS: ARTIFACTS_DIR };
+    return await runSpec(file, testEnv);
+  } finally {
+    await stopGroup(driver);
+  }
+}
+
 async function main() {
+  for (const dep of ["selenium-webdriver", "axe-core"]) {
+    requireFile(path.join(E2E_DIR, "node_modules", dep, "package.json"), `node module ${dep}`, `cd ${E2E_DIR} && npm ci`);
+  }
+  if (!findOnPath("import")) log("warning: ImageMagick's import not found (apt-get install imagemagick); screenshots fall back to WebDriver's, which can hang on the error screen");
   requireFile(DESKTOP_BIN, "desktop binary (SHELFMARK_DESKTOP_BIN)", "cargo build -p shelfmark-desktop");
   requireFile(CLI_BIN, "CLI binary (SHELFMARK_CLI_BIN)", "cargo build -p shelfmark-cli");
   const tauriDriver = requireFile(
@@ -263,7 +303,8 @@ async function main() {
     LIBGL_ALWAYS_SOFTWARE: process.env.LIBGL_ALWAYS_SOFTWARE ?? "1",
     WEBKIT_DISABLE_DMABUF_RENDERER: process.env.WEBKIT_DISABLE_DMABUF_RENDERER ?? "1",
     WEBKIT_DISABLE_COMPOSITING_MODE: process.env.WEBKIT_DISABLE_COMPOSITING_MODE ?? "1",
-    // A fallback only: every spec passes --db explicitly. Never the user's real catalog.
+    // A fallback only: every spec but the first-start one passes --db explicitly. Never the
+    // user's real catalog.
     SHELFMARK_DB: path.join(tmpRoot, "fallback-never-used.db"),
   };
   delete env.WAYLAND_DISPLAY;
@@ -275,23 +316,16 @@ async function main() {
     log("started a private D-Bus session bus");
   }
 
-  const port = await freePort();
-  let nativePort = await freePort();
-  while (nativePort === port) nativePort = await freePort();
-  const driver = startGroup(
-    "tauri-driver",
-    tauriDriver,
-    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", nativeDriver],
-    { env },
-  );
-  await waitForPort(port, driver, 15_000);
-  await waitForPort(nativePort, driver, 15_000);
-  log(`tauri-driver listening on 127.0.0.1:${port} (WebKitWebDriver on ${nativePort})`);
-
-  const testEnv = { ...env, E2E_WEBDRIVER_URL: `http://127.0.0.1:${port}/`, E2E_ARTIFACTS: ARTIFACTS_DIR };
-  const code = await runTests(testEnv);
-  log(`node --test exited with ${code}`);
-  return code;
+  let failed = 0;
+  let passed = 0;
+  for (const file of specFiles()) {
+    const code = await runSpecWithOwnDriver(file, env, tauriDriver, nativeDriver);
+    log(`${path.basename(file)}: node --test exited with ${code}`);
+    if (code === 0) passed += 1;
+    else failed += 1;
+  }
+  console.log(`e2e spec files: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
 }
 
 let watchdog;

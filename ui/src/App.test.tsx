@@ -241,6 +241,17 @@ describe("errors", () => {
     expect(within(alert).getByTestId("error-title").textContent).toBe("The catalog is damaged and cannot be read.");
   });
 
+  // Regression: the error screen kept saying "counting records…" and "loading…" forever.
+  it("a catalog that cannot be read says so instead of loading forever", async () => {
+    render(<App api={failing({ code: "not_a_catalog", message: "x is not a Shelfmark catalog", details: null })} />);
+    await screen.findByRole("alert");
+    expect(screen.getByTestId("record-count").textContent).toBe("Không đọc được danh mục.");
+    expect(screen.getByRole("contentinfo").textContent).toContain("Chưa mở được danh mục");
+    expect(screen.getByRole("contentinfo").textContent).not.toContain("Đang tải");
+    fireEvent.click(screen.getByTestId("lang-en"));
+    expect(screen.getByTestId("record-count").textContent).toBe("The catalog could not be read.");
+  });
+
   it("decides by code, never by message", async () => {
     render(<App api={failing({ code: "catalog_read_only", message: "catalog_corrupt not_found", details: null })} />);
     const alert = await screen.findByRole("alert");

@@ -64,6 +64,8 @@ function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number 
   }, []);
 
   const total = summary?.records ?? 0;
+  // Without a summary after a failed read there is nothing loading: say so instead of waiting.
+  const summaryFailed = !summary && failure?.source === "summary";
 
   return (
     <div className="app">
@@ -78,7 +80,9 @@ function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number 
           <p className="record-count" data-testid="record-count" aria-live="polite">
             {summary
               ? t("records.count", { count: total, formatted: formatNumber(total, lang) })
-              : t("records.countLoading")}
+              : summaryFailed
+                ? t("records.countUnavailable")
+                : t("records.countLoading")}
           </p>
         </div>
         {summary && total > 0 ? (
@@ -87,7 +91,7 @@ function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number 
           <p className="empty-state">{t("records.empty")}</p>
         ) : null}
       </main>
-      <StatusBar summary={summary} />
+      <StatusBar summary={summary} failed={summaryFailed} />
     </div>
   );
 }

@@ -19,13 +19,15 @@ const APP_PACKAGES: &[&str] = &[
     "fonts-noto-core",
 ];
 
-/// What the end-to-end tests need on top: a virtual display and WebKit's WebDriver; and the
-/// MARC peers the corpus test compares with: yaz (yaz-marcdump) and Python for pymarc.
+/// What the end-to-end tests need on top: a virtual display, WebKit's WebDriver, a session
+/// bus and ImageMagick's `import` for screenshots of the display; and the MARC peers the corpus test compares with: yaz (yaz-marcdump) and Python for pymarc.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
-    "webkit2gtk-driver",
     "xauth",
-    "dbus-x11",
+    "x11-utils",
+    "webkit2gtk-driver",
+    "dbus-daemon",
+    "imagemagick",
     "yaz",
     "python3",
     "python3-venv",

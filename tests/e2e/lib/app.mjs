@@ -52,7 +52,7 @@ export function makeDemoCatalog({ records = 500, seed = 7, firstRows = 5 } = {})
  * Starts the desktop app on `db` in a new WebDriver session (tauri-driver launches it).
  * `deleteSession()` / `driver.quit()` ends the app.
  */
-export async function launchApp(db) {
+export async function launchApp(db = null) {
   if (!WEBDRIVER_URL) {
     throw new Error("E2E_WEBDRIVER_URL is not set: run the suite through tests/e2e/run.mjs (npm test)");
   }
@@ -61,10 +61,13 @@ export async function launchApp(db) {
   // explicit --db wins inside the app.
   const capabilities = {
     browserName: "wry",
-    "tauri:options": { application: DESKTOP_BIN, args: ["--db", db] },
+    // Without a db the app opens its default location, as on a librarian's first start.
+    "tauri:options": { application: DESKTOP_BIN, args: db ? ["--db", db] : [] },
   };
+  const t0 = Date.now();
   const build = new Builder().usingServer(WEBDRIVER_URL).withCapabilities(capabilities).build();
   const driver = await withTimeout(build, TIMEOUTS.session, "creating the WebDriver session (launching the app)");
+  if (process.env.E2E_DEBUG) console.error(`[launchApp] session for --db ${db} ready after ${Date.now() - t0} ms`);
   await driver.manage().setTimeouts({ script: TIMEOUTS.script, pageLoad: TIMEOUTS.session, implicit: 0 });
   return driver;
 }
@@ -130,11 +133,31 @@ export function artifactPath(name) {
   return path.join(ARTIFACTS_DIR, name);
 }
 
-/** Saves a PNG of the window's current content as an artifact. */
+const IMPORT_BIN = ["/usr/bin/import", "/usr/local/bin/import"].find((p) => fs.existsSync(p));
+
+/**
+ * Saves a PNG of what the X display shows (the real app window) as an artifact.
+ *
+ * The X server is captured with ImageMagick's `import` rather than WebDriver's Take
+ * Screenshot: WebKitWebDriver 2.50's screenshot never answers on some pages of this app (the
+ * not_a_catalog screen), and a hung command leaves WebKitWebDriver's only session slot taken,
+ * so every later session fails. WebDriver's screenshot is used only when `import` is missing.
+ */
 export async function screenshot(driver, name) {
-  const png = Buffer.from(await driver.takeScreenshot(), "base64");
   const file = artifactPath(name);
-  fs.writeFileSync(file, png);
+  // Let the last change paint before capturing.
+  await driver.executeAsyncScript(
+    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+  );
+  if (IMPORT_BIN && process.env.DISPLAY) {
+    execFileSync(IMPORT_BIN, ["-display", process.env.DISPLAY, "-window", "root", `png:${file}`], {
+      timeout: 15_000,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  } else {
+    const png = Buffer.from(await withTimeout(driver.takeScreenshot(), 15_000, "WebDriver screenshot"), "base64");
+    fs.writeFileSync(file, png);
+  }
   return file;
 }
 

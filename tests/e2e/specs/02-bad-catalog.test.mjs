@@ -16,6 +16,8 @@ import {
   waitFor,
 } from "../lib/app.mjs";
 
+const step = (what) => process.env.E2E_DEBUG && console.error(`[bad-catalog ${new Date().toISOString()}] ${what}`);
+
 const TITLE = {
   vi: "Tệp này không phải là danh mục Shelfmark.",
   en: "This file is not a Shelfmark catalog.",
@@ -41,6 +43,7 @@ describe("desktop app on a text file instead of a catalog", () => {
   });
 
   test("the window shows a not_a_catalog error", async () => {
+    step("waiting for the banner");
     const banner = await waitFor(async () => {
       const found = await driver.findElements(byTestId("error-banner"));
       return found[0] ?? null;
@@ -49,12 +52,15 @@ describe("desktop app on a text file instead of a catalog", () => {
     assert.equal(await banner.getAttribute("data-code"), "not_a_catalog");
     assert.ok(await banner.isDisplayed(), "the error banner is visible");
 
+    step("banner found");
     const lang = await driver.executeScript("return document.documentElement.lang");
     assert.ok(lang in TITLE, `html lang is vi or en (got ${lang})`);
     assert.equal(await textOf(driver, "error-title"), TITLE[lang]);
     // No list is shown for a file that is not a catalog.
     assert.equal((await driver.findElements(byTestId("record-list"))).length, 0);
+    step("screenshot");
     await screenshot(driver, "error.png");
+    step("axe");
 
     const results = await runAxe(driver, "axe-error");
     if (results.violations.length) console.log(`axe (error): ${formatViolations(results.violations)}`);
@@ -63,8 +69,10 @@ describe("desktop app on a text file instead of a catalog", () => {
   });
 
   test("the text file is byte-for-byte unchanged and nothing was created beside it", async () => {
+    step("closing the app");
     await closeApp(driver);
     driver = null;
+    step("closed");
     assert.deepEqual(fs.readFileSync(file), original, "the file's bytes are unchanged");
     assert.deepEqual(fs.readdirSync(tmp.dir), ["notes.txt"], "no journal/WAL/SHM files were left beside it");
   });

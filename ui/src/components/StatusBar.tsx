@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { CatalogSummary } from "../bindings/CatalogSummary";
 import { currentLanguage, formatNumber } from "../i18n";
 
-export function StatusBar({ summary }: { summary: CatalogSummary | null }) {
+export function StatusBar({ summary, failed = false }: { summary: CatalogSummary | null; failed?: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = currentLanguage(i18n);
   return (
@@ -32,7 +32,7 @@ export function StatusBar({ summary }: { summary: CatalogSummary | null }) {
           </span>
         </>
       ) : (
-        <span className="status-item">{t("status.loading")}</span>
+        <span className="status-item">{failed ? t("status.unavailable") : t("status.loading")}</span>
       )}
     </footer>
   );
