@@ -131,14 +131,16 @@ fn npm_ci(dir: &str) -> Result {
 }
 
 fn tauri_driver() -> Result {
-    let home = std::env::var("CARGO_HOME")
-        .or_else(|_| std::env::var("HOME").map(|h| format!("{h}/.cargo")))
-        .unwrap_or_default();
-    let wanted = format!("tauri-driver {TAURI_DRIVER_VERSION}");
-    let present = Command::new(Path::new(&home).join("bin/tauri-driver"))
-        .arg("--version")
+    // tauri-driver has no --version; cargo's own list of installed binaries says which one.
+    let wanted = format!("tauri-driver v{TAURI_DRIVER_VERSION}:");
+    let present = Command::new(env!("CARGO"))
+        .args(["install", "--list"])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains(&wanted))
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == wanted)
+        })
         .unwrap_or(false);
     if present {
         return Ok(());

@@ -1327,7 +1327,7 @@ mod tests {
     /// marc4j's legacy MARC-JSON files (LGPL, not copied) are refused with a clear error.
     #[test]
     fn marc4j_legacy_marc_json_is_refused_from_the_corpus() {
-        let Ok(dir) = std::env::var("SHELFMARK_MARC_CORPUS") else {
+        let Some(dir) = crate::test_corpus() else {
             println!("SHELFMARK_MARC_CORPUS unset: skipping marc4j legacy MARC-JSON files");
             return;
         };

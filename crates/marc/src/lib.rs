@@ -31,3 +31,12 @@ pub use diagnostic::{Decoded, Diagnostic, ReadResult, Severity};
 pub use error::{MarcError, Pointer};
 pub use format::{Format, RecordWriter, reader, writer};
 pub use record::{Field, Indicator, Leader, Record, Subfield, SubfieldCode, Tag};
+
+/// The shared corpus of real MARC files, for tests that read files whose licence keeps them
+/// out of this repository. `None` (the test says so and passes) when it is not configured.
+#[cfg(test)]
+pub(crate) fn test_corpus() -> Option<std::path::PathBuf> {
+    std::env::var_os("SHELFMARK_MARC_CORPUS")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}

@@ -1879,7 +1879,7 @@ mod tests {
         // GPL/LGPL/AGPL files (Open Library, File_MARC, marc4j, Evergreen) are not copied into
         // the repository; point SHELFMARK_MARC_CORPUS at the developer set to include them.
         // Its SOURCES.md table gives each file's format (column 3) and record count (column 5).
-        let Some(root) = std::env::var_os("SHELFMARK_MARC_CORPUS") else {
+        let Some(root) = crate::test_corpus() else {
             println!("SHELFMARK_MARC_CORPUS is not set; corpus MARCXML check skipped");
             return;
         };

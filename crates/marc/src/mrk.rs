@@ -1124,7 +1124,7 @@ mod tests {
     /// LC's MARCMaker test file (marc4j, LGPL: not copied; read from the corpus when given).
     #[test]
     fn reads_lc_brkrtest_mrk_from_the_corpus() {
-        let Ok(dir) = std::env::var("SHELFMARK_MARC_CORPUS") else {
+        let Some(dir) = crate::test_corpus() else {
             println!("SHELFMARK_MARC_CORPUS unset: skipping marc4j/brkrtest.mrk");
             return;
         };

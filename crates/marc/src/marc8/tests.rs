@@ -602,7 +602,7 @@ fn lc_character_test_records_convert_like_yaz_and_pymarc() {
     // marc4j's brkrtest.mrc (LGPL: read from the corpus, never copied) is LC's MARC-8 character
     // test: every ANSEL character and diacritic, Vietnamese o-hook/u-hook/d-stroke. The peers
     // table is made now by marc8_peers.py, which needs python3 with pymarc, and yaz-iconv.
-    let Some(corpus) = std::env::var_os("SHELFMARK_MARC_CORPUS") else {
+    let Some(corpus) = crate::test_corpus() else {
         println!("skipped: SHELFMARK_MARC_CORPUS is not set");
         return;
     };
