@@ -157,7 +157,10 @@ impl Generator {
             let (title, author) = match material {
                 MaterialType::Serial => (pick(r, VI_SERIALS).0.to_string(), None),
                 _ => match r.random_range(0..3) {
-                    0 => (pick(r, VI_TITLES).to_string(), Some(*pick(r, VI_AUTHORS))),
+                    0 => {
+                        let (title, author) = *pick(r, VI_WORKS);
+                        (title.to_string(), Some(author))
+                    }
                     1 => (
                         format!("{} {}", pick(r, VI_TOPICS), pick(r, VI_PLACES)),
                         Some(*pick(r, VI_AUTHORS)),
@@ -187,7 +190,10 @@ impl Generator {
             let (title, author) = match material {
                 MaterialType::Serial => (pick(r, EN_SERIALS).0.to_string(), None),
                 _ => match r.random_range(0..2) {
-                    0 => (pick(r, EN_TITLES).to_string(), Some(*pick(r, EN_AUTHORS))),
+                    0 => {
+                        let (title, author) = *pick(r, EN_WORKS);
+                        (title.to_string(), Some(author))
+                    }
                     _ => (
                         format!("{} {}", pick(r, EN_FORMS), pick(r, EN_TOPICS)),
                         Some(*pick(r, EN_AUTHORS)),

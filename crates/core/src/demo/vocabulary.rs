@@ -25,34 +25,39 @@ pub const VI_AUTHORS: &[(&str, &str)] = &[
     ("Lê, Minh Khuê,", "1949-"),
     ("Trần, Quốc Vượng,", "1934-2005."),
     ("Đặng, Thùy Trâm,", "1942-1970."),
-    ("Thạch, Lam,", "1910-1942."),
     ("Phạm, Tiến Duật,", "1941-2007."),
 ];
 
-/// Well-known Vietnamese titles (not all by the author they get paired with in the demo).
-pub const VI_TITLES: &[&str] = &[
-    "Truyện Kiều",
-    "Số đỏ",
-    "Dế Mèn phiêu lưu ký",
-    "Tắt đèn",
-    "Chí Phèo",
-    "Nỗi buồn chiến tranh",
-    "Vợ nhặt",
-    "Lão Hạc",
-    "Những ngày thơ ấu",
-    "Cánh đồng bất tận",
-    "Mắt biếc",
-    "Tôi thấy hoa vàng trên cỏ xanh",
-    "Hà Nội băm sáu phố phường",
-    "Thương nhớ mười hai",
-    "Đất rừng phương Nam",
-    "Sống mòn",
-    "Tuổi thơ dữ dội",
-    "Gió lạnh đầu mùa",
-    "Vang bóng một thời",
-    "Nhật ký Đặng Thùy Trâm",
-    "Đường xưa mây trắng",
-    "Người Hà Nội",
+/// Well-known Vietnamese works with their authors (MARC 100 $a, $d).
+pub const VI_WORKS: &[(&str, (&str, &str))] = &[
+    ("Truyện Kiều", ("Nguyễn, Du,", "1765-1820.")),
+    ("Số đỏ", ("Vũ, Trọng Phụng,", "1912-1939.")),
+    ("Dế Mèn phiêu lưu ký", ("Tô, Hoài,", "1920-2014.")),
+    ("Tắt đèn", ("Ngô, Tất Tố,", "1893-1954.")),
+    ("Chí Phèo", ("Nam Cao,", "1915-1951.")),
+    ("Nỗi buồn chiến tranh", ("Bảo Ninh,", "1952-")),
+    ("Vợ nhặt", ("Kim Lân,", "1920-2007.")),
+    ("Lão Hạc", ("Nam Cao,", "1915-1951.")),
+    ("Những ngày thơ ấu", ("Nguyên Hồng,", "1918-1982.")),
+    ("Cánh đồng bất tận", ("Nguyễn, Ngọc Tư,", "1976-")),
+    ("Mắt biếc", ("Nguyễn, Nhật Ánh,", "1955-")),
+    (
+        "Tôi thấy hoa vàng trên cỏ xanh",
+        ("Nguyễn, Nhật Ánh,", "1955-"),
+    ),
+    ("Hà Nội băm sáu phố phường", ("Thạch Lam,", "1910-1942.")),
+    ("Thương nhớ mười hai", ("Vũ, Bằng,", "1913-1984.")),
+    ("Đất rừng phương Nam", ("Đoàn, Giỏi,", "1925-1989.")),
+    ("Sống mòn", ("Nam Cao,", "1915-1951.")),
+    ("Tuổi thơ dữ dội", ("Phùng, Quán,", "1932-1995.")),
+    ("Gió lạnh đầu mùa", ("Thạch Lam,", "1910-1942.")),
+    ("Vang bóng một thời", ("Nguyễn, Tuân,", "1910-1987.")),
+    ("Nhật ký Đặng Thùy Trâm", ("Đặng, Thùy Trâm,", "1942-1970.")),
+    ("Đường xưa mây trắng", ("Thích, Nhất Hạnh,", "1926-2022.")),
+    ("Người Hà Nội", ("Nguyễn, Khải,", "1930-2008.")),
+    ("Thơ Hồ Xuân Hương", ("Hồ, Xuân Hương,", "1772-1822.")),
+    ("Gửi hương cho gió", ("Xuân Diệu,", "1916-1985.")),
+    ("Lửa thiêng", ("Huy Cận,", "1919-2005.")),
 ];
 
 pub const VI_TOPICS: &[&str] = &[
@@ -161,20 +166,28 @@ pub const EN_AUTHORS: &[(&str, &str)] = &[
     ("Achebe, Chinua,", "1930-2013."),
 ];
 
-pub const EN_TITLES: &[&str] = &[
-    "Pride and prejudice",
-    "Great expectations",
-    "The adventures of Huckleberry Finn",
-    "Mrs. Dalloway",
-    "Nineteen eighty-four",
-    "The old man and the sea",
-    "The quiet American",
-    "Beloved",
-    "The remains of the day",
-    "The sympathizer",
-    "Vietnam, a history",
-    "Paradise of the blind",
-    "Things fall apart",
+/// Well-known works in English with their authors.
+pub const EN_WORKS: &[(&str, (&str, &str))] = &[
+    ("Pride and prejudice", ("Austen, Jane,", "1775-1817.")),
+    ("Great expectations", ("Dickens, Charles,", "1812-1870.")),
+    (
+        "The adventures of Huckleberry Finn",
+        ("Twain, Mark,", "1835-1910."),
+    ),
+    ("Mrs. Dalloway", ("Woolf, Virginia,", "1882-1941.")),
+    ("Nineteen eighty-four", ("Orwell, George,", "1903-1950.")),
+    (
+        "The old man and the sea",
+        ("Hemingway, Ernest,", "1899-1961."),
+    ),
+    ("The quiet American", ("Greene, Graham,", "1904-1991.")),
+    ("Beloved", ("Morrison, Toni,", "1931-2019.")),
+    ("The remains of the day", ("Ishiguro, Kazuo,", "1954-")),
+    ("The sympathizer", ("Nguyen, Viet Thanh,", "1971-")),
+    ("Vietnam, a history", ("Karnow, Stanley,", "1925-2013.")),
+    ("Paradise of the blind", ("Duong, Thu Huong,", "1947-")),
+    ("Things fall apart", ("Achebe, Chinua,", "1930-2013.")),
+    ("The golden notebook", ("Lessing, Doris,", "1919-2013.")),
 ];
 
 pub const EN_TOPICS: &[&str] = &[
