@@ -131,6 +131,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Record, MarcError> {
 }
 
 /// Parses one record from its complete bytes, with the warnings for whatever was repaired.
+// ReadResult is the crate-wide reader item; its error is a full Diagnostic by design.
+#[allow(clippy::result_large_err)]
 pub fn decode_record(bytes: &[u8]) -> ReadResult {
     parse_record(bytes, 1, 0, Vec::new())
 }
@@ -287,20 +289,29 @@ impl<R: Read> Reader<R> {
                         length = Some(actual);
                     }
                 }
-            } else if window[declared - 1] == FIELD_TERMINATOR
-                && memchr(RECORD_TERMINATOR, &window[5..]).is_none()
-            {
-                let after = &self.window()[declared..];
-                let next_is_record = (after.len() >= 5
-                    && after[..5].iter().all(u8::is_ascii_digit))
-                    || (after.is_empty() && self.eof);
-                if next_is_record {
+            } else if memchr(RECORD_TERMINATOR, &window[5..]).is_none() {
+                // A missing record terminator: the leader's length either leaves it out (and
+                // ends on the last field terminator) or counts it (and ends one byte into the
+                // next record).
+                let starts_record = |at: usize| {
+                    let after = &self.window()[at.min(self.available())..];
+                    (after.len() >= 5 && after[..5].iter().all(u8::is_ascii_digit))
+                        || (after.is_empty() && self.eof)
+                };
+                let end = if window[declared - 1] == FIELD_TERMINATOR && starts_record(declared) {
+                    Some(declared)
+                } else if window[declared - 2] == FIELD_TERMINATOR && starts_record(declared - 1) {
+                    Some(declared - 1)
+                } else {
+                    None
+                };
+                if let Some(end) = end {
                     warnings.push(frame_warning(
                         "the record has no record terminator (0x1D); it ends where its leader \
                          length says, on a field terminator"
                             .to_string(),
                     ));
-                    length = Some(declared);
+                    length = Some(end);
                 }
             }
         }
@@ -452,6 +463,7 @@ fn printable(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).escape_debug().to_string()
 }
 
+#[allow(clippy::result_large_err)]
 fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>) -> ReadResult {
     let mut cx = Cx {
         number,
@@ -555,7 +567,7 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         }
     };
     let directory = &body[LEADER_LEN..base - 1];
-    if directory.len() % DIRECTORY_ENTRY_LEN != 0 {
+    if !directory.len().is_multiple_of(DIRECTORY_ENTRY_LEN) {
         let rest = directory.len() % DIRECTORY_ENTRY_LEN;
         cx.warn(
             base - 1 - rest,
@@ -617,9 +629,6 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         } else {
             data_field(tag, data, fs, fe, indicator_count, &decoder, base, &mut cx)
         });
-    }
-    if fields.is_empty() {
-        cx.warn(LEADER_LEN, "DIR", None, "the record has no fields".into());
     }
     let leader = match std::str::from_utf8(&leader)
         .ok()
@@ -1178,6 +1187,7 @@ fn constant_code(c: char) -> SubfieldCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn sample() -> Record {
         Record::new(Leader::new('n', 'a', 'm'))
@@ -1198,6 +1208,82 @@ mod tests {
                 )
             })
             .expect("sample record is well-formed")
+    }
+
+    /// Builds a record from raw field contents (without terminators), with a correct leader
+    /// and directory, so a test can then damage exactly one thing.
+    fn assemble(leader: &str, fields: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut directory = Vec::new();
+        let mut data = Vec::new();
+        for (tag, content) in fields {
+            let start = data.len();
+            data.extend_from_slice(content);
+            data.push(FIELD_TERMINATOR);
+            directory
+                .extend_from_slice(format!("{tag}{:04}{start:05}", data.len() - start).as_bytes());
+        }
+        directory.push(FIELD_TERMINATOR);
+        let base = LEADER_LEN + directory.len();
+        let length = base + data.len() + 1;
+        let mut out =
+            format!("{length:05}{}{base:05}{}", &leader[5..12], &leader[17..24]).into_bytes();
+        out.extend_from_slice(&directory);
+        out.extend_from_slice(&data);
+        out.push(RECORD_TERMINATOR);
+        out
+    }
+
+    const LDR_UTF8: &str = "00000nam a2200000 i 4500";
+    const LDR_MARC8: &str = "00000nam  2200000 i 4500";
+
+    fn simple(leader: &str, title: &[u8]) -> Vec<u8> {
+        assemble(
+            leader,
+            &[
+                ("001", b"rec-1"),
+                ("245", &[b"10\x1fa".as_slice(), title].concat()),
+                ("500", b"  \x1faA note."),
+            ],
+        )
+    }
+
+    fn read_all(bytes: &[u8]) -> Vec<ReadResult> {
+        Reader::new(bytes).collect()
+    }
+
+    fn only_record(bytes: &[u8]) -> Decoded {
+        let mut results = read_all(bytes);
+        assert_eq!(results.len(), 1, "{results:?}");
+        results.remove(0).expect("the record is recovered")
+    }
+
+    fn messages(decoded: &Decoded) -> String {
+        decoded
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn field_text(record: &Record, tag: &str) -> String {
+        match record.fields_with_tag(tag).next() {
+            Some(Field::Control { value, .. }) => value.clone(),
+            Some(Field::Data {
+                indicators,
+                subfields,
+                ..
+            }) => {
+                let mut s = format!("{}{}", indicators[0].as_char(), indicators[1].as_char());
+                for sub in subfields {
+                    s.push('$');
+                    s.push(sub.code.as_char());
+                    s.push_str(&sub.value);
+                }
+                s
+            }
+            None => String::new(),
+        }
     }
 
     #[test]
@@ -1240,6 +1326,501 @@ mod tests {
         for cut in 0..good.len() {
             let _ = from_bytes(&good[..cut]);
             let _ = Reader::new(&good[..cut]).count();
+        }
+    }
+
+    #[test]
+    fn well_formed_records_read_without_warnings() {
+        let bytes = simple(LDR_UTF8, "Truyện Kiều".as_bytes());
+        let decoded = only_record(&bytes);
+        assert!(decoded.warnings.is_empty(), "{}", messages(&decoded));
+        assert_eq!(field_text(&decoded.record, "245"), "10$aTruyện Kiều");
+        assert_eq!(to_bytes(&decoded.record).expect("writes"), bytes);
+    }
+
+    /// One damage, what the reader must say about it, and what it must make of the record.
+    struct Damage {
+        name: &'static str,
+        bytes: Vec<u8>,
+        warning: &'static str,
+        tag: &'static str,
+        expect: &'static str,
+    }
+
+    fn damages() -> Vec<Damage> {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut wrong_length = good.clone();
+        wrong_length[..5].copy_from_slice(b"00050");
+        let mut too_long = good.clone();
+        too_long[..5].copy_from_slice(b"99999");
+        let mut base = good.clone();
+        base[12..17].copy_from_slice(b"00099");
+        let mut entry_length = good.clone();
+        // 245's directory entry: length 0011 becomes 0030.
+        entry_length[24 + 12 + 3..24 + 12 + 7].copy_from_slice(b"0030");
+        let mut entry_start = good.clone();
+        entry_start[24 + 12 + 7..24 + 12 + 12].copy_from_slice(b"00900");
+        let mut indicator_count = assemble(
+            "00000nam a3200000 i 4500",
+            &[("001", b"rec-1"), ("245", b"100\x1faTitle")],
+        );
+        indicator_count.truncate(indicator_count.len());
+        vec![
+            Damage {
+                name: "leader length lands inside the record",
+                bytes: wrong_length,
+                warning: "record terminator (0x1D) is",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "leader length points past the end",
+                bytes: too_long,
+                warning: "but its record terminator (0x1D) is",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "base address wrong",
+                bytes: base,
+                warning: "base address '00099'",
+                tag: "500",
+                expect: "  $aA note.",
+            },
+            Damage {
+                name: "directory length too long",
+                bytes: entry_length,
+                warning: "the directory says the field is 30 bytes",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "directory start past the end",
+                bytes: entry_start,
+                warning: "the directory says the field starts at data byte 900",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "three indicators, as the leader says",
+                bytes: indicator_count,
+                warning: "kept the first two and dropped '0'",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "first subfield without a delimiter",
+                bytes: assemble(LDR_UTF8, &[("245", b"10Title\x1fbrest")]),
+                warning: "kept under $a",
+                tag: "245",
+                expect: "10$aTitle$brest",
+            },
+            Damage {
+                name: "delimiter right before the field terminator",
+                bytes: assemble(LDR_UTF8, &[("245", b"10\x1faTitle\x1f")]),
+                warning: "has no code or text after it",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "missing indicators",
+                bytes: assemble(LDR_UTF8, &[("245", b"\x1faTitle")]),
+                warning: "0 indicator(s)",
+                tag: "245",
+                expect: "  $aTitle",
+            },
+            Damage {
+                name: "invalid UTF-8 in a UTF-8 record",
+                bytes: simple(LDR_UTF8, b"Ti\xfftle \xc3\xa9"),
+                warning: "field 245/$a: invalid UTF-8 (byte 0xFF, 2 bytes into the value)",
+                tag: "245",
+                expect: "10$aTi\u{FFFD}tle é",
+            },
+            Damage {
+                name: "MARC-8 leader over UTF-8 bytes",
+                bytes: simple(LDR_MARC8, "Tiếng Việt".as_bytes()),
+                warning: "Leader/09 says MARC-8 but the bytes are UTF-8",
+                tag: "245",
+                expect: "10$aTiếng Việt",
+            },
+            Damage {
+                name: "Leader/09 neither a nor blank",
+                bytes: simple("00000nam x2200000 i 4500", b"Title"),
+                warning: "Leader/09 is 'x'",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "control field with a delimiter",
+                bytes: assemble(LDR_UTF8, &[("001", b"\x1fa123")]),
+                warning: "holds a subfield delimiter",
+                tag: "001",
+                expect: "\u{1f}a123",
+            },
+        ]
+    }
+
+    #[test]
+    fn damaged_records_are_recovered_with_a_located_warning() {
+        for damage in damages() {
+            let decoded = only_record(&damage.bytes);
+            let all = messages(&decoded);
+            assert!(
+                all.contains(damage.warning),
+                "{}: expected a warning containing {:?}, got:\n{all}",
+                damage.name,
+                damage.warning
+            );
+            assert!(
+                decoded
+                    .warnings
+                    .iter()
+                    .all(|w| w.record == Some(1) && w.offset.is_some() && w.tag.is_some()),
+                "{}: every warning is located: {all}",
+                damage.name
+            );
+            assert_eq!(
+                field_text(&decoded.record, damage.tag),
+                damage.expect,
+                "{}",
+                damage.name
+            );
+            assert_eq!(
+                decoded.record.leader.character_coding(),
+                'a',
+                "{}",
+                damage.name
+            );
+        }
+    }
+
+    #[test]
+    fn warnings_name_the_control_number() {
+        let decoded = only_record(&simple(LDR_UTF8, b"Ti\xfftle"));
+        assert_eq!(decoded.warnings[0].control_number.as_deref(), Some("rec-1"));
+        assert!(decoded.warnings[0].to_string().contains("(001 rec-1)"));
+    }
+
+    #[test]
+    fn missing_record_terminator_ends_at_the_leader_length() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good[..good.len() - 1].to_vec();
+        stream.extend_from_slice(&good);
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2, "{results:?}");
+        let first = results[0].as_ref().expect("first recovered");
+        assert!(messages(first).contains("no record terminator"));
+        assert_eq!(field_text(&first.record, "500"), "  $aA note.");
+        let second = results[1].as_ref().expect("second intact");
+        assert!(second.warnings.is_empty());
+        assert_eq!(second.warnings.len(), 0);
+        assert_eq!(results[1].as_ref().map(|d| d.record.fields.len()), Ok(3));
+    }
+
+    #[test]
+    fn garbage_between_records_is_skipped_and_counted() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"\r\n\0junk!");
+        stream.extend_from_slice(&good);
+        stream.extend_from_slice(b"\n\x1a");
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2, "{results:?}");
+        let second = results[1].as_ref().expect("second record read");
+        let warning = &second.warnings[0];
+        assert_eq!(warning.record, Some(2));
+        assert_eq!(warning.offset, Some(good.len() as u64));
+        assert!(warning.message.contains("skipped 8 bytes"), "{warning}");
+
+        // Line breaks alone are not worth a warning.
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"\n");
+        stream.extend_from_slice(&good);
+        assert!(
+            read_all(&stream)
+                .iter()
+                .all(|r| r.as_ref().is_ok_and(|d| d.warnings.is_empty()))
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_is_one_error() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"tail");
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2);
+        let err = results[1].as_ref().expect_err("tail is no record");
+        assert_eq!(err.offset, Some(good.len() as u64));
+        assert!(err.message.contains("4 bytes at the end"), "{err}");
+    }
+
+    #[test]
+    fn a_record_without_any_terminator_is_given_up_and_the_next_is_read() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = b"00100".to_vec();
+        stream.resize(MAX_SCAN + 10, b'x');
+        stream.push(RECORD_TERMINATOR);
+        stream.extend_from_slice(&good);
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2);
+        assert!(
+            results[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("no record terminator"))
+        );
+        assert!(results[1].as_ref().is_ok_and(|d| d.warnings.is_empty()));
+    }
+
+    #[test]
+    fn marc8_ascii_records_become_utf8_records() {
+        let decoded = only_record(&simple(LDR_MARC8, b"Plain title"));
+        assert!(decoded.warnings.is_empty(), "{}", messages(&decoded));
+        assert_eq!(decoded.record.leader.character_coding(), 'a');
+        assert_eq!(field_text(&decoded.record, "245"), "10$aPlain title");
+    }
+
+    #[test]
+    fn a_read_error_is_reported_once_and_ends_the_stream() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk on fire"))
+            }
+        }
+        let results: Vec<_> = Reader::new(Failing).collect();
+        assert_eq!(results.len(), 1);
+        assert!(
+            results[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("disk on fire"))
+        );
+    }
+
+    fn fixtures() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/marc")
+    }
+
+    /// (file, records a careful reader gets). Every record of every fixture is read; the peers
+    /// lose some (see tests/fixtures/marc/SOURCES.md and the shared SOURCES.md).
+    const FIXTURES: &[(&str, usize)] = &[
+        ("marcjs/bib-one.mrc", 1),
+        ("marcjs/bib.mrc", 6),
+        ("natlibfi/iso2709-from1.mrc", 1),
+        ("natlibfi/iso2709-from3.mrc", 1),
+        ("pymarc/1251.dat", 6),
+        ("pymarc/alphatag.dat", 1),
+        ("pymarc/bad_eacc_encoding.dat", 1),
+        ("pymarc/bad_indicator.dat", 1),
+        ("pymarc/bad_marc8_escape.dat", 1),
+        ("pymarc/diacritic.dat", 1),
+        ("pymarc/marc.dat", 20),
+        ("pymarc/marc8.dat", 1),
+        ("pymarc/one.dat", 1),
+        ("pymarc/test.dat", 10),
+        ("pymarc/utf8_errors.dat", 1),
+        ("pymarc/utf8_with_leader_flag.dat", 1),
+        ("ruby-marc/cp866_multirecord.marc", 2),
+        ("ruby-marc/escaped_character_reference.marc8.marc", 1),
+        ("ruby-marc/marc8_accented_chars.marc", 1),
+        ("ruby-marc/non-numeric.dat", 1),
+        ("ruby-marc/random_tag_order.dat", 1),
+        ("ruby-marc/utf8.marc", 1),
+        ("rust-marc/3records.mrc", 3),
+        ("rust-marc/marc-8.sample.mrc", 1),
+        ("yaz/marc0.marc", 1),
+        ("yaz/marc1.marc", 1),
+        ("yaz/marc2.marc", 1),
+        ("yaz/marc3.marc", 1),
+        ("yaz/marc4.marc", 1),
+        ("yaz/marc5.marc", 1),
+        ("yaz/marc6.marc", 1),
+        ("yaz/marc8.marc", 1),
+        ("yaz/marccol2.u8.marc", 1),
+        ("yaz/marccol4.u8.marc", 1),
+    ];
+
+    #[test]
+    fn every_fixture_record_is_read() {
+        for (file, expected) in FIXTURES {
+            let bytes = std::fs::read(fixtures().join(file)).expect("fixture exists");
+            let results = read_all(&bytes);
+            let errors: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+            assert!(errors.is_empty(), "{file}: {errors:?}");
+            assert_eq!(results.len(), *expected, "{file}");
+        }
+    }
+
+    /// Well-formed UTF-8 files come back byte for byte.
+    const LOSSLESS: &[&str] = &[
+        "rust-marc/3records.mrc",
+        "yaz/marccol2.u8.marc",
+        "yaz/marccol4.u8.marc",
+        "pymarc/utf8_with_leader_flag.dat",
+        "pymarc/diacritic.dat",
+        "pymarc/utf8_errors.dat",
+        "ruby-marc/utf8.marc",
+        "ruby-marc/random_tag_order.dat",
+        "natlibfi/iso2709-from1.mrc",
+        "natlibfi/iso2709-from3.mrc",
+    ];
+
+    #[test]
+    fn utf8_fixtures_round_trip_byte_for_byte() {
+        for file in LOSSLESS {
+            let bytes = std::fs::read(fixtures().join(file)).expect("fixture exists");
+            let mut out = Vec::new();
+            for result in Reader::new(bytes.as_slice()) {
+                let decoded = result.expect("reads");
+                assert!(
+                    decoded.warnings.is_empty(),
+                    "{file}: {:?}",
+                    decoded.warnings
+                );
+                out.extend(to_bytes(&decoded.record).expect("writes"));
+            }
+            assert!(out == bytes, "{file} changed in the round trip");
+        }
+    }
+
+    /// The copyleft files of the shared test data are not copied here; this reads them in place
+    /// when `SHELFMARK_MARC_CORPUS` names the folder.
+    #[test]
+    fn corpus_files_read_without_refusals() {
+        let Some(root) = std::env::var_os("SHELFMARK_MARC_CORPUS") else {
+            println!("SHELFMARK_MARC_CORPUS is unset: skipping the ISO 2709 corpus check");
+            return;
+        };
+        let mut files = 0;
+        for dir in std::fs::read_dir(&root).expect("corpus folder").flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = file.path();
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !matches!(ext, "mrc" | "marc" | "dat" | "usmarc") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("corpus file");
+                let terminators = bytes.iter().filter(|b| **b == RECORD_TERMINATOR).count();
+                let results = read_all(&bytes);
+                let read = results.iter().filter(|r| r.is_ok()).count();
+                assert!(
+                    read >= terminators,
+                    "{}: {read} of {terminators}",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+        println!("read {files} ISO 2709 corpus files");
+    }
+
+    fn arb_value() -> impl Strategy<Value = String> {
+        any::<String>().prop_map(|s| {
+            s.chars()
+                .filter(|c| !matches!(*c as u32, 0x1D..=0x1F))
+                .collect()
+        })
+    }
+
+    fn arb_field() -> impl Strategy<Value = Field> {
+        let tag = "[0-9A-Za-z]{3}";
+        let indicator = prop::char::ranges(vec![' '..=' ', '!'..='~'].into());
+        let code = prop::char::range('!', '~');
+        prop_oneof![
+            ("00[0-9]", arb_value()).prop_map(|(tag, value)| Field::Control {
+                tag: Tag::new(&tag).expect("valid control tag"),
+                value,
+            }),
+            (
+                tag.prop_filter("not a control tag", |t| !t.starts_with("00")),
+                indicator.clone(),
+                indicator,
+                prop::collection::vec((code, arb_value()), 0..6),
+            )
+                .prop_map(|(tag, i1, i2, subfields)| Field::Data {
+                    tag: Tag::new(&tag).expect("valid tag"),
+                    indicators: [
+                        Indicator::new(i1).expect("valid indicator"),
+                        Indicator::new(i2).expect("valid indicator"),
+                    ],
+                    subfields: subfields
+                        .into_iter()
+                        .map(|(code, value)| Subfield {
+                            code: SubfieldCode::new(code).expect("valid code"),
+                            value,
+                        })
+                        .collect(),
+                }),
+        ]
+    }
+
+    fn arb_record() -> impl Strategy<Value = Record> {
+        (
+            "[acdnp][acdefgijkmoprt][abcdims]",
+            prop::collection::vec(arb_field(), 0..12),
+        )
+            .prop_map(|(l, fields)| {
+                let c: Vec<char> = l.chars().collect();
+                Record {
+                    leader: Leader::new(c[0], c[1], c[2]),
+                    fields,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn records_round_trip_through_bytes_and_the_reader(records in prop::collection::vec(arb_record(), 1..4)) {
+            let mut stream = Vec::new();
+            for record in &records {
+                let bytes = to_bytes(record).expect("fits in a record");
+                let back = from_bytes(&bytes).expect("reads back");
+                prop_assert_eq!(&back.fields, &record.fields);
+                prop_assert_eq!(to_bytes(&back).expect("writes again"), bytes.clone());
+                stream.extend(bytes);
+            }
+            let read: Vec<_> = Reader::new(stream.as_slice()).collect();
+            prop_assert_eq!(read.len(), records.len());
+            for (result, record) in read.iter().zip(&records) {
+                let decoded = result.as_ref().expect("reads");
+                prop_assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+                prop_assert_eq!(&decoded.record.fields, &record.fields);
+            }
+        }
+
+        #[test]
+        fn byte_soup_never_panics_and_ends(bytes in prop::collection::vec(
+            prop_oneof![Just(0x1Du8), Just(0x1E), Just(0x1F), b'0'..=b'9', any::<u8>()], 0..2000)
+        ) {
+            let results: Vec<_> = Reader::new(bytes.as_slice()).collect();
+            prop_assert!(results.len() <= bytes.len() / 5 + 1);
+            let _ = from_bytes(&bytes);
+        }
+
+        #[test]
+        fn mutated_records_never_panic(
+            record in arb_record(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![Just(0x1Du8), Just(0x1E), Just(0x1F), b'0'..=b'9', any::<u8>()]), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = to_bytes(&record).expect("fits");
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            let mut stream = bytes.clone();
+            stream.extend_from_slice(&bytes[..cut.index(bytes.len())]);
+            stream.extend_from_slice(&bytes);
+            let results: Vec<_> = Reader::new(stream.as_slice()).collect();
+            prop_assert!(!results.is_empty());
+            for r in results.iter().flatten() {
+                // Whatever was recovered can be written again.
+                let _ = to_bytes(&r.record);
+            }
         }
     }
 }
