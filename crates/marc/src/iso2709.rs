@@ -144,6 +144,9 @@ pub fn decode_record(bytes: &[u8]) -> ReadResult {
 const MAX_SCAN: usize = 1 << 20;
 /// The read buffer: large enough that refills and the copy of a partial record are rare.
 const BUFFER_LEN: usize = 256 * 1024;
+/// The first buffer, enough for a small file or a single record: a reader over a few bytes
+/// should not pay for zeroing the large one.
+const FIRST_BUFFER_LEN: usize = 16 * 1024;
 const ESCAPE: u8 = 0x1B;
 
 /// Reads records from a stream, one [`ReadResult`] per record; a bad record does not end the
@@ -169,7 +172,7 @@ impl<R: Read> Reader<R> {
     pub fn new(input: R) -> Self {
         Reader {
             input,
-            buf: vec![0; BUFFER_LEN],
+            buf: vec![0; FIRST_BUFFER_LEN],
             start: 0,
             end: 0,
             eof: false,
@@ -193,8 +196,16 @@ impl<R: Read> Reader<R> {
             self.end -= self.start;
             self.start = 0;
         }
-        if want > self.buf.len() {
-            self.buf.resize(want.next_power_of_two(), 0);
+        // A second fill means a large input: move to the large buffer.
+        let wanted_len = want
+            .next_power_of_two()
+            .max(if self.offset > 0 || self.end > 0 {
+                BUFFER_LEN
+            } else {
+                FIRST_BUFFER_LEN
+            });
+        if wanted_len > self.buf.len() {
+            self.buf.resize(wanted_len, 0);
         }
         while self.end < want {
             match self.input.read(&mut self.buf[self.end..]) {
@@ -584,11 +595,11 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
     let data = &body[base..];
     let decoder = choose_decoder(&mut leader, data, base, &mut cx);
 
-    let entries: Vec<&[u8]> = directory.chunks_exact(DIRECTORY_ENTRY_LEN).collect();
-    let mut fields = Vec::with_capacity(entries.len());
+    let entry_count = directory.len() / DIRECTORY_ENTRY_LEN;
+    let mut fields = Vec::with_capacity(entry_count);
     let mut cursor = 0usize;
     let mut shift = 0isize;
-    for (i, entry) in entries.iter().enumerate() {
+    for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_LEN).enumerate() {
         let entry_at = LEADER_LEN + i * DIRECTORY_ENTRY_LEN;
         let tag_text: std::borrow::Cow<str> = match std::str::from_utf8(&entry[..3]) {
             Ok(text) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
@@ -596,9 +607,11 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         };
         let length = parse_digits(&entry[3..7]);
         let start = parse_digits(&entry[7..12]);
-        let next_start = entries.get(i + 1).and_then(|e| parse_digits(&e[7..12]));
+        let next_entry = directory
+            .get(entry_at - LEADER_LEN + DIRECTORY_ENTRY_LEN..)
+            .filter(|rest| rest.len() >= DIRECTORY_ENTRY_LEN);
         let Some(extent) = locate_field(
-            data, length, start, next_start, cursor, shift, base, entry_at, &tag_text, &mut cx,
+            data, length, start, next_entry, cursor, shift, base, entry_at, &tag_text, &mut cx,
         ) else {
             continue;
         };
@@ -681,7 +694,7 @@ fn locate_field(
     data: &[u8],
     length: Option<usize>,
     start: Option<usize>,
-    next_start: Option<usize>,
+    next_entry: Option<&[u8]>,
     cursor: usize,
     shift: isize,
     base: usize,
@@ -745,6 +758,7 @@ fn locate_field(
         }
     };
     let terminator = memchr(FIELD_TERMINATOR, &data[s..]).map(|k| s + k);
+    let next_start = next_entry.and_then(|e| parse_digits(&e[7..12]));
     if let Some(l) = length
         && l >= 1
         && s + l <= data.len()
