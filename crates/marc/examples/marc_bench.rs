@@ -51,15 +51,23 @@ fn main() {
     // One warm-up pass so the page cache holds the file for both readers.
     let _ = read(&path);
     let rss_before = vm_hwm_kib();
+    let cpu_before = own_cpu_ns();
     let started = Instant::now();
     let (ok, bad, warned, subfields, bytes) = read(&path);
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = (own_cpu_ns() - cpu_before) as f64 / 1e9;
     println!(
         "shelfmark: {ok} records ({bad} refused, {warned} with warnings), {subfields} subfields \
-         decoded, {:.2} s: {:.0} records/s, {:.0} MB/s of input; {bytes} value bytes",
+         decoded, {bytes} value bytes"
+    );
+    println!(
+        "shelfmark: {:.3} s wall: {:.0} records/s, {:.0} MB/s; {:.3} s on CPU: {:.0} records per \
+         CPU-second (the fair number on a shared machine)",
         elapsed,
         ok as f64 / elapsed,
-        size as f64 / 1e6 / elapsed
+        size as f64 / 1e6 / elapsed,
+        cpu,
+        ok as f64 / cpu
     );
     println!(
         "peak RSS (VmHWM): {:.1} MiB (before the timed pass: {:.1} MiB)",
@@ -67,6 +75,7 @@ fn main() {
         rss_before as f64 / 1024.0
     );
 
+    let children_before = children_cpu_ticks();
     let started = Instant::now();
     match Command::new("yaz-marcdump")
         .arg("-n")
@@ -77,10 +86,14 @@ fn main() {
     {
         Ok(status) => {
             let elapsed = started.elapsed().as_secs_f64();
+            let cpu = (children_cpu_ticks() - children_before) as f64 / 100.0;
             println!(
-                "yaz-marcdump -n: {:.2} s: {:.0} records/s ({status})",
+                "yaz-marcdump -n: {:.3} s wall: {:.0} records/s; {:.2} s on CPU: {:.0} records \
+                 per CPU-second ({status})",
                 elapsed,
-                ok as f64 / elapsed
+                ok as f64 / elapsed,
+                cpu,
+                ok as f64 / cpu.max(0.01)
             );
         }
         Err(e) => println!("yaz-marcdump not run: {e}"),
@@ -112,6 +125,27 @@ fn read(path: &PathBuf) -> (u64, u64, u64, u64, u64) {
         }
     }
     (ok, bad, warned, subfields, bytes)
+}
+
+/// Nanoseconds this process has run on a CPU (first field of /proc/self/schedstat).
+fn own_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// User plus system clock ticks (1/100 s) of waited-for children (/proc/self/stat 16 and 17).
+fn children_cpu_ticks() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            // Fields after the command name start at field 3.
+            Some(fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
 }
 
 fn vm_hwm_kib() -> u64 {

@@ -601,8 +601,12 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
     let mut shift = 0isize;
     for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_LEN).enumerate() {
         let entry_at = LEADER_LEN + i * DIRECTORY_ENTRY_LEN;
-        let tag_text: std::borrow::Cow<str> = match std::str::from_utf8(&entry[..3]) {
-            Ok(text) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
+        // One UTF-8 check per tag: `Tag::as_str` would redo it for every diagnostic site.
+        let tag_ok = std::str::from_utf8(&entry[..3])
+            .ok()
+            .map(|t| (t, Tag::new(t)));
+        let tag_text: std::borrow::Cow<str> = match tag_ok {
+            Some((text, _)) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
             _ => printable(&entry[..3]).into(),
         };
         let length = parse_digits(&entry[3..7]);
@@ -620,8 +624,8 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         if let (Some(s), Some(l)) = (start, length) {
             shift = extent.next as isize - (s + l) as isize;
         }
-        let tag = match std::str::from_utf8(&entry[..3]).ok().map(Tag::new) {
-            Some(Ok(tag)) => tag,
+        let tag = match tag_ok {
+            Some((_, Ok(tag))) => tag,
             _ => {
                 cx.warn(
                     entry_at,
@@ -638,9 +642,19 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
             }
         };
         fields.push(if tag.is_control() {
-            control_field(tag, data, fs, fe, &decoder, base, &mut cx)
+            control_field(tag, &tag_text, data, fs, fe, &decoder, base, &mut cx)
         } else {
-            data_field(tag, data, fs, fe, indicator_count, &decoder, base, &mut cx)
+            data_field(
+                tag,
+                &tag_text,
+                data,
+                fs,
+                fe,
+                indicator_count,
+                &decoder,
+                base,
+                &mut cx,
+            )
         });
     }
     let leader = match std::str::from_utf8(&leader)
@@ -1009,8 +1023,10 @@ impl Decoder<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn control_field(
     tag: Tag,
+    tag_text: &str,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1021,20 +1037,21 @@ fn control_field(
     if let Some(k) = memchr(SUBFIELD_DELIMITER, &data[fs..fe]) {
         cx.warn(
             base + fs + k,
-            tag.as_str(),
+            tag_text,
             None,
             "a control field holds a subfield delimiter (0x1F); kept as part of its value".into(),
         );
     }
     Field::Control {
         tag,
-        value: decoder.value(fs, fe, base, tag.as_str(), None, cx),
+        value: decoder.value(fs, fe, base, tag_text, None, cx),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn data_field(
     tag: Tag,
+    tag_text: &str,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1055,7 +1072,7 @@ fn data_field(
         n if indicator_count == 0 && n > 0 => {
             cx.warn(
                 base + fs,
-                tag.as_str(),
+                tag_text,
                 Some("$a".into()),
                 "Leader/10 says fields have no indicators and this one has no subfield \
                  delimiter (0x1F) first; indicators read as blank, its text kept under $a"
@@ -1065,19 +1082,19 @@ fn data_field(
         }
         0 if field.is_empty() => cx.warn(
             base + fs,
-            tag.as_str(),
+            tag_text,
             None,
             "the data field is empty: no indicators, no subfields".into(),
         ),
         0 | 1 => cx.warn(
             base + fs,
-            tag.as_str(),
+            tag_text,
             Some("ind".into()),
             format!("the field has {first} indicator(s) before its first subfield; the missing ones read as blank"),
         ),
         n if n == indicator_count => cx.warn(
             base + fs + 2,
-            tag.as_str(),
+            tag_text,
             Some("ind".into()),
             format!(
                 "the field has {n} indicators, as Leader/10 says; kept the first two and \
@@ -1088,7 +1105,7 @@ fn data_field(
         _ => {
             cx.warn(
                 base + fs + 2,
-                tag.as_str(),
+                tag_text,
                 Some("$a".into()),
                 "the first subfield has no delimiter (0x1F) and no code; its text is kept \
                  under $a"
@@ -1123,7 +1140,7 @@ fn data_field(
             Ok(ind) => indicators[i] = ind,
             Err(_) => cx.warn(
                 base + fs + at,
-                tag.as_str(),
+                tag_text,
                 Some(format!("ind{}", i + 1)),
                 format!(
                     "indicator {:?} (U+{:04X}) is not a printable ASCII character; read as blank",
@@ -1132,15 +1149,12 @@ fn data_field(
             ),
         }
     }
-    let delimiters = field[first..]
-        .iter()
-        .filter(|b| **b == SUBFIELD_DELIMITER)
-        .count();
-    let mut subfields = Vec::with_capacity(delimiters + usize::from(undelimited.is_some()));
+    // Most data fields have a few subfields; guessing saves a counting pass over the field.
+    let mut subfields = Vec::with_capacity(4);
     if let Some(t) = undelimited {
         subfields.push(Subfield {
             code: constant_code('a'),
-            value: decoder.value(fs + t, fs + first, base, tag.as_str(), Some('a'), cx),
+            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
         });
     }
     let mut pos = first;
@@ -1150,7 +1164,7 @@ fn data_field(
         if next == pos + 1 {
             cx.warn(
                 base + fs + pos,
-                tag.as_str(),
+                tag_text,
                 None,
                 "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
             );
@@ -1163,7 +1177,7 @@ fn data_field(
             _ => {
                 cx.warn(
                     base + fs + pos + 1,
-                    tag.as_str(),
+                    tag_text,
                     None,
                     format!(
                         "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
@@ -1179,7 +1193,7 @@ fn data_field(
                 fs + from,
                 fs + next,
                 base,
-                tag.as_str(),
+                tag_text,
                 Some(code.as_char()),
                 cx,
             ),
