@@ -2,11 +2,18 @@
 //! variable fields, each ended by a field terminator; the record ends with a record terminator.
 //!
 //! This module is hand-written because Shelfmark's record model (newtype tags, indicators and
-//! subfield codes, field order kept exactly) is its own; the framing itself is small. The
-//! reader here is strict and expects UTF-8 (Leader/09 `a`); it reports the record number and
-//! byte offset of every fault and goes on with the next record.
+//! subfield codes, field order kept exactly) is its own, and because no crate offers the
+//! recovery real files need. The reader is lenient the way a careful cataloger would be: real
+//! files have wrong record or field lengths, broken directories, missing terminators, garbage
+//! between records, invalid UTF-8, a Leader/09 that lies about the encoding, wrong indicator
+//! counts and missing subfield codes. It recovers what can be recovered (with a warning naming
+//! the record, byte offset, 001, field and fault), gives up on a record only when nothing of it
+//! can be found, and always goes on with the next. Records come out in UTF-8 with Leader/09
+//! `a`, whatever the input's encoding; a well-formed UTF-8 record round-trips byte for byte.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Read, Write};
+
+use memchr::memchr;
 
 use crate::{
     Decoded, Diagnostic, Field, Indicator, Leader, MarcError, Pointer, ReadResult, Record,
@@ -108,209 +115,1107 @@ impl<W: Write> RecordWriter for Writer<W> {
     }
 }
 
-/// Parses one record from its complete bytes (leader through record terminator).
+/// Parses one record from its complete bytes (leader through record terminator), repairing
+/// what it can; the repairs' warnings are dropped (use [`decode_record`] to see them).
 pub fn from_bytes(bytes: &[u8]) -> Result<Record, MarcError> {
-    parse_record(bytes, &Pointer::default())
+    decode_record(bytes)
+        .map(|decoded| decoded.record)
+        .map_err(|d| MarcError::Malformed {
+            at: Pointer {
+                record: d.record,
+                offset: d.offset,
+                tag: d.tag,
+            },
+            reason: d.message,
+        })
 }
 
-/// Reads records from a stream, one `Result` per record; a bad record does not end the stream.
+/// Parses one record from its complete bytes, with the warnings for whatever was repaired.
+// ReadResult is the crate-wide reader item; its error is a full Diagnostic by design.
+#[allow(clippy::result_large_err)]
+pub fn decode_record(bytes: &[u8]) -> ReadResult {
+    parse_record(bytes, 1, 0, Vec::new())
+}
+
+/// How far the reader looks for a record terminator before it gives a record up. ISO 2709
+/// caps a record at 99,999 bytes; real files overshoot that (a length of `00000` or a wrong
+/// one), so the cap is ten times larger, and it is what keeps memory flat on a file with no
+/// terminators at all.
+const MAX_SCAN: usize = 1 << 20;
+/// The read buffer: large enough that refills and the copy of a partial record are rare.
+const BUFFER_LEN: usize = 256 * 1024;
+/// The first buffer, enough for a small file or a single record: a reader over a few bytes
+/// should not pay for zeroing the large one.
+const FIRST_BUFFER_LEN: usize = 16 * 1024;
+const ESCAPE: u8 = 0x1B;
+
+/// Reads records from a stream, one [`ReadResult`] per record; a bad record does not end the
+/// stream, and nothing is buffered beyond the record being read.
+///
+/// Framing: a record starts with five digits (anything else before it is skipped, with a
+/// warning unless it is only whitespace, NULs or a DOS end-of-file mark). The leader's length
+/// is trusted when it lands on a record terminator (0x1D) with none earlier; otherwise the
+/// record runs to the next record terminator, and the record is read with a warning.
 pub struct Reader<R: Read> {
-    inner: io::BufReader<R>,
+    input: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    failed: bool,
+    /// Stream offset of `buf[start]`.
     offset: u64,
     record_number: u64,
 }
 
 impl<R: Read> Reader<R> {
-    pub fn new(inner: R) -> Self {
+    pub fn new(input: R) -> Self {
         Reader {
-            inner: io::BufReader::new(inner),
+            input,
+            buf: vec![0; FIRST_BUFFER_LEN],
+            start: 0,
+            end: 0,
+            eof: false,
+            failed: false,
             offset: 0,
             record_number: 0,
         }
     }
+
+    fn available(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Makes at least `want` bytes available unless the input ends first; returns how many are.
+    fn fill(&mut self, want: usize) -> io::Result<usize> {
+        if self.available() >= want || self.eof {
+            return Ok(self.available());
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        // A second fill means a large input: move to the large buffer.
+        let wanted_len = want
+            .next_power_of_two()
+            .max(if self.offset > 0 || self.end > 0 {
+                BUFFER_LEN
+            } else {
+                FIRST_BUFFER_LEN
+            });
+        if wanted_len > self.buf.len() {
+            self.buf.resize(wanted_len, 0);
+        }
+        while self.end < want {
+            match self.input.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.available())
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        self.offset += n as u64;
+    }
+
+    fn window(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    fn next_record(&mut self) -> io::Result<Option<ReadResult>> {
+        let mut warnings = Vec::new();
+        let skip_offset = self.offset;
+        let mut skipped = 0usize;
+        let mut garbage = false;
+        loop {
+            let available = self.fill(5)?;
+            let window = self.window();
+            if available < 5 {
+                skipped += available;
+                garbage |= window.iter().any(|b| !is_filler(*b));
+                self.consume(available);
+                if !garbage {
+                    return Ok(None);
+                }
+                self.record_number += 1;
+                return Ok(Some(Err(Diagnostic::error(format!(
+                    "{skipped} bytes at the end of the input are not a record \
+                     (a record starts with its 5-digit length)"
+                ))
+                .at_record(self.record_number, skip_offset))));
+            }
+            if window[..5].iter().all(u8::is_ascii_digit) {
+                break;
+            }
+            let mut i = 1;
+            while i + 5 <= window.len() && !window[i..i + 5].iter().all(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i + 5 > window.len() {
+                // Keep the last four bytes: they may start the next record's length.
+                i = window.len() - 4;
+            }
+            garbage |= window[..i].iter().any(|b| !is_filler(*b));
+            skipped += i;
+            self.consume(i);
+        }
+        self.record_number += 1;
+        let number = self.record_number;
+        let record_offset = self.offset;
+        if garbage {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "skipped {skipped} bytes before this record that are not part of any record"
+                ))
+                .at_record(number, skip_offset),
+            );
+        }
+        let frame_warning = |message: String| {
+            Diagnostic::warning(message)
+                .at_record(number, record_offset)
+                .in_field("LDR")
+                .at_position("00-04")
+        };
+        let declared = parse_digits(&self.window()[..5]).unwrap_or(0);
+        let mut length = None;
+        if declared > LEADER_LEN && self.fill(declared)? >= declared {
+            let window = &self.window()[..declared];
+            if window[declared - 1] == RECORD_TERMINATOR {
+                match memchr(RECORD_TERMINATOR, &window[5..declared - 1]) {
+                    None => length = Some(declared),
+                    Some(k) => {
+                        let actual = 5 + k + 1;
+                        warnings.push(frame_warning(format!(
+                            "the leader says the record is {declared} bytes, but a record \
+                             terminator (0x1D) ends it after {actual}"
+                        )));
+                        length = Some(actual);
+                    }
+                }
+            } else if memchr(RECORD_TERMINATOR, &window[5..]).is_none() {
+                // A missing record terminator: the leader's length either leaves it out (and
+                // ends on the last field terminator) or counts it (and ends one byte into the
+                // next record).
+                let starts_record = |at: usize| {
+                    let after = &self.window()[at.min(self.available())..];
+                    (after.len() >= 5 && after[..5].iter().all(u8::is_ascii_digit))
+                        || (after.is_empty() && self.eof)
+                };
+                let end = if window[declared - 1] == FIELD_TERMINATOR && starts_record(declared) {
+                    Some(declared)
+                } else if window[declared - 2] == FIELD_TERMINATOR && starts_record(declared - 1) {
+                    Some(declared - 1)
+                } else {
+                    None
+                };
+                if let Some(end) = end {
+                    warnings.push(frame_warning(
+                        "the record has no record terminator (0x1D); it ends where its leader \
+                         length says, on a field terminator"
+                            .to_string(),
+                    ));
+                    length = Some(end);
+                }
+            }
+        }
+        let length = match length {
+            Some(length) => length,
+            None => match self.scan_for_terminator()? {
+                Scan::Found(actual) => {
+                    warnings.push(frame_warning(format!(
+                        "the leader says the record is {declared} bytes, but its record \
+                         terminator (0x1D) is {actual} bytes from its start; read up to it"
+                    )));
+                    actual
+                }
+                Scan::EndOfInput(actual) => {
+                    warnings.push(frame_warning(format!(
+                        "the input ends {actual} bytes into this record without a record \
+                         terminator (0x1D); read what there is"
+                    )));
+                    actual
+                }
+                Scan::TooLong => {
+                    let dropped = self.discard_through_terminator()?;
+                    return Ok(Some(Err(Diagnostic::error(format!(
+                        "no record terminator (0x1D) within {MAX_SCAN} bytes of the record \
+                         start; skipped {dropped} bytes to the next one"
+                    ))
+                    .at_record(number, record_offset)
+                    .in_field("LDR"))));
+                }
+            },
+        };
+        let result = parse_record(
+            &self.buf[self.start..self.start + length],
+            number,
+            record_offset,
+            warnings,
+        );
+        self.consume(length);
+        Ok(Some(result))
+    }
+
+    fn scan_for_terminator(&mut self) -> io::Result<Scan> {
+        let mut from = 5;
+        loop {
+            if let Some(k) = memchr(RECORD_TERMINATOR, &self.window()[from..]) {
+                return Ok(Scan::Found(from + k + 1));
+            }
+            let available = self.available();
+            if available >= MAX_SCAN {
+                return Ok(Scan::TooLong);
+            }
+            from = available;
+            let got = self.fill((available + BUFFER_LEN).min(MAX_SCAN))?;
+            if got == available {
+                return Ok(Scan::EndOfInput(available));
+            }
+        }
+    }
+
+    /// Drops bytes up to and including the next record terminator, without holding them.
+    fn discard_through_terminator(&mut self) -> io::Result<u64> {
+        let mut dropped = 0u64;
+        loop {
+            if let Some(k) = memchr(RECORD_TERMINATOR, self.window()) {
+                dropped += k as u64 + 1;
+                self.consume(k + 1);
+                return Ok(dropped);
+            }
+            let available = self.available();
+            dropped += available as u64;
+            self.consume(available);
+            if self.fill(1)? == 0 {
+                return Ok(dropped);
+            }
+        }
+    }
+}
+
+enum Scan {
+    Found(usize),
+    EndOfInput(usize),
+    TooLong,
 }
 
 impl<R: Read> Iterator for Reader<R> {
     type Item = ReadResult;
 
     fn next(&mut self) -> Option<Self::Item> {
-        // Framing by the record terminator rather than the leader's length lets a record with a
-        // wrong length still be found, and the next one after it.
-        let mut bytes = Vec::new();
-        match self.inner.read_until(RECORD_TERMINATOR, &mut bytes) {
-            Ok(0) => return None,
-            Ok(_) => {}
-            Err(e) => {
-                return Some(Err(Diagnostic::error(format!(
-                    "could not read the input: {e}"
-                ))));
-            }
-        }
-        let start = self.offset;
-        self.offset += bytes.len() as u64;
-        // Line breaks between records are common in files passed around by e-mail.
-        let skipped = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        if skipped == bytes.len() {
+        if self.failed {
             return None;
         }
-        self.record_number += 1;
-        let at = Pointer {
-            record: Some(self.record_number),
-            offset: Some(start + skipped as u64),
-            tag: None,
+        match self.next_record() {
+            Ok(item) => item,
+            Err(e) => {
+                self.failed = true;
+                Some(Err(Diagnostic::error(format!(
+                    "could not read the input: {e}"
+                ))
+                .at_record(self.record_number + 1, self.offset)))
+            }
+        }
+    }
+}
+
+/// Bytes that pad files between or after records and mean nothing: line breaks from e-mail
+/// and FTP text mode, NULs from tape blocks, Ctrl-Z from DOS.
+fn is_filler(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0 || b == 0x1A
+}
+
+fn parse_digits(bytes: &[u8]) -> Option<usize> {
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        bytes
+            .iter()
+            .fold(0usize, |n, b| n * 10 + usize::from(b - b'0')),
+    )
+}
+
+/// Where the diagnostics of one record point.
+struct Cx {
+    number: u64,
+    offset: u64,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Cx {
+    fn locate(&self, d: Diagnostic, at: usize, tag: &str, position: Option<String>) -> Diagnostic {
+        let mut d = d
+            .at_record(self.number, self.offset + at as u64)
+            .in_field(tag);
+        d.position = position;
+        d
+    }
+
+    fn warn(&mut self, at: usize, tag: &str, position: Option<String>, message: String) {
+        let d = self.locate(Diagnostic::warning(message), at, tag, position);
+        self.warnings.push(d);
+    }
+
+    fn error(&self, at: usize, tag: &str, message: String) -> Diagnostic {
+        self.locate(Diagnostic::error(message), at, tag, None)
+    }
+}
+
+fn printable(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).escape_debug().to_string()
+}
+
+#[allow(clippy::result_large_err)]
+fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>) -> ReadResult {
+    let mut cx = Cx {
+        number,
+        offset,
+        warnings,
+    };
+    let body = raw.strip_suffix(&[RECORD_TERMINATOR]).unwrap_or(raw);
+    if body.len() < LEADER_LEN {
+        return Err(cx.error(
+            0,
+            "LDR",
+            format!(
+                "the record is {} bytes long, shorter than its 24-byte leader",
+                raw.len()
+            ),
+        ));
+    }
+    let mut leader = [0u8; LEADER_LEN];
+    leader.copy_from_slice(&body[..LEADER_LEN]);
+    for (i, b) in leader.iter_mut().enumerate().take(20) {
+        if !(b' '..=b'~').contains(b) {
+            cx.warn(
+                i,
+                "LDR",
+                Some(format!("{i:02}")),
+                format!("byte 0x{b:02X} is not a leader character; read as a blank"),
+            );
+            *b = b' ';
+        }
+    }
+    let indicator_count = usize::from(leader[10].wrapping_sub(b'0'));
+    if leader[10] != b'2' {
+        cx.warn(
+            10,
+            "LDR",
+            Some("10".into()),
+            format!(
+                "the indicator count is '{}', not 2; read two indicators per field",
+                leader[10] as char
+            ),
+        );
+        leader[10] = b'2';
+    }
+    if leader[11] != b'2' {
+        cx.warn(
+            11,
+            "LDR",
+            Some("11".into()),
+            format!(
+                "the subfield code length is '{}', not 2; read one-character codes",
+                leader[11] as char
+            ),
+        );
+        leader[11] = b'2';
+    }
+    if &leader[20..24] != b"4500" {
+        cx.warn(
+            20,
+            "LDR",
+            Some("20-23".into()),
+            format!(
+                "the entry map is '{}', not '4500'; read 12-byte directory entries",
+                printable(&leader[20..24])
+            ),
+        );
+        leader[20..24].copy_from_slice(b"4500");
+    }
+
+    let declared_base = parse_digits(&body[12..17]).filter(|b| *b > LEADER_LEN && *b <= body.len());
+    let first_terminator =
+        memchr(FIELD_TERMINATOR, &body[LEADER_LEN..]).map(|k| LEADER_LEN + k + 1);
+    let base = match (declared_base, first_terminator) {
+        (Some(b), _) if body[b - 1] == FIELD_TERMINATOR => b,
+        (None, None) => {
+            return Err(cx.error(
+                LEADER_LEN,
+                "DIR",
+                "no field terminator (0x1E) ends the directory, so no field can be found".into(),
+            ));
+        }
+        (declared, found) => {
+            // The base address is wrong or the directory is: keep whichever reading puts
+            // more fields on their terminators.
+            let b = match (declared, found) {
+                (Some(d), Some(f)) if fields_in_place(body, d) > fields_in_place(body, f) => d,
+                (_, Some(f)) => f,
+                (Some(d), None) => d,
+                (None, None) => LEADER_LEN + 1,
+            };
+            cx.warn(
+                12,
+                "LDR",
+                Some("12-16".into()),
+                format!(
+                    "the base address '{}' does not point just past the directory's field \
+                     terminator; the data is read from byte {b}",
+                    printable(&body[12..17]),
+                ),
+            );
+            b
+        }
+    };
+    let directory = &body[LEADER_LEN..base - 1];
+    if !directory.len().is_multiple_of(DIRECTORY_ENTRY_LEN) {
+        let rest = directory.len() % DIRECTORY_ENTRY_LEN;
+        cx.warn(
+            base - 1 - rest,
+            "DIR",
+            None,
+            format!(
+                "the directory is {} bytes, not a multiple of 12; its last {rest} bytes \
+                 ('{}') are ignored",
+                directory.len(),
+                printable(&directory[directory.len() - rest..])
+            ),
+        );
+    }
+    let data = &body[base..];
+    let decoder = choose_decoder(&mut leader, data, base, &mut cx);
+
+    let entry_count = directory.len() / DIRECTORY_ENTRY_LEN;
+    let mut fields = Vec::with_capacity(entry_count);
+    let mut cursor = 0usize;
+    let mut shift = 0isize;
+    for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_LEN).enumerate() {
+        let entry_at = LEADER_LEN + i * DIRECTORY_ENTRY_LEN;
+        // One UTF-8 check per tag: `Tag::as_str` would redo it for every diagnostic site.
+        let tag_ok = std::str::from_utf8(&entry[..3])
+            .ok()
+            .map(|t| (t, Tag::new(t)));
+        let tag_text: std::borrow::Cow<str> = match tag_ok {
+            Some((text, _)) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
+            _ => printable(&entry[..3]).into(),
         };
-        let number = self.record_number;
-        let offset = start + skipped as u64;
-        Some(
-            parse_record(&bytes[skipped..], &at)
-                .map(|record| Decoded {
-                    record,
-                    warnings: Vec::new(),
-                })
-                .map_err(|e| {
-                    let (message, tag) = match e {
-                        MarcError::Malformed { at, reason } => (reason, at.tag),
-                        other => (other.to_string(), None),
-                    };
-                    let d = Diagnostic::error(message).at_record(number, offset);
-                    match tag {
-                        Some(t) => d.in_field(t),
-                        None => d,
-                    }
-                }),
-        )
-    }
-}
-
-fn malformed(at: &Pointer, tag: Option<&str>, reason: impl Into<String>) -> MarcError {
-    MarcError::Malformed {
-        at: Pointer {
-            tag: tag.map(str::to_string),
-            ..at.clone()
-        },
-        reason: reason.into(),
-    }
-}
-
-fn parse_number(bytes: &[u8]) -> Option<usize> {
-    std::str::from_utf8(bytes).ok()?.parse().ok()
-}
-
-fn parse_record(bytes: &[u8], at: &Pointer) -> Result<Record, MarcError> {
-    if bytes.len() < LEADER_LEN + 1 {
-        return Err(malformed(
-            at,
-            None,
-            "record shorter than its 24-byte leader",
-        ));
-    }
-    if bytes.last() != Some(&RECORD_TERMINATOR) {
-        return Err(malformed(
-            at,
-            None,
-            "record does not end with a record terminator (0x1D)",
-        ));
-    }
-    let leader_text = std::str::from_utf8(&bytes[..LEADER_LEN])
-        .map_err(|_| malformed(at, None, "leader is not ASCII"))?;
-    let leader = Leader::parse(leader_text)?;
-    let base = parse_number(&bytes[12..17])
-        .filter(|b| *b > LEADER_LEN && *b <= bytes.len())
-        .ok_or_else(|| malformed(at, None, "leader/12-16 base address is not a valid number"))?;
-    let directory = &bytes[LEADER_LEN..base - 1];
-    if bytes[base - 1] != FIELD_TERMINATOR || directory.len() % DIRECTORY_ENTRY_LEN != 0 {
-        return Err(malformed(
-            at,
-            None,
-            "directory length is not a multiple of 12 entries",
-        ));
-    }
-    let data = &bytes[base..bytes.len() - 1];
-    let mut record = Record::new(leader);
-    for entry in directory.chunks(DIRECTORY_ENTRY_LEN) {
-        let tag_text = std::str::from_utf8(&entry[..3]).unwrap_or("???");
-        let tag = Tag::new(tag_text).map_err(|e| malformed(at, Some(tag_text), e.to_string()))?;
-        let (length, start) = parse_number(&entry[3..7])
-            .zip(parse_number(&entry[7..12]))
-            .ok_or_else(|| {
-                malformed(
-                    at,
-                    Some(tag_text),
-                    "directory entry length or start is not a number",
-                )
-            })?;
-        let raw = data.get(start..start + length).ok_or_else(|| {
-            malformed(
-                at,
-                Some(tag_text),
-                "directory points past the end of the record",
+        let length = parse_digits(&entry[3..7]);
+        let start = parse_digits(&entry[7..12]);
+        let next_entry = directory
+            .get(entry_at - LEADER_LEN + DIRECTORY_ENTRY_LEN..)
+            .filter(|rest| rest.len() >= DIRECTORY_ENTRY_LEN);
+        let Some(extent) = locate_field(
+            data, length, start, next_entry, cursor, shift, base, entry_at, &tag_text, &mut cx,
+        ) else {
+            continue;
+        };
+        let (fs, fe) = (extent.start, extent.end);
+        cursor = extent.next;
+        if let (Some(s), Some(l)) = (start, length) {
+            shift = extent.next as isize - (s + l) as isize;
+        }
+        let tag = match tag_ok {
+            Some((_, Ok(tag))) => tag,
+            _ => {
+                cx.warn(
+                    entry_at,
+                    &tag_text,
+                    None,
+                    format!(
+                        "directory entry {} has tag '{tag_text}', which is not three letters \
+                         or digits; its field ('{}') is dropped",
+                        i + 1,
+                        printable(&data[fs..fe])
+                    ),
+                );
+                continue;
+            }
+        };
+        fields.push(if tag.is_control() {
+            control_field(tag, &tag_text, data, fs, fe, &decoder, base, &mut cx)
+        } else {
+            data_field(
+                tag,
+                &tag_text,
+                data,
+                fs,
+                fe,
+                indicator_count,
+                &decoder,
+                base,
+                &mut cx,
             )
-        })?;
-        let raw = raw.strip_suffix(&[FIELD_TERMINATOR]).unwrap_or(raw);
-        record.fields.push(parse_field(tag, raw, at)?);
-    }
-    Ok(record)
-}
-
-fn parse_field(tag: Tag, raw: &[u8], at: &Pointer) -> Result<Field, MarcError> {
-    let text = std::str::from_utf8(raw).map_err(|e| {
-        malformed(
-            at,
-            Some(tag.as_str()),
-            format!("invalid UTF-8 at field byte {}", e.valid_up_to()),
-        )
-    })?;
-    if tag.is_control() {
-        return Ok(Field::Control {
-            tag,
-            value: text.to_string(),
         });
     }
-    let mut parts = text.split(SUBFIELD_DELIMITER as char);
-    let indicator_text = parts.next().unwrap_or("");
-    let mut indicator_chars = indicator_text.chars();
-    let (Some(i1), Some(i2), None) = (
-        indicator_chars.next(),
-        indicator_chars.next(),
-        indicator_chars.next(),
-    ) else {
-        return Err(malformed(
-            at,
-            Some(tag.as_str()),
-            format!("expected two indicators, found {indicator_text:?}"),
-        ));
+    let leader = match std::str::from_utf8(&leader)
+        .ok()
+        .and_then(|l| Leader::parse(l).ok())
+    {
+        Some(leader) => leader,
+        None => return Err(cx.error(0, "LDR", "the leader is unreadable".into())),
     };
-    let indicators = [
-        Indicator::new(i1).map_err(|e| malformed(at, Some(tag.as_str()), e.to_string()))?,
-        Indicator::new(i2).map_err(|e| malformed(at, Some(tag.as_str()), e.to_string()))?,
-    ];
-    let subfields = parts
-        .map(|part| {
-            let mut chars = part.chars();
-            let code = chars.next().ok_or_else(|| {
-                malformed(
-                    at,
-                    Some(tag.as_str()),
-                    "subfield delimiter without a subfield code",
-                )
-            })?;
-            Ok(Subfield {
-                code: SubfieldCode::new(code)
-                    .map_err(|e| malformed(at, Some(tag.as_str()), e.to_string()))?,
-                value: chars.as_str().to_string(),
-            })
+    let record = Record { leader, fields };
+    if let Some(control_number) = record.control_number() {
+        for w in &mut cx.warnings {
+            w.control_number = Some(control_number.to_string());
+        }
+    }
+    Ok(Decoded {
+        record,
+        warnings: cx.warnings,
+    })
+}
+
+/// How many directory entries point exactly at a field terminator when the data starts at
+/// `base`: the test that tells a wrong base address from a wrong directory end.
+fn fields_in_place(body: &[u8], base: usize) -> usize {
+    let data = &body[base..];
+    body[LEADER_LEN..base - 1]
+        .chunks_exact(DIRECTORY_ENTRY_LEN)
+        .filter(|e| {
+            matches!(
+                (parse_digits(&e[3..7]), parse_digits(&e[7..12])),
+                (Some(l), Some(s)) if l >= 1 && s + l <= data.len() && data[s + l - 1] == FIELD_TERMINATOR
+            )
         })
-        .collect::<Result<_, MarcError>>()?;
-    Ok(Field::Data {
+        .count()
+}
+
+/// Where a field lies in the data area: its content `start..end` and where the next field
+/// begins (past the terminator when there is one).
+struct Extent {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+/// Finds a field from its directory entry when that is right; else where the entry would be
+/// after the shift the previous fields showed (lengths counted in characters rather than
+/// bytes shift every later field), or right after the previous field; else by the field
+/// terminators around where it should be.
+#[allow(clippy::too_many_arguments)]
+fn locate_field(
+    data: &[u8],
+    length: Option<usize>,
+    start: Option<usize>,
+    next_entry: Option<&[u8]>,
+    cursor: usize,
+    shift: isize,
+    base: usize,
+    entry_at: usize,
+    tag: &str,
+    cx: &mut Cx,
+) -> Option<Extent> {
+    let exact = |s: usize, l: usize| {
+        l >= 1
+            && s + l <= data.len()
+            && data[s + l - 1] == FIELD_TERMINATOR
+            && memchr(FIELD_TERMINATOR, &data[s..s + l - 1]).is_none()
+    };
+    let shifted = start.and_then(|s| s.checked_add_signed(shift));
+    if let (Some(s), Some(l)) = (start, length) {
+        if exact(s, l) {
+            return Some(Extent {
+                start: s,
+                end: s + l - 1,
+                next: s + l,
+            });
+        }
+        for candidate in [shifted, Some(cursor)].into_iter().flatten() {
+            if candidate != s && exact(candidate, l) {
+                cx.warn(
+                    entry_at,
+                    tag,
+                    None,
+                    format!(
+                        "the directory says the field starts at data byte {s}, but it is at \
+                         {candidate} (the fields before it were not where or as long as the \
+                         directory says)"
+                    ),
+                );
+                return Some(Extent {
+                    start: candidate,
+                    end: candidate + l - 1,
+                    next: candidate + l,
+                });
+            }
+        }
+    }
+    let is_field_start = |c: usize| c < data.len() && (c == 0 || data[c - 1] == FIELD_TERMINATOR);
+    let s = match [shifted, Some(cursor), start]
+        .into_iter()
+        .flatten()
+        .find(|c| is_field_start(*c))
+        .or(start.filter(|s| *s < data.len()))
+    {
+        Some(s) => s,
+        None => {
+            cx.warn(
+                entry_at,
+                tag,
+                None,
+                "the directory entry points past the end of the record and no field is left \
+                 after the previous one; the field is dropped"
+                    .into(),
+            );
+            return None;
+        }
+    };
+    let terminator = memchr(FIELD_TERMINATOR, &data[s..]).map(|k| s + k);
+    let next_start = next_entry.and_then(|e| parse_digits(&e[7..12]));
+    if let Some(l) = length
+        && l >= 1
+        && s + l <= data.len()
+        && terminator.is_none_or(|t| t >= s + l)
+    {
+        // The directory's extent holds no terminator: either the length leaves it out, or the
+        // terminator is missing and the next field starts right after.
+        if terminator == Some(s + l) {
+            cx.warn(
+                base + s + l,
+                tag,
+                None,
+                format!(
+                    "the directory length {l} leaves out the field terminator; read {} bytes",
+                    l + 1
+                ),
+            );
+            return Some(Extent {
+                start: s,
+                end: s + l,
+                next: s + l + 1,
+            });
+        }
+        if next_start.and_then(|n| n.checked_add_signed(shift)) == Some(s + l)
+            || next_start == Some(s + l)
+            || s + l == data.len()
+        {
+            cx.warn(
+                base + s + l - 1,
+                tag,
+                None,
+                "the field has no field terminator (0x1E); read the length the directory gives"
+                    .into(),
+            );
+            return Some(Extent {
+                start: s,
+                end: s + l,
+                next: s + l,
+            });
+        }
+    }
+    let end = terminator.unwrap_or(data.len());
+    cx.warn(
+        entry_at,
+        tag,
+        None,
+        match (length, terminator) {
+            (_, None) => "the field runs to the end of the record without a field terminator \
+                          (0x1E)"
+                .to_string(),
+            (Some(l), Some(_)) => format!(
+                "the directory says the field is {l} bytes at data byte {}, but it is {} \
+                 bytes at {s}; read up to its terminator",
+                start.map_or("?".to_string(), |v| v.to_string()),
+                end - s + 1
+            ),
+            (None, Some(_)) => format!(
+                "the directory entry's length is not a number; read the {} bytes up to the \
+                 field terminator",
+                end - s + 1
+            ),
+        },
+    );
+    Some(Extent {
+        start: s,
+        end,
+        next: (end + 1).min(data.len()),
+    })
+}
+
+/// How a record's values become text, chosen once per record from Leader/09 and the bytes.
+enum Decoder<'a> {
+    /// The whole data area is valid UTF-8; values are slices of it.
+    Utf8(&'a str),
+    /// MARC-8, value by value, falling back to UTF-8 or U+FFFD replacements per value.
+    Marc8(&'a [u8]),
+    /// Declared UTF-8 but not valid: valid values as they are, the others with U+FFFD.
+    Lossy(&'a [u8]),
+}
+
+fn choose_decoder<'a>(
+    leader: &mut [u8; LEADER_LEN],
+    data: &'a [u8],
+    base: usize,
+    cx: &mut Cx,
+) -> Decoder<'a> {
+    let coding = leader[9];
+    // Output is always UTF-8, whatever the input was.
+    leader[9] = b'a';
+    let utf8 = simdutf8::basic::from_utf8(data).map_err(|_| ());
+    match (coding, utf8) {
+        (b'a', Ok(text)) => Decoder::Utf8(text),
+        (b'a', Err(())) => {
+            let at = base
+                + std::str::from_utf8(data)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+            if !has_multibyte_utf8(data) && decodes_as_marc8(data) {
+                cx.warn(
+                    9,
+                    "LDR",
+                    Some("09".into()),
+                    format!(
+                        "Leader/09 says UTF-8, but the bytes are not (first bad byte at {at}) \
+                         and they read as MARC-8; converted from MARC-8"
+                    ),
+                );
+                Decoder::Marc8(data)
+            } else {
+                Decoder::Lossy(data)
+            }
+        }
+        (b' ', Ok(text)) if text.is_ascii() && memchr(ESCAPE, data).is_none() => {
+            Decoder::Utf8(text)
+        }
+        // MARC-8 text is almost never valid UTF-8 once it has non-ASCII bytes (its
+        // diacritics come before an ASCII letter, never as UTF-8 continuation bytes), while
+        // a MARC-8 converter fed UTF-8 tends to succeed with mojibake: so UTF-8 wins here.
+        (b' ', Ok(text)) if memchr(ESCAPE, data).is_none() => {
+            cx.warn(
+                9,
+                "LDR",
+                Some("09".into()),
+                "Leader/09 says MARC-8 but the bytes are UTF-8; read as UTF-8".into(),
+            );
+            Decoder::Utf8(text)
+        }
+        (b' ', _) => Decoder::Marc8(data),
+        (other, Ok(text)) => {
+            cx.warn(
+                9,
+                "LDR",
+                Some("09".into()),
+                format!(
+                    "Leader/09 is '{}', neither 'a' (UTF-8) nor blank (MARC-8); the bytes \
+                     are valid UTF-8, so read as UTF-8",
+                    printable(&[other])
+                ),
+            );
+            Decoder::Utf8(text)
+        }
+        (other, Err(_)) => {
+            let marc8 = decodes_as_marc8(data);
+            cx.warn(
+                9,
+                "LDR",
+                Some("09".into()),
+                format!(
+                    "Leader/09 is '{}', neither 'a' (UTF-8) nor blank (MARC-8); the bytes are \
+                     not UTF-8, so read as {}",
+                    printable(&[other]),
+                    if marc8 {
+                        "MARC-8"
+                    } else {
+                        "UTF-8 with replacements"
+                    }
+                ),
+            );
+            if marc8 {
+                Decoder::Marc8(data)
+            } else {
+                Decoder::Lossy(data)
+            }
+        }
+    }
+}
+
+fn has_multibyte_utf8(data: &[u8]) -> bool {
+    data.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
+}
+
+fn decodes_as_marc8(data: &[u8]) -> bool {
+    data.split(|b| *b == FIELD_TERMINATOR || *b == SUBFIELD_DELIMITER)
+        .all(|value| crate::marc8::decode(value).is_ok())
+}
+
+impl Decoder<'_> {
+    /// The text of data bytes `a..b`.
+    fn value(
+        &self,
+        a: usize,
+        b: usize,
+        base: usize,
+        tag: &str,
+        code: Option<char>,
+        cx: &mut Cx,
+    ) -> String {
+        let position = || code.map(|c| format!("${c}"));
+        match self {
+            Decoder::Utf8(text) => match text.get(a..b) {
+                Some(v) => v.to_owned(),
+                None => String::from_utf8_lossy(&text.as_bytes()[a..b]).into_owned(),
+            },
+            Decoder::Marc8(data) => {
+                let v = &data[a..b];
+                if v.is_ascii() && memchr(ESCAPE, v).is_none() {
+                    return String::from_utf8_lossy(v).into_owned();
+                }
+                match crate::marc8::decode(v) {
+                    Ok(text) => text,
+                    Err(e) => match std::str::from_utf8(v) {
+                        Ok(text) => {
+                            cx.warn(
+                                base + a,
+                                tag,
+                                position(),
+                                "Leader/09 says MARC-8 but the bytes are UTF-8; read as UTF-8"
+                                    .into(),
+                            );
+                            text.to_owned()
+                        }
+                        Err(_) => {
+                            cx.warn(
+                                base + a + e.position.min(v.len()),
+                                tag,
+                                position(),
+                                format!(
+                                    "cannot convert from MARC-8 ({e}); kept with U+FFFD for \
+                                     the bytes that are not UTF-8"
+                                ),
+                            );
+                            String::from_utf8_lossy(v).into_owned()
+                        }
+                    },
+                }
+            }
+            Decoder::Lossy(data) => {
+                let v = &data[a..b];
+                match std::str::from_utf8(v) {
+                    Ok(text) => text.to_owned(),
+                    Err(e) => {
+                        let bad = e.valid_up_to();
+                        cx.warn(
+                            base + a + bad,
+                            tag,
+                            position(),
+                            format!(
+                                "invalid UTF-8 (byte 0x{:02X}, {bad} bytes into the value); \
+                                 replaced with U+FFFD",
+                                v[bad]
+                            ),
+                        );
+                        String::from_utf8_lossy(v).into_owned()
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn control_field(
+    tag: Tag,
+    tag_text: &str,
+    data: &[u8],
+    fs: usize,
+    fe: usize,
+    decoder: &Decoder,
+    base: usize,
+    cx: &mut Cx,
+) -> Field {
+    if let Some(k) = memchr(SUBFIELD_DELIMITER, &data[fs..fe]) {
+        cx.warn(
+            base + fs + k,
+            tag_text,
+            None,
+            "a control field holds a subfield delimiter (0x1F); kept as part of its value".into(),
+        );
+    }
+    Field::Control {
+        tag,
+        value: decoder.value(fs, fe, base, tag_text, None, cx),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn data_field(
+    tag: Tag,
+    tag_text: &str,
+    data: &[u8],
+    fs: usize,
+    fe: usize,
+    indicator_count: usize,
+    decoder: &Decoder,
+    base: usize,
+    cx: &mut Cx,
+) -> Field {
+    let field = &data[fs..fe];
+    let first = memchr(SUBFIELD_DELIMITER, field).unwrap_or(field.len());
+    let mut undelimited = None;
+    // A non-ASCII indicator in UTF-8 (`092 \u{e1}`) is two indicators, not text without a code.
+    let two_chars =
+        first > 2 && std::str::from_utf8(&field[..first]).is_ok_and(|p| p.chars().count() == 2);
+    match first {
+        2 => {}
+        _ if two_chars => {}
+        n if indicator_count == 0 && n > 0 => {
+            cx.warn(
+                base + fs,
+                tag_text,
+                Some("$a".into()),
+                "Leader/10 says fields have no indicators and this one has no subfield \
+                 delimiter (0x1F) first; indicators read as blank, its text kept under $a"
+                    .into(),
+            );
+            undelimited = Some(0);
+        }
+        0 if field.is_empty() => cx.warn(
+            base + fs,
+            tag_text,
+            None,
+            "the data field is empty: no indicators, no subfields".into(),
+        ),
+        0 | 1 => cx.warn(
+            base + fs,
+            tag_text,
+            Some("ind".into()),
+            format!("the field has {first} indicator(s) before its first subfield; the missing ones read as blank"),
+        ),
+        n if n == indicator_count => cx.warn(
+            base + fs + 2,
+            tag_text,
+            Some("ind".into()),
+            format!(
+                "the field has {n} indicators, as Leader/10 says; kept the first two and \
+                 dropped '{}'",
+                printable(&field[2..n])
+            ),
+        ),
+        _ => {
+            cx.warn(
+                base + fs + 2,
+                tag_text,
+                Some("$a".into()),
+                "the first subfield has no delimiter (0x1F) and no code; its text is kept \
+                 under $a"
+                    .into(),
+            );
+            undelimited = Some(2);
+        }
+    }
+    let mut indicators = [Indicator::BLANK; 2];
+    let fast = match (first, field.first(), field.get(1)) {
+        (2, Some(a), Some(b)) => Indicator::new(char::from(*a))
+            .ok()
+            .zip(Indicator::new(char::from(*b)).ok())
+            .filter(|_| a.is_ascii() && b.is_ascii()),
+        _ => None,
+    };
+    let indicator_chars: Vec<(usize, char)> = match std::str::from_utf8(&field[..first]) {
+        _ if undelimited == Some(0) => Vec::new(),
+        _ if fast.is_some() => Vec::new(),
+        Ok(prefix) if two_chars => prefix.char_indices().collect(),
+        _ => field[..first.min(2)]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (i, char::from(*b)))
+            .collect(),
+    };
+    if let Some((a, b)) = fast {
+        indicators = [a, b];
+    }
+    for (i, (at, c)) in indicator_chars.into_iter().enumerate() {
+        match Indicator::new(c) {
+            Ok(ind) => indicators[i] = ind,
+            Err(_) => cx.warn(
+                base + fs + at,
+                tag_text,
+                Some(format!("ind{}", i + 1)),
+                format!(
+                    "indicator {:?} (U+{:04X}) is not a printable ASCII character; read as blank",
+                    c, c as u32
+                ),
+            ),
+        }
+    }
+    // Most data fields have a few subfields; guessing saves a counting pass over the field.
+    let mut subfields = Vec::with_capacity(4);
+    if let Some(t) = undelimited {
+        subfields.push(Subfield {
+            code: constant_code('a'),
+            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
+        });
+    }
+    let mut pos = first;
+    while pos < field.len() {
+        let next =
+            memchr(SUBFIELD_DELIMITER, &field[pos + 1..]).map_or(field.len(), |k| pos + 1 + k);
+        if next == pos + 1 {
+            cx.warn(
+                base + fs + pos,
+                tag_text,
+                None,
+                "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
+            );
+            pos = next;
+            continue;
+        }
+        let c = field[pos + 1];
+        let (code, from) = match SubfieldCode::new(c as char) {
+            Ok(code) if c.is_ascii() => (code, pos + 2),
+            _ => {
+                cx.warn(
+                    base + fs + pos + 1,
+                    tag_text,
+                    None,
+                    format!(
+                        "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
+                         subfield's text is kept whole under $?"
+                    ),
+                );
+                (constant_code('?'), pos + 1)
+            }
+        };
+        subfields.push(Subfield {
+            code,
+            value: decoder.value(
+                fs + from,
+                fs + next,
+                base,
+                tag_text,
+                Some(code.as_char()),
+                cx,
+            ),
+        });
+        pos = next;
+    }
+    Field::Data {
         tag,
         indicators,
         subfields,
-    })
+    }
+}
+
+/// A code the reader supplies itself, for text that came without one.
+fn constant_code(c: char) -> SubfieldCode {
+    SubfieldCode::new(c).expect("the reader's own subfield codes are ASCII graphic characters")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn sample() -> Record {
         Record::new(Leader::new('n', 'a', 'm'))
@@ -331,6 +1236,82 @@ mod tests {
                 )
             })
             .expect("sample record is well-formed")
+    }
+
+    /// Builds a record from raw field contents (without terminators), with a correct leader
+    /// and directory, so a test can then damage exactly one thing.
+    fn assemble(leader: &str, fields: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut directory = Vec::new();
+        let mut data = Vec::new();
+        for (tag, content) in fields {
+            let start = data.len();
+            data.extend_from_slice(content);
+            data.push(FIELD_TERMINATOR);
+            directory
+                .extend_from_slice(format!("{tag}{:04}{start:05}", data.len() - start).as_bytes());
+        }
+        directory.push(FIELD_TERMINATOR);
+        let base = LEADER_LEN + directory.len();
+        let length = base + data.len() + 1;
+        let mut out =
+            format!("{length:05}{}{base:05}{}", &leader[5..12], &leader[17..24]).into_bytes();
+        out.extend_from_slice(&directory);
+        out.extend_from_slice(&data);
+        out.push(RECORD_TERMINATOR);
+        out
+    }
+
+    const LDR_UTF8: &str = "00000nam a2200000 i 4500";
+    const LDR_MARC8: &str = "00000nam  2200000 i 4500";
+
+    fn simple(leader: &str, title: &[u8]) -> Vec<u8> {
+        assemble(
+            leader,
+            &[
+                ("001", b"rec-1"),
+                ("245", &[b"10\x1fa".as_slice(), title].concat()),
+                ("500", b"  \x1faA note."),
+            ],
+        )
+    }
+
+    fn read_all(bytes: &[u8]) -> Vec<ReadResult> {
+        Reader::new(bytes).collect()
+    }
+
+    fn only_record(bytes: &[u8]) -> Decoded {
+        let mut results = read_all(bytes);
+        assert_eq!(results.len(), 1, "{results:?}");
+        results.remove(0).expect("the record is recovered")
+    }
+
+    fn messages(decoded: &Decoded) -> String {
+        decoded
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn field_text(record: &Record, tag: &str) -> String {
+        match record.fields_with_tag(tag).next() {
+            Some(Field::Control { value, .. }) => value.clone(),
+            Some(Field::Data {
+                indicators,
+                subfields,
+                ..
+            }) => {
+                let mut s = format!("{}{}", indicators[0].as_char(), indicators[1].as_char());
+                for sub in subfields {
+                    s.push('$');
+                    s.push(sub.code.as_char());
+                    s.push_str(&sub.value);
+                }
+                s
+            }
+            None => String::new(),
+        }
     }
 
     #[test]
@@ -358,7 +1339,10 @@ mod tests {
             .expect_err("garbage is refused")
             .to_string();
         assert!(
-            err.starts_with(&format!("error: record 2, byte {}: ", good.len() + 1)),
+            err.starts_with(&format!(
+                "error: record 2, byte {}, field DIR: ",
+                good.len() + 1 + 24
+            )),
             "{err}"
         );
         assert!(results[2].is_ok());
@@ -370,6 +1354,501 @@ mod tests {
         for cut in 0..good.len() {
             let _ = from_bytes(&good[..cut]);
             let _ = Reader::new(&good[..cut]).count();
+        }
+    }
+
+    #[test]
+    fn well_formed_records_read_without_warnings() {
+        let bytes = simple(LDR_UTF8, "Truyện Kiều".as_bytes());
+        let decoded = only_record(&bytes);
+        assert!(decoded.warnings.is_empty(), "{}", messages(&decoded));
+        assert_eq!(field_text(&decoded.record, "245"), "10$aTruyện Kiều");
+        assert_eq!(to_bytes(&decoded.record).expect("writes"), bytes);
+    }
+
+    /// One damage, what the reader must say about it, and what it must make of the record.
+    struct Damage {
+        name: &'static str,
+        bytes: Vec<u8>,
+        warning: &'static str,
+        tag: &'static str,
+        expect: &'static str,
+    }
+
+    fn damages() -> Vec<Damage> {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut wrong_length = good.clone();
+        wrong_length[..5].copy_from_slice(b"00050");
+        let mut too_long = good.clone();
+        too_long[..5].copy_from_slice(b"99999");
+        let mut base = good.clone();
+        base[12..17].copy_from_slice(b"00099");
+        let mut entry_length = good.clone();
+        // 245's directory entry: length 0011 becomes 0030.
+        entry_length[24 + 12 + 3..24 + 12 + 7].copy_from_slice(b"0030");
+        let mut entry_start = good.clone();
+        entry_start[24 + 12 + 7..24 + 12 + 12].copy_from_slice(b"00900");
+        let mut indicator_count = assemble(
+            "00000nam a3200000 i 4500",
+            &[("001", b"rec-1"), ("245", b"100\x1faTitle")],
+        );
+        indicator_count.truncate(indicator_count.len());
+        vec![
+            Damage {
+                name: "leader length lands inside the record",
+                bytes: wrong_length,
+                warning: "record terminator (0x1D) is",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "leader length points past the end",
+                bytes: too_long,
+                warning: "but its record terminator (0x1D) is",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "base address wrong",
+                bytes: base,
+                warning: "base address '00099'",
+                tag: "500",
+                expect: "  $aA note.",
+            },
+            Damage {
+                name: "directory length too long",
+                bytes: entry_length,
+                warning: "the directory says the field is 30 bytes",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "directory start past the end",
+                bytes: entry_start,
+                warning: "the directory says the field starts at data byte 900",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "three indicators, as the leader says",
+                bytes: indicator_count,
+                warning: "kept the first two and dropped '0'",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "first subfield without a delimiter",
+                bytes: assemble(LDR_UTF8, &[("245", b"10Title\x1fbrest")]),
+                warning: "kept under $a",
+                tag: "245",
+                expect: "10$aTitle$brest",
+            },
+            Damage {
+                name: "delimiter right before the field terminator",
+                bytes: assemble(LDR_UTF8, &[("245", b"10\x1faTitle\x1f")]),
+                warning: "has no code or text after it",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "missing indicators",
+                bytes: assemble(LDR_UTF8, &[("245", b"\x1faTitle")]),
+                warning: "0 indicator(s)",
+                tag: "245",
+                expect: "  $aTitle",
+            },
+            Damage {
+                name: "invalid UTF-8 in a UTF-8 record",
+                bytes: simple(LDR_UTF8, b"Ti\xfftle \xc3\xa9"),
+                warning: "field 245/$a: invalid UTF-8 (byte 0xFF, 2 bytes into the value)",
+                tag: "245",
+                expect: "10$aTi\u{FFFD}tle é",
+            },
+            Damage {
+                name: "MARC-8 leader over UTF-8 bytes",
+                bytes: simple(LDR_MARC8, "Tiếng Việt".as_bytes()),
+                warning: "Leader/09 says MARC-8 but the bytes are UTF-8",
+                tag: "245",
+                expect: "10$aTiếng Việt",
+            },
+            Damage {
+                name: "Leader/09 neither a nor blank",
+                bytes: simple("00000nam x2200000 i 4500", b"Title"),
+                warning: "Leader/09 is 'x'",
+                tag: "245",
+                expect: "10$aTitle",
+            },
+            Damage {
+                name: "control field with a delimiter",
+                bytes: assemble(LDR_UTF8, &[("001", b"\x1fa123")]),
+                warning: "holds a subfield delimiter",
+                tag: "001",
+                expect: "\u{1f}a123",
+            },
+        ]
+    }
+
+    #[test]
+    fn damaged_records_are_recovered_with_a_located_warning() {
+        for damage in damages() {
+            let decoded = only_record(&damage.bytes);
+            let all = messages(&decoded);
+            assert!(
+                all.contains(damage.warning),
+                "{}: expected a warning containing {:?}, got:\n{all}",
+                damage.name,
+                damage.warning
+            );
+            assert!(
+                decoded
+                    .warnings
+                    .iter()
+                    .all(|w| w.record == Some(1) && w.offset.is_some() && w.tag.is_some()),
+                "{}: every warning is located: {all}",
+                damage.name
+            );
+            assert_eq!(
+                field_text(&decoded.record, damage.tag),
+                damage.expect,
+                "{}",
+                damage.name
+            );
+            assert_eq!(
+                decoded.record.leader.character_coding(),
+                'a',
+                "{}",
+                damage.name
+            );
+        }
+    }
+
+    #[test]
+    fn warnings_name_the_control_number() {
+        let decoded = only_record(&simple(LDR_UTF8, b"Ti\xfftle"));
+        assert_eq!(decoded.warnings[0].control_number.as_deref(), Some("rec-1"));
+        assert!(decoded.warnings[0].to_string().contains("(001 rec-1)"));
+    }
+
+    #[test]
+    fn missing_record_terminator_ends_at_the_leader_length() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good[..good.len() - 1].to_vec();
+        stream.extend_from_slice(&good);
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2, "{results:?}");
+        let first = results[0].as_ref().expect("first recovered");
+        assert!(messages(first).contains("no record terminator"));
+        assert_eq!(field_text(&first.record, "500"), "  $aA note.");
+        let second = results[1].as_ref().expect("second intact");
+        assert!(second.warnings.is_empty());
+        assert_eq!(second.warnings.len(), 0);
+        assert_eq!(results[1].as_ref().map(|d| d.record.fields.len()), Ok(3));
+    }
+
+    #[test]
+    fn garbage_between_records_is_skipped_and_counted() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"\r\n\0junk!");
+        stream.extend_from_slice(&good);
+        stream.extend_from_slice(b"\n\x1a");
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2, "{results:?}");
+        let second = results[1].as_ref().expect("second record read");
+        let warning = &second.warnings[0];
+        assert_eq!(warning.record, Some(2));
+        assert_eq!(warning.offset, Some(good.len() as u64));
+        assert!(warning.message.contains("skipped 8 bytes"), "{warning}");
+
+        // Line breaks alone are not worth a warning.
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"\n");
+        stream.extend_from_slice(&good);
+        assert!(
+            read_all(&stream)
+                .iter()
+                .all(|r| r.as_ref().is_ok_and(|d| d.warnings.is_empty()))
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_is_one_error() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = good.clone();
+        stream.extend_from_slice(b"tail");
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2);
+        let err = results[1].as_ref().expect_err("tail is no record");
+        assert_eq!(err.offset, Some(good.len() as u64));
+        assert!(err.message.contains("4 bytes at the end"), "{err}");
+    }
+
+    #[test]
+    fn a_record_without_any_terminator_is_given_up_and_the_next_is_read() {
+        let good = simple(LDR_UTF8, b"Title");
+        let mut stream = b"00100".to_vec();
+        stream.resize(MAX_SCAN + 10, b'x');
+        stream.push(RECORD_TERMINATOR);
+        stream.extend_from_slice(&good);
+        let results = read_all(&stream);
+        assert_eq!(results.len(), 2);
+        assert!(
+            results[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("no record terminator"))
+        );
+        assert!(results[1].as_ref().is_ok_and(|d| d.warnings.is_empty()));
+    }
+
+    #[test]
+    fn marc8_ascii_records_become_utf8_records() {
+        let decoded = only_record(&simple(LDR_MARC8, b"Plain title"));
+        assert!(decoded.warnings.is_empty(), "{}", messages(&decoded));
+        assert_eq!(decoded.record.leader.character_coding(), 'a');
+        assert_eq!(field_text(&decoded.record, "245"), "10$aPlain title");
+    }
+
+    #[test]
+    fn a_read_error_is_reported_once_and_ends_the_stream() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk on fire"))
+            }
+        }
+        let results: Vec<_> = Reader::new(Failing).collect();
+        assert_eq!(results.len(), 1);
+        assert!(
+            results[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("disk on fire"))
+        );
+    }
+
+    fn fixtures() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/marc")
+    }
+
+    /// (file, records a careful reader gets). Every record of every fixture is read; the peers
+    /// lose some (see tests/fixtures/marc/SOURCES.md and the shared SOURCES.md).
+    const FIXTURES: &[(&str, usize)] = &[
+        ("marcjs/bib-one.mrc", 1),
+        ("marcjs/bib.mrc", 6),
+        ("natlibfi/iso2709-from1.mrc", 1),
+        ("natlibfi/iso2709-from3.mrc", 1),
+        ("pymarc/1251.dat", 6),
+        ("pymarc/alphatag.dat", 1),
+        ("pymarc/bad_eacc_encoding.dat", 1),
+        ("pymarc/bad_indicator.dat", 1),
+        ("pymarc/bad_marc8_escape.dat", 1),
+        ("pymarc/diacritic.dat", 1),
+        ("pymarc/marc.dat", 20),
+        ("pymarc/marc8.dat", 1),
+        ("pymarc/one.dat", 1),
+        ("pymarc/test.dat", 10),
+        ("pymarc/utf8_errors.dat", 1),
+        ("pymarc/utf8_with_leader_flag.dat", 1),
+        ("ruby-marc/cp866_multirecord.marc", 2),
+        ("ruby-marc/escaped_character_reference.marc8.marc", 1),
+        ("ruby-marc/marc8_accented_chars.marc", 1),
+        ("ruby-marc/non-numeric.dat", 1),
+        ("ruby-marc/random_tag_order.dat", 1),
+        ("ruby-marc/utf8.marc", 1),
+        ("rust-marc/3records.mrc", 3),
+        ("rust-marc/marc-8.sample.mrc", 1),
+        ("yaz/marc0.marc", 1),
+        ("yaz/marc1.marc", 1),
+        ("yaz/marc2.marc", 1),
+        ("yaz/marc3.marc", 1),
+        ("yaz/marc4.marc", 1),
+        ("yaz/marc5.marc", 1),
+        ("yaz/marc6.marc", 1),
+        ("yaz/marc8.marc", 1),
+        ("yaz/marccol2.u8.marc", 1),
+        ("yaz/marccol4.u8.marc", 1),
+    ];
+
+    #[test]
+    fn every_fixture_record_is_read() {
+        for (file, expected) in FIXTURES {
+            let bytes = std::fs::read(fixtures().join(file)).expect("fixture exists");
+            let results = read_all(&bytes);
+            let errors: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+            assert!(errors.is_empty(), "{file}: {errors:?}");
+            assert_eq!(results.len(), *expected, "{file}");
+        }
+    }
+
+    /// Well-formed UTF-8 files come back byte for byte.
+    const LOSSLESS: &[&str] = &[
+        "rust-marc/3records.mrc",
+        "yaz/marccol2.u8.marc",
+        "yaz/marccol4.u8.marc",
+        "pymarc/utf8_with_leader_flag.dat",
+        "pymarc/diacritic.dat",
+        "pymarc/utf8_errors.dat",
+        "ruby-marc/utf8.marc",
+        "ruby-marc/random_tag_order.dat",
+        "natlibfi/iso2709-from1.mrc",
+        "natlibfi/iso2709-from3.mrc",
+    ];
+
+    #[test]
+    fn utf8_fixtures_round_trip_byte_for_byte() {
+        for file in LOSSLESS {
+            let bytes = std::fs::read(fixtures().join(file)).expect("fixture exists");
+            let mut out = Vec::new();
+            for result in Reader::new(bytes.as_slice()) {
+                let decoded = result.expect("reads");
+                assert!(
+                    decoded.warnings.is_empty(),
+                    "{file}: {:?}",
+                    decoded.warnings
+                );
+                out.extend(to_bytes(&decoded.record).expect("writes"));
+            }
+            assert!(out == bytes, "{file} changed in the round trip");
+        }
+    }
+
+    /// The copyleft files of the shared test data are not copied here; this reads them in place
+    /// when `SHELFMARK_MARC_CORPUS` names the folder.
+    #[test]
+    fn corpus_files_read_without_refusals() {
+        let Some(root) = crate::test_corpus() else {
+            println!("SHELFMARK_MARC_CORPUS is unset: skipping the ISO 2709 corpus check");
+            return;
+        };
+        let mut files = 0;
+        for dir in std::fs::read_dir(&root).expect("corpus folder").flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = file.path();
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !matches!(ext, "mrc" | "marc" | "dat" | "usmarc") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("corpus file");
+                let terminators = bytes.iter().filter(|b| **b == RECORD_TERMINATOR).count();
+                let results = read_all(&bytes);
+                let read = results.iter().filter(|r| r.is_ok()).count();
+                assert!(
+                    read >= terminators,
+                    "{}: {read} of {terminators}",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+        println!("read {files} ISO 2709 corpus files");
+    }
+
+    fn arb_value() -> impl Strategy<Value = String> {
+        any::<String>().prop_map(|s| {
+            s.chars()
+                .filter(|c| !matches!(*c as u32, 0x1D..=0x1F))
+                .collect()
+        })
+    }
+
+    fn arb_field() -> impl Strategy<Value = Field> {
+        let tag = "[0-9A-Za-z]{3}";
+        let indicator = prop::char::ranges(vec![' '..=' ', '!'..='~'].into());
+        let code = prop::char::range('!', '~');
+        prop_oneof![
+            ("00[0-9]", arb_value()).prop_map(|(tag, value)| Field::Control {
+                tag: Tag::new(&tag).expect("valid control tag"),
+                value,
+            }),
+            (
+                tag.prop_filter("not a control tag", |t| !t.starts_with("00")),
+                indicator.clone(),
+                indicator,
+                prop::collection::vec((code, arb_value()), 0..6),
+            )
+                .prop_map(|(tag, i1, i2, subfields)| Field::Data {
+                    tag: Tag::new(&tag).expect("valid tag"),
+                    indicators: [
+                        Indicator::new(i1).expect("valid indicator"),
+                        Indicator::new(i2).expect("valid indicator"),
+                    ],
+                    subfields: subfields
+                        .into_iter()
+                        .map(|(code, value)| Subfield {
+                            code: SubfieldCode::new(code).expect("valid code"),
+                            value,
+                        })
+                        .collect(),
+                }),
+        ]
+    }
+
+    fn arb_record() -> impl Strategy<Value = Record> {
+        (
+            "[acdnp][acdefgijkmoprt][abcdims]",
+            prop::collection::vec(arb_field(), 0..12),
+        )
+            .prop_map(|(l, fields)| {
+                let c: Vec<char> = l.chars().collect();
+                Record {
+                    leader: Leader::new(c[0], c[1], c[2]),
+                    fields,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn records_round_trip_through_bytes_and_the_reader(records in prop::collection::vec(arb_record(), 1..4)) {
+            let mut stream = Vec::new();
+            for record in &records {
+                let bytes = to_bytes(record).expect("fits in a record");
+                let back = from_bytes(&bytes).expect("reads back");
+                prop_assert_eq!(&back.fields, &record.fields);
+                prop_assert_eq!(to_bytes(&back).expect("writes again"), bytes.clone());
+                stream.extend(bytes);
+            }
+            let read: Vec<_> = Reader::new(stream.as_slice()).collect();
+            prop_assert_eq!(read.len(), records.len());
+            for (result, record) in read.iter().zip(&records) {
+                let decoded = result.as_ref().expect("reads");
+                prop_assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+                prop_assert_eq!(&decoded.record.fields, &record.fields);
+            }
+        }
+
+        #[test]
+        fn byte_soup_never_panics_and_ends(bytes in prop::collection::vec(
+            prop_oneof![Just(0x1Du8), Just(0x1E), Just(0x1F), b'0'..=b'9', any::<u8>()], 0..2000)
+        ) {
+            let results: Vec<_> = Reader::new(bytes.as_slice()).collect();
+            prop_assert!(results.len() <= bytes.len() / 5 + 1);
+            let _ = from_bytes(&bytes);
+        }
+
+        #[test]
+        fn mutated_records_never_panic(
+            record in arb_record(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![Just(0x1Du8), Just(0x1E), Just(0x1F), b'0'..=b'9', any::<u8>()]), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = to_bytes(&record).expect("fits");
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            let mut stream = bytes.clone();
+            stream.extend_from_slice(&bytes[..cut.index(bytes.len())]);
+            stream.extend_from_slice(&bytes);
+            let results: Vec<_> = Reader::new(stream.as_slice()).collect();
+            prop_assert!(!results.is_empty());
+            for r in results.iter().flatten() {
+                // Whatever was recovered can be written again.
+                let _ = to_bytes(&r.record);
+            }
         }
     }
 }

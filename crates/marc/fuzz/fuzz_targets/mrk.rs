@@ -1,0 +1,9 @@
+//! Any bytes: the mrk reader never panics and always ends.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use shelfmark_marc::{Format, reader};
+
+fuzz_target!(|data: &[u8]| {
+    for _ in reader(Format::Mrk, data) {}
+});
