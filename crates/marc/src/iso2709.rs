@@ -863,7 +863,21 @@ fn choose_decoder<'a>(
     // Output is always UTF-8, whatever the input was.
     leader[9] = b'a';
     let utf8 = simdutf8::basic::from_utf8(data).map_err(|_| ());
+    // ESC never appears in real UTF-8 text but opens every MARC-8 character set change: a
+    // record with escapes and no multibyte UTF-8 is MARC-8 whatever Leader/09 says.
+    let marc8_escapes = memchr(ESCAPE, data).is_some() && !has_multibyte_utf8(data);
     match (coding, utf8) {
+        (b'a', Ok(_)) if marc8_escapes => {
+            cx.warn(
+                9,
+                "LDR",
+                Some("09".into()),
+                "Leader/09 says UTF-8, but the record holds MARC-8 escape sequences and no \
+                 UTF-8 multibyte characters; converted from MARC-8"
+                    .into(),
+            );
+            Decoder::Marc8(data)
+        }
         (b'a', Ok(text)) => Decoder::Utf8(text),
         (b'a', Err(())) => {
             let at = base
@@ -901,6 +915,19 @@ fn choose_decoder<'a>(
             Decoder::Utf8(text)
         }
         (b' ', _) => Decoder::Marc8(data),
+        (other, Ok(_)) if marc8_escapes => {
+            cx.warn(
+                9,
+                "LDR",
+                Some("09".into()),
+                format!(
+                    "Leader/09 is '{}', neither 'a' (UTF-8) nor blank (MARC-8); the record \
+                     holds MARC-8 escape sequences, so read as MARC-8",
+                    printable(&[other])
+                ),
+            );
+            Decoder::Marc8(data)
+        }
         (other, Ok(text)) => {
             cx.warn(
                 9,
@@ -974,6 +1001,22 @@ impl Decoder<'_> {
                 match crate::marc8::decode(v) {
                     Ok(text) => text,
                     Err(e) => match std::str::from_utf8(v) {
+                        // Escapes mean MARC-8 even when a character in it is damaged: keep
+                        // what converts, mark the rest, rather than leave raw escapes.
+                        Ok(_) if memchr(ESCAPE, v).is_some() || !has_multibyte_utf8(v) => {
+                            let (text, problems) = crate::marc8::decode_lossy(v);
+                            cx.warn(
+                                base + a + e.position.min(v.len()),
+                                tag,
+                                position(),
+                                format!(
+                                    "cannot fully convert from MARC-8 ({e}); {} character(s) \
+                                     replaced with U+FFFD",
+                                    problems.len().max(1)
+                                ),
+                            );
+                            text
+                        }
                         Ok(text) => {
                             cx.warn(
                                 base + a,

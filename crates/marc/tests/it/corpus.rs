@@ -256,6 +256,10 @@ fn every_corpus_file_reads_without_panic_and_matches_the_peers() {
                 continue;
             }
         };
+        // MarcEdit's .mrk is read by neither peer: those files are only read without panic.
+        if format == Format::Mrk {
+            continue;
+        }
         for (peer, theirs) in [("pymarc", pymarc(path, format)), ("yaz", yaz(path, format))] {
             let diffs = match theirs {
                 Ok(t) => differences(&mine, &t),
