@@ -988,6 +988,44 @@ impl Decoder<'_> {
         cx: &mut Cx,
     ) -> String {
         let position = || code.map(|c| format!("${c}"));
+        // ESC opens a MARC-8 character set and is never text: a value holding one is MARC-8
+        // whatever the record's encoding, so no escape ever reaches the output (and reading
+        // our own output back gives the same record).
+        let raw = match self {
+            Decoder::Utf8(text) => text.as_bytes(),
+            Decoder::Marc8(data) | Decoder::Lossy(data) => data,
+        };
+        if let Some(v) = raw.get(a..b).filter(|v| memchr(ESCAPE, v).is_some()) {
+            match crate::marc8::decode(v) {
+                Ok(text) => {
+                    if !matches!(self, Decoder::Marc8(_)) {
+                        cx.warn(
+                            base + a,
+                            tag,
+                            position(),
+                            "MARC-8 escape sequences in a UTF-8 record; this value was converted \
+                             from MARC-8"
+                                .into(),
+                        );
+                    }
+                    return text;
+                }
+                Err(e) => {
+                    let (text, problems) = crate::marc8::decode_lossy(v);
+                    cx.warn(
+                        base + a + e.position.min(v.len()),
+                        tag,
+                        position(),
+                        format!(
+                            "cannot fully convert from MARC-8 ({e}); {} character(s) replaced \
+                             with U+FFFD",
+                            problems.len().max(1)
+                        ),
+                    );
+                    return text;
+                }
+            }
+        }
         match self {
             Decoder::Utf8(text) => match text.get(a..b) {
                 Some(v) => v.to_owned(),
@@ -1001,9 +1039,8 @@ impl Decoder<'_> {
                 match crate::marc8::decode(v) {
                     Ok(text) => text,
                     Err(e) => match std::str::from_utf8(v) {
-                        // Escapes mean MARC-8 even when a character in it is damaged: keep
-                        // what converts, mark the rest, rather than leave raw escapes.
-                        Ok(_) if memchr(ESCAPE, v).is_some() || !has_multibyte_utf8(v) => {
+                        // Not UTF-8 text either: keep what converts, mark the rest.
+                        Ok(_) if !has_multibyte_utf8(v) => {
                             let (text, problems) = crate::marc8::decode_lossy(v);
                             cx.warn(
                                 base + a + e.position.min(v.len()),
@@ -1355,6 +1392,33 @@ mod tests {
             }
             None => String::new(),
         }
+    }
+
+    /// Regression (found by the fuzzer): a record with an unknown Leader/09, bytes that are
+    /// not UTF-8 in one field and MARC-8 escapes in another kept the raw escapes; written back
+    /// as UTF-8 and read again, the escapes were converted, so the record changed on re-read.
+    #[test]
+    fn escapes_never_survive_so_a_re_read_gives_the_same_record() {
+        let bytes = assemble(
+            "00000nam^^2200000^^^4500",
+            &[
+                ("001", b"UCD-1"),
+                ("245", b"00\x1faTitle \xff\xff"),
+                ("500", b"  \x1faSignatures: A\x1bp4\x1b(B B\x1bp2"),
+            ],
+        );
+        let first = Reader::new(bytes.as_slice())
+            .next()
+            .expect("one record")
+            .expect("recovered");
+        let note = first
+            .record
+            .fields_with_tag("500")
+            .next()
+            .and_then(|f| f.subfield('a'));
+        assert_eq!(note, Some("Signatures: A\u{2074} B\u{b2}"));
+        let again = from_bytes(&to_bytes(&first.record).expect("writes")).expect("reads back");
+        assert_eq!(again.fields, first.record.fields);
     }
 
     #[test]
