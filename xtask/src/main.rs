@@ -29,8 +29,9 @@ fn main() -> ExitCode {
         "test" => test(),
         "setup" => setup::all(),
         "codegen" => codegen(),
+        "fuzz" => setup::all().and_then(|()| fuzz(&target_dir()?)),
         _ => {
-            eprintln!("usage: cargo xtask <app [-- APP ARGS] | test | setup | codegen>");
+            eprintln!("usage: cargo xtask <app [-- APP ARGS] | test | setup | codegen | fuzz>");
             return if task == "help" {
                 ExitCode::SUCCESS
             } else {
@@ -150,6 +151,7 @@ fn test() -> Result {
         }
         run(&mut cmd)
     })?;
+    fuzz(&target)?;
     step("UI unit tests (vitest)", || run(&mut npm("ui", &["test"])))?;
     step("build the CLI and the desktop app", || {
         run(cargo().args([
@@ -175,6 +177,39 @@ fn test() -> Result {
         },
     )?;
     eprintln!("all tests passed in {:.0}s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Every MARC reader's fuzz target, briefly: a regression net in CI, not a fuzzing campaign
+/// (longer runs: `cargo fuzz run TARGET` in crates/marc/fuzz). libFuzzer needs nightly flags;
+/// RUSTC_BOOTSTRAP lets the stable compiler accept them. New inputs go to a scratch folder,
+/// the committed seeds are only read.
+fn fuzz(target: &Path) -> Result {
+    let seconds = std::env::var("SHELFMARK_FUZZ_SECONDS").unwrap_or_else(|_| "20".into());
+    let fuzz_dir = root().join("crates/marc/fuzz");
+    for name in ["iso2709", "marcxml", "mrk", "json", "marc8"] {
+        step(&format!("fuzz the {name} reader for {seconds} s"), || {
+            let scratch = target.join("fuzz-scratch").join(name);
+            std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+            let seeds = fuzz_dir.join("corpus").join(name);
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(&fuzz_dir)
+                .env("RUSTC_BOOTSTRAP", "1")
+                .args(["fuzz", "run", "--target-dir"])
+                .arg(target.join("fuzz"))
+                .arg(name)
+                .arg(&scratch);
+            if seeds.is_dir() {
+                cmd.arg(&seeds);
+            }
+            cmd.args([
+                "--",
+                &format!("-max_total_time={seconds}"),
+                "-print_final_stats=1",
+            ]);
+            run(&mut cmd)
+        })?;
+    }
     Ok(())
 }
 

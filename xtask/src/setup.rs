@@ -37,6 +37,7 @@ const TEST_PACKAGES: &[&str] = &[
 const PYMARC: &str = "pymarc==5.4.0";
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 pub fn for_app() -> Result {
     apt(APP_PACKAGES)?;
@@ -48,7 +49,8 @@ pub fn all() -> Result {
     apt(&packages)?;
     npm_ci("ui")?;
     npm_ci("tests/e2e")?;
-    tauri_driver()?;
+    cargo_tool("tauri-driver", TAURI_DRIVER_VERSION)?;
+    cargo_tool("cargo-fuzz", CARGO_FUZZ_VERSION)?;
     Ok(())
 }
 
@@ -130,9 +132,10 @@ fn npm_ci(dir: &str) -> Result {
     })
 }
 
-fn tauri_driver() -> Result {
+/// `cargo install NAME --version VERSION` unless that version is already installed.
+fn cargo_tool(name: &str, version: &str) -> Result {
     // tauri-driver has no --version; cargo's own list of installed binaries says which one.
-    let wanted = format!("tauri-driver v{TAURI_DRIVER_VERSION}:");
+    let wanted = format!("{name} v{version}:");
     let present = Command::new(env!("CARGO"))
         .args(["install", "--list"])
         .output()
@@ -145,13 +148,7 @@ fn tauri_driver() -> Result {
     if present {
         return Ok(());
     }
-    step("install tauri-driver from crates.io", || {
-        run(Command::new(env!("CARGO")).args([
-            "install",
-            "tauri-driver",
-            "--locked",
-            "--version",
-            TAURI_DRIVER_VERSION,
-        ]))
+    step(&format!("install {name} {version} from crates.io"), || {
+        run(Command::new(env!("CARGO")).args(["install", name, "--locked", "--version", version]))
     })
 }
