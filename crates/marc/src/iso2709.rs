@@ -1064,6 +1064,26 @@ impl Decoder<'_> {
                             );
                             text.to_owned()
                         }
+                        // Not UTF-8 either, but escapes mean MARC-8 (a damaged escape in
+                        // `pymarc/bad_marc8_escape.dat` once left raw ESC bytes in the text):
+                        // convert what reads, mark the rest.
+                        Err(_) if memchr(ESCAPE, v).is_some() => {
+                            let (text, problems) = crate::marc8::decode_lossy(v);
+                            cx.warn(
+                                base + a + e.position.min(v.len()),
+                                tag,
+                                position(),
+                                format!(
+                                    "cannot fully convert from MARC-8 ({e}); {} character(s) \
+                                     replaced with U+FFFD",
+                                    problems.len().max(1)
+                                ),
+                            );
+                            text
+                        }
+                        // Neither MARC-8 nor UTF-8 and no escapes (e.g. Windows-1251 bytes
+                        // under a blank Leader/09): guessing a third encoding would be
+                        // mojibake, so the unreadable bytes are marked instead.
                         Err(_) => {
                             cx.warn(
                                 base + a + e.position.min(v.len()),
@@ -1577,6 +1597,13 @@ mod tests {
                 warning: "Leader/09 says MARC-8 but the bytes are UTF-8",
                 tag: "245",
                 expect: "10$aTiếng Việt",
+            },
+            Damage {
+                name: "unknown MARC-8 escape in a value that is not UTF-8 leaves no raw ESC",
+                bytes: simple(LDR_MARC8, b"Soci\x1bt\xe2e"),
+                warning: "cannot fully convert from MARC-8",
+                tag: "245",
+                expect: "10$aSoci\u{FFFD}é",
             },
             Damage {
                 name: "Leader/09 neither a nor blank",

@@ -764,9 +764,10 @@ impl State {
             }
             Element::Subfield => {
                 let label = b.data.as_ref().and_then(|d| d.tag).map(|t| t.to_string());
-                let code = subfield_code(b, &attrs[CODE], label.as_deref(), at);
+                let (code, kept) = subfield_code(b, &attrs[CODE], label.as_deref(), at);
                 b.collecting = Collecting::Subfield(code);
                 b.text.clear();
+                b.text.push_str(&kept);
             }
             _ => {}
         }
@@ -966,33 +967,40 @@ fn indicator(
     Indicator::BLANK
 }
 
+/// The code of a `<subfield>`, and the text to put in front of its value: a code the model
+/// cannot hold (not one ASCII character) is kept under `?` with the original code in front of
+/// the text, as the ISO 2709 and JSON readers do, so nothing of the source is lost.
 fn subfield_code(
     b: &mut Building,
     value: &Option<String>,
     tag: Option<&str>,
     at: u64,
-) -> Option<SubfieldCode> {
-    let problem = match value {
-        None => "<subfield> without a code attribute; its text is kept under code '?'".to_string(),
+) -> (Option<SubfieldCode>, String) {
+    let (problem, kept) = match value {
+        None => (
+            "<subfield> without a code attribute; its text is kept under code '?'".to_string(),
+            String::new(),
+        ),
         Some(text) => {
             let mut chars = text.chars();
-            match (chars.next(), chars.next()) {
+            let problem = match (chars.next(), chars.next()) {
                 (Some(c), None) => match SubfieldCode::new(c) {
-                    Ok(code) => return Some(code),
+                    Ok(code) => return (Some(code), String::new()),
                     Err(_) => format!(
-                        "subfield code {text:?} is not an ASCII letter, digit or symbol; its text is kept under code '?'"
+                        "subfield code {text:?} is not an ASCII letter, digit or symbol; its text is kept under code '?' with the code in front"
                     ),
                 },
                 _ => format!(
-                    "subfield code {text:?} is not one character; its text is kept under code '?'"
+                    "subfield code {text:?} is not one character; its text is kept under code '?' with the code in front"
                 ),
-            }
+            };
+            (problem, text.clone())
         }
     };
     if tag.is_some() {
         b.warn(at, tag, problem);
     }
-    SubfieldCode::new('?').ok()
+    (SubfieldCode::new('?').ok(), kept)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1326,15 +1334,25 @@ mod tests {
             && theirs.ends_with(' ')
             && ours.starts_with(theirs)
             && ours.contains(" $");
-        // Indicators and subfield codes are ASCII in MARC 21 and in our model; a non-ASCII one
-        // ("á" in yaz/marc0, "å" in yaz/marc2) is read as a blank indicator or code '?' with a
-        // warning, where pymarc keeps any string.
+        // Indicators and subfield codes are ASCII in MARC 21 and in our model; a non-ASCII
+        // indicator ("á" in yaz/marc0) is read as blank with a warning, where pymarc keeps any
+        // string.
         let indicator = ours.chars().count() == theirs.chars().count()
             && ours
                 .chars()
                 .zip(theirs.chars())
-                .all(|(a, b)| a == b || (!b.is_ascii() && (a == ' ' || a == '?')));
-        danmarc || indicator
+                .all(|(a, b)| a == b || (!b.is_ascii() && a == ' '));
+        // A non-ASCII subfield code ("å" in yaz/marc2) is kept under '?' with the code in
+        // front of its text: pymarc's `$å11` is our `$?å11`.
+        let mut coded = String::new();
+        let mut chars = theirs.chars().peekable();
+        while let Some(c) = chars.next() {
+            coded.push(c);
+            if c == '$' && chars.peek().is_some_and(|n| !n.is_ascii()) {
+                coded.push('?');
+            }
+        }
+        danmarc || indicator || ours == coded
     }
 
     #[test]
@@ -1615,8 +1633,15 @@ mod tests {
             (
                 "long code",
                 r#"<datafield tag="500" ind1=" " ind2=" "><subfield code="ab">kept</subfield></datafield>"#,
-                "500    $?kept",
+                "500    $?abkept",
                 "subfield code \"ab\" is not one character",
+            ),
+            (
+                // yaz/marc5.xml: the Greek "2η εκδ." was split into code "η" and text.
+                "non-ASCII code keeps the code in front of its text",
+                r#"<datafield tag="250" ind1=" " ind2=" "><subfield code="η"> εκδ.</subfield></datafield>"#,
+                "250    $?η εκδ.",
+                "subfield code \"η\" is not an ASCII letter, digit or symbol",
             ),
             (
                 "unknown element",
