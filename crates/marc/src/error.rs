@@ -35,7 +35,7 @@ impl fmt::Display for Pointer {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MarcError {
-    #[error("invalid tag {0:?}: a tag is three ASCII letters or digits")]
+    #[error("invalid tag {0:?}: a tag is three printable ASCII characters")]
     InvalidTag(String),
     #[error("invalid indicator {0:?}: an indicator is one printable ASCII character or blank")]
     InvalidIndicator(char),

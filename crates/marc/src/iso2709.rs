@@ -625,15 +625,29 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
             shift = extent.next as isize - (s + l) as isize;
         }
         let tag = match tag_ok {
-            Some((_, Ok(tag))) => tag,
+            Some((_, Ok(tag))) => {
+                if !tag.is_standard() {
+                    cx.warn(
+                        entry_at,
+                        &tag_text,
+                        None,
+                        format!(
+                            "directory entry {} has tag '{tag_text}', which is not three letters \
+                             or digits; the field is kept under it",
+                            i + 1
+                        ),
+                    );
+                }
+                tag
+            }
             _ => {
                 cx.warn(
                     entry_at,
                     &tag_text,
                     None,
                     format!(
-                        "directory entry {} has tag '{tag_text}', which is not three letters \
-                         or digits; its field ('{}') is dropped",
+                        "directory entry {} has tag '{tag_text}', which is not three printable \
+                         characters; its field ('{}') is dropped",
                         i + 1,
                         printable(&data[fs..fe])
                     ),

@@ -549,6 +549,12 @@ impl Converter {
                     continue;
                 }
             };
+            if !tag.is_standard() {
+                self.warn(
+                    Some(&tag_text),
+                    format!("tag {tag_text:?} is not three letters or digits; the field is kept under it"),
+                );
+            }
             let t = tag.as_str();
             match v {
                 J::Str(value) => {

@@ -910,7 +910,16 @@ fn field_tag(b: &mut Building, attrs: &Attrs, at: u64, element: &str) -> Option<
             None
         }
         Some(text) => match Tag::new(text) {
-            Ok(tag) => Some(tag),
+            Ok(tag) => {
+                if !tag.is_standard() {
+                    b.warn(
+                        at,
+                        Some(text),
+                        format!("<{element}> tag {text:?} is not three letters or digits; the field is kept under it"),
+                    );
+                }
+                Some(tag)
+            }
             // Spreadsheet round trips and some exporters write tag 042 as "42"; pymarc and
             // ruby-marc restore the zeros, and no other reading of a 1-2 digit tag makes sense.
             Err(_) if (1..3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) => {
@@ -927,7 +936,7 @@ fn field_tag(b: &mut Building, attrs: &Attrs, at: u64, element: &str) -> Option<
                     at,
                     Some(text),
                     format!(
-                        "<{element}> tag {text:?} is not three ASCII letters or digits; the field is dropped"
+                        "<{element}> tag {text:?} is not three printable ASCII characters; the field is dropped"
                     ),
                 );
                 None
@@ -1613,10 +1622,16 @@ mod tests {
                 "<datafield> without a tag attribute; the field is dropped",
             ),
             (
-                "invalid tag",
+                "non-standard tag is kept",
                 r#"<datafield tag="24!" ind1="1" ind2="0"><subfield code="a">T</subfield></datafield>"#,
+                "24! 10 $aT",
+                "tag \"24!\" is not three letters or digits; the field is kept under it",
+            ),
+            (
+                "unprintable tag",
+                r#"<datafield tag="2&#x9;4" ind1="1" ind2="0"><subfield code="a">T</subfield></datafield>"#,
                 "",
-                "tag \"24!\" is not three ASCII letters or digits",
+                "is not three printable ASCII characters; the field is dropped",
             ),
             (
                 "tag without zeros",

@@ -476,7 +476,15 @@ impl Builder {
             self.set_leader(content, offset);
             return;
         }
-        let tag = match Tag::new(&tag_text) {
+        // Mnemonic lines are fixed-width, so a tag with a space in it cannot be told from a
+        // misaligned line: here a tag must be MARC 21's three letters or digits.
+        let tag = match Tag::new(&tag_text).and_then(|t| {
+            if t.is_standard() {
+                Ok(t)
+            } else {
+                Err(crate::MarcError::InvalidTag(tag_text.clone()))
+            }
+        }) {
             Ok(t) => t,
             Err(e) => {
                 self.note(Severity::Error, offset, Some(&tag_text), e.to_string());

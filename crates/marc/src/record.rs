@@ -4,17 +4,28 @@ use std::fmt;
 
 use crate::MarcError;
 
-/// A field tag: three ASCII alphanumerics (`245`, `001`, and local tags such as `9XX` or `CAT`).
+/// A field tag: three ASCII characters. MARC 21 tags are letters and digits (`245`, `001`,
+/// local `9XX`, `CAT`), but damaged records carry others (`30-`, `0 2`); those are kept, so a
+/// field is never lost for its tag, and the readers and the validator report them
+/// ([`Tag::is_standard`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag([u8; 3]);
 
 impl Tag {
     pub fn new(tag: &str) -> Result<Self, MarcError> {
         let bytes = tag.as_bytes();
+        let printable = |b: &u8| b.is_ascii_graphic() || *b == b' ';
         match bytes {
-            [a, b, c] if bytes.iter().all(u8::is_ascii_alphanumeric) => Ok(Tag([*a, *b, *c])),
+            [a, b, c] if bytes.iter().all(printable) && bytes.iter().any(u8::is_ascii_graphic) => {
+                Ok(Tag([*a, *b, *c]))
+            }
             _ => Err(MarcError::InvalidTag(tag.to_string())),
         }
+    }
+
+    /// Three letters or digits, as MARC 21 defines a tag.
+    pub fn is_standard(&self) -> bool {
+        self.0.iter().all(u8::is_ascii_alphanumeric)
     }
 
     pub fn as_str(&self) -> &str {
