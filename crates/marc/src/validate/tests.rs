@@ -407,4 +407,3 @@ fn agrees_with_marc_lint_on_fixtures_except_listed_differences() {
         unexplained.join("\n")
     );
 }
-
