@@ -94,6 +94,22 @@ fn status_kib(key: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User plus system CPU seconds of this process so far (the machine may be shared, so wall
+/// time alone says little).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of stat (utime, stime), counted after the name: 11 and 12; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn run(file: &Path, folder: &Path, match_on: MatchOn) -> (ImportReport, f64) {
     let db = folder.join("bench-import-target.db");
     remove_catalog(&db);
@@ -104,6 +120,7 @@ fn run(file: &Path, folder: &Path, match_on: MatchOn) -> (ImportReport, f64) {
     };
     let mut report = ImportReport::default();
     let start = Instant::now();
+    let cpu = cpu_seconds();
     import_file(
         &mut catalog,
         "bench",
@@ -115,6 +132,7 @@ fn run(file: &Path, folder: &Path, match_on: MatchOn) -> (ImportReport, f64) {
     )
     .expect("imports");
     let secs = start.elapsed().as_secs_f64();
+    println!("  cpu {:.2}s of {secs:.2}s wall", cpu_seconds() - cpu);
     drop(catalog);
     remove_catalog(&db);
     (report, secs)

@@ -14,22 +14,24 @@
 //!   ledger, whatever the match policy, so re-running after a crash or a `kill -9` adds nothing
 //!   twice; and since a record, its items, its change-log entries and its ledger row commit
 //!   together, no half record is ever left.
-//! - Each record is written inside a savepoint: a record that fails (a database constraint, a
-//!   MARC field too long to store) is rolled back alone, reported, and the batch goes on. Bad
-//!   records never stop an import; they are listed in the [`ImportReport`].
+//! - A record that fails while being written (a database constraint, a MARC record too long to
+//!   store) is refused alone: the batch is rolled back and written again with one savepoint per
+//!   record, the failing one rolled back to its savepoint, reported, and the batch goes on.
+//!   (Savepoints only on that slow path: each costs a copy of every page a record touches.)
+//!   Bad records never stop an import; they are listed in the [`ImportReport`].
 //!
 //! The ledger is this node's bookkeeping of where its records came from, like `sync_state`:
 //! it is not a domain entity and is not written to the change log.
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shelfmark_marc::{Diagnostic, Format, ReadResult, Record, Severity, reader};
@@ -274,11 +276,28 @@ pub fn import_file(
         count: count.clone(),
     };
     let mut records = reader(format, stream);
+    // A bulk load touches index pages all over the records, items and change-log b-trees
+    // (sort titles and barcodes arrive in no order); SQLite's default 2 MiB page cache makes
+    // every batch re-read them from the OS. 64 MiB keeps them in memory for this connection.
+    catalog.conn().pragma_update(None, "cache_size", -65_536)?;
+    // Each record's savepoint keeps the pages it changes in a sub-journal, a temporary file by
+    // default: in memory it costs no write system calls (at most one record's pages).
+    catalog.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    // The record numbers an earlier run of this same file committed, read once.
+    let in_ledger: HashSet<u64> = catalog
+        .conn()
+        .prepare("SELECT record_number FROM import_sources WHERE source = ?1")?
+        .query_map(params![source], |r| r.get::<_, i64>(0))?
+        .map(|n| n.map(|n| n as u64))
+        .collect::<Result<_, _>>()?;
     let mut importer = Importer {
         file: path.display().to_string(),
         source,
         options,
         branches: HashMap::new(),
+        in_ledger,
+        guarded: false,
+        needs_guard: false,
     };
     let batch_size = options.batch_size.max(1);
     let mut number = 0u64;
@@ -296,13 +315,29 @@ pub fn import_file(
             break;
         }
         report.read += batch.len() as u64;
-        let outcome = catalog.write(user, |m| {
+        // Optimistic first: no savepoint per record. Only if a record fails is the batch
+        // rolled back and written again with one savepoint per record, so that the failing
+        // record is refused alone. Savepoints cost a copy of every page a record touches.
+        importer.guarded = false;
+        importer.needs_guard = false;
+        let mut outcome = catalog.write(user, |m| {
             let mut done = BatchOutcome::default();
-            for (n, result) in batch {
-                importer.one(m, n, result, &mut done)?;
+            for (n, result) in &batch {
+                importer.one(m, *n, result, &mut done)?;
             }
             Ok(done)
         });
+        if outcome.is_err() && importer.needs_guard {
+            importer.branches.clear();
+            importer.guarded = true;
+            outcome = catalog.write(user, |m| {
+                let mut done = BatchOutcome::default();
+                for (n, result) in &batch {
+                    importer.one(m, *n, result, &mut done)?;
+                }
+                Ok(done)
+            });
+        }
         match outcome {
             Ok(done) => {
                 report.merge_counts(&done.tally);
@@ -355,6 +390,12 @@ struct Importer<'o> {
     options: &'o ImportOptions,
     /// Branch code → id, for branches known to exist in the open transaction.
     branches: HashMap<String, Uuid>,
+    /// Record numbers of this source already committed by an earlier run.
+    in_ledger: HashSet<u64>,
+    /// Whether each record is written inside its own savepoint.
+    guarded: bool,
+    /// Set when a record failed outside a savepoint: the batch must be written again guarded.
+    needs_guard: bool,
 }
 
 impl Importer<'_> {
@@ -399,7 +440,7 @@ impl Importer<'_> {
         &mut self,
         m: &mut Mutation<'_>,
         n: u64,
-        result: ReadResult,
+        result: &ReadResult,
         done: &mut BatchOutcome,
     ) -> Result<(), CoreError> {
         let decoded = match result {
@@ -407,18 +448,11 @@ impl Importer<'_> {
             Err(d) => {
                 done.failed += 1;
                 done.problems
-                    .push(self.from_diagnostic(n, &d, ProblemOutcome::RecordRefused));
+                    .push(self.from_diagnostic(n, d, ProblemOutcome::RecordRefused));
                 return Ok(());
             }
         };
-        let in_ledger: Option<i64> = m
-            .conn()
-            .prepare_cached(
-                "SELECT 1 FROM import_sources WHERE source = ?1 AND record_number = ?2",
-            )?
-            .query_row(params![self.source, n as i64], |r| r.get(0))
-            .optional()?;
-        if in_ledger.is_some() {
+        if self.in_ledger.contains(&n) {
             done.already_imported += 1;
             return Ok(());
         }
@@ -456,16 +490,20 @@ impl Importer<'_> {
                 ),
             ));
         }
-        m.conn()
-            .prepare_cached("SAVEPOINT import_record")?
-            .execute([])?;
+        if self.guarded {
+            m.conn()
+                .prepare_cached("SAVEPOINT import_record")?
+                .execute([])?;
+        }
         let mut tally = Tally::default();
         let mut problems = Vec::new();
         match self.apply(m, n, record, &e, action, &mut tally, &mut problems) {
             Ok(()) => {
-                m.conn()
-                    .prepare_cached("RELEASE import_record")?
-                    .execute([])?;
+                if self.guarded {
+                    m.conn()
+                        .prepare_cached("RELEASE import_record")?
+                        .execute([])?;
+                }
                 done.tally.added += tally.added;
                 done.tally.overlaid += tally.overlaid;
                 done.tally.skipped += tally.skipped;
@@ -473,6 +511,10 @@ impl Importer<'_> {
                 done.tally.items_skipped += tally.items_skipped;
                 done.tally.branches_created += tally.branches_created;
                 done.problems.extend(problems);
+            }
+            Err(err) if !self.guarded => {
+                self.needs_guard = true;
+                return Err(err);
             }
             Err(err) => {
                 m.conn()
@@ -625,7 +667,7 @@ impl Importer<'_> {
             holding_branch_id,
             local_number: item.local_number.clone(),
         };
-        match holdings::add_item_with(m, &new, &details) {
+        match holdings::add_item_with_free_barcode(m, &new, &details) {
             Ok(_) => tally.items_added += 1,
             Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
                 skip!(err.to_string());
