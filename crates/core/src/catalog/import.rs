@@ -420,7 +420,12 @@ impl Importer<'_> {
         }
     }
 
-    fn from_diagnostic(&self, n: u64, d: &Diagnostic, outcome: ProblemOutcome) -> ImportProblem {
+    fn problem_of_diagnostic(
+        &self,
+        n: u64,
+        d: &Diagnostic,
+        outcome: ProblemOutcome,
+    ) -> ImportProblem {
         ImportProblem {
             file: self.file.clone(),
             record: d.record.or(Some(n)),
@@ -448,7 +453,7 @@ impl Importer<'_> {
             Err(d) => {
                 done.failed += 1;
                 done.problems
-                    .push(self.from_diagnostic(n, d, ProblemOutcome::RecordRefused));
+                    .push(self.problem_of_diagnostic(n, d, ProblemOutcome::RecordRefused));
                 return Ok(());
             }
         };
@@ -458,7 +463,7 @@ impl Importer<'_> {
         }
         for w in &decoded.warnings {
             done.problems
-                .push(self.from_diagnostic(n, w, ProblemOutcome::Imported));
+                .push(self.problem_of_diagnostic(n, w, ProblemOutcome::Imported));
         }
         let record = &decoded.record;
         let e = Extracted::of(record);
