@@ -361,7 +361,8 @@ fn marc_852_and_876_items_follow_their_links() {
     assert_eq!((report.added, report.items_added, report.failed), (2, 3, 0));
     let one = records::find_by_control_number(&catalog, "HOLD-1").expect("find")[0];
     let items = holdings::items_of(&catalog, one).expect("items");
-    let summary: Vec<(&str, &str, &str, Option<&str>, Option<&str>)> = items
+    type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let summary: Vec<Row> = items
         .iter()
         .map(|i| {
             (
