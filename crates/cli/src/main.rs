@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod import;
 mod marc;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,8 @@ enum Command {
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: u32,
     },
+    /// Import MARC files into the catalog, with their embedded holdings (Koha 952, MARC 852).
+    Import(import::ImportArgs),
     /// Work with MARC files: convert, validate, dump, count.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
@@ -79,7 +82,9 @@ fn main() -> ExitCode {
         Err(e) => {
             report(&e, cli.json);
             // A MARC format that cannot be told is a usage error, like clap's own.
-            if e.downcast_ref::<marc::UsageError>().is_some() {
+            if e.downcast_ref::<marc::UsageError>().is_some()
+                || e.downcast_ref::<import::UsageError>().is_some()
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -136,6 +141,15 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Info => run_info(cli),
         Command::Log { limit } => run_log(cli, *limit),
         Command::Records { offset, limit } => run_records(cli, *offset, *limit),
+        Command::Import(args) => {
+            let report = import::run(args, cli.json, || open(cli), &user(cli))?;
+            // Refused records fail the command; the others are in the catalog all the same.
+            return Ok(if report.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
         Command::Marc(command) => {
             // Some records failing is not an error of the command: the rest were handled.
             let summary = marc::run(command, cli.json)?;

@@ -66,6 +66,18 @@ pub enum CoreError {
         barcode: String,
     },
 
+    #[error("cannot read the file to import {path}: {source}. Nothing was imported from it.")]
+    ImportSource {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "cannot tell the MARC format of {path} from its name or its first bytes; name it with --format (iso2709, marcxml, mrk, json, jsonl). Nothing was imported from it."
+    )]
+    UnknownFormat { path: PathBuf },
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -91,6 +103,14 @@ impl CoreError {
             | CoreError::BarcodeInUse { .. }
             | CoreError::Marc(_) => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::ImportSource { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorCode::NotFound
+            }
+            CoreError::ImportSource { .. } | CoreError::UnknownFormat { .. } => {
+                ErrorCode::InvalidInput
+            }
             CoreError::Storage(_) => ErrorCode::Storage,
             CoreError::Payload(_) => ErrorCode::Internal,
         }

@@ -2,4 +2,5 @@
 
 pub mod extract;
 pub mod identifiers;
+pub mod import;
 pub mod records;

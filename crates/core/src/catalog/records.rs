@@ -1,10 +1,14 @@
 //! Bibliographic records in the store.
 //!
 //! A record's MARC is kept exactly as given (ISO 2709 bytes, whatever Unicode form they are in)
-//! so that export gives back what was imported. The columns beside it — title, author, year,
-//! material type, a sort key — are extracted from the MARC and stored in NFC.
+//! so that export gives back what was imported. The columns beside it are what
+//! [`Extracted::of`] finds in the MARC, stored in NFC: title, statement of responsibility,
+//! authors, subjects, publisher, year, languages, material type, call number, serial flag and
+//! a sort key (lists are JSON arrays of strings). ISBNs (as ISBN-13) and ISSNs live in their
+//! own table, `record_identifiers`, indexed by value, because a record has several and
+//! matching and lookup go from the number to the record.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use shelfmark_marc::{Record, iso2709};
 use uuid::Uuid;
@@ -33,6 +37,83 @@ CREATE INDEX records_sort_title ON records (sort_title, id);
 CREATE INDEX records_control_number ON records (control_number);
 ";
 
+/// Schema version 5: every column [`Extracted::of`] gives that version 2 lacked, and the
+/// identifiers table. Existing rows are filled from their MARC by [`backfill_columns`], run in
+/// the same migration transaction (see there for why).
+pub(crate) const MIGRATION_EXTRACTED_COLUMNS: &str = "
+ALTER TABLE records ADD COLUMN responsibility TEXT;
+ALTER TABLE records ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE records ADD COLUMN subjects TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE records ADD COLUMN publisher TEXT;
+ALTER TABLE records ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE records ADD COLUMN call_number TEXT;
+ALTER TABLE records ADD COLUMN serial INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE record_identifiers (
+    record_id  TEXT NOT NULL REFERENCES records (id),
+    kind       TEXT NOT NULL CHECK (kind IN ('isbn', 'issn')),
+    value      TEXT NOT NULL,
+    PRIMARY KEY (record_id, kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX record_identifiers_value ON record_identifiers (value, kind);
+";
+
+/// Fills the version-5 columns and identifiers of every existing record from its MARC.
+///
+/// Done inside the migration rather than lazily on first open: the upgrade already runs in one
+/// transaction after a backup, so either every row has its columns or the catalog stays at
+/// version 4; matching by ISBN and the lists can then trust the columns from the first open,
+/// with no "backfilled yet?" flag to check on every start. It is one pass over the MARC, once.
+/// A record whose stored MARC cannot be parsed keeps the empty defaults rather than failing
+/// the upgrade: its bytes are untouched and the cataloger can still export and fix it.
+/// No change-log entry is written: the columns are derived from MARC every node already has.
+pub(crate) fn backfill_columns(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
+    let mut select = tx.prepare("SELECT id, marc FROM records")?;
+    let rows = select.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    for row in rows {
+        let (id, marc) = row?;
+        let Ok(record) = iso2709::from_bytes(&marc) else {
+            continue;
+        };
+        let e = Extracted::of(&record);
+        tx.prepare_cached(
+            "UPDATE records SET responsibility = ?2, authors = ?3, subjects = ?4, publisher = ?5,
+                languages = ?6, call_number = ?7, serial = ?8 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            e.responsibility,
+            json_list(&e.authors),
+            json_list(&e.subjects),
+            e.publisher,
+            json_list(&e.languages),
+            e.call_number,
+            e.serial,
+        ])?;
+        insert_identifiers(tx, &id, &e)?;
+    }
+    Ok(())
+}
+
+fn json_list(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
+}
+
+fn insert_identifiers(conn: &Connection, id: &str, e: &Extracted) -> Result<(), rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO record_identifiers (record_id, kind, value) VALUES (?1, ?2, ?3)",
+    )?;
+    for isbn in &e.isbns {
+        stmt.execute(params![id, "isbn", isbn])?;
+    }
+    for issn in &e.issns {
+        stmt.execute(params![id, "issn", issn])?;
+    }
+    Ok(())
+}
+
 /// The largest page the list will hand out at once.
 pub const MAX_PAGE: u32 = 1_000;
 
@@ -47,39 +128,267 @@ struct RecordPayload<'a> {
 
 /// Adds a record, logging its creation. Returns its new id.
 pub fn insert(m: &mut Mutation<'_>, record: &Record) -> Result<Uuid, CoreError> {
+    let extracted = Extracted::of(record);
+    insert_extracted(m, record, &extracted)
+}
+
+/// [`insert`] for a caller that has already extracted the record (the import matches on it).
+pub(crate) fn insert_extracted(
+    m: &mut Mutation<'_>,
+    record: &Record,
+    e: &Extracted,
+) -> Result<Uuid, CoreError> {
     let marc = iso2709::to_bytes(record)?;
-    let summary = Extracted::of(record);
     let id = m.new_id();
+    let id_text = id.to_string();
     let now = text::rfc3339(m.now());
     m.conn()
         .prepare_cached(
             "INSERT INTO records
-               (id, control_number, title, author, year, material_type, sort_title, marc, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+               (id, control_number, title, author, year, material_type, sort_title, marc,
+                created_at, updated_at, responsibility, authors, subjects, publisher, languages,
+                call_number, serial)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .execute(params![
-            id.to_string(),
-            summary.control_number,
-            summary.title,
-            summary.author(),
-            summary.year,
-            summary.material_type.as_str(),
-            summary.sort_key(),
+            id_text,
+            e.control_number,
+            e.title,
+            e.author(),
+            e.year,
+            e.material_type.as_str(),
+            e.sort_key(),
             marc,
             now,
+            e.responsibility,
+            json_list(&e.authors),
+            json_list(&e.subjects),
+            e.publisher,
+            json_list(&e.languages),
+            e.call_number,
+            e.serial,
         ])?;
-    let marc_text = String::from_utf8_lossy(&marc);
+    insert_identifiers(m.conn(), &id_text, e)?;
+    log_record(m, id, Operation::Create, e, &marc)?;
+    Ok(id)
+}
+
+fn log_record(
+    m: &mut Mutation<'_>,
+    id: Uuid,
+    operation: Operation,
+    e: &Extracted,
+    marc: &[u8],
+) -> Result<(), CoreError> {
+    let marc_text = String::from_utf8_lossy(marc);
     m.log(
         EntityType::Record,
         id,
-        Operation::Create,
+        operation,
         &RecordPayload {
-            control_number: summary.control_number.as_deref(),
-            title: &summary.title,
+            control_number: e.control_number.as_deref(),
+            title: &e.title,
             marc: &marc_text,
         },
     )?;
-    Ok(id)
+    Ok(())
+}
+
+/// Replaces a record's MARC and every extracted column (identifiers included), logging an
+/// `update` that carries the new MARC. The record keeps its id, creation time and items.
+pub fn overlay(m: &mut Mutation<'_>, id: Uuid, record: &Record) -> Result<(), CoreError> {
+    let extracted = Extracted::of(record);
+    overlay_extracted(m, id, record, &extracted)
+}
+
+pub(crate) fn overlay_extracted(
+    m: &mut Mutation<'_>,
+    id: Uuid,
+    record: &Record,
+    e: &Extracted,
+) -> Result<(), CoreError> {
+    let marc = iso2709::to_bytes(record)?;
+    let id_text = id.to_string();
+    let now = text::rfc3339(m.now());
+    let changed = m
+        .conn()
+        .prepare_cached(
+            "UPDATE records SET control_number = ?2, title = ?3, author = ?4, year = ?5,
+                material_type = ?6, sort_title = ?7, marc = ?8, updated_at = ?9,
+                responsibility = ?10, authors = ?11, subjects = ?12, publisher = ?13,
+                languages = ?14, call_number = ?15, serial = ?16
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id_text,
+            e.control_number,
+            e.title,
+            e.author(),
+            e.year,
+            e.material_type.as_str(),
+            e.sort_key(),
+            marc,
+            now,
+            e.responsibility,
+            json_list(&e.authors),
+            json_list(&e.subjects),
+            e.publisher,
+            json_list(&e.languages),
+            e.call_number,
+            e.serial,
+        ])?;
+    if changed == 0 {
+        return Err(CoreError::NotFound {
+            entity: "record",
+            key: "id",
+            value: id_text,
+        });
+    }
+    m.conn()
+        .prepare_cached("DELETE FROM record_identifiers WHERE record_id = ?1")?
+        .execute(params![id_text])?;
+    insert_identifiers(m.conn(), &id_text, e)?;
+    log_record(m, id, Operation::Update, e, &marc)?;
+    Ok(())
+}
+
+/// Records whose 001 is `control_number` (trimmed, NFC), oldest first.
+pub(crate) fn ids_by_control_number(
+    conn: &Connection,
+    control_number: &str,
+) -> Result<Vec<Uuid>, CoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM records WHERE control_number = ?1 ORDER BY created_at, id",
+    )?;
+    let ids = stmt
+        .query_map(params![control_number], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ids.iter().filter_map(|t| Uuid::parse_str(t).ok()).collect())
+}
+
+/// Records carrying any of `values` as an identifier of `kind` (`isbn`: ISBN-13 form), oldest
+/// first, each once.
+pub(crate) fn ids_by_identifier(
+    conn: &Connection,
+    kind: &str,
+    values: &[String],
+) -> Result<Vec<Uuid>, CoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id FROM record_identifiers i JOIN records r ON r.id = i.record_id
+         WHERE i.value = ?1 AND i.kind = ?2 ORDER BY r.created_at, r.id",
+    )?;
+    let mut out: Vec<Uuid> = Vec::new();
+    for value in values {
+        for id in stmt.query_map(params![value, kind], |r| r.get::<_, String>(0))? {
+            if let Ok(id) = Uuid::parse_str(&id?)
+                && !out.contains(&id)
+            {
+                out.push(id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The records with this ISBN, written either way (ISBN-10 or -13, hyphens or not).
+pub fn find_by_isbn(catalog: &Catalog, isbn: &str) -> Result<Vec<Uuid>, CoreError> {
+    let normalized =
+        super::identifiers::normalize_isbn(isbn).map_err(|p| CoreError::InvalidInput {
+            what: "ISBN",
+            value: isbn.to_string(),
+            reason: p.to_string(),
+        })?;
+    ids_by_identifier(catalog.conn(), "isbn", &[normalized])
+}
+
+/// The records whose 001 is `control_number`.
+pub fn find_by_control_number(
+    catalog: &Catalog,
+    control_number: &str,
+) -> Result<Vec<Uuid>, CoreError> {
+    ids_by_control_number(catalog.conn(), &text::nfc(control_number.trim()))
+}
+
+/// The stored ISO 2709 bytes of a record, exactly as kept.
+pub fn marc_bytes(catalog: &Catalog, id: Uuid) -> Result<Vec<u8>, CoreError> {
+    catalog
+        .conn()
+        .query_row(
+            "SELECT marc FROM records WHERE id = ?1",
+            params![id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound {
+            entity: "record",
+            key: "id",
+            value: id.to_string(),
+        })
+}
+
+/// The stored columns of one record, as a cataloger's lookup or a test reads them back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredColumns {
+    pub control_number: Option<String>,
+    pub title: String,
+    pub responsibility: Option<String>,
+    pub authors: Vec<String>,
+    pub subjects: Vec<String>,
+    pub publisher: Option<String>,
+    pub languages: Vec<String>,
+    pub call_number: Option<String>,
+    pub serial: bool,
+    pub isbns: Vec<String>,
+    pub issns: Vec<String>,
+}
+
+/// The extracted columns and identifiers stored for a record.
+pub fn columns(catalog: &Catalog, id: Uuid) -> Result<StoredColumns, CoreError> {
+    let conn = catalog.conn();
+    let id_text = id.to_string();
+    let list = |json: String| serde_json::from_str::<Vec<String>>(&json).unwrap_or_default();
+    let mut stored = conn
+        .query_row(
+            "SELECT control_number, title, responsibility, authors, subjects, publisher,
+                    languages, call_number, serial
+             FROM records WHERE id = ?1",
+            params![id_text],
+            |r| {
+                Ok(StoredColumns {
+                    control_number: r.get(0)?,
+                    title: r.get(1)?,
+                    responsibility: r.get(2)?,
+                    authors: list(r.get(3)?),
+                    subjects: list(r.get(4)?),
+                    publisher: r.get(5)?,
+                    languages: list(r.get(6)?),
+                    call_number: r.get(7)?,
+                    serial: r.get(8)?,
+                    isbns: Vec::new(),
+                    issns: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound {
+            entity: "record",
+            key: "id",
+            value: id_text.clone(),
+        })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, value FROM record_identifiers WHERE record_id = ?1 ORDER BY kind, value",
+    )?;
+    for row in stmt.query_map(params![id_text], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (kind, value) = row?;
+        if kind == "isbn" {
+            stored.isbns.push(value);
+        } else {
+            stored.issns.push(value);
+        }
+    }
+    Ok(stored)
 }
 
 /// A window of the record list in title order. `limit` is capped at [`MAX_PAGE`].

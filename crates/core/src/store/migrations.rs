@@ -2,18 +2,30 @@
 //! exposes it as a constant; this list only fixes their order. A migration is never edited
 //! once released: changes are new entries at the end (forward-only, no routine column drops).
 
+use rusqlite::Transaction;
 use rusqlite_migration::{M, Migrations};
 
 use crate::{catalog, changelog, circulation, holdings};
 
 /// Version 1: node identity and the change log. 2: bibliographic records.
-/// 3: branches and items. 4: patrons.
+/// 3: branches and items. 4: patrons. 5: every extracted record column, record identifiers,
+/// the items' holding branch and source number, and the import ledger; existing records get
+/// their new columns from their MARC in the same transaction.
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
         M::up(catalog::records::MIGRATION_RECORDS),
         M::up(holdings::MIGRATION_BRANCHES_AND_ITEMS),
         M::up(circulation::patrons::MIGRATION_PATRONS),
+        M::up_with_hook(
+            catalog::records::MIGRATION_EXTRACTED_COLUMNS,
+            |tx: &Transaction| {
+                tx.execute_batch(holdings::MIGRATION_ITEM_SOURCE_COLUMNS)?;
+                tx.execute_batch(catalog::import::MIGRATION_IMPORT_LEDGER)?;
+                catalog::records::backfill_columns(tx)?;
+                Ok(())
+            },
+        ),
     ])
 }
 

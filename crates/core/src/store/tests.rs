@@ -364,6 +364,13 @@ fn catalog_at_version(path: &Path, version: usize) {
             "INSERT INTO records VALUES ('r1', 'VN1', 'Truyện Kiều', NULL, 1820, 'book', 'truyen kieu', x'00', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
         )
         .expect("v2 data");
+        // A record with real MARC, whose version-5 columns the upgrade fills from it.
+        let marc = shelfmark_marc::iso2709::to_bytes(&backfilled_record()).expect("marc");
+        conn.execute(
+            "INSERT INTO records VALUES (?1, 'VN2', 'Số đỏ', 'Vũ, Trọng Phụng', 1936, 'book', 'so do', ?2, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            rusqlite::params![BACKFILLED_ID, marc],
+        )
+        .expect("v2 data");
     }
     if version >= 3 {
         conn.execute_batch(
@@ -373,6 +380,24 @@ fn catalog_at_version(path: &Path, version: usize) {
         )
         .expect("v3 data");
     }
+}
+
+const BACKFILLED_ID: &str = "0193a1b2-0000-7000-8000-0000000000b2";
+
+fn backfilled_record() -> Record {
+    Record::new(Leader::new('n', 'a', 'm'))
+        .control("001", "VN2")
+        .and_then(|r| r.data("020", [' ', ' '], &[('a', "0-306-40615-2")]))
+        .and_then(|r| r.data("100", ['1', ' '], &[('a', "Vũ, Trọng Phụng,")]))
+        .and_then(|r| {
+            r.data(
+                "245",
+                ['1', '0'],
+                &[('a', "Số đỏ /"), ('c', "Vũ Trọng Phụng.")],
+            )
+        })
+        .and_then(|r| r.data("650", [' ', '7'], &[('a', "Tiểu thuyết")]))
+        .expect("well-formed")
 }
 
 #[test]
@@ -390,7 +415,7 @@ fn every_earlier_schema_version_upgrades_keeping_its_data_and_a_backup() {
         );
         let s = catalog.summary().expect("summary");
         let expected = (
-            u64::from(version >= 2),
+            2 * u64::from(version >= 2),
             u64::from(version >= 3),
             u64::from(version >= 1),
         );
@@ -399,6 +424,33 @@ fn every_earlier_schema_version_upgrades_keeping_its_data_and_a_backup() {
             expected,
             "data kept from version {version}"
         );
+        if version >= 2 {
+            // Version 5 filled the new columns from the stored MARC, in the migration.
+            let id = uuid::Uuid::parse_str(BACKFILLED_ID).expect("uuid");
+            let columns = records::columns(&catalog, id).expect("columns");
+            assert_eq!(
+                columns.responsibility.as_deref(),
+                Some("Vũ Trọng Phụng"),
+                "from {version}"
+            );
+            assert_eq!(columns.authors, vec!["Vũ, Trọng Phụng"]);
+            assert_eq!(columns.subjects, vec!["Tiểu thuyết"]);
+            assert_eq!(columns.isbns, vec!["9780306406157"]);
+            assert_eq!(
+                records::find_by_isbn(&catalog, "0306406152").expect("find"),
+                vec![id]
+            );
+            // The record whose MARC cannot be parsed keeps its bytes and empty columns.
+            let r1: (Vec<u8>, String) = catalog
+                .conn()
+                .query_row(
+                    "SELECT marc, authors FROM records WHERE id = 'r1'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .expect("r1");
+            assert_eq!(r1, (vec![0u8], "[]".to_string()));
+        }
         if version >= 1 {
             assert_eq!(
                 catalog.node_id().to_string(),

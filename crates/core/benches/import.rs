@@ -1,0 +1,172 @@
+//! How fast a large MARC file goes into a catalog, end to end: read, parse, extract, match,
+//! store, items from embedded holdings, change log and import ledger.
+//!
+//! `cargo bench -p shelfmark-core --bench import` (set `SHELFMARK_BENCH_RECORDS`, default
+//! 100000). The input is made from the demo catalog: every demo record exported as ISO 2709
+//! with its items as Koha 952 fields; it is built once per size and kept in the target folder.
+//! Prints records/s and the peak resident memory of the import alone (the peak is reset
+//! through /proc/self/clear_refs before it starts). The search index is not built here yet:
+//! when it is wired into the import, this measures it too.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use shelfmark_core::catalog::import::{ImportOptions, ImportReport, MatchOn, import_file};
+use shelfmark_core::catalog::records;
+use shelfmark_core::demo::{self, DemoConfig};
+use shelfmark_core::holdings::{
+    self,
+    embedded::{EmbeddedItem, HoldingsMap, item_field},
+};
+use shelfmark_core::{Catalog, CatalogOptions};
+use shelfmark_marc::iso2709;
+
+fn remove_catalog(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// The demo's records with their items as 952s, as one ISO 2709 file.
+fn demo_file(folder: &Path, count: u64) -> PathBuf {
+    let file = folder.join(format!("bench-import-{count}-seed7.mrc"));
+    if file.exists() {
+        return file;
+    }
+    let db = folder.join(format!("bench-import-source-{count}.db"));
+    remove_catalog(&db);
+    let mut catalog = Catalog::open(&db, CatalogOptions::default()).expect("catalog opens");
+    demo::build(
+        &mut catalog,
+        "bench",
+        DemoConfig {
+            records: count,
+            seed: 7,
+        },
+        |_| {},
+    )
+    .expect("demo builds");
+    let koha = &HoldingsMap::built_in()[0];
+    let partial = file.with_extension("partial");
+    let mut out = BufWriter::new(std::fs::File::create(&partial).expect("create"));
+    let mut offset = 0;
+    loop {
+        let page = records::list(&catalog, offset, 1_000).expect("page");
+        if page.rows.is_empty() {
+            break;
+        }
+        for row in &page.rows {
+            let id = uuid::Uuid::parse_str(&row.id).expect("id");
+            let mut record = records::marc(&catalog, id).expect("marc");
+            for item in holdings::items_of(&catalog, id).expect("items") {
+                let embedded = EmbeddedItem {
+                    tag: "952".into(),
+                    barcode: item.barcode,
+                    branch: item.branch_code,
+                    holding_branch: item.holding_branch_code,
+                    location: Some(item.location),
+                    call_number: item.call_number,
+                    item_type: Some(item.item_type),
+                    status: None,
+                    local_number: None,
+                };
+                record
+                    .fields
+                    .push(item_field(koha, &embedded).expect("952"));
+            }
+            out.write_all(&iso2709::to_bytes(&record).expect("bytes"))
+                .expect("write");
+        }
+        offset += page.rows.len() as u64;
+    }
+    out.flush().expect("flush");
+    drop(out);
+    std::fs::rename(&partial, &file).expect("rename");
+    drop(catalog);
+    remove_catalog(&db);
+    file
+}
+
+fn status_kib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User plus system CPU seconds of this process so far (the machine may be shared, so wall
+/// time alone says little).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of stat (utime, stime), counted after the name: 11 and 12; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn run(file: &Path, folder: &Path, match_on: MatchOn) -> (ImportReport, f64) {
+    let db = folder.join("bench-import-target.db");
+    remove_catalog(&db);
+    let mut catalog = Catalog::open(&db, CatalogOptions::default()).expect("catalog opens");
+    let options = ImportOptions {
+        match_on,
+        ..ImportOptions::default()
+    };
+    let mut report = ImportReport::default();
+    let start = Instant::now();
+    let cpu = cpu_seconds();
+    import_file(
+        &mut catalog,
+        "bench",
+        file,
+        None,
+        &options,
+        &mut report,
+        |_| {},
+    )
+    .expect("imports");
+    let secs = start.elapsed().as_secs_f64();
+    println!("  cpu {:.2}s of {secs:.2}s wall", cpu_seconds() - cpu);
+    drop(catalog);
+    remove_catalog(&db);
+    (report, secs)
+}
+
+fn main() {
+    let count: u64 = std::env::var("SHELFMARK_BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = demo_file(&folder, count);
+    let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "input: {} ({count} records, {:.1} MiB)",
+        file.display(),
+        bytes as f64 / 1_048_576.0
+    );
+    for match_on in [MatchOn::ControlNumber, MatchOn::None] {
+        // Forget the peak of building the input (or of the previous run).
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let (report, secs) = run(&file, &folder, match_on);
+        assert_eq!(
+            report.added,
+            count,
+            "{:?}",
+            &report.problems[..report.problems.len().min(5)]
+        );
+        println!(
+            "import --match {match_on:?}: {} records, {} items in {secs:.2}s = {:.0} records/s; peak RSS {:.1} MiB",
+            report.added,
+            report.items_added,
+            count as f64 / secs,
+            status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0
+        );
+    }
+}

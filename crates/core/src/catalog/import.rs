@@ -1,0 +1,716 @@
+//! Importing MARC files: every format the MARC engine reads, streamed, committed in batches,
+//! every change logged, and safe to re-run after a crash.
+//!
+//! How a file goes in:
+//! - The file's content is hashed (SHA-256) first; the hash names the *source*.
+//! - Records are read one at a time (`shelfmark_marc::reader`) and written in batches of
+//!   [`ImportOptions::batch_size`], one transaction per batch, so memory stays flat and a kill
+//!   loses at most the batch being written.
+//! - Each record is matched (none, by 001, or by ISBN in either form) and then added,
+//!   overlaid or skipped as `--on-match` says; its embedded holdings become items
+//!   (`holdings::embedded`), creating the branches they name.
+//! - In the same transaction, the *import ledger* (`import_sources`) records (source, record
+//!   number) → record id. A re-run of the same file skips every record number already in the
+//!   ledger, whatever the match policy, so re-running after a crash or a `kill -9` adds nothing
+//!   twice; and since a record, its items, its change-log entries and its ledger row commit
+//!   together, no half record is ever left.
+//! - A record that fails while being written (a database constraint, a MARC record too long to
+//!   store) is refused alone: the batch is rolled back and written again with one savepoint per
+//!   record, the failing one rolled back to its savepoint, reported, and the batch goes on.
+//!   (Savepoints only on that slow path: each costs a copy of every page a record touches.)
+//!   Bad records never stop an import; they are listed in the [`ImportReport`].
+//!
+//! The ledger is this node's bookkeeping of where its records came from, like `sync_state`:
+//! it is not a domain entity and is not written to the change log.
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::rc::Rc;
+
+use rusqlite::params;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shelfmark_marc::{Diagnostic, Format, ReadResult, Record, Severity, reader};
+use uuid::Uuid;
+
+use super::extract::Extracted;
+use super::records;
+use crate::error::CoreError;
+use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
+use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
+use crate::store::{Catalog, Mutation};
+
+/// Schema version 5: the import ledger.
+pub(crate) const MIGRATION_IMPORT_LEDGER: &str = "
+CREATE TABLE import_sources (
+    source         TEXT NOT NULL,
+    record_number  INTEGER NOT NULL,
+    record_id      TEXT NOT NULL REFERENCES records (id),
+    outcome        TEXT NOT NULL CHECK (outcome IN ('added', 'overlaid', 'skipped')),
+    PRIMARY KEY (source, record_number)
+) STRICT, WITHOUT ROWID;
+";
+
+/// What an incoming record is matched against the catalog by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchOn {
+    /// Every record is new.
+    None,
+    /// The same 001 (trimmed, NFC).
+    ControlNumber,
+    /// Any ISBN in common, ISBN-10 and ISBN-13 forms being the same number.
+    Isbn,
+}
+
+/// What to do with an incoming record that matches one in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnMatch {
+    /// Keep the catalog's record; the incoming one is not written.
+    Skip,
+    /// Replace the catalog's record's MARC (the oldest, when several match); items are kept
+    /// and the incoming holdings add the items whose barcodes are new.
+    Overlay,
+    /// Add the incoming record as a new one anyway.
+    Add,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub match_on: MatchOn,
+    pub on_match: OnMatch,
+    /// Records per transaction.
+    pub batch_size: usize,
+    /// The embedded-holdings mappings applied to every record.
+    pub holdings: Vec<HoldingsMap>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            match_on: MatchOn::ControlNumber,
+            on_match: OnMatch::Skip,
+            batch_size: 1_000,
+            holdings: HoldingsMap::built_in().to_vec(),
+        }
+    }
+}
+
+/// What became of a record, or of one of its items, that had a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemOutcome {
+    /// The record was not imported.
+    RecordRefused,
+    /// The record was imported without this item.
+    ItemSkipped,
+    /// The record was imported; this is worth a look.
+    Imported,
+}
+
+/// One problem, located the way a cataloger finds it in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportProblem {
+    pub file: String,
+    /// 1-based number of the record in the file.
+    pub record: Option<u64>,
+    /// Byte offset of the record (or the fault) when the reader knows it.
+    pub offset: Option<u64>,
+    pub control_number: Option<String>,
+    /// The field at fault (`LDR`, `245`, `952`).
+    pub field: Option<String>,
+    pub severity: Severity,
+    pub outcome: ProblemOutcome,
+    pub reason: String,
+}
+
+impl fmt::Display for ImportProblem {
+    /// `error: vendor.mrc record 3 (001 ocm1), byte 4410, field 952: reason (item skipped)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{severity}: {}", self.file)?;
+        if let Some(r) = self.record {
+            write!(f, " record {r}")?;
+        }
+        if let Some(c) = &self.control_number {
+            write!(f, " (001 {c})")?;
+        }
+        if let Some(o) = self.offset {
+            write!(f, ", byte {o}")?;
+        }
+        if let Some(t) = &self.field {
+            write!(f, ", field {t}")?;
+        }
+        let outcome = match self.outcome {
+            ProblemOutcome::RecordRefused => "record not imported",
+            ProblemOutcome::ItemSkipped => "item skipped, record imported",
+            ProblemOutcome::Imported => "record imported",
+        };
+        write!(f, ": {} ({outcome})", self.reason)
+    }
+}
+
+/// What an import did, over one or more files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub files: u64,
+    /// Records read from the files, good or bad.
+    pub read: u64,
+    pub added: u64,
+    pub overlaid: u64,
+    /// Matched a catalog record and left it as it was (`--on-match skip`).
+    pub skipped: u64,
+    /// Already imported from this same file by an earlier (perhaps interrupted) run.
+    pub already_imported: u64,
+    pub failed: u64,
+    pub items_added: u64,
+    pub items_skipped: u64,
+    pub branches_created: u64,
+    pub problems: Vec<ImportProblem>,
+}
+
+impl ImportReport {
+    fn merge_counts(&mut self, other: &Tally) {
+        self.added += other.added;
+        self.overlaid += other.overlaid;
+        self.skipped += other.skipped;
+        self.items_added += other.items_added;
+        self.items_skipped += other.items_skipped;
+        self.branches_created += other.branches_created;
+    }
+}
+
+/// How far an import is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub file_bytes: u64,
+    pub bytes_read: u64,
+    pub records: u64,
+}
+
+/// The SHA-256 of everything `input` gives, as lowercase hex: the name of an import source.
+pub fn content_hash(mut input: impl Read) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Counts the bytes the MARC reader has taken, for progress.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// The format of `path`: as given, else from its extension, else from its first bytes.
+pub fn detect_format(path: &Path, given: Option<Format>) -> Result<Format, CoreError> {
+    if let Some(f) = given.or_else(|| Format::from_path(path)) {
+        return Ok(f);
+    }
+    let file = File::open(path).map_err(|source| CoreError::ImportSource {
+        path: path.into(),
+        source,
+    })?;
+    let mut head = BufReader::with_capacity(8192, file);
+    let bytes = head.fill_buf().map_err(|source| CoreError::ImportSource {
+        path: path.into(),
+        source,
+    })?;
+    Format::sniff(bytes).ok_or_else(|| CoreError::UnknownFormat { path: path.into() })
+}
+
+/// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
+/// file cannot be read at all or the catalog cannot be written; bad records are reported.
+pub fn import_file(
+    catalog: &mut Catalog,
+    user: &str,
+    path: &Path,
+    format: Option<Format>,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+    mut progress: impl FnMut(ImportProgress),
+) -> Result<(), CoreError> {
+    let unreadable = |source: io::Error| CoreError::ImportSource {
+        path: path.into(),
+        source,
+    };
+    let mut file = File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(unreadable(io::Error::other("it is a folder, not a file")));
+    }
+    let format = detect_format(path, format)?;
+    let source = content_hash(&mut file).map_err(unreadable)?;
+    file.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+    let count = Rc::new(Cell::new(0));
+    let stream = Counting {
+        inner: BufReader::with_capacity(1 << 16, file),
+        count: count.clone(),
+    };
+    let mut records = reader(format, stream);
+    // A bulk load touches index pages all over the records, items and change-log b-trees
+    // (sort titles and barcodes arrive in no order); SQLite's default 2 MiB page cache makes
+    // every batch re-read them from the OS. 64 MiB keeps them in memory for this connection.
+    catalog.conn().pragma_update(None, "cache_size", -65_536)?;
+    // Each record's savepoint keeps the pages it changes in a sub-journal, a temporary file by
+    // default: in memory it costs no write system calls (at most one record's pages).
+    catalog.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    // The record numbers an earlier run of this same file committed, read once.
+    let in_ledger: HashSet<u64> = catalog
+        .conn()
+        .prepare("SELECT record_number FROM import_sources WHERE source = ?1")?
+        .query_map(params![source], |r| r.get::<_, i64>(0))?
+        .map(|n| n.map(|n| n as u64))
+        .collect::<Result<_, _>>()?;
+    let mut importer = Importer {
+        file: path.display().to_string(),
+        source,
+        options,
+        branches: HashMap::new(),
+        in_ledger,
+        guarded: false,
+        needs_guard: false,
+    };
+    let batch_size = options.batch_size.max(1);
+    let mut number = 0u64;
+    report.files += 1;
+    loop {
+        let batch: Vec<(u64, ReadResult)> = records
+            .by_ref()
+            .take(batch_size)
+            .map(|r| {
+                number += 1;
+                (number, r)
+            })
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        report.read += batch.len() as u64;
+        // Optimistic first: no savepoint per record. Only if a record fails is the batch
+        // rolled back and written again with one savepoint per record, so that the failing
+        // record is refused alone. Savepoints cost a copy of every page a record touches.
+        importer.guarded = false;
+        importer.needs_guard = false;
+        let mut outcome = catalog.write(user, |m| {
+            let mut done = BatchOutcome::default();
+            for (n, result) in &batch {
+                importer.one(m, *n, result, &mut done)?;
+            }
+            Ok(done)
+        });
+        if outcome.is_err() && importer.needs_guard {
+            importer.branches.clear();
+            importer.guarded = true;
+            outcome = catalog.write(user, |m| {
+                let mut done = BatchOutcome::default();
+                for (n, result) in &batch {
+                    importer.one(m, *n, result, &mut done)?;
+                }
+                Ok(done)
+            });
+        }
+        match outcome {
+            Ok(done) => {
+                report.merge_counts(&done.tally);
+                report.already_imported += done.already_imported;
+                report.failed += done.failed;
+                report.problems.extend(done.problems);
+            }
+            Err(e) => {
+                // Branch ids made in the rolled-back batch no longer exist.
+                importer.branches.clear();
+                return Err(e);
+            }
+        }
+        progress(ImportProgress {
+            file_bytes: meta.len(),
+            bytes_read: count.get(),
+            records: number,
+        });
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Tally {
+    added: u64,
+    overlaid: u64,
+    skipped: u64,
+    items_added: u64,
+    items_skipped: u64,
+    branches_created: u64,
+}
+
+#[derive(Default)]
+struct BatchOutcome {
+    tally: Tally,
+    already_imported: u64,
+    failed: u64,
+    problems: Vec<ImportProblem>,
+}
+
+enum Action {
+    Add,
+    Overlay(Uuid),
+    Skip(Uuid),
+}
+
+struct Importer<'o> {
+    file: String,
+    source: String,
+    options: &'o ImportOptions,
+    /// Branch code → id, for branches known to exist in the open transaction.
+    branches: HashMap<String, Uuid>,
+    /// Record numbers of this source already committed by an earlier run.
+    in_ledger: HashSet<u64>,
+    /// Whether each record is written inside its own savepoint.
+    guarded: bool,
+    /// Set when a record failed outside a savepoint: the batch must be written again guarded.
+    needs_guard: bool,
+}
+
+impl Importer<'_> {
+    fn problem(
+        &self,
+        n: u64,
+        control_number: Option<&str>,
+        field: Option<&str>,
+        severity: Severity,
+        outcome: ProblemOutcome,
+        reason: impl Into<String>,
+    ) -> ImportProblem {
+        ImportProblem {
+            file: self.file.clone(),
+            record: Some(n),
+            offset: None,
+            control_number: control_number.map(str::to_string),
+            field: field.map(str::to_string),
+            severity,
+            outcome,
+            reason: reason.into(),
+        }
+    }
+
+    fn problem_of_diagnostic(
+        &self,
+        n: u64,
+        d: &Diagnostic,
+        outcome: ProblemOutcome,
+    ) -> ImportProblem {
+        ImportProblem {
+            file: self.file.clone(),
+            record: d.record.or(Some(n)),
+            offset: d.offset,
+            control_number: d.control_number.clone(),
+            field: d.tag.clone(),
+            severity: d.severity,
+            outcome,
+            reason: match &d.position {
+                Some(p) => format!("{} (at {p})", d.message),
+                None => d.message.clone(),
+            },
+        }
+    }
+
+    fn one(
+        &mut self,
+        m: &mut Mutation<'_>,
+        n: u64,
+        result: &ReadResult,
+        done: &mut BatchOutcome,
+    ) -> Result<(), CoreError> {
+        let decoded = match result {
+            Ok(d) => d,
+            Err(d) => {
+                done.failed += 1;
+                done.problems
+                    .push(self.problem_of_diagnostic(n, d, ProblemOutcome::RecordRefused));
+                return Ok(());
+            }
+        };
+        if self.in_ledger.contains(&n) {
+            done.already_imported += 1;
+            return Ok(());
+        }
+        for w in &decoded.warnings {
+            done.problems
+                .push(self.problem_of_diagnostic(n, w, ProblemOutcome::Imported));
+        }
+        let record = &decoded.record;
+        let e = Extracted::of(record);
+        let cn = e.control_number.as_deref();
+        let matches = match self.options.match_on {
+            MatchOn::None => Vec::new(),
+            MatchOn::ControlNumber => match &e.control_number {
+                Some(c) => records::ids_by_control_number(m.conn(), c)?,
+                None => Vec::new(),
+            },
+            MatchOn::Isbn => records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?,
+        };
+        let action = match (matches.first(), self.options.on_match) {
+            (None, _) | (_, OnMatch::Add) => Action::Add,
+            (Some(id), OnMatch::Skip) => Action::Skip(*id),
+            (Some(id), OnMatch::Overlay) => Action::Overlay(*id),
+        };
+        if matches.len() > 1 && self.options.on_match == OnMatch::Overlay {
+            done.problems.push(self.problem(
+                n,
+                cn,
+                None,
+                Severity::Warning,
+                ProblemOutcome::Imported,
+                format!(
+                    "matched {} catalog records; overlaid the oldest ({})",
+                    matches.len(),
+                    matches[0]
+                ),
+            ));
+        }
+        if self.guarded {
+            m.conn()
+                .prepare_cached("SAVEPOINT import_record")?
+                .execute([])?;
+        }
+        let mut tally = Tally::default();
+        let mut problems = Vec::new();
+        match self.apply(m, n, record, &e, action, &mut tally, &mut problems) {
+            Ok(()) => {
+                if self.guarded {
+                    m.conn()
+                        .prepare_cached("RELEASE import_record")?
+                        .execute([])?;
+                }
+                done.tally.added += tally.added;
+                done.tally.overlaid += tally.overlaid;
+                done.tally.skipped += tally.skipped;
+                done.tally.items_added += tally.items_added;
+                done.tally.items_skipped += tally.items_skipped;
+                done.tally.branches_created += tally.branches_created;
+                done.problems.extend(problems);
+            }
+            Err(err) if !self.guarded => {
+                self.needs_guard = true;
+                return Err(err);
+            }
+            Err(err) => {
+                m.conn()
+                    .prepare_cached("ROLLBACK TO import_record")?
+                    .execute([])?;
+                m.conn()
+                    .prepare_cached("RELEASE import_record")?
+                    .execute([])?;
+                // A branch made for this record was rolled back with it.
+                self.branches.clear();
+                done.failed += 1;
+                done.problems.push(self.problem(
+                    n,
+                    cn,
+                    None,
+                    Severity::Error,
+                    ProblemOutcome::RecordRefused,
+                    err.to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &mut self,
+        m: &mut Mutation<'_>,
+        n: u64,
+        record: &Record,
+        e: &Extracted,
+        action: Action,
+        tally: &mut Tally,
+        problems: &mut Vec<ImportProblem>,
+    ) -> Result<(), CoreError> {
+        let (record_id, outcome) = match action {
+            Action::Add => {
+                tally.added += 1;
+                (records::insert_extracted(m, record, e)?, "added")
+            }
+            Action::Overlay(id) => {
+                records::overlay_extracted(m, id, record, e)?;
+                tally.overlaid += 1;
+                (id, "overlaid")
+            }
+            Action::Skip(id) => {
+                tally.skipped += 1;
+                (id, "skipped")
+            }
+        };
+        if outcome != "skipped" {
+            for item in items_in(&self.options.holdings, record) {
+                self.add_item(m, n, record_id, e, &item, tally, problems)?;
+            }
+        }
+        m.conn()
+            .prepare_cached(
+                "INSERT INTO import_sources (source, record_number, record_id, outcome)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                self.source,
+                n as i64,
+                record_id.to_string(),
+                outcome
+            ])?;
+        Ok(())
+    }
+
+    /// Adds one embedded item. A problem with the item (no barcode, a barcode already used by
+    /// another record, no branch) skips that item and is reported; the record stays imported,
+    /// because its description is good and its other copies may be too — refusing it would
+    /// lose them over one label that has to be fixed at the shelf anyway.
+    #[allow(clippy::too_many_arguments)]
+    fn add_item(
+        &mut self,
+        m: &mut Mutation<'_>,
+        n: u64,
+        record_id: Uuid,
+        e: &Extracted,
+        item: &EmbeddedItem,
+        tally: &mut Tally,
+        problems: &mut Vec<ImportProblem>,
+    ) -> Result<(), CoreError> {
+        let cn = e.control_number.as_deref();
+        macro_rules! skip {
+            ($reason:expr) => {{
+                tally.items_skipped += 1;
+                let reason: String = $reason;
+                problems.push(self.problem(
+                    n,
+                    cn,
+                    Some(&item.tag),
+                    Severity::Error,
+                    ProblemOutcome::ItemSkipped,
+                    reason,
+                ));
+            }};
+        }
+        let barcode = item.barcode.trim();
+        if barcode.is_empty() {
+            skip!("the item has no barcode".into());
+            return Ok(());
+        }
+        match holdings::record_of_barcode(m.conn(), barcode)? {
+            Some(owner) if owner == record_id => return Ok(()),
+            Some(owner) => {
+                skip!(format!(
+                    "barcode {barcode:?} is already used by an item of record {owner}; barcodes must be unique"
+                ));
+                return Ok(());
+            }
+            None => {}
+        }
+        if item.branch.trim().is_empty() {
+            skip!(format!("item {barcode:?} names no branch"));
+            return Ok(());
+        }
+        let branch_id = match self.branch(m, &item.branch, tally) {
+            Ok(id) => id,
+            Err(CoreError::InvalidInput { reason, value, .. }) => {
+                skip!(format!("item {barcode:?}: branch code {value:?}: {reason}"));
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
+        let holding_branch_id = match item.holding_branch.as_deref().map(str::trim) {
+            Some(code) if !code.is_empty() && code != item.branch.trim() => {
+                match self.branch(m, code, tally) {
+                    Ok(id) => Some(id),
+                    Err(CoreError::InvalidInput { .. }) => None,
+                    Err(other) => return Err(other),
+                }
+            }
+            _ => None,
+        };
+        let new = NewItem {
+            record_id,
+            barcode: barcode.to_string(),
+            branch_id,
+            location: item.location.clone().unwrap_or_default(),
+            call_number: item.call_number.clone().or_else(|| e.call_number.clone()),
+            item_type: item
+                .item_type
+                .clone()
+                .unwrap_or_else(|| e.material_type.as_str().to_string()),
+        };
+        let details = ItemDetails {
+            status: item.status.clone(),
+            holding_branch_id,
+            local_number: item.local_number.clone(),
+        };
+        match holdings::add_item_with_free_barcode(m, &new, &details) {
+            Ok(_) => tally.items_added += 1,
+            Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
+                skip!(err.to_string());
+            }
+            Err(other) => return Err(other),
+        }
+        Ok(())
+    }
+
+    /// The branch with `code`, created (and logged) when the catalog has none.
+    fn branch(
+        &mut self,
+        m: &mut Mutation<'_>,
+        code: &str,
+        tally: &mut Tally,
+    ) -> Result<Uuid, CoreError> {
+        let code = code.trim();
+        if let Some(id) = self.branches.get(code) {
+            return Ok(*id);
+        }
+        let id = match holdings::branch_by_code(m.conn(), code)? {
+            Some(id) => id,
+            None => {
+                let id = holdings::add_branch(
+                    m,
+                    &NewBranch {
+                        code: code.to_string(),
+                        name: code.to_string(),
+                    },
+                )?;
+                tally.branches_created += 1;
+                id
+            }
+        };
+        self.branches.insert(code.to_string(), id);
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests;
