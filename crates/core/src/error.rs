@@ -66,6 +66,20 @@ pub enum CoreError {
         barcode: String,
     },
 
+    #[error(
+        "the search index {path} could not be used: {detail}. The catalog itself is fine; run `shelfmark reindex` to rebuild the index."
+    )]
+    SearchIndex { path: PathBuf, detail: String },
+
+    #[error(
+        "could not write {path}: {source}. Choose a place you can write to; nothing was left there."
+    )]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -91,7 +105,9 @@ impl CoreError {
             | CoreError::BarcodeInUse { .. }
             | CoreError::Marc(_) => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
-            CoreError::Storage(_) => ErrorCode::Storage,
+            CoreError::Storage(_) | CoreError::SearchIndex { .. } | CoreError::WriteFile { .. } => {
+                ErrorCode::Storage
+            }
             CoreError::Payload(_) => ErrorCode::Internal,
         }
     }
