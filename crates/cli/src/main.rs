@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod marc;
+mod search;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -63,6 +64,12 @@ enum Command {
     /// Work with MARC files: convert, validate, dump, count.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
+    /// Search the catalog; words may be typed without diacritics.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the catalog (it also rebuilds itself when needed).
+    Reindex,
+    /// Write the catalog's records (or those a search finds) to a MARC file.
+    Export(search::ExportArgs),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -136,6 +143,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Info => run_info(cli),
         Command::Log { limit } => run_log(cli, *limit),
         Command::Records { offset, limit } => run_records(cli, *offset, *limit),
+        Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
+        Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
+        Command::Export(args) => {
+            // Records that could not be written fail the command; the rest are in the file.
+            return Ok(if search::run_export(&open(cli)?, args, cli.json)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
         Command::Marc(command) => {
             // Some records failing is not an error of the command: the rest were handled.
             let summary = marc::run(command, cli.json)?;

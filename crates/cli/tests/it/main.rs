@@ -184,3 +184,4 @@ fn unknown_subcommands_and_bad_numbers_are_usage_errors() {
 }
 
 mod marc;
+mod search;
