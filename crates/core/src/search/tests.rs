@@ -391,6 +391,13 @@ fn damaged_index_files_are_rebuilt_without_panicking() {
         let mut index = SearchIndex::open(&catalog)
             .unwrap_or_else(|e| panic!("{} damaged: {e}", victim.display()));
         check(&mut index, &catalog, "nguyen du", &["K1", "K3", "K4"]);
+        // Rebuilt, not merely lucky: the damaged file is gone or written anew.
+        assert_ne!(
+            std::fs::read(&victim).ok(),
+            Some(bytes),
+            "{} kept",
+            victim.display()
+        );
     }
     std::fs::write(dir.join("meta.json"), b"{not json").expect("damage");
     let mut index = SearchIndex::open(&catalog).expect("rebuilt");
