@@ -152,6 +152,20 @@ pub fn run(
         }
         result?;
     }
+    // The index is derived data: bring it up to date now so the new records are found at
+    // once. The records are committed either way; an index that cannot be updated now is
+    // caught up (or rebuilt) by the next search.
+    let indexing = if io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    indexing.set_message("updating the search index");
+    indexing.enable_steady_tick(std::time::Duration::from_millis(120));
+    if let Err(e) = shelfmark_core::search::SearchIndex::open(&catalog) {
+        eprintln!("warning: {e}");
+    }
+    indexing.finish_and_clear();
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

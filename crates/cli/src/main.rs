@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 mod import;
 mod marc;
+mod search;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -66,6 +67,12 @@ enum Command {
     /// Work with MARC files: convert, validate, dump, count.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
+    /// Search the catalog; words may be typed without diacritics.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the catalog (it also rebuilds itself when needed).
+    Reindex,
+    /// Write the catalog's records (or those a search finds) to a MARC file.
+    Export(search::ExportArgs),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -145,6 +152,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let report = import::run(args, cli.json, || open(cli), &user(cli))?;
             // Refused records fail the command; the others are in the catalog all the same.
             return Ok(if report.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
+        Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
+        Command::Export(args) => {
+            // Records that could not be written fail the command; the rest are in the file.
+            return Ok(if search::run_export(&open(cli)?, args, cli.json)? {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -92,6 +92,12 @@ impl Summary {
 #[error("{0}")]
 pub struct UsageError(String);
 
+impl UsageError {
+    pub fn new(message: String) -> Self {
+        UsageError(message)
+    }
+}
+
 /// The input as a buffered stream with its size (for the progress bar) when it is a file.
 struct Input {
     stream: Box<dyn BufRead>,

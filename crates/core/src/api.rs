@@ -100,6 +100,84 @@ pub struct RecordPage {
     pub rows: Vec<RecordRow>,
 }
 
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchSort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// By the title's filing form (without a leading article, diacritics folded).
+    Title,
+    /// By the first author, folded.
+    Author,
+    /// Newest first.
+    Year,
+}
+
+/// One search: the text of the search box (see `search::query` for its language) and a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SearchQuery {
+    pub text: String,
+    #[ts(type = "number")]
+    pub offset: u64,
+    /// At most 1000 hits a page; 0 asks only for the count (and facets).
+    pub limit: u32,
+    pub sort: SearchSort,
+    /// Whether to count facets (material type, language, decade, branch, availability, serial).
+    pub facets: bool,
+}
+
+/// One record found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SearchHit {
+    pub id: String,
+    pub control_number: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub year: Option<i32>,
+    pub material_type: MaterialType,
+    /// The relevance score; 0 when the results are sorted by something else.
+    pub score: f32,
+}
+
+/// One value of a facet and how many of the matching records have it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct FacetCount {
+    pub value: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// Counts over every matching record (not only the page), most frequent value first.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SearchFacets {
+    pub material_type: Vec<FacetCount>,
+    /// MARC language codes (`vie`, `eng`); a record in two languages counts in both.
+    pub language: Vec<FacetCount>,
+    /// The decade of publication, `1990` for 1990-1999.
+    pub decade: Vec<FacetCount>,
+    /// Branch codes of the branches holding an item of the record.
+    pub branch: Vec<FacetCount>,
+    /// `available` (an item can be lent now), `unavailable` (items, none on the shelf),
+    /// `no_items`.
+    pub availability: Vec<FacetCount>,
+    /// `serial` for serials and integrating resources, `monograph` for the rest.
+    pub serial: Vec<FacetCount>,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SearchResults {
+    /// All matching records, not just this page.
+    #[ts(type = "number")]
+    pub total: u64,
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub hits: Vec<SearchHit>,
+    pub facets: Option<SearchFacets>,
+}
+
 /// The closed set of error kinds a face can match on; the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -141,6 +219,12 @@ pub fn generated_files() -> Vec<(String, String)> {
     ts("ChangeEntry", ChangeEntry::export_to_string(&cfg));
     ts("EntityType", EntityType::export_to_string(&cfg));
     ts("Operation", Operation::export_to_string(&cfg));
+    ts("SearchSort", SearchSort::export_to_string(&cfg));
+    ts("SearchQuery", SearchQuery::export_to_string(&cfg));
+    ts("SearchHit", SearchHit::export_to_string(&cfg));
+    ts("FacetCount", FacetCount::export_to_string(&cfg));
+    ts("SearchFacets", SearchFacets::export_to_string(&cfg));
+    ts("SearchResults", SearchResults::export_to_string(&cfg));
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -149,6 +233,8 @@ pub fn generated_files() -> Vec<(String, String)> {
     schema("change-entry", schemars::schema_for!(ChangeEntry));
     schema("record-page", schemars::schema_for!(RecordPage));
     schema("error", schemars::schema_for!(ErrorPayload));
+    schema("search-query", schemars::schema_for!(SearchQuery));
+    schema("search-results", schemars::schema_for!(SearchResults));
     files
 }
 

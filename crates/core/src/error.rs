@@ -74,6 +74,20 @@ pub enum CoreError {
     },
 
     #[error(
+        "the search index {path} could not be used: {detail}. The catalog itself is fine; run `shelfmark reindex` to rebuild the index."
+    )]
+    SearchIndex { path: PathBuf, detail: String },
+
+    #[error(
+        "could not write {path}: {source}. Choose a place you can write to; nothing was left there."
+    )]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
         "cannot tell the MARC format of {path} from its name or its first bytes; name it with --format (iso2709, marcxml, mrk, json, jsonl). Nothing was imported from it."
     )]
     UnknownFormat { path: PathBuf },
@@ -111,7 +125,9 @@ impl CoreError {
             CoreError::ImportSource { .. } | CoreError::UnknownFormat { .. } => {
                 ErrorCode::InvalidInput
             }
-            CoreError::Storage(_) => ErrorCode::Storage,
+            CoreError::Storage(_) | CoreError::SearchIndex { .. } | CoreError::WriteFile { .. } => {
+                ErrorCode::Storage
+            }
             CoreError::Payload(_) => ErrorCode::Internal,
         }
     }

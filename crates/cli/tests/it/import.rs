@@ -372,3 +372,33 @@ fn an_unreadable_catalog_is_refused_and_left_unchanged() {
         .stderr(predicate::str::contains("is not a Shelfmark catalog"));
     assert_eq!(std::fs::read_to_string(&db).expect("read"), "not a catalog");
 }
+
+#[test]
+fn imported_records_are_found_by_search_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("records.mrc");
+    write_file(&file, 3);
+    let db = dir.path().join("c.db");
+    shelfmark(&db).arg("import").arg(&file).assert().success();
+    assert!(
+        shelfmark_core::search::index_dir(&db).is_dir(),
+        "the import brought the search index up to date"
+    );
+    let out = shelfmark(&db)
+        .args(["search", "--json", "--limit", "10", "truyen so 2"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first: Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .expect("a hit"),
+    )
+    .expect("JSON hit");
+    assert_eq!(first["control_number"], "K000002");
+}

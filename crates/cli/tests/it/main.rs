@@ -185,3 +185,4 @@ fn unknown_subcommands_and_bad_numbers_are_usage_errors() {
 
 mod import;
 mod marc;
+mod search;

@@ -1,5 +1,6 @@
 //! Bibliographic records: the MARC kept faithfully, plus columns extracted for lists and sort.
 
+pub mod export;
 pub mod extract;
 pub mod identifiers;
 pub mod import;

@@ -1,0 +1,190 @@
+//! How fast search answers, and how fast the index and an export are built, on a large demo
+//! catalog. Prints p50/p99 latencies, records/s and peak RSS rather than using criterion,
+//! because percentiles over a mixed query set are what the targets are stated in.
+//!
+//! `cargo bench -p shelfmark-core --bench search` (set `SHELFMARK_BENCH_RECORDS`, default
+//! 100000; 1000000 for the big run). The demo catalog is built once per size and kept in the
+//! target folder (shared with the `catalog` bench); the index is rebuilt every run, since
+//! rebuilding is one of the things measured.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use shelfmark_core::api::{SearchQuery, SearchSort};
+use shelfmark_core::catalog::export::{self, ExportOptions};
+use shelfmark_core::demo::{self, DemoConfig};
+use shelfmark_core::search::SearchIndex;
+use shelfmark_core::{Catalog, CatalogOptions};
+use shelfmark_marc::Format;
+
+fn bench_catalog(records: u64) -> Catalog {
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = folder.join(format!("bench-demo-{records}-seed7.db"));
+    let ready = folder.join(format!("bench-demo-{records}-seed7.ready"));
+    if !ready.exists() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let mut catalog =
+            Catalog::open(&path, CatalogOptions::default()).expect("bench catalog opens");
+        let start = Instant::now();
+        demo::build(
+            &mut catalog,
+            "bench",
+            DemoConfig { records, seed: 7 },
+            |_| {},
+        )
+        .expect("demo builds");
+        eprintln!(
+            "built {records} demo records in {:.1}s",
+            start.elapsed().as_secs_f64()
+        );
+        std::fs::write(&ready, b"").expect("mark ready");
+    }
+    Catalog::open(&path, CatalogOptions::default()).expect("bench catalog opens")
+}
+
+/// The mixed query set: (kind, query, with facets).
+const QUERIES: &[(&str, &str, bool)] = &[
+    ("word", "kiều", false),
+    ("word", "chiến", false),
+    ("word", "history", false),
+    ("word", "gardening", false),
+    ("folded", "nguyen du", false),
+    ("folded", "ha noi", false),
+    ("folded", "truyen kieu", false),
+    ("folded", "dang thuy tram", false),
+    ("diacritics", "đường", false),
+    ("diacritics", "Nguyễn Du Truyện Kiều", false),
+    ("phrase", "\"truyen kieu\"", false),
+    ("phrase", "\"nỗi buồn chiến tranh\"", false),
+    ("fielded", "author:nam title:chi", false),
+    ("fielded", "type:ebook lang:vie year:1990..2000", false),
+    ("fielded", "subject:lich OR author:tuan", false),
+    ("fielded", "nguyen NOT type:serial", false),
+    ("facets", "ha noi", true),
+    ("facets", "type:audiobook", true),
+    ("facets", "", true),
+    ("sorted", "nguyen", false),
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.to_string())
+        })
+        .unwrap_or_else(|| "VmHWM unknown".into())
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` does not, and then this is skipped.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let records: u64 = std::env::var("SHELFMARK_BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let catalog = bench_catalog(records);
+
+    let start = Instant::now();
+    let (mut index, indexed) = SearchIndex::rebuild(&catalog, |_, _| {}).expect("reindex");
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "reindex: {indexed} records in {secs:.1}s = {:.0} records/s",
+        indexed as f64 / secs
+    );
+
+    let start = Instant::now();
+    let _reopened = SearchIndex::open(&catalog).expect("open");
+    println!("open (checksums verified): {}", ms(start.elapsed()));
+    drop(_reopened);
+
+    let run = |index: &mut SearchIndex, (kind, text, facets): (&str, &str, bool)| {
+        let sort = if kind == "sorted" {
+            SearchSort::Title
+        } else {
+            SearchSort::Relevance
+        };
+        let q = SearchQuery {
+            text: text.into(),
+            offset: 0,
+            limit: 20,
+            sort,
+            facets,
+        };
+        let start = Instant::now();
+        let results = index.search(&catalog, &q).expect("search");
+        (start.elapsed(), results.total)
+    };
+    // Warm-up: every query once, so the page cache and tantivy's caches are hot.
+    for q in QUERIES {
+        let (_, total) = run(&mut index, *q);
+        println!("  {:<10} {:<40} {total} hits", q.0, q.1);
+    }
+    let rounds = 30;
+    let mut all = Vec::new();
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    for _ in 0..rounds {
+        for q in QUERIES {
+            let (took, _) = run(&mut index, *q);
+            all.push(took);
+            by_kind.entry(q.0).or_default().push(took);
+        }
+    }
+    all.sort();
+    println!(
+        "search over {records} records, {} queries: p50 {} p99 {} max {}",
+        all.len(),
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.99)),
+        ms(*all.last().expect("some"))
+    );
+    for (kind, mut times) in by_kind {
+        times.sort();
+        println!(
+            "  {kind:<10} p50 {} p99 {}",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99))
+        );
+    }
+
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for format in [Format::Iso2709, Format::JsonLines] {
+        let out = folder.join(format!("bench-export-{records}.{}", format.name()));
+        let start = Instant::now();
+        let report = export::export(
+            &catalog,
+            &ExportOptions {
+                format,
+                query: None,
+            },
+            &out,
+            |_| {},
+        )
+        .expect("export");
+        let secs = start.elapsed().as_secs_f64();
+        let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "export {}: {} records in {secs:.2}s = {:.0} records/s ({:.1} MB)",
+            format.name(),
+            report.written,
+            report.written as f64 / secs,
+            size as f64 / 1e6
+        );
+        let _ = std::fs::remove_file(&out);
+    }
+    println!("peak RSS: {}", peak_rss());
+}

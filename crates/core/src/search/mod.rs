@@ -1,0 +1,1038 @@
+//! Search over the catalog: a tantivy index kept beside the catalog file as derived data.
+//!
+//! How the pieces relate:
+//! - The catalog (SQLite) is the truth. The index lives in `<catalog path>.index/` and can be
+//!   thrown away at any time: [`SearchIndex::open`] rebuilds it when it is missing, unreadable,
+//!   damaged (tantivy's checksums are checked on open), made for another catalog, or ahead of
+//!   the catalog (a restored backup).
+//! - After each commit the index writes `shelfmark-index.json`: the catalog node id and the
+//!   change-log `seq` (and that entry's change id) it reflects. Opening, [`SearchIndex::refresh`]
+//!   and every search read the log past that `seq` and re-index the records it names, and the
+//!   records of the items it names (branch and availability facets come from items); a record
+//!   no longer in SQLite is deleted from the index. So a search never misses a committed
+//!   record, and hits are read back from SQLite, so it never returns a deleted one either.
+//! - Text is analyzed in `analyzer` (folded, exact and English-stemmed forms of each word);
+//!   the search box's language is parsed in `query` and compiled here into tantivy queries.
+//! - Each record's searchable values come from [`Extracted::of`], the one extraction the
+//!   catalog also uses for its columns.
+
+mod analyzer;
+pub mod query;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use shelfmark_marc::iso2709;
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
+
+use crate::api::{
+    FacetCount, MaterialType, SearchFacets, SearchHit, SearchQuery, SearchResults, SearchSort,
+};
+use crate::catalog::extract::Extracted;
+use crate::catalog::identifiers::{normalize_isbn, normalize_issn};
+use crate::error::CoreError;
+use crate::store::Catalog;
+use crate::text;
+use analyzer::Form;
+use query::{Node, TextField};
+
+/// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
+const INDEX_FORMAT: u32 = 1;
+
+/// The file beside tantivy's own that says which catalog state the index reflects.
+const STATE_FILE: &str = "shelfmark-index.json";
+
+/// The largest page a search hands out.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// Memory for a full rebuild's writer, and for the small catch-up writer.
+const REBUILD_HEAP: usize = 200_000_000;
+const CATCH_UP_HEAP: usize = 50_000_000;
+
+/// The folder of the index of the catalog at `catalog_path`.
+pub fn index_dir(catalog_path: &Path) -> PathBuf {
+    let mut name = catalog_path.as_os_str().to_os_string();
+    name.push(".index");
+    PathBuf::from(name)
+}
+
+/// What the index reflects, written after each commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct IndexState {
+    format: u32,
+    node_id: String,
+    seq: i64,
+    change_id: Option<String>,
+}
+
+/// The last change-log entry: its `seq` and change id.
+#[derive(Debug, Clone, PartialEq)]
+struct Head {
+    seq: i64,
+    change_id: Option<String>,
+}
+
+fn head(catalog: &Catalog) -> Result<Head, CoreError> {
+    let row: Option<(i64, String)> = catalog
+        .conn()
+        .query_row(
+            "SELECT seq, change_id FROM change_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((seq, id)) => Head {
+            seq,
+            change_id: Some(id),
+        },
+        None => Head {
+            seq: 0,
+            change_id: None,
+        },
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    control: Field,
+    title: Field,
+    title_exact: Field,
+    title_english: Field,
+    author: Field,
+    author_exact: Field,
+    subject: Field,
+    subject_exact: Field,
+    subject_english: Field,
+    publisher: Field,
+    publisher_exact: Field,
+    callno: Field,
+    isbn: Field,
+    issn: Field,
+    year: Field,
+    facet: Field,
+    sort_title: Field,
+    sort_author: Field,
+}
+
+fn text_options(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+fn schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("control", STRING);
+    for name in ["title", "author", "subject", "publisher", "callno"] {
+        b.add_text_field(name, text_options(analyzer::FOLDED));
+    }
+    for name in [
+        "title_exact",
+        "author_exact",
+        "subject_exact",
+        "publisher_exact",
+    ] {
+        b.add_text_field(name, text_options(analyzer::EXACT));
+    }
+    for name in ["title_english", "subject_english"] {
+        b.add_text_field(name, text_options(analyzer::ENGLISH));
+    }
+    b.add_text_field("isbn", STRING);
+    b.add_text_field("issn", STRING);
+    b.add_i64_field("year", INDEXED | FAST);
+    b.add_facet_field("facet", FacetOptions::default());
+    b.add_text_field("sort_title", STRING | FAST);
+    b.add_text_field("sort_author", STRING | FAST);
+    b.build()
+}
+
+impl Fields {
+    fn of(schema: &Schema) -> Result<Fields, tantivy::TantivyError> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            id: f("id")?,
+            control: f("control")?,
+            title: f("title")?,
+            title_exact: f("title_exact")?,
+            title_english: f("title_english")?,
+            author: f("author")?,
+            author_exact: f("author_exact")?,
+            subject: f("subject")?,
+            subject_exact: f("subject_exact")?,
+            subject_english: f("subject_english")?,
+            publisher: f("publisher")?,
+            publisher_exact: f("publisher_exact")?,
+            callno: f("callno")?,
+            isbn: f("isbn")?,
+            issn: f("issn")?,
+            year: f("year")?,
+            facet: f("facet")?,
+            sort_title: f("sort_title")?,
+            sort_author: f("sort_author")?,
+        })
+    }
+}
+
+/// One item's contribution to its record's facets.
+struct Holding {
+    branch: String,
+    available: bool,
+}
+
+fn facet(parts: [&str; 2]) -> Facet {
+    Facet::from_path(parts)
+}
+
+fn document(f: &Fields, id: &str, e: &Extracted, holdings: &[Holding]) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, id);
+    if let Some(control) = &e.control_number {
+        doc.add_text(f.control, control.to_lowercase());
+    }
+    let english = e.languages.iter().any(|l| l == "eng");
+    doc.add_text(f.title, &e.title);
+    doc.add_text(f.title_exact, &e.title);
+    if english {
+        doc.add_text(f.title_english, &e.title);
+    }
+    // 245 $c names people in reading order ("Nguyễn Du"), the headings inverted ("Nguyễn, Du").
+    for name in e.authors.iter().chain(e.responsibility.iter()) {
+        doc.add_text(f.author, name);
+        doc.add_text(f.author_exact, name);
+    }
+    for subject in &e.subjects {
+        doc.add_text(f.subject, subject);
+        doc.add_text(f.subject_exact, subject);
+        if english {
+            doc.add_text(f.subject_english, subject);
+        }
+    }
+    if let Some(publisher) = &e.publisher {
+        doc.add_text(f.publisher, publisher);
+        doc.add_text(f.publisher_exact, publisher);
+    }
+    if let Some(callno) = &e.call_number {
+        doc.add_text(f.callno, callno);
+    }
+    for isbn in &e.isbns {
+        doc.add_text(f.isbn, isbn);
+    }
+    for issn in &e.issns {
+        doc.add_text(f.issn, issn);
+    }
+    if let Some(year) = e.year {
+        doc.add_i64(f.year, i64::from(year));
+        doc.add_facet(
+            f.facet,
+            facet(["decade", &(year.div_euclid(10) * 10).to_string()]),
+        );
+    }
+    doc.add_facet(f.facet, facet(["type", e.material_type.as_str()]));
+    for lang in &e.languages {
+        doc.add_facet(f.facet, facet(["lang", lang]));
+    }
+    doc.add_facet(
+        f.facet,
+        facet(["serial", if e.serial { "serial" } else { "monograph" }]),
+    );
+    let mut branches: Vec<&str> = holdings.iter().map(|h| h.branch.as_str()).collect();
+    branches.sort_unstable();
+    branches.dedup();
+    for branch in branches {
+        doc.add_facet(f.facet, facet(["branch", branch]));
+    }
+    let availability = if holdings.iter().any(|h| h.available) {
+        "available"
+    } else if holdings.is_empty() {
+        "no_items"
+    } else {
+        "unavailable"
+    };
+    doc.add_facet(f.facet, facet(["availability", availability]));
+    doc.add_text(f.sort_title, e.sort_key());
+    // Records without an author sort after every name.
+    doc.add_text(
+        f.sort_author,
+        e.author()
+            .map_or_else(|| "\u{10FFFF}".to_string(), text::sort_key),
+    );
+    doc
+}
+
+/// The columns of a record row, used when its MARC cannot be parsed: it is still findable by
+/// what the catalog shows of it.
+struct RecordRow {
+    id: String,
+    marc: Vec<u8>,
+    control_number: Option<String>,
+    title: String,
+    author: Option<String>,
+    year: Option<i32>,
+    material_type: String,
+}
+
+const RECORD_COLUMNS: &str = "id, marc, control_number, title, author, year, material_type";
+
+fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
+    Ok(RecordRow {
+        id: r.get(0)?,
+        marc: r.get(1)?,
+        control_number: r.get(2)?,
+        title: r.get(3)?,
+        author: r.get(4)?,
+        year: r.get(5)?,
+        material_type: r.get(6)?,
+    })
+}
+
+fn extracted(row: &RecordRow) -> Extracted {
+    match iso2709::from_bytes(&row.marc) {
+        Ok(record) => Extracted::of(&record),
+        Err(_) => Extracted {
+            control_number: row.control_number.clone(),
+            title: row.title.clone(),
+            nonfiling: 0,
+            responsibility: None,
+            authors: row.author.iter().cloned().collect(),
+            subjects: Vec::new(),
+            isbns: Vec::new(),
+            invalid_isbns: Vec::new(),
+            issns: Vec::new(),
+            publisher: None,
+            year: row.year,
+            languages: Vec::new(),
+            material_type: MaterialType::parse(&row.material_type).unwrap_or(MaterialType::Other),
+            call_number: None,
+            serial: false,
+        },
+    }
+}
+
+fn branch_codes(catalog: &Catalog) -> Result<HashMap<String, String>, CoreError> {
+    let mut stmt = catalog.conn().prepare("SELECT id, code FROM branches")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A search index over one catalog, kept in step with it.
+pub struct SearchIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    state: IndexState,
+}
+
+impl SearchIndex {
+    /// Opens the index beside `catalog`, rebuilding it when it is missing, damaged, made for
+    /// another catalog or ahead of it, and catching it up when it is behind.
+    pub fn open(catalog: &Catalog) -> Result<SearchIndex, CoreError> {
+        let dir = index_dir(catalog.path());
+        match Self::try_open(&dir, catalog) {
+            Some(mut index) => {
+                index.refresh(catalog)?;
+                Ok(index)
+            }
+            None => Self::rebuild(catalog, |_, _| {}).map(|(index, _)| index),
+        }
+    }
+
+    /// The folder the index lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The existing index if it can be trusted to be behind or level with `catalog`; `None`
+    /// whenever anything about it is wrong (the caller rebuilds).
+    fn try_open(dir: &Path, catalog: &Catalog) -> Option<SearchIndex> {
+        let state: IndexState =
+            serde_json::from_slice(&std::fs::read(dir.join(STATE_FILE)).ok()?).ok()?;
+        if state.format != INDEX_FORMAT || state.node_id != catalog.node_id().to_string() {
+            return None;
+        }
+        // The entry the index last saw must still be there, unchanged: otherwise the catalog
+        // was replaced (a restored backup) and the index may hold records it no longer has.
+        let seen: Option<String> = catalog
+            .conn()
+            .query_row(
+                "SELECT change_id FROM change_log WHERE seq = ?1",
+                params![state.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()?;
+        if seen != state.change_id {
+            return None;
+        }
+        let mut index = Index::open_in_dir(dir).ok()?;
+        if index.schema() != schema() {
+            return None;
+        }
+        // A damaged file could otherwise give wrong answers or fail deep inside a search.
+        if !index.validate_checksum().ok()?.is_empty() {
+            return None;
+        }
+        Self::from_index(dir, &mut index, state).ok()
+    }
+
+    fn from_index(
+        dir: &Path,
+        index: &mut Index,
+        state: IndexState,
+    ) -> Result<SearchIndex, tantivy::TantivyError> {
+        analyzer::register(index.tokenizers());
+        let fields = Fields::of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index: index.clone(),
+            reader,
+            fields,
+            state,
+        })
+    }
+
+    fn failed(dir: &Path, detail: impl std::fmt::Display) -> CoreError {
+        CoreError::SearchIndex {
+            path: dir.to_path_buf(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Throws the index away and builds it again from every record in the catalog.
+    /// `progress(done, total)` is told as records are indexed. Returns the index and the
+    /// number of records indexed.
+    pub fn rebuild(
+        catalog: &Catalog,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<(SearchIndex, u64), CoreError> {
+        let dir = index_dir(catalog.path());
+        let fail = |e: &dyn std::fmt::Display| Self::failed(&dir, e);
+        // The head is read first: whatever is committed after it is caught up next time.
+        let head = head(catalog)?;
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+        let mut index = Index::create_in_dir(&dir, schema()).map_err(|e| fail(&e))?;
+        analyzer::register(index.tokenizers());
+        let fields = Fields::of(&index.schema()).map_err(|e| fail(&e))?;
+        let mut writer: IndexWriter = index.writer(REBUILD_HEAP).map_err(|e| fail(&e))?;
+
+        let conn = catalog.conn();
+        let total: u64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+        let branches = branch_codes(catalog)?;
+        // Records and items are both read in record-id order and merged, so neither is held
+        // in memory whole.
+        let mut records =
+            conn.prepare(&format!("SELECT {RECORD_COLUMNS} FROM records ORDER BY id"))?;
+        let mut items =
+            conn.prepare("SELECT record_id, branch_id, status FROM items ORDER BY record_id")?;
+        let mut items = items
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .peekable();
+        let mut done = 0u64;
+        for row in records.query_map([], record_row)? {
+            let row = row?;
+            let mut holdings = Vec::new();
+            while let Some(Ok((record_id, _, _))) = items.peek() {
+                if record_id.as_str() > row.id.as_str() {
+                    break;
+                }
+                if let Some(Ok((record_id, branch, status))) = items.next()
+                    && record_id == row.id
+                {
+                    holdings.push(Holding {
+                        branch: branches.get(&branch).cloned().unwrap_or(branch),
+                        available: status == "available",
+                    });
+                }
+            }
+            if let Some(Err(_)) = items.peek() {
+                // Surface the storage error instead of silently dropping holdings.
+                if let Some(Err(e)) = items.next() {
+                    return Err(e.into());
+                }
+            }
+            writer
+                .add_document(document(&fields, &row.id, &extracted(&row), &holdings))
+                .map_err(|e| fail(&e))?;
+            done += 1;
+            if done.is_multiple_of(1_000) {
+                progress(done, total);
+            }
+        }
+        writer.commit().map_err(|e| fail(&e))?;
+        writer.wait_merging_threads().map_err(|e| fail(&e))?;
+        progress(done, total);
+        let state = IndexState {
+            format: INDEX_FORMAT,
+            node_id: catalog.node_id().to_string(),
+            seq: head.seq,
+            change_id: head.change_id,
+        };
+        write_state(&dir, &state)?;
+        let index = Self::from_index(&dir, &mut index, state).map_err(|e| fail(&e))?;
+        Ok((index, done))
+    }
+
+    /// Brings the index up to the catalog's change log: re-indexes every record (and every
+    /// item's record) changed since the index's `seq`, and deletes records that are gone.
+    pub fn refresh(&mut self, catalog: &Catalog) -> Result<(), CoreError> {
+        let head = head(catalog)?;
+        if head.seq == self.state.seq && head.change_id == self.state.change_id {
+            return Ok(());
+        }
+        let conn = catalog.conn();
+        let seen: Option<String> = conn
+            .query_row(
+                "SELECT change_id FROM change_log WHERE seq = ?1",
+                params![self.state.seq],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if head.seq < self.state.seq || seen != self.state.change_id {
+            // The catalog was replaced under an open index (a restored backup): start again.
+            *self = Self::rebuild(catalog, |_, _| {})?.0;
+            return Ok(());
+        }
+        let mut changed = BTreeSet::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT entity_type, entity_id, payload FROM change_log
+                 WHERE seq > ?1 AND seq <= ?2 AND entity_type IN ('record', 'item')",
+            )?;
+            let mut item_record =
+                conn.prepare_cached("SELECT record_id FROM items WHERE id = ?1")?;
+            let rows = stmt.query_map(params![self.state.seq, head.seq], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (entity, id, payload) = row?;
+                if entity == "record" {
+                    changed.insert(id);
+                    continue;
+                }
+                // An item moves its record's facets; a deleted item's payload still names it.
+                let record: Option<String> = item_record
+                    .query_row(params![id], |r| r.get(0))
+                    .optional()?
+                    .or_else(|| {
+                        serde_json::from_str::<serde_json::Value>(&payload)
+                            .ok()?
+                            .get("record_id")?
+                            .as_str()
+                            .map(str::to_string)
+                    });
+                changed.extend(record);
+            }
+        }
+        if !changed.is_empty() {
+            let fail = |e: &dyn std::fmt::Display| Self::failed(&self.dir, e);
+            let mut writer: IndexWriter = self
+                .index
+                .writer_with_num_threads(1, CATCH_UP_HEAP)
+                .map_err(|e| fail(&e))?;
+            let branches = branch_codes(catalog)?;
+            let mut record = conn.prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"
+            ))?;
+            let mut items =
+                conn.prepare_cached("SELECT branch_id, status FROM items WHERE record_id = ?1")?;
+            for id in &changed {
+                writer.delete_term(Term::from_field_text(self.fields.id, id));
+                let Some(row) = record.query_row(params![id], record_row).optional()? else {
+                    continue;
+                };
+                let holdings = items
+                    .query_map(params![id], |r| {
+                        let branch: String = r.get(0)?;
+                        let status: String = r.get(1)?;
+                        Ok(Holding {
+                            branch: branches.get(&branch).cloned().unwrap_or(branch),
+                            available: status == "available",
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                writer
+                    .add_document(document(&self.fields, id, &extracted(&row), &holdings))
+                    .map_err(|e| fail(&e))?;
+            }
+            writer.commit().map_err(|e| fail(&e))?;
+            writer.wait_merging_threads().map_err(|e| fail(&e))?;
+            self.reader.reload().map_err(|e| fail(&e))?;
+        }
+        self.state.seq = head.seq;
+        self.state.change_id = head.change_id;
+        write_state(&self.dir, &self.state)
+    }
+
+    /// Runs one search: the query parsed, the index caught up first, hits read back from the
+    /// catalog.
+    pub fn search(
+        &mut self,
+        catalog: &Catalog,
+        request: &SearchQuery,
+    ) -> Result<SearchResults, CoreError> {
+        let node = query::parse(&request.text)?;
+        self.refresh(catalog)?;
+        let query = self.compile(&node);
+        let searcher = self.reader.searcher();
+        let limit = request.limit.min(MAX_PAGE) as usize;
+        let offset = usize::try_from(request.offset).unwrap_or(usize::MAX / 2);
+        let page = |limit: usize| TopDocs::with_limit(limit).and_offset(offset);
+        let facets = request.facets.then(|| {
+            let mut collector = FacetCollector::for_field("facet");
+            for root in FACET_ROOTS {
+                collector.add_facet(Facet::from_path([root]));
+            }
+            collector
+        });
+        let fail = |e: tantivy::TantivyError| Self::failed(&self.dir, e);
+        let f = self.fields;
+        // Each order gives its own key; only relevance has a score to show.
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
+            match request.sort {
+                SearchSort::Relevance => {
+                    let top = (limit > 0).then(|| page(limit).order_by_score());
+                    let (top, total, counts) = searcher
+                        .search(&query, &(top, Count, facets))
+                        .map_err(fail)?;
+                    (top.unwrap_or_default(), total, counts)
+                }
+                SearchSort::Title | SearchSort::Author => {
+                    let field = if request.sort == SearchSort::Title {
+                        "sort_title"
+                    } else {
+                        "sort_author"
+                    };
+                    let top = (limit > 0)
+                        .then(|| page(limit).order_by_string_fast_field(field, Order::Asc));
+                    let (top, total, counts) = searcher
+                        .search(&query, &(top, Count, facets))
+                        .map_err(fail)?;
+                    let top = top
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(_, a)| (0.0, a))
+                        .collect();
+                    (top, total, counts)
+                }
+                SearchSort::Year => {
+                    let top = (limit > 0)
+                        .then(|| page(limit).order_by_fast_field::<i64>("year", Order::Desc));
+                    let (top, total, counts) = searcher
+                        .search(&query, &(top, Count, facets))
+                        .map_err(fail)?;
+                    let top = top
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(_, a)| (0.0, a))
+                        .collect();
+                    (top, total, counts)
+                }
+            };
+        let mut lookup = catalog.conn().prepare_cached(
+            "SELECT control_number, title, author, year, material_type FROM records WHERE id = ?1",
+        )?;
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+            let Some(id) = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_str().map(str::to_string))
+            else {
+                continue;
+            };
+            let row = lookup
+                .query_row(params![id], |r| {
+                    let material: String = r.get(4)?;
+                    Ok(SearchHit {
+                        id: id.clone(),
+                        control_number: r.get(0)?,
+                        title: r.get(1)?,
+                        author: r.get(2)?,
+                        year: r.get(3)?,
+                        material_type: MaterialType::parse(&material)
+                            .unwrap_or(MaterialType::Other),
+                        score,
+                    })
+                })
+                .optional()?;
+            // Only a record still in the catalog is a hit.
+            hits.extend(row);
+        }
+        Ok(SearchResults {
+            total: total as u64,
+            offset: request.offset,
+            hits,
+            facets: counts.map(|c| facets_of(&c)),
+        })
+    }
+
+    /// The ids of every record matching `text`, in index order: what export with `--query`
+    /// writes.
+    pub fn matching_ids(
+        &mut self,
+        catalog: &Catalog,
+        text: &str,
+    ) -> Result<Vec<String>, CoreError> {
+        let node = query::parse(text)?;
+        self.refresh(catalog)?;
+        let query = self.compile(&node);
+        let searcher = self.reader.searcher();
+        let fail = |e: tantivy::TantivyError| Self::failed(&self.dir, e);
+        let mut addresses: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(fail)?
+            .into_iter()
+            .collect();
+        addresses.sort_unstable();
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+            if let Some(id) = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str().map(str::to_string))
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    fn compile(&self, node: &Node) -> Box<dyn Query> {
+        self.compile_node(node)
+            .unwrap_or_else(|| Box::new(AllQuery))
+    }
+
+    /// `None` stands for "no restriction": the empty query, or words with no letters in them.
+    fn compile_node(&self, node: &Node) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let filter = |term: Term| -> Option<Box<dyn Query>> {
+            // Filters decide what matches, not how well: they add nothing to the score.
+            Some(Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                0.0,
+            )))
+        };
+        let facet_term = |root: &str, value: &str| Term::from_facet(f.facet, &facet([root, value]));
+        match node {
+            Node::All => None,
+            Node::Text {
+                field,
+                value,
+                phrase,
+            } => self.text_query(*field, value, *phrase),
+            Node::Isbn(isbn) => filter(Term::from_field_text(f.isbn, isbn)),
+            Node::Issn(issn) => filter(Term::from_field_text(f.issn, issn)),
+            Node::Lang(code) => filter(facet_term("lang", code)),
+            Node::Type(t) => filter(facet_term("type", t.as_str())),
+            Node::Branch(code) => filter(facet_term("branch", code)),
+            Node::Available(true) => filter(facet_term("availability", "available")),
+            Node::Available(false) => Some(not(filter(facet_term("availability", "available"))?)),
+            Node::Year { from, to } => {
+                let bound = |y: &Option<i64>| match y {
+                    Some(y) => Bound::Included(Term::from_field_i64(f.year, *y)),
+                    None => Bound::Unbounded,
+                };
+                Some(Box::new(ConstScoreQuery::new(
+                    Box::new(RangeQuery::new(bound(from), bound(to))),
+                    0.0,
+                )))
+            }
+            Node::Not(inner) => Some(match self.compile_node(inner) {
+                Some(q) => not(q),
+                // NOT everything matches nothing.
+                None => Box::new(BooleanQuery::new(vec![(
+                    Occur::MustNot,
+                    Box::new(AllQuery) as Box<dyn Query>,
+                )])),
+            }),
+            Node::And(children) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut positive = false;
+                for child in children {
+                    match child {
+                        Node::Not(inner) => match self.compile_node(inner) {
+                            Some(q) => clauses.push((Occur::MustNot, q)),
+                            None => clauses.push((Occur::MustNot, Box::new(AllQuery))),
+                        },
+                        other => {
+                            if let Some(q) = self.compile_node(other) {
+                                clauses.push((Occur::Must, q));
+                                positive = true;
+                            }
+                        }
+                    }
+                }
+                if clauses.is_empty() {
+                    return None;
+                }
+                if !positive {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+            Node::Or(children) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for child in children {
+                    // Anything OR everything is everything.
+                    clauses.push((Occur::Should, self.compile_node(child)?));
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    /// Words (or a phrase) in one field, or in any. Folded forms decide what matches; when the
+    /// query carries diacritics, the exact forms add to the score, so the word as typed ranks
+    /// above its folded neighbours.
+    fn text_query(
+        &self,
+        field: Option<TextField>,
+        value: &str,
+        phrase: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let folded = analyzer::words(value, Form::Folded);
+        let exact = analyzer::words(value, Form::Exact);
+        let english = analyzer::english_words(value);
+        let groups: Vec<Group> = match field {
+            None => GROUPS.iter().map(|g| g.fields(f)).collect(),
+            Some(one) => GROUPS
+                .iter()
+                .filter(|g| g.which == one)
+                .map(|g| g.fields(f))
+                .collect(),
+        };
+        let mut any: Vec<Box<dyn Query>> = Vec::new();
+        for g in &groups {
+            if let Some(q) = words_query(g.folded, &folded) {
+                any.push(boosted(q, g.boost));
+            }
+            if let Some(q) = g.english.and_then(|en| words_query(en, &english)) {
+                any.push(boosted(q, g.boost));
+            }
+        }
+        if field.is_none() && !phrase {
+            let trimmed = value.trim();
+            if !trimmed.is_empty() {
+                any.push(boosted(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.control, &text::nfc(trimmed).to_lowercase()),
+                        IndexRecordOption::Basic,
+                    )),
+                    IDENTIFIER_BOOST,
+                ));
+            }
+            if let Ok(isbn) = normalize_isbn(trimmed) {
+                any.push(boosted(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.isbn, &isbn),
+                        IndexRecordOption::Basic,
+                    )),
+                    IDENTIFIER_BOOST,
+                ));
+            }
+            if let Ok(issn) = normalize_issn(trimmed) {
+                any.push(boosted(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.issn, &issn),
+                        IndexRecordOption::Basic,
+                    )),
+                    IDENTIFIER_BOOST,
+                ));
+            }
+        }
+        if any.is_empty() {
+            return None;
+        }
+        let base: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(any, 0.1));
+        if exact == folded {
+            return Some(base);
+        }
+        let exact_any: Vec<Box<dyn Query>> = groups
+            .iter()
+            .filter_map(|g| {
+                Some(boosted(
+                    words_query(g.exact?, &exact)?,
+                    g.boost * EXACT_BOOST,
+                ))
+            })
+            .collect();
+        if exact_any.is_empty() {
+            return Some(base);
+        }
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, base),
+            (
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(exact_any, 0.1)),
+            ),
+        ])))
+    }
+}
+
+/// How much more a match of the diacritics as typed counts than a folded one.
+const EXACT_BOOST: f32 = 2.0;
+/// A control number, ISBN or ISSN typed in the box is almost certainly what was meant.
+const IDENTIFIER_BOOST: f32 = 10.0;
+
+const FACET_ROOTS: [&str; 6] = ["type", "lang", "decade", "branch", "availability", "serial"];
+
+struct GroupSpec {
+    which: TextField,
+    boost: f32,
+}
+
+/// The text fields, and how much a match in each counts.
+const GROUPS: [GroupSpec; 5] = [
+    GroupSpec {
+        which: TextField::Title,
+        boost: 3.0,
+    },
+    GroupSpec {
+        which: TextField::Author,
+        boost: 2.0,
+    },
+    GroupSpec {
+        which: TextField::Subject,
+        boost: 1.5,
+    },
+    GroupSpec {
+        which: TextField::Publisher,
+        boost: 1.0,
+    },
+    GroupSpec {
+        which: TextField::CallNumber,
+        boost: 1.0,
+    },
+];
+
+struct Group {
+    folded: Field,
+    exact: Option<Field>,
+    english: Option<Field>,
+    boost: f32,
+}
+
+impl GroupSpec {
+    fn fields(&self, f: &Fields) -> Group {
+        let (folded, exact, english) = match self.which {
+            TextField::Title => (f.title, Some(f.title_exact), Some(f.title_english)),
+            TextField::Author => (f.author, Some(f.author_exact), None),
+            TextField::Subject => (f.subject, Some(f.subject_exact), Some(f.subject_english)),
+            TextField::Publisher => (f.publisher, Some(f.publisher_exact), None),
+            TextField::CallNumber => (f.callno, None, None),
+        };
+        Group {
+            folded,
+            exact,
+            english,
+            boost: self.boost,
+        }
+    }
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, boost))
+}
+
+fn not(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+        (Occur::MustNot, q),
+    ]))
+}
+
+/// One word as a term, several as a phrase.
+fn words_query(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = words
+        .iter()
+        .map(|w| Term::from_field_text(field, w))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.into_iter().next()?,
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+fn facets_of(counts: &FacetCounts) -> SearchFacets {
+    let list = |root: &str| -> Vec<FacetCount> {
+        let mut out: Vec<FacetCount> = counts
+            .get(Facet::from_path([root]))
+            .map(|(facet, count)| FacetCount {
+                value: facet
+                    .to_path()
+                    .last()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                count,
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out
+    };
+    SearchFacets {
+        material_type: list("type"),
+        language: list("lang"),
+        decade: list("decade"),
+        branch: list("branch"),
+        availability: list("availability"),
+        serial: list("serial"),
+    }
+}
+
+/// Writes the state file whole (a temporary file renamed over it), so a crash leaves either
+/// the old state or the new one, never half of one.
+fn write_state(dir: &Path, state: &IndexState) -> Result<(), CoreError> {
+    let fail = |e: std::io::Error| CoreError::SearchIndex {
+        path: dir.to_path_buf(),
+        detail: format!("could not write {STATE_FILE}: {e}"),
+    };
+    let tmp = dir.join(format!("{STATE_FILE}.tmp"));
+    std::fs::write(&tmp, serde_json::to_vec(state)?).map_err(fail)?;
+    std::fs::rename(&tmp, dir.join(STATE_FILE)).map_err(fail)
+}
