@@ -190,9 +190,9 @@ fn main() {
     }
     refreshes.sort();
     println!(
-        "refresh with nothing new: p50 {} p99 {}",
-        ms(percentile(&refreshes, 0.5)),
-        ms(percentile(&refreshes, 0.99))
+        "refresh with nothing new: p50 {:.1} µs p99 {:.1} µs",
+        percentile(&refreshes, 0.5).as_secs_f64() * 1e6,
+        percentile(&refreshes, 0.99).as_secs_f64() * 1e6
     );
 
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
