@@ -5,7 +5,9 @@
 //! `cargo bench -p shelfmark-core --bench search` (set `SHELFMARK_BENCH_RECORDS`, default
 //! 100000; 1000000 for the big run). The demo catalog is built once per size and kept in the
 //! target folder (shared with the `catalog` bench); the index is rebuilt every run, since
-//! rebuilding is one of the things measured.
+//! rebuilding is one of the things measured, unless `SHELFMARK_BENCH_REINDEX=0` (then the
+//! index left by the last run is opened, caught up if needed: quicker when only searching is
+//! being tuned).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -99,13 +101,19 @@ fn main() {
         .unwrap_or(100_000);
     let catalog = bench_catalog(records);
 
-    let start = Instant::now();
-    let (mut index, indexed) = SearchIndex::rebuild(&catalog, |_, _| {}).expect("reindex");
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "reindex: {indexed} records in {secs:.1}s = {:.0} records/s",
-        indexed as f64 / secs
-    );
+    let reindex = std::env::var("SHELFMARK_BENCH_REINDEX").map_or(true, |v| v != "0");
+    let mut index = if reindex {
+        let start = Instant::now();
+        let (index, indexed) = SearchIndex::rebuild(&catalog, |_, _| {}).expect("reindex");
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "reindex: {indexed} records in {secs:.1}s = {:.0} records/s",
+            indexed as f64 / secs
+        );
+        index
+    } else {
+        SearchIndex::open(&catalog).expect("open")
+    };
 
     let start = Instant::now();
     let _reopened = SearchIndex::open(&catalog).expect("open");
@@ -131,17 +139,25 @@ fn main() {
     };
     // Warm-up: every query once, so the page cache and tantivy's caches are hot.
     for q in QUERIES {
-        let (_, total) = run(&mut index, *q);
-        println!("  {:<10} {:<40} {total} hits", q.0, q.1);
+        // The first faceted search also builds the per-segment facet bitsets.
+        let (took, total) = run(&mut index, *q);
+        println!(
+            "  {:<10} {:<40} {total} hits, first run {}",
+            q.0,
+            q.1,
+            ms(took)
+        );
     }
     let rounds = 30;
     let mut all = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    let mut by_query: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     for _ in 0..rounds {
-        for q in QUERIES {
+        for (i, q) in QUERIES.iter().enumerate() {
             let (took, _) = run(&mut index, *q);
             all.push(took);
             by_kind.entry(q.0).or_default().push(took);
+            by_query[i].push(took);
         }
     }
     all.sort();
@@ -160,6 +176,30 @@ fn main() {
             ms(percentile(&times, 0.99))
         );
     }
+    for (q, mut times) in QUERIES.iter().zip(by_query) {
+        times.sort();
+        println!(
+            "    {:<10} {:<40} p50 {} max {}",
+            q.0,
+            q.1,
+            ms(percentile(&times, 0.5)),
+            ms(*times.last().expect("some"))
+        );
+    }
+
+    // What every search pays to stay current when nothing was committed since.
+    let mut refreshes = Vec::with_capacity(1_000);
+    for _ in 0..1_000 {
+        let start = Instant::now();
+        index.refresh(&catalog).expect("refresh");
+        refreshes.push(start.elapsed());
+    }
+    refreshes.sort();
+    println!(
+        "refresh with nothing new: p50 {:.1} µs p99 {:.1} µs",
+        percentile(&refreshes, 0.5).as_secs_f64() * 1e6,
+        percentile(&refreshes, 0.99).as_secs_f64() * 1e6
+    );
 
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     for format in [Format::Iso2709, Format::JsonLines] {

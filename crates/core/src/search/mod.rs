@@ -17,6 +17,7 @@
 //!   catalog also uses for its columns.
 
 mod analyzer;
+mod facets;
 pub mod query;
 
 #[cfg(test)]
@@ -29,32 +30,34 @@ use std::path::{Path, PathBuf};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use shelfmark_marc::iso2709;
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
 };
 
-use crate::api::{
-    FacetCount, MaterialType, SearchFacets, SearchHit, SearchQuery, SearchResults, SearchSort,
-};
+use crate::api::{MaterialType, SearchFacets, SearchHit, SearchQuery, SearchResults, SearchSort};
 use crate::catalog::extract::Extracted;
 use crate::catalog::identifiers::{normalize_isbn, normalize_issn};
 use crate::error::CoreError;
 use crate::store::Catalog;
 use crate::text;
 use analyzer::Form;
+use facets::{FacetCache, Tally};
 use query::{Node, TextField};
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-const INDEX_FORMAT: u32 = 1;
+/// 2: the record id is a fast field (read per hit without loading stored documents).
+const INDEX_FORMAT: u32 = 2;
 
 /// The file beside tantivy's own that says which catalog state the index reflects.
 const STATE_FILE: &str = "shelfmark-index.json";
@@ -90,13 +93,12 @@ struct Head {
 }
 
 fn head(catalog: &Catalog) -> Result<Head, CoreError> {
+    // `seq` is the rowid: this is one step down the table's b-tree, so a search with nothing
+    // new to index pays next to nothing for staying current.
     let row: Option<(i64, String)> = catalog
         .conn()
-        .query_row(
-            "SELECT seq, change_id FROM change_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, change_id FROM change_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(match row {
         Some((seq, id)) => Head {
@@ -143,7 +145,7 @@ fn text_options(tokenizer: &str) -> TextOptions {
 
 fn schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("id", STRING | FAST);
     b.add_text_field("control", STRING);
     for name in ["title", "author", "subject", "publisher", "callno"] {
         b.add_text_field(name, text_options(analyzer::FOLDED));
@@ -343,6 +345,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     state: IndexState,
+    /// Per-segment facet bitsets; segments are immutable, so these live as long as they do.
+    facet_cache: FacetCache,
+    /// The facet counts of the whole catalog (the empty query) for the reader's current
+    /// generation: the broadest count there is, asked for on every first page.
+    all_facets: Option<(u64, SearchFacets)>,
 }
 
 impl SearchIndex {
@@ -414,6 +421,8 @@ impl SearchIndex {
             reader,
             fields,
             state,
+            facet_cache: FacetCache::default(),
+            all_facets: None,
         })
     }
 
@@ -598,6 +607,7 @@ impl SearchIndex {
             writer.commit().map_err(|e| fail(&e))?;
             writer.wait_merging_threads().map_err(|e| fail(&e))?;
             self.reader.reload().map_err(|e| fail(&e))?;
+            self.all_facets = None;
         }
         self.state.seq = head.seq;
         self.state.change_id = head.change_id;
@@ -613,22 +623,28 @@ impl SearchIndex {
     ) -> Result<SearchResults, CoreError> {
         let node = query::parse(&request.text)?;
         self.refresh(catalog)?;
-        let query = self.compile(&node);
+        let compiled = self.compile_node(&node);
+        let everything = compiled.is_none();
+        let query = compiled.unwrap_or_else(|| Box::new(AllQuery));
         let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
         let limit = request.limit.min(MAX_PAGE) as usize;
         let offset = usize::try_from(request.offset).unwrap_or(usize::MAX / 2);
         let page = |limit: usize| TopDocs::with_limit(limit).and_offset(offset);
-        let facets = request.facets.then(|| {
-            let mut collector = FacetCollector::for_field("facet");
-            for root in FACET_ROOTS {
-                collector.add_facet(Facet::from_path([root]));
-            }
-            collector
-        });
-        let fail = |e: tantivy::TantivyError| Self::failed(&self.dir, e);
-        let f = self.fields;
+        let dir = self.dir.clone();
+        let fail = |e: tantivy::TantivyError| Self::failed(&dir, e);
+        // The whole catalog's counts are kept until the index changes.
+        let cached = match &self.all_facets {
+            Some((g, facets)) if everything && *g == generation => Some(facets.clone()),
+            _ => None,
+        };
+        let facets = if request.facets && cached.is_none() {
+            Some(self.facet_cache.collector(&searcher).map_err(fail)?)
+        } else {
+            None
+        };
         // Each order gives its own key; only relevance has a score to show.
-        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, Option<FacetCounts>) =
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, Option<Tally>) =
             match request.sort {
                 SearchSort::Relevance => {
                     let top = (limit > 0).then(|| page(limit).order_by_score());
@@ -669,18 +685,27 @@ impl SearchIndex {
                     (top, total, counts)
                 }
             };
+        let facets = match (request.facets, cached, counts) {
+            (false, _, _) => None,
+            (true, Some(cached), _) => Some(cached),
+            (true, None, counts) => {
+                let facets = counts.unwrap_or_default().facets();
+                if everything {
+                    self.all_facets = Some((generation, facets.clone()));
+                }
+                Some(facets)
+            }
+        };
+        let ids = RecordIds::of(&searcher).map_err(fail)?;
         let mut lookup = catalog.conn().prepare_cached(
             "SELECT control_number, title, author, year, material_type FROM records WHERE id = ?1",
         )?;
         let mut hits = Vec::with_capacity(addresses.len());
+        let mut id = String::new();
         for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
-            let Some(id) = doc
-                .get_first(f.id)
-                .and_then(|v| v.as_str().map(str::to_string))
-            else {
+            if !ids.get(address, &mut id).map_err(fail)? {
                 continue;
-            };
+            }
             let row = lookup
                 .query_row(params![id], |r| {
                     let material: String = r.get(4)?;
@@ -703,7 +728,7 @@ impl SearchIndex {
             total: total as u64,
             offset: request.offset,
             hits,
-            facets: counts.map(|c| facets_of(&c)),
+            facets,
         })
     }
 
@@ -725,17 +750,15 @@ impl SearchIndex {
             .into_iter()
             .collect();
         addresses.sort_unstable();
-        let mut ids = Vec::with_capacity(addresses.len());
+        let ids = RecordIds::of(&searcher).map_err(fail)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        let mut id = String::new();
         for address in addresses {
-            let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
-            if let Some(id) = doc
-                .get_first(self.fields.id)
-                .and_then(|v| v.as_str().map(str::to_string))
-            {
-                ids.push(id);
+            if ids.get(address, &mut id).map_err(fail)? {
+                out.push(id.clone());
             }
         }
-        Ok(ids)
+        Ok(out)
     }
 
     fn compile(&self, node: &Node) -> Box<dyn Query> {
@@ -916,8 +939,6 @@ const EXACT_BOOST: f32 = 2.0;
 /// A control number, ISBN or ISSN typed in the box is almost certainly what was meant.
 const IDENTIFIER_BOOST: f32 = 10.0;
 
-const FACET_ROOTS: [&str; 6] = ["type", "lang", "decade", "branch", "availability", "serial"];
-
 struct GroupSpec {
     which: TextField,
     boost: f32,
@@ -999,29 +1020,29 @@ fn words_query(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
     }
 }
 
-fn facets_of(counts: &FacetCounts) -> SearchFacets {
-    let list = |root: &str| -> Vec<FacetCount> {
-        let mut out: Vec<FacetCount> = counts
-            .get(Facet::from_path([root]))
-            .map(|(facet, count)| FacetCount {
-                value: facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                count,
-            })
-            .collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        out
-    };
-    SearchFacets {
-        material_type: list("type"),
-        language: list("lang"),
-        decade: list("decade"),
-        branch: list("branch"),
-        availability: list("availability"),
-        serial: list("serial"),
+/// Each segment's record-id column: a hit's id without loading its stored document.
+struct RecordIds(Vec<Option<StrColumn>>);
+
+impl RecordIds {
+    fn of(searcher: &Searcher) -> tantivy::Result<RecordIds> {
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().str("id"))
+            .collect::<tantivy::Result<_>>()
+            .map(RecordIds)
+    }
+
+    /// Writes the id of the document at `address` into `out`; `false` when it has none.
+    fn get(&self, address: DocAddress, out: &mut String) -> tantivy::Result<bool> {
+        let Some(Some(column)) = self.0.get(address.segment_ord as usize) else {
+            return Ok(false);
+        };
+        let Some(ord) = column.ords().first(address.doc_id) else {
+            return Ok(false);
+        };
+        out.clear();
+        Ok(column.ord_to_str(ord, out)?)
     }
 }
 

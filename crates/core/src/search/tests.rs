@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::CatalogOptions;
+use crate::api::FacetCount;
 use crate::catalog::records;
 use crate::changelog::{EntityType, Operation};
 use crate::demo::{self, DemoConfig};
@@ -761,4 +762,164 @@ fn the_demo_catalog_answers_vietnamese_queries_without_diacritics() {
             "{phrase}"
         );
     }
+}
+
+/// The facet counts tantivy's own `FacetCollector` gives for `text`: the reference the bitset
+/// counting must agree with.
+fn reference_facets(index: &SearchIndex, text: &str) -> SearchFacets {
+    use tantivy::collector::FacetCollector;
+    let node = query::parse(text).expect("parses");
+    let q = index.compile(&node);
+    let mut collector = FacetCollector::for_field("facet");
+    for root in facets::FACET_ROOTS {
+        collector.add_facet(Facet::from_path([root]));
+    }
+    let counts = index
+        .reader
+        .searcher()
+        .search(&q, &collector)
+        .expect("search");
+    let list = |root: &str| -> Vec<FacetCount> {
+        let mut out: Vec<FacetCount> = counts
+            .get(Facet::from_path([root]))
+            .map(|(facet, count)| FacetCount {
+                value: facet.to_path().last().expect("value").to_string(),
+                count,
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out
+    };
+    SearchFacets {
+        material_type: list("type"),
+        language: list("lang"),
+        decade: list("decade"),
+        branch: list("branch"),
+        availability: list("availability"),
+        serial: list("serial"),
+    }
+}
+
+#[test]
+fn bitset_facet_counts_agree_with_tantivys_facet_collector() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = catalog_in(&dir);
+    demo::build(
+        &mut catalog,
+        "demo",
+        DemoConfig {
+            records: 1_500,
+            seed: 3,
+        },
+        |_| {},
+    )
+    .expect("demo");
+    let mut index = SearchIndex::open(&catalog).expect("opens");
+    let first_title: String = catalog
+        .conn()
+        .query_row("SELECT title FROM records ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .expect("title");
+    let narrow = format!("title:\"{}\"", text::fold(&first_title));
+    let texts = [
+        "",
+        "ha noi",
+        "type:book",
+        "lang:vie year:1990..2000",
+        "nguyen NOT type:serial",
+        "available:no",
+        narrow.as_str(),
+        "gardening",
+    ];
+    let compare = |index: &mut SearchIndex, catalog: &Catalog, sparse: &mut bool| {
+        for text in texts {
+            let results = index
+                .search(
+                    catalog,
+                    &SearchQuery {
+                        facets: true,
+                        limit: 5,
+                        ..query(text)
+                    },
+                )
+                .expect("search");
+            // Counted hit by hit when the matches are few, by bitsets when many.
+            *sparse |= results.total > 0 && results.total * 128 < 1_500;
+            assert_eq!(
+                results.facets.expect("facets"),
+                reference_facets(index, text),
+                "{text:?}"
+            );
+        }
+    };
+    let mut sparse = false;
+    compare(&mut index, &catalog, &mut sparse);
+    assert!(sparse, "no query exercised the hit-by-hit count");
+    // The cached whole-catalog counts are answered again, unchanged.
+    compare(&mut index, &catalog, &mut sparse);
+
+    // An item on an existing record re-indexes it: a deletion in the big segment and a new
+    // segment, and the cached whole-catalog counts must follow.
+    let before = index
+        .search(
+            &catalog,
+            &SearchQuery {
+                facets: true,
+                ..query("")
+            },
+        )
+        .expect("search")
+        .facets
+        .expect("facets");
+    let record: Uuid = {
+        let id: String = catalog
+            .conn()
+            .query_row(
+                "SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM items) LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a record without items");
+        id.parse().expect("uuid")
+    };
+    catalog
+        .write("test", |m| {
+            let branch = holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: "ZZ".into(),
+                    name: "Chi nhánh mới".into(),
+                },
+            )?;
+            holdings::add_item(
+                m,
+                &NewItem {
+                    record_id: record,
+                    barcode: "ZZ-1".into(),
+                    branch_id: branch,
+                    location: "Kho".into(),
+                    call_number: None,
+                    item_type: "book".into(),
+                },
+            )
+        })
+        .expect("item added");
+    compare(&mut index, &catalog, &mut sparse);
+    let after = index
+        .search(
+            &catalog,
+            &SearchQuery {
+                facets: true,
+                ..query("")
+            },
+        )
+        .expect("search")
+        .facets
+        .expect("facets");
+    assert_ne!(before, after);
+    assert!(after.branch.contains(&FacetCount {
+        value: "ZZ".into(),
+        count: 1
+    }));
 }
