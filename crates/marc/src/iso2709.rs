@@ -17,7 +17,7 @@ use memchr::memchr;
 
 use crate::{
     Decoded, Diagnostic, Field, Indicator, Leader, MarcError, Pointer, ReadResult, Record,
-    RecordWriter, Subfield, SubfieldCode, Tag,
+    RecordWriter, Subfield, SubfieldCode, Subfields, Tag, Text,
 };
 
 pub const FIELD_TERMINATOR: u8 = 0x1E;
@@ -50,10 +50,9 @@ pub fn to_bytes(record: &Record) -> Result<Vec<u8>, MarcError> {
     }
     let mut out = Vec::with_capacity(record_length);
     out.extend_from_slice(
-        record
+        &record
             .leader
-            .with_lengths(record_length, base_address)
-            .as_bytes(),
+            .bytes_with_lengths(record_length, base_address),
     );
     out.extend_from_slice(&directory);
     out.extend_from_slice(&data);
@@ -671,10 +670,7 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
             )
         });
     }
-    let leader = match std::str::from_utf8(&leader)
-        .ok()
-        .and_then(|l| Leader::parse(l).ok())
-    {
+    let leader = match Leader::from_ascii(leader) {
         Some(leader) => leader,
         None => return Err(cx.error(0, "LDR", "the leader is unreadable".into())),
     };
@@ -859,8 +855,9 @@ fn locate_field(
 
 /// How a record's values become text, chosen once per record from Leader/09 and the bytes.
 enum Decoder<'a> {
-    /// The whole data area is valid UTF-8; values are slices of it.
-    Utf8(&'a str),
+    /// The whole data area is valid UTF-8; values are slices of it. `escapes` tells whether
+    /// it holds any ESC byte at all, so values need not be searched for one when it does not.
+    Utf8 { text: &'a str, escapes: bool },
     /// MARC-8, value by value, falling back to UTF-8 or U+FFFD replacements per value.
     Marc8(&'a [u8]),
     /// Declared UTF-8 but not valid: valid values as they are, the others with U+FFFD.
@@ -879,7 +876,8 @@ fn choose_decoder<'a>(
     let utf8 = simdutf8::basic::from_utf8(data).map_err(|_| ());
     // ESC never appears in real UTF-8 text but opens every MARC-8 character set change: a
     // record with escapes and no multibyte UTF-8 is MARC-8 whatever Leader/09 says.
-    let marc8_escapes = memchr(ESCAPE, data).is_some() && !has_multibyte_utf8(data);
+    let escapes = memchr(ESCAPE, data).is_some();
+    let marc8_escapes = escapes && !has_multibyte_utf8(data);
     match (coding, utf8) {
         (b'a', Ok(_)) if marc8_escapes => {
             cx.warn(
@@ -892,7 +890,7 @@ fn choose_decoder<'a>(
             );
             Decoder::Marc8(data)
         }
-        (b'a', Ok(text)) => Decoder::Utf8(text),
+        (b'a', Ok(text)) => Decoder::Utf8 { text, escapes },
         (b'a', Err(())) => {
             let at = base
                 + std::str::from_utf8(data)
@@ -913,20 +911,18 @@ fn choose_decoder<'a>(
                 Decoder::Lossy(data)
             }
         }
-        (b' ', Ok(text)) if text.is_ascii() && memchr(ESCAPE, data).is_none() => {
-            Decoder::Utf8(text)
-        }
+        (b' ', Ok(text)) if text.is_ascii() && !escapes => Decoder::Utf8 { text, escapes },
         // MARC-8 text is almost never valid UTF-8 once it has non-ASCII bytes (its
         // diacritics come before an ASCII letter, never as UTF-8 continuation bytes), while
         // a MARC-8 converter fed UTF-8 tends to succeed with mojibake: so UTF-8 wins here.
-        (b' ', Ok(text)) if memchr(ESCAPE, data).is_none() => {
+        (b' ', Ok(text)) if !escapes => {
             cx.warn(
                 9,
                 "LDR",
                 Some("09".into()),
                 "Leader/09 says MARC-8 but the bytes are UTF-8; read as UTF-8".into(),
             );
-            Decoder::Utf8(text)
+            Decoder::Utf8 { text, escapes }
         }
         (b' ', _) => Decoder::Marc8(data),
         (other, Ok(_)) if marc8_escapes => {
@@ -953,7 +949,7 @@ fn choose_decoder<'a>(
                     printable(&[other])
                 ),
             );
-            Decoder::Utf8(text)
+            Decoder::Utf8 { text, escapes }
         }
         (other, Err(_)) => {
             let marc8 = decodes_as_marc8(data);
@@ -992,7 +988,32 @@ fn decodes_as_marc8(data: &[u8]) -> bool {
 
 impl Decoder<'_> {
     /// The text of data bytes `a..b`.
+    #[inline]
     fn value(
+        &self,
+        a: usize,
+        b: usize,
+        base: usize,
+        tag: &str,
+        code: Option<char>,
+        cx: &mut Cx,
+    ) -> Text {
+        // The common case — a valid UTF-8 record without MARC-8 escapes, checked once for the
+        // whole record — is a copy of the slice, inline when short; nothing is re-checked.
+        if let Decoder::Utf8 {
+            text,
+            escapes: false,
+        } = self
+            && let Some(v) = text.get(a..b)
+        {
+            return Text::from(v);
+        }
+        Text::from(self.converted(a, b, base, tag, code, cx))
+    }
+
+    /// The text of data bytes `a..b` when the record is not plain UTF-8.
+    #[cold]
+    fn converted(
         &self,
         a: usize,
         b: usize,
@@ -1006,7 +1027,7 @@ impl Decoder<'_> {
         // whatever the record's encoding, so no escape ever reaches the output (and reading
         // our own output back gives the same record).
         let raw = match self {
-            Decoder::Utf8(text) => text.as_bytes(),
+            Decoder::Utf8 { text, .. } => text.as_bytes(),
             Decoder::Marc8(data) | Decoder::Lossy(data) => data,
         };
         if let Some(v) = raw.get(a..b).filter(|v| memchr(ESCAPE, v).is_some()) {
@@ -1041,7 +1062,7 @@ impl Decoder<'_> {
             }
         }
         match self {
-            Decoder::Utf8(text) => match text.get(a..b) {
+            Decoder::Utf8 { text, .. } => match text.get(a..b) {
                 Some(v) => v.to_owned(),
                 None => String::from_utf8_lossy(&text.as_bytes()[a..b]).into_owned(),
             },
@@ -1263,8 +1284,7 @@ fn data_field(
             ),
         }
     }
-    // Most data fields have a few subfields; guessing saves a counting pass over the field.
-    let mut subfields = Vec::with_capacity(4);
+    let mut subfields = Subfields::new();
     if let Some(t) = undelimited {
         subfields.push(Subfield {
             code: constant_code('a'),
@@ -1410,7 +1430,7 @@ mod tests {
 
     fn field_text(record: &Record, tag: &str) -> String {
         match record.fields_with_tag(tag).next() {
-            Some(Field::Control { value, .. }) => value.clone(),
+            Some(Field::Control { value, .. }) => value.to_string(),
             Some(Field::Data {
                 indicators,
                 subfields,
@@ -1909,7 +1929,7 @@ mod tests {
         prop_oneof![
             ("00[0-9]", arb_value()).prop_map(|(tag, value)| Field::Control {
                 tag: Tag::new(&tag).expect("valid control tag"),
-                value,
+                value: value.into(),
             }),
             (
                 tag.prop_filter("not a control tag", |t| !t.starts_with("00")),
@@ -1927,7 +1947,7 @@ mod tests {
                         .into_iter()
                         .map(|(code, value)| Subfield {
                             code: SubfieldCode::new(code).expect("valid code"),
-                            value,
+                            value: value.into(),
                         })
                         .collect(),
                 }),
