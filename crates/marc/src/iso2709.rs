@@ -11,6 +11,7 @@
 //! can be found, and always goes on with the next. Records come out in UTF-8 with Leader/09
 //! `a`, whatever the input's encoding; a well-formed UTF-8 record round-trips byte for byte.
 
+use std::fmt;
 use std::io::{self, Read, Write};
 
 use memchr::memchr;
@@ -451,21 +452,50 @@ struct Cx {
 }
 
 impl Cx {
-    fn locate(&self, d: Diagnostic, at: usize, tag: &str, position: Option<String>) -> Diagnostic {
+    fn locate(
+        &self,
+        d: Diagnostic,
+        at: usize,
+        tag: impl fmt::Display,
+        position: Option<String>,
+    ) -> Diagnostic {
         let mut d = d
             .at_record(self.number, self.offset + at as u64)
-            .in_field(tag);
+            .in_field(tag.to_string());
         d.position = position;
         d
     }
 
-    fn warn(&mut self, at: usize, tag: &str, position: Option<String>, message: String) {
+    fn warn(
+        &mut self,
+        at: usize,
+        tag: impl fmt::Display,
+        position: Option<String>,
+        message: String,
+    ) {
         let d = self.locate(Diagnostic::warning(message), at, tag, position);
         self.warnings.push(d);
     }
 
-    fn error(&self, at: usize, tag: &str, message: String) -> Diagnostic {
+    fn error(&self, at: usize, tag: impl fmt::Display, message: String) -> Diagnostic {
         self.locate(Diagnostic::error(message), at, tag, None)
+    }
+}
+
+/// A directory entry's tag bytes as a diagnostic names them: printed only when a diagnostic is
+/// made, so a well-formed record never turns its tags into text.
+#[derive(Clone, Copy)]
+struct TagName([u8; 3]);
+
+impl fmt::Display for TagName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.iter().all(u8::is_ascii_graphic) {
+            self.0
+                .iter()
+                .try_for_each(|b| write!(f, "{}", char::from(*b)))
+        } else {
+            f.write_str(&printable(&self.0))
+        }
     }
 }
 
@@ -600,21 +630,14 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
     let mut shift = 0isize;
     for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_LEN).enumerate() {
         let entry_at = LEADER_LEN + i * DIRECTORY_ENTRY_LEN;
-        // One UTF-8 check per tag: `Tag::as_str` would redo it for every diagnostic site.
-        let tag_ok = std::str::from_utf8(&entry[..3])
-            .ok()
-            .map(|t| (t, Tag::new(t)));
-        let tag_text: std::borrow::Cow<str> = match tag_ok {
-            Some((text, _)) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
-            _ => printable(&entry[..3]).into(),
-        };
+        let tag_text = TagName([entry[0], entry[1], entry[2]]);
         let length = parse_digits(&entry[3..7]);
         let start = parse_digits(&entry[7..12]);
         let next_entry = directory
             .get(entry_at - LEADER_LEN + DIRECTORY_ENTRY_LEN..)
             .filter(|rest| rest.len() >= DIRECTORY_ENTRY_LEN);
         let Some(extent) = locate_field(
-            data, length, start, next_entry, cursor, shift, base, entry_at, &tag_text, &mut cx,
+            data, length, start, next_entry, cursor, shift, base, entry_at, tag_text, &mut cx,
         ) else {
             continue;
         };
@@ -623,12 +646,12 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         if let (Some(s), Some(l)) = (start, length) {
             shift = extent.next as isize - (s + l) as isize;
         }
-        let tag = match tag_ok {
-            Some((_, Ok(tag))) => {
+        let tag = match Tag::from_bytes(tag_text.0) {
+            Some(tag) => {
                 if !tag.is_standard() {
                     cx.warn(
                         entry_at,
-                        &tag_text,
+                        tag_text,
                         None,
                         format!(
                             "directory entry {} has tag '{tag_text}', which is not three letters \
@@ -642,7 +665,7 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
             _ => {
                 cx.warn(
                     entry_at,
-                    &tag_text,
+                    tag_text,
                     None,
                     format!(
                         "directory entry {} has tag '{tag_text}', which is not three printable \
@@ -654,12 +677,15 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
                 continue;
             }
         };
-        fields.push(if tag.is_control() {
-            control_field(tag, &tag_text, data, fs, fe, &decoder, base, &mut cx)
+        if tag.is_control() {
+            fields.push(control_field(
+                tag, tag_text, data, fs, fe, &decoder, base, &mut cx,
+            ));
         } else {
             data_field(
+                &mut fields,
                 tag,
-                &tag_text,
+                tag_text,
                 data,
                 fs,
                 fe,
@@ -667,8 +693,8 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
                 &decoder,
                 base,
                 &mut cx,
-            )
-        });
+            );
+        }
     }
     let leader = match Leader::from_ascii(leader) {
         Some(leader) => leader,
@@ -723,7 +749,7 @@ fn locate_field(
     shift: isize,
     base: usize,
     entry_at: usize,
-    tag: &str,
+    tag: TagName,
     cx: &mut Cx,
 ) -> Option<Extent> {
     let exact = |s: usize, l: usize| {
@@ -994,7 +1020,7 @@ impl Decoder<'_> {
         a: usize,
         b: usize,
         base: usize,
-        tag: &str,
+        tag: TagName,
         code: Option<char>,
         cx: &mut Cx,
     ) -> Text {
@@ -1018,7 +1044,7 @@ impl Decoder<'_> {
         a: usize,
         b: usize,
         base: usize,
-        tag: &str,
+        tag: TagName,
         code: Option<char>,
         cx: &mut Cx,
     ) -> String {
@@ -1161,7 +1187,7 @@ impl Decoder<'_> {
 #[allow(clippy::too_many_arguments)]
 fn control_field(
     tag: Tag,
-    tag_text: &str,
+    tag_text: TagName,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1183,10 +1209,14 @@ fn control_field(
     }
 }
 
+/// Reads a data field into a new last entry of `fields`, built in place: a field with its
+/// inline subfields is some 150 bytes, and moving it out of a helper and into the list would
+/// copy it twice.
 #[allow(clippy::too_many_arguments)]
 fn data_field(
+    fields: &mut Vec<Field>,
     tag: Tag,
-    tag_text: &str,
+    tag_text: TagName,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1194,9 +1224,91 @@ fn data_field(
     decoder: &Decoder,
     base: usize,
     cx: &mut Cx,
-) -> Field {
+) {
     let field = &data[fs..fe];
     let first = memchr(SUBFIELD_DELIMITER, field).unwrap_or(field.len());
+    let plain = |b: u8| b == b' ' || b.is_ascii_graphic();
+    let (indicators, undelimited) = match field {
+        [a, b, ..] if first == 2 && plain(*a) && plain(*b) => (
+            [
+                Indicator::new(char::from(*a)).unwrap_or(Indicator::BLANK),
+                Indicator::new(char::from(*b)).unwrap_or(Indicator::BLANK),
+            ],
+            None,
+        ),
+        _ => unusual_indicators(tag_text, field, first, fs, indicator_count, base, cx),
+    };
+    fields.push(Field::Data {
+        tag,
+        indicators,
+        subfields: Subfields::new(),
+    });
+    let Some(Field::Data { subfields, .. }) = fields.last_mut() else {
+        return;
+    };
+    if let Some(t) = undelimited {
+        subfields.push(Subfield {
+            code: constant_code('a'),
+            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
+        });
+    }
+    let mut pos = first;
+    while pos < field.len() {
+        let next =
+            memchr(SUBFIELD_DELIMITER, &field[pos + 1..]).map_or(field.len(), |k| pos + 1 + k);
+        if next == pos + 1 {
+            cx.warn(
+                base + fs + pos,
+                tag_text,
+                None,
+                "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
+            );
+            pos = next;
+            continue;
+        }
+        let c = field[pos + 1];
+        let (code, from) = match SubfieldCode::new(c as char) {
+            Ok(code) if c.is_ascii() => (code, pos + 2),
+            _ => {
+                cx.warn(
+                    base + fs + pos + 1,
+                    tag_text,
+                    None,
+                    format!(
+                        "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
+                         subfield's text is kept whole under $?"
+                    ),
+                );
+                (constant_code('?'), pos + 1)
+            }
+        };
+        subfields.push(Subfield {
+            code,
+            value: decoder.value(
+                fs + from,
+                fs + next,
+                base,
+                tag_text,
+                Some(code.as_char()),
+                cx,
+            ),
+        });
+        pos = next;
+    }
+}
+
+/// The indicators of a field that does not start with two plain ones, with a warning for
+/// what was repaired, and where text without a subfield code starts (kept under `$a`).
+#[cold]
+fn unusual_indicators(
+    tag_text: TagName,
+    field: &[u8],
+    first: usize,
+    fs: usize,
+    indicator_count: usize,
+    base: usize,
+    cx: &mut Cx,
+) -> ([Indicator; 2], Option<usize>) {
     let mut undelimited = None;
     // A non-ASCII indicator in UTF-8 (`092 \u{e1}`) is two indicators, not text without a code.
     let two_chars =
@@ -1284,61 +1396,7 @@ fn data_field(
             ),
         }
     }
-    let mut subfields = Subfields::new();
-    if let Some(t) = undelimited {
-        subfields.push(Subfield {
-            code: constant_code('a'),
-            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
-        });
-    }
-    let mut pos = first;
-    while pos < field.len() {
-        let next =
-            memchr(SUBFIELD_DELIMITER, &field[pos + 1..]).map_or(field.len(), |k| pos + 1 + k);
-        if next == pos + 1 {
-            cx.warn(
-                base + fs + pos,
-                tag_text,
-                None,
-                "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
-            );
-            pos = next;
-            continue;
-        }
-        let c = field[pos + 1];
-        let (code, from) = match SubfieldCode::new(c as char) {
-            Ok(code) if c.is_ascii() => (code, pos + 2),
-            _ => {
-                cx.warn(
-                    base + fs + pos + 1,
-                    tag_text,
-                    None,
-                    format!(
-                        "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
-                         subfield's text is kept whole under $?"
-                    ),
-                );
-                (constant_code('?'), pos + 1)
-            }
-        };
-        subfields.push(Subfield {
-            code,
-            value: decoder.value(
-                fs + from,
-                fs + next,
-                base,
-                tag_text,
-                Some(code.as_char()),
-                cx,
-            ),
-        });
-        pos = next;
-    }
-    Field::Data {
-        tag,
-        indicators,
-        subfields,
-    }
+    (indicators, undelimited)
 }
 
 /// A code the reader supplies itself, for text that came without one.

@@ -47,6 +47,13 @@ impl Tag {
         }
     }
 
+    /// The same rule as [`Tag::new`], on the three bytes of a directory entry.
+    pub(crate) fn from_bytes(bytes: [u8; 3]) -> Option<Self> {
+        let printable = |b: &u8| b.is_ascii_graphic() || *b == b' ';
+        (bytes.iter().all(printable) && bytes.iter().any(u8::is_ascii_graphic))
+            .then_some(Tag(bytes))
+    }
+
     /// Three letters or digits, as MARC 21 defines a tag.
     pub fn is_standard(&self) -> bool {
         self.0.iter().all(u8::is_ascii_alphanumeric)
