@@ -25,8 +25,10 @@ use smallvec::SmallVec;
 
 use crate::MarcError;
 
-/// The subfields of a data field, in order; the first four are stored inline.
-pub type Subfields = SmallVec<[Subfield; 4]>;
+/// The subfields of a data field, in order; the first three are stored inline (most fields
+/// have one to three). Three keeps a [`Field`] within 128 bytes, which the compiler moves
+/// with a few register stores instead of a call to `memcpy`.
+pub type Subfields = SmallVec<[Subfield; 3]>;
 
 /// A field tag: three ASCII characters. MARC 21 tags are letters and digits (`245`, `001`,
 /// local `9XX`, `CAT`), but damaged records carry others (`30-`, `0 2`); those are kept, so a
@@ -76,44 +78,58 @@ impl fmt::Display for Tag {
     }
 }
 
-/// One indicator position of a data field; a blank is `' '`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Indicator(char);
+/// One indicator position of a data field; a blank is `' '`. Stored as its ASCII byte.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Indicator(u8);
+
+impl fmt::Debug for Indicator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Indicator").field(&self.as_char()).finish()
+    }
+}
 
 impl Indicator {
-    pub const BLANK: Indicator = Indicator(' ');
+    pub const BLANK: Indicator = Indicator(b' ');
 
     /// Accepts any printable ASCII character: MARC 21 defines blank, digits and lowercase
     /// letters, but real records carry others (`|`, `#`) and a reader must keep them so a
     /// round trip loses nothing; the validator reports the undefined ones.
     pub fn new(c: char) -> Result<Self, MarcError> {
         if c == ' ' || c.is_ascii_graphic() {
-            Ok(Indicator(c))
+            Ok(Indicator(c as u8))
         } else {
             Err(MarcError::InvalidIndicator(c))
         }
     }
 
     pub fn as_char(&self) -> char {
-        self.0
+        char::from(self.0)
     }
 }
 
-/// A subfield code (`a`, `b`, `6`, ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SubfieldCode(char);
+/// A subfield code (`a`, `b`, `6`, ...). Stored as its ASCII byte.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubfieldCode(u8);
+
+impl fmt::Debug for SubfieldCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SubfieldCode")
+            .field(&self.as_char())
+            .finish()
+    }
+}
 
 impl SubfieldCode {
     pub fn new(c: char) -> Result<Self, MarcError> {
         if c.is_ascii_graphic() {
-            Ok(SubfieldCode(c))
+            Ok(SubfieldCode(c as u8))
         } else {
             Err(MarcError::InvalidSubfieldCode(c))
         }
     }
 
     pub fn as_char(&self) -> char {
-        self.0
+        char::from(self.0)
     }
 }
 
@@ -314,5 +330,46 @@ impl Record {
     /// The record control number from 001.
     pub fn control_number(&self) -> Option<&str> {
         self.control_value("001")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_stays_small_enough_to_move_without_memcpy() {
+        assert!(
+            std::mem::size_of::<Field>() <= 128,
+            "{}",
+            std::mem::size_of::<Field>()
+        );
+        assert_eq!(std::mem::size_of::<Subfield>(), 32);
+    }
+
+    #[test]
+    fn values_and_subfields_edit_like_strings_and_vectors() {
+        let mut record = Record::new(Leader::new('n', 'a', 'm'))
+            .data(
+                "245",
+                ['1', '0'],
+                &[('a', "Truyện Kiều /"), ('c', "Nguyễn Du.")],
+            )
+            .expect("valid field");
+        let Field::Data { subfields, .. } = &mut record.fields[0] else {
+            panic!("a data field");
+        };
+        let code = SubfieldCode::new('b').expect("valid code");
+        subfields.insert(
+            1,
+            Subfield::new(code, "a long subtitle that does not fit inline :"),
+        );
+        subfields.swap(0, 2);
+        subfields[0].value.push_str(" (trans.)");
+        subfields.remove(1);
+        let values: Vec<&str> = record.fields[0].subfields('c').collect();
+        assert_eq!(values, ["Nguyễn Du. (trans.)"]);
+        assert_eq!(record.fields[0].subfield('a'), Some("Truyện Kiều /"));
+        assert_eq!(record.leader.as_str(), "00000nam a2200000 i 4500");
     }
 }
