@@ -9,14 +9,17 @@
 //! methods that patch ranges (and leave garbage behind or re-pack the arena), and no field
 //! could be held or moved without its record; that cost falls on every user, forever.
 //!
-//! What made reading slow was not the shape but the allocations — one `String` per value and
-//! one `Vec` per field, about seventy per record. So the shape stays and its storage is made
-//! cheap: a value is a [`Text`] (a `CompactString`, inline up to 24 bytes, which most MARC
-//! values are: codes, dates, numbers, names, short titles), a field's subfields are
-//! [`Subfields`] (a `SmallVec` holding up to four inline, the usual count), and the leader is
-//! 24 bytes inline. A typical record then reads with a few allocations: the field list and
-//! the long values. Both types deref to `&str`/`&[Subfield]` and convert from `&str`,
-//! `String` and `Vec`, so reading code is unchanged and building code writes `.into()`.
+//! What made reading slow was not the shape but its storage: one `String` per value and one
+//! `Vec` per field, about seventy allocations per record, and fields too large to move
+//! cheaply. So the shape stays and its storage is made cheap: a value is a [`Text`] (a
+//! `CompactString`, inline up to 24 bytes, which most MARC values are: codes, dates, numbers,
+//! names, short titles), a field's subfields are [`Subfields`] (a `SmallVec` holding up to
+//! three inline), indicators and subfield codes are single bytes, and the leader is 24 bytes
+//! inline. A typical record then reads with a handful of allocations (the field list and the
+//! long values), and the reader builds each field in place. `Text` derefs to `&str` and
+//! `Subfields` to `&[Subfield]`, both convert from `&str`/`String` and `Vec` with `.into()`,
+//! so code that reads records is unchanged and code that builds them adds `.into()` (or uses
+//! [`Subfield::new`] and [`Record::data`]).
 
 use std::fmt;
 
