@@ -11,13 +11,14 @@
 //! can be found, and always goes on with the next. Records come out in UTF-8 with Leader/09
 //! `a`, whatever the input's encoding; a well-formed UTF-8 record round-trips byte for byte.
 
+use std::fmt;
 use std::io::{self, Read, Write};
 
 use memchr::memchr;
 
 use crate::{
     Decoded, Diagnostic, Field, Indicator, Leader, MarcError, Pointer, ReadResult, Record,
-    RecordWriter, Subfield, SubfieldCode, Tag,
+    RecordWriter, Subfield, SubfieldCode, Subfields, Tag, Text,
 };
 
 pub const FIELD_TERMINATOR: u8 = 0x1E;
@@ -50,10 +51,9 @@ pub fn to_bytes(record: &Record) -> Result<Vec<u8>, MarcError> {
     }
     let mut out = Vec::with_capacity(record_length);
     out.extend_from_slice(
-        record
+        &record
             .leader
-            .with_lengths(record_length, base_address)
-            .as_bytes(),
+            .bytes_with_lengths(record_length, base_address),
     );
     out.extend_from_slice(&directory);
     out.extend_from_slice(&data);
@@ -452,21 +452,50 @@ struct Cx {
 }
 
 impl Cx {
-    fn locate(&self, d: Diagnostic, at: usize, tag: &str, position: Option<String>) -> Diagnostic {
+    fn locate(
+        &self,
+        d: Diagnostic,
+        at: usize,
+        tag: impl fmt::Display,
+        position: Option<String>,
+    ) -> Diagnostic {
         let mut d = d
             .at_record(self.number, self.offset + at as u64)
-            .in_field(tag);
+            .in_field(tag.to_string());
         d.position = position;
         d
     }
 
-    fn warn(&mut self, at: usize, tag: &str, position: Option<String>, message: String) {
+    fn warn(
+        &mut self,
+        at: usize,
+        tag: impl fmt::Display,
+        position: Option<String>,
+        message: String,
+    ) {
         let d = self.locate(Diagnostic::warning(message), at, tag, position);
         self.warnings.push(d);
     }
 
-    fn error(&self, at: usize, tag: &str, message: String) -> Diagnostic {
+    fn error(&self, at: usize, tag: impl fmt::Display, message: String) -> Diagnostic {
         self.locate(Diagnostic::error(message), at, tag, None)
+    }
+}
+
+/// A directory entry's tag bytes as a diagnostic names them: printed only when a diagnostic is
+/// made, so a well-formed record never turns its tags into text.
+#[derive(Clone, Copy)]
+struct TagName([u8; 3]);
+
+impl fmt::Display for TagName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.iter().all(u8::is_ascii_graphic) {
+            self.0
+                .iter()
+                .try_for_each(|b| write!(f, "{}", char::from(*b)))
+        } else {
+            f.write_str(&printable(&self.0))
+        }
     }
 }
 
@@ -601,21 +630,14 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
     let mut shift = 0isize;
     for (i, entry) in directory.chunks_exact(DIRECTORY_ENTRY_LEN).enumerate() {
         let entry_at = LEADER_LEN + i * DIRECTORY_ENTRY_LEN;
-        // One UTF-8 check per tag: `Tag::as_str` would redo it for every diagnostic site.
-        let tag_ok = std::str::from_utf8(&entry[..3])
-            .ok()
-            .map(|t| (t, Tag::new(t)));
-        let tag_text: std::borrow::Cow<str> = match tag_ok {
-            Some((text, _)) if entry[..3].iter().all(u8::is_ascii_graphic) => text.into(),
-            _ => printable(&entry[..3]).into(),
-        };
+        let tag_text = TagName([entry[0], entry[1], entry[2]]);
         let length = parse_digits(&entry[3..7]);
         let start = parse_digits(&entry[7..12]);
         let next_entry = directory
             .get(entry_at - LEADER_LEN + DIRECTORY_ENTRY_LEN..)
             .filter(|rest| rest.len() >= DIRECTORY_ENTRY_LEN);
         let Some(extent) = locate_field(
-            data, length, start, next_entry, cursor, shift, base, entry_at, &tag_text, &mut cx,
+            data, length, start, next_entry, cursor, shift, base, entry_at, tag_text, &mut cx,
         ) else {
             continue;
         };
@@ -624,12 +646,12 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
         if let (Some(s), Some(l)) = (start, length) {
             shift = extent.next as isize - (s + l) as isize;
         }
-        let tag = match tag_ok {
-            Some((_, Ok(tag))) => {
+        let tag = match Tag::from_bytes(tag_text.0) {
+            Some(tag) => {
                 if !tag.is_standard() {
                     cx.warn(
                         entry_at,
-                        &tag_text,
+                        tag_text,
                         None,
                         format!(
                             "directory entry {} has tag '{tag_text}', which is not three letters \
@@ -643,7 +665,7 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
             _ => {
                 cx.warn(
                     entry_at,
-                    &tag_text,
+                    tag_text,
                     None,
                     format!(
                         "directory entry {} has tag '{tag_text}', which is not three printable \
@@ -655,12 +677,15 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
                 continue;
             }
         };
-        fields.push(if tag.is_control() {
-            control_field(tag, &tag_text, data, fs, fe, &decoder, base, &mut cx)
+        if tag.is_control() {
+            fields.push(control_field(
+                tag, tag_text, data, fs, fe, &decoder, base, &mut cx,
+            ));
         } else {
             data_field(
+                &mut fields,
                 tag,
-                &tag_text,
+                tag_text,
                 data,
                 fs,
                 fe,
@@ -668,13 +693,10 @@ fn parse_record(raw: &[u8], number: u64, offset: u64, warnings: Vec<Diagnostic>)
                 &decoder,
                 base,
                 &mut cx,
-            )
-        });
+            );
+        }
     }
-    let leader = match std::str::from_utf8(&leader)
-        .ok()
-        .and_then(|l| Leader::parse(l).ok())
-    {
+    let leader = match Leader::from_ascii(leader) {
         Some(leader) => leader,
         None => return Err(cx.error(0, "LDR", "the leader is unreadable".into())),
     };
@@ -727,7 +749,7 @@ fn locate_field(
     shift: isize,
     base: usize,
     entry_at: usize,
-    tag: &str,
+    tag: TagName,
     cx: &mut Cx,
 ) -> Option<Extent> {
     let exact = |s: usize, l: usize| {
@@ -859,8 +881,9 @@ fn locate_field(
 
 /// How a record's values become text, chosen once per record from Leader/09 and the bytes.
 enum Decoder<'a> {
-    /// The whole data area is valid UTF-8; values are slices of it.
-    Utf8(&'a str),
+    /// The whole data area is valid UTF-8; values are slices of it. `escapes` tells whether
+    /// it holds any ESC byte at all, so values need not be searched for one when it does not.
+    Utf8 { text: &'a str, escapes: bool },
     /// MARC-8, value by value, falling back to UTF-8 or U+FFFD replacements per value.
     Marc8(&'a [u8]),
     /// Declared UTF-8 but not valid: valid values as they are, the others with U+FFFD.
@@ -879,7 +902,8 @@ fn choose_decoder<'a>(
     let utf8 = simdutf8::basic::from_utf8(data).map_err(|_| ());
     // ESC never appears in real UTF-8 text but opens every MARC-8 character set change: a
     // record with escapes and no multibyte UTF-8 is MARC-8 whatever Leader/09 says.
-    let marc8_escapes = memchr(ESCAPE, data).is_some() && !has_multibyte_utf8(data);
+    let escapes = memchr(ESCAPE, data).is_some();
+    let marc8_escapes = escapes && !has_multibyte_utf8(data);
     match (coding, utf8) {
         (b'a', Ok(_)) if marc8_escapes => {
             cx.warn(
@@ -892,7 +916,7 @@ fn choose_decoder<'a>(
             );
             Decoder::Marc8(data)
         }
-        (b'a', Ok(text)) => Decoder::Utf8(text),
+        (b'a', Ok(text)) => Decoder::Utf8 { text, escapes },
         (b'a', Err(())) => {
             let at = base
                 + std::str::from_utf8(data)
@@ -913,20 +937,18 @@ fn choose_decoder<'a>(
                 Decoder::Lossy(data)
             }
         }
-        (b' ', Ok(text)) if text.is_ascii() && memchr(ESCAPE, data).is_none() => {
-            Decoder::Utf8(text)
-        }
+        (b' ', Ok(text)) if text.is_ascii() && !escapes => Decoder::Utf8 { text, escapes },
         // MARC-8 text is almost never valid UTF-8 once it has non-ASCII bytes (its
         // diacritics come before an ASCII letter, never as UTF-8 continuation bytes), while
         // a MARC-8 converter fed UTF-8 tends to succeed with mojibake: so UTF-8 wins here.
-        (b' ', Ok(text)) if memchr(ESCAPE, data).is_none() => {
+        (b' ', Ok(text)) if !escapes => {
             cx.warn(
                 9,
                 "LDR",
                 Some("09".into()),
                 "Leader/09 says MARC-8 but the bytes are UTF-8; read as UTF-8".into(),
             );
-            Decoder::Utf8(text)
+            Decoder::Utf8 { text, escapes }
         }
         (b' ', _) => Decoder::Marc8(data),
         (other, Ok(_)) if marc8_escapes => {
@@ -953,7 +975,7 @@ fn choose_decoder<'a>(
                     printable(&[other])
                 ),
             );
-            Decoder::Utf8(text)
+            Decoder::Utf8 { text, escapes }
         }
         (other, Err(_)) => {
             let marc8 = decodes_as_marc8(data);
@@ -992,12 +1014,37 @@ fn decodes_as_marc8(data: &[u8]) -> bool {
 
 impl Decoder<'_> {
     /// The text of data bytes `a..b`.
+    #[inline]
     fn value(
         &self,
         a: usize,
         b: usize,
         base: usize,
-        tag: &str,
+        tag: TagName,
+        code: Option<char>,
+        cx: &mut Cx,
+    ) -> Text {
+        // The common case — a valid UTF-8 record without MARC-8 escapes, checked once for the
+        // whole record — is a copy of the slice, inline when short; nothing is re-checked.
+        if let Decoder::Utf8 {
+            text,
+            escapes: false,
+        } = self
+            && let Some(v) = text.get(a..b)
+        {
+            return Text::from(v);
+        }
+        Text::from(self.converted(a, b, base, tag, code, cx))
+    }
+
+    /// The text of data bytes `a..b` when the record is not plain UTF-8.
+    #[cold]
+    fn converted(
+        &self,
+        a: usize,
+        b: usize,
+        base: usize,
+        tag: TagName,
         code: Option<char>,
         cx: &mut Cx,
     ) -> String {
@@ -1006,7 +1053,7 @@ impl Decoder<'_> {
         // whatever the record's encoding, so no escape ever reaches the output (and reading
         // our own output back gives the same record).
         let raw = match self {
-            Decoder::Utf8(text) => text.as_bytes(),
+            Decoder::Utf8 { text, .. } => text.as_bytes(),
             Decoder::Marc8(data) | Decoder::Lossy(data) => data,
         };
         if let Some(v) = raw.get(a..b).filter(|v| memchr(ESCAPE, v).is_some()) {
@@ -1041,7 +1088,7 @@ impl Decoder<'_> {
             }
         }
         match self {
-            Decoder::Utf8(text) => match text.get(a..b) {
+            Decoder::Utf8 { text, .. } => match text.get(a..b) {
                 Some(v) => v.to_owned(),
                 None => String::from_utf8_lossy(&text.as_bytes()[a..b]).into_owned(),
             },
@@ -1140,7 +1187,7 @@ impl Decoder<'_> {
 #[allow(clippy::too_many_arguments)]
 fn control_field(
     tag: Tag,
-    tag_text: &str,
+    tag_text: TagName,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1162,10 +1209,14 @@ fn control_field(
     }
 }
 
+/// Reads a data field into a new last entry of `fields`, built in place: a field with its
+/// inline subfields is some 150 bytes, and moving it out of a helper and into the list would
+/// copy it twice.
 #[allow(clippy::too_many_arguments)]
 fn data_field(
+    fields: &mut Vec<Field>,
     tag: Tag,
-    tag_text: &str,
+    tag_text: TagName,
     data: &[u8],
     fs: usize,
     fe: usize,
@@ -1173,9 +1224,91 @@ fn data_field(
     decoder: &Decoder,
     base: usize,
     cx: &mut Cx,
-) -> Field {
+) {
     let field = &data[fs..fe];
     let first = memchr(SUBFIELD_DELIMITER, field).unwrap_or(field.len());
+    let plain = |b: u8| b == b' ' || b.is_ascii_graphic();
+    let (indicators, undelimited) = match field {
+        [a, b, ..] if first == 2 && plain(*a) && plain(*b) => (
+            [
+                Indicator::new(char::from(*a)).unwrap_or(Indicator::BLANK),
+                Indicator::new(char::from(*b)).unwrap_or(Indicator::BLANK),
+            ],
+            None,
+        ),
+        _ => unusual_indicators(tag_text, field, first, fs, indicator_count, base, cx),
+    };
+    fields.push(Field::Data {
+        tag,
+        indicators,
+        subfields: Subfields::new(),
+    });
+    let Some(Field::Data { subfields, .. }) = fields.last_mut() else {
+        return;
+    };
+    if let Some(t) = undelimited {
+        subfields.push(Subfield {
+            code: constant_code('a'),
+            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
+        });
+    }
+    let mut pos = first;
+    while pos < field.len() {
+        let next =
+            memchr(SUBFIELD_DELIMITER, &field[pos + 1..]).map_or(field.len(), |k| pos + 1 + k);
+        if next == pos + 1 {
+            cx.warn(
+                base + fs + pos,
+                tag_text,
+                None,
+                "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
+            );
+            pos = next;
+            continue;
+        }
+        let c = field[pos + 1];
+        let (code, from) = match SubfieldCode::new(c as char) {
+            Ok(code) if c.is_ascii() => (code, pos + 2),
+            _ => {
+                cx.warn(
+                    base + fs + pos + 1,
+                    tag_text,
+                    None,
+                    format!(
+                        "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
+                         subfield's text is kept whole under $?"
+                    ),
+                );
+                (constant_code('?'), pos + 1)
+            }
+        };
+        subfields.push(Subfield {
+            code,
+            value: decoder.value(
+                fs + from,
+                fs + next,
+                base,
+                tag_text,
+                Some(code.as_char()),
+                cx,
+            ),
+        });
+        pos = next;
+    }
+}
+
+/// The indicators of a field that does not start with two plain ones, with a warning for
+/// what was repaired, and where text without a subfield code starts (kept under `$a`).
+#[cold]
+fn unusual_indicators(
+    tag_text: TagName,
+    field: &[u8],
+    first: usize,
+    fs: usize,
+    indicator_count: usize,
+    base: usize,
+    cx: &mut Cx,
+) -> ([Indicator; 2], Option<usize>) {
     let mut undelimited = None;
     // A non-ASCII indicator in UTF-8 (`092 \u{e1}`) is two indicators, not text without a code.
     let two_chars =
@@ -1263,62 +1396,7 @@ fn data_field(
             ),
         }
     }
-    // Most data fields have a few subfields; guessing saves a counting pass over the field.
-    let mut subfields = Vec::with_capacity(4);
-    if let Some(t) = undelimited {
-        subfields.push(Subfield {
-            code: constant_code('a'),
-            value: decoder.value(fs + t, fs + first, base, tag_text, Some('a'), cx),
-        });
-    }
-    let mut pos = first;
-    while pos < field.len() {
-        let next =
-            memchr(SUBFIELD_DELIMITER, &field[pos + 1..]).map_or(field.len(), |k| pos + 1 + k);
-        if next == pos + 1 {
-            cx.warn(
-                base + fs + pos,
-                tag_text,
-                None,
-                "a subfield delimiter (0x1F) has no code or text after it; dropped".into(),
-            );
-            pos = next;
-            continue;
-        }
-        let c = field[pos + 1];
-        let (code, from) = match SubfieldCode::new(c as char) {
-            Ok(code) if c.is_ascii() => (code, pos + 2),
-            _ => {
-                cx.warn(
-                    base + fs + pos + 1,
-                    tag_text,
-                    None,
-                    format!(
-                        "subfield code byte 0x{c:02X} is not a printable ASCII character; the \
-                         subfield's text is kept whole under $?"
-                    ),
-                );
-                (constant_code('?'), pos + 1)
-            }
-        };
-        subfields.push(Subfield {
-            code,
-            value: decoder.value(
-                fs + from,
-                fs + next,
-                base,
-                tag_text,
-                Some(code.as_char()),
-                cx,
-            ),
-        });
-        pos = next;
-    }
-    Field::Data {
-        tag,
-        indicators,
-        subfields,
-    }
+    (indicators, undelimited)
 }
 
 /// A code the reader supplies itself, for text that came without one.
@@ -1410,7 +1488,7 @@ mod tests {
 
     fn field_text(record: &Record, tag: &str) -> String {
         match record.fields_with_tag(tag).next() {
-            Some(Field::Control { value, .. }) => value.clone(),
+            Some(Field::Control { value, .. }) => value.to_string(),
             Some(Field::Data {
                 indicators,
                 subfields,
@@ -1909,7 +1987,7 @@ mod tests {
         prop_oneof![
             ("00[0-9]", arb_value()).prop_map(|(tag, value)| Field::Control {
                 tag: Tag::new(&tag).expect("valid control tag"),
-                value,
+                value: value.into(),
             }),
             (
                 tag.prop_filter("not a control tag", |t| !t.starts_with("00")),
@@ -1927,7 +2005,7 @@ mod tests {
                         .into_iter()
                         .map(|(code, value)| Subfield {
                             code: SubfieldCode::new(code).expect("valid code"),
-                            value,
+                            value: value.into(),
                         })
                         .collect(),
                 }),

@@ -564,11 +564,17 @@ impl Converter {
                             "a plain string for a data field tag; kept as a control field",
                         );
                     }
-                    fields.push(Field::Control { tag, value });
+                    fields.push(Field::Control {
+                        tag,
+                        value: value.into(),
+                    });
                 }
                 J::Num(value) => {
                     self.warn(Some(t), "a number where text belongs; kept as text");
-                    fields.push(Field::Control { tag, value });
+                    fields.push(Field::Control {
+                        tag,
+                        value: value.into(),
+                    });
                 }
                 J::Obj(parts) => {
                     if let Some(f) = self.data_field(tag, parts) {
@@ -654,7 +660,7 @@ impl Converter {
         Some(Field::Data {
             tag,
             indicators,
-            subfields,
+            subfields: subfields.into(),
         })
     }
 
@@ -726,7 +732,7 @@ impl Converter {
                 Some(original) => original + &value,
                 None => value,
             };
-            out.push(Subfield { code, value });
+            out.push(Subfield::new(code, value));
         }
     }
 

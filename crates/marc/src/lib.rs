@@ -30,7 +30,7 @@ pub mod validate;
 pub use diagnostic::{Decoded, Diagnostic, ReadResult, Severity};
 pub use error::{MarcError, Pointer};
 pub use format::{Format, RecordWriter, reader, writer};
-pub use record::{Field, Indicator, Leader, Record, Subfield, SubfieldCode, Tag};
+pub use record::{Field, Indicator, Leader, Record, Subfield, SubfieldCode, Subfields, Tag, Text};
 
 /// The shared corpus of real MARC files, for tests that read files whose licence keeps them
 /// out of this repository. `None` (the test says so and passes) when it is not configured.

@@ -835,7 +835,10 @@ impl State {
             }
             Element::ControlField => {
                 if let Collecting::Control(Some(tag)) = b.collecting {
-                    b.fields.push(Field::Control { tag, value: text });
+                    b.fields.push(Field::Control {
+                        tag,
+                        value: text.into(),
+                    });
                 }
                 b.collecting = Collecting::Nothing;
             }
@@ -843,10 +846,7 @@ impl State {
                 if let (Collecting::Subfield(Some(code)), Some(data)) =
                     (&b.collecting, b.data.as_mut())
                 {
-                    data.subfields.push(Subfield {
-                        code: *code,
-                        value: text,
-                    });
+                    data.subfields.push(Subfield::new(*code, text));
                 }
                 b.collecting = Collecting::Nothing;
             }
@@ -860,7 +860,7 @@ impl State {
                     b.fields.push(Field::Data {
                         tag,
                         indicators,
-                        subfields,
+                        subfields: subfields.into(),
                     });
                 }
             }

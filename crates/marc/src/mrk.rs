@@ -494,7 +494,10 @@ impl Builder {
         let mut unknown = Vec::new();
         if tag.is_control() {
             let value = decode(content, true, &mut unknown);
-            self.fields.push(Field::Control { tag, value });
+            self.fields.push(Field::Control {
+                tag,
+                value: value.into(),
+            });
         } else {
             self.add_data_field(tag, content, offset, &mut unknown);
         }
@@ -617,10 +620,7 @@ impl Builder {
                     return;
                 }
             };
-            subfields.push(Subfield {
-                code,
-                value: decode(cs.as_str(), false, unknown),
-            });
+            subfields.push(Subfield::new(code, decode(cs.as_str(), false, unknown)));
         }
         if subfields.is_empty() {
             self.note(
@@ -633,7 +633,7 @@ impl Builder {
         self.fields.push(Field::Data {
             tag,
             indicators,
-            subfields,
+            subfields: subfields.into(),
         });
     }
 
