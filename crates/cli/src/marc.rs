@@ -62,7 +62,8 @@ pub struct FormatArgs {
     to: Option<Format>,
 }
 
-fn parse_format(name: &str) -> Result<Format, String> {
+/// clap's parser for every `--format`/`--from`/`--to` option of the CLI.
+pub(crate) fn parse_format(name: &str) -> Result<Format, String> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         format!(

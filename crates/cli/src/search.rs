@@ -14,7 +14,7 @@ use shelfmark_core::catalog::export::{self, ExportOptions};
 use shelfmark_core::search::SearchIndex;
 use shelfmark_marc::Format;
 
-use crate::marc::UsageError;
+use crate::marc::{UsageError, parse_format};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SortArg {
@@ -53,16 +53,6 @@ pub struct ExportArgs {
     /// Export only the records this search finds.
     #[arg(long, value_name = "QUERY")]
     query: Option<String>,
-}
-
-fn parse_format(name: &str) -> Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-        format!(
-            "unknown MARC format {name:?}; use one of {}",
-            names.join(", ")
-        )
-    })
 }
 
 fn bar(total: u64, quiet: bool, what: &str) -> anyhow::Result<ProgressBar> {
