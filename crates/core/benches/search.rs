@@ -14,37 +14,11 @@ use std::time::{Duration, Instant};
 
 use shelfmark_core::api::{SearchQuery, SearchSort};
 use shelfmark_core::catalog::export::{self, ExportOptions};
-use shelfmark_core::demo::{self, DemoConfig};
 use shelfmark_core::search::SearchIndex;
-use shelfmark_core::{Catalog, CatalogOptions};
 use shelfmark_marc::Format;
 
-fn bench_catalog(records: u64) -> Catalog {
-    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let path = folder.join(format!("bench-demo-{records}-seed7.db"));
-    let ready = folder.join(format!("bench-demo-{records}-seed7.ready"));
-    if !ready.exists() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        let mut catalog =
-            Catalog::open(&path, CatalogOptions::default()).expect("bench catalog opens");
-        let start = Instant::now();
-        demo::build(
-            &mut catalog,
-            "bench",
-            DemoConfig { records, seed: 7 },
-            |_| {},
-        )
-        .expect("demo builds");
-        eprintln!(
-            "built {records} demo records in {:.1}s",
-            start.elapsed().as_secs_f64()
-        );
-        std::fs::write(&ready, b"").expect("mark ready");
-    }
-    Catalog::open(&path, CatalogOptions::default()).expect("bench catalog opens")
-}
+mod common;
+use common::{bench_catalog, bench_records};
 
 /// The mixed query set: (kind, query, with facets).
 const QUERIES: &[(&str, &str, bool)] = &[
@@ -95,10 +69,7 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let records: u64 = std::env::var("SHELFMARK_BENCH_RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let records = bench_records();
     let catalog = bench_catalog(records);
 
     let reindex = std::env::var("SHELFMARK_BENCH_REINDEX").map_or(true, |v| v != "0");
