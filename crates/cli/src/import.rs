@@ -44,7 +44,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     holdings_map: Option<PathBuf>,
     /// Records per transaction.
-    #[arg(long, default_value_t = 1_000, hide = true)]
+    #[arg(long, default_value_t = 5_000, hide = true)]
     batch_size: usize,
 }
 

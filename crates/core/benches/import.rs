@@ -145,9 +145,15 @@ fn run(
     if index_first {
         drop(SearchIndex::open(&catalog).expect("empty index"));
     }
+    let defaults = ImportOptions::default();
     let options = ImportOptions {
         match_on,
-        ..ImportOptions::default()
+        // SHELFMARK_BENCH_BATCH: records per transaction, to compare batch sizes.
+        batch_size: std::env::var("SHELFMARK_BENCH_BATCH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(defaults.batch_size),
+        ..defaults
     };
     let mut report = ImportReport::default();
     let ((), import) = timed(|| {
@@ -183,11 +189,14 @@ fn main() {
         file.display(),
         bytes as f64 / 1_048_576.0
     );
-    for (match_on, index_first) in [
+    // SHELFMARK_BENCH_QUICK: only the first run.
+    let quick = std::env::var_os("SHELFMARK_BENCH_QUICK").is_some();
+    let runs = [
         (MatchOn::ControlNumber, false),
         (MatchOn::None, false),
         (MatchOn::ControlNumber, true),
-    ] {
+    ];
+    for &(match_on, index_first) in &runs[..if quick { 1 } else { runs.len() }] {
         // Forget the peak of building the input (or of the previous run).
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let (report, import, index) = run(&file, &folder, match_on, index_first);
