@@ -162,7 +162,7 @@ pub fn run(
     };
     indexing.set_message("updating the search index");
     indexing.enable_steady_tick(std::time::Duration::from_millis(120));
-    if let Err(e) = shelfmark_core::search::SearchIndex::open(&catalog) {
+    if let Err(e) = import::update_search_index(&catalog, report.added + report.overlaid) {
         eprintln!("warning: {e}");
     }
     indexing.finish_and_clear();

@@ -43,6 +43,7 @@ use super::records;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
+use crate::search::SearchIndex;
 use crate::store::{Catalog, Mutation};
 
 /// Schema version 5: the import ledger.
@@ -246,6 +247,21 @@ pub fn detect_format(path: &Path, given: Option<Format>) -> Result<Format, CoreE
         source,
     })?;
     Format::sniff(bytes).ok_or_else(|| CoreError::UnknownFormat { path: path.into() })
+}
+
+/// Brings the search index beside `catalog` up to date after an import that changed `changed`
+/// records (added or overlaid). Catching up re-reads each change from the log and costs about
+/// twice as much per record as building from scratch, so when the import changed more than
+/// half the catalog the index is rebuilt instead; otherwise it is opened, which catches it up
+/// (or rebuilds it when it is missing or unusable). Either way it reflects every commit.
+pub fn update_search_index(catalog: &Catalog, changed: u64) -> Result<SearchIndex, CoreError> {
+    let records: u64 = catalog
+        .conn()
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+    if changed.saturating_mul(2) > records {
+        return SearchIndex::rebuild(catalog, |_, _| {}).map(|(index, _)| index);
+    }
+    SearchIndex::open(catalog)
 }
 
 /// Records committed between two checkpoints of an import. Each checkpoint copies every page
