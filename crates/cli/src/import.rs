@@ -44,7 +44,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     holdings_map: Option<PathBuf>,
     /// Records per transaction.
-    #[arg(long, default_value_t = 1_000, hide = true)]
+    #[arg(long, default_value_t = 5_000, hide = true)]
     batch_size: usize,
 }
 
@@ -162,7 +162,7 @@ pub fn run(
     };
     indexing.set_message("updating the search index");
     indexing.enable_steady_tick(std::time::Duration::from_millis(120));
-    if let Err(e) = shelfmark_core::search::SearchIndex::open(&catalog) {
+    if let Err(e) = import::update_search_index(&catalog, report.added + report.overlaid) {
         eprintln!("warning: {e}");
     }
     indexing.finish_and_clear();

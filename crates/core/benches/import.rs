@@ -4,21 +4,26 @@
 //! `cargo bench -p shelfmark-core --bench import` (set `SHELFMARK_BENCH_RECORDS`, default
 //! 100000). The input is made from the demo catalog: every demo record exported as ISO 2709
 //! with its items as Koha 952 fields; it is built once per size and kept in the target folder.
-//! Prints records/s and the peak resident memory of the import alone (the peak is reset
-//! through /proc/self/clear_refs before it starts). The search index is not built here yet:
-//! when it is wired into the import, this measures it too.
+//! Each run imports into a new catalog and then brings the search index up to date
+//! (`update_search_index`), as `shelfmark import` does, so the figure is end to end. Prints
+//! records/s elapsed and per CPU-second (user + system of every thread: the machine may be
+//! shared, so wall time alone says little), for the import, the index and both, and the peak
+//! resident memory of the run (reset through /proc/self/clear_refs before it starts).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use shelfmark_core::catalog::import::{ImportOptions, ImportReport, MatchOn, import_file};
+use shelfmark_core::catalog::import::{
+    ImportOptions, ImportReport, MatchOn, import_file, update_search_index,
+};
 use shelfmark_core::catalog::records;
 use shelfmark_core::demo::{self, DemoConfig};
 use shelfmark_core::holdings::{
     self,
     embedded::{EmbeddedItem, HoldingsMap, item_field},
 };
+use shelfmark_core::search::SearchIndex;
 use shelfmark_core::{Catalog, CatalogOptions};
 use shelfmark_marc::iso2709;
 
@@ -110,32 +115,68 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn run(file: &Path, folder: &Path, match_on: MatchOn) -> (ImportReport, f64) {
-    let db = folder.join("bench-import-target.db");
-    remove_catalog(&db);
-    let mut catalog = Catalog::open(&db, CatalogOptions::default()).expect("catalog opens");
-    let options = ImportOptions {
-        match_on,
-        ..ImportOptions::default()
-    };
-    let mut report = ImportReport::default();
+/// Wall and CPU seconds of one phase.
+struct Took {
+    wall: f64,
+    cpu: f64,
+}
+
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Took) {
     let start = Instant::now();
     let cpu = cpu_seconds();
-    import_file(
-        &mut catalog,
-        "bench",
-        file,
-        None,
-        &options,
-        &mut report,
-        |_| {},
-    )
-    .expect("imports");
-    let secs = start.elapsed().as_secs_f64();
-    println!("  cpu {:.2}s of {secs:.2}s wall", cpu_seconds() - cpu);
+    let value = work();
+    let took = Took {
+        wall: start.elapsed().as_secs_f64(),
+        cpu: cpu_seconds() - cpu,
+    };
+    (value, took)
+}
+
+/// `index_first`: the catalog's (empty) index exists before the import, as when importing into
+/// a catalog in use.
+fn run(
+    file: &Path,
+    folder: &Path,
+    match_on: MatchOn,
+    index_first: bool,
+) -> (ImportReport, Took, Took) {
+    let db = folder.join("bench-import-target.db");
+    remove_catalog(&db);
+    let _ = std::fs::remove_dir_all(shelfmark_core::search::index_dir(&db));
+    let mut catalog = Catalog::open(&db, CatalogOptions::default()).expect("catalog opens");
+    if index_first {
+        drop(SearchIndex::open(&catalog).expect("empty index"));
+    }
+    let defaults = ImportOptions::default();
+    let options = ImportOptions {
+        match_on,
+        // SHELFMARK_BENCH_BATCH: records per transaction, to compare batch sizes.
+        batch_size: std::env::var("SHELFMARK_BENCH_BATCH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(defaults.batch_size),
+        ..defaults
+    };
+    let mut report = ImportReport::default();
+    let ((), import) = timed(|| {
+        import_file(
+            &mut catalog,
+            "bench",
+            file,
+            None,
+            &options,
+            &mut report,
+            |_| {},
+        )
+        .expect("imports")
+    });
+    let (index, index_took) =
+        timed(|| update_search_index(&catalog, report.added + report.overlaid).expect("index"));
+    drop(index);
     drop(catalog);
     remove_catalog(&db);
-    (report, secs)
+    let _ = std::fs::remove_dir_all(shelfmark_core::search::index_dir(&db));
+    (report, import, index_took)
 }
 
 fn main() {
@@ -151,21 +192,47 @@ fn main() {
         file.display(),
         bytes as f64 / 1_048_576.0
     );
-    for match_on in [MatchOn::ControlNumber, MatchOn::None] {
+    // SHELFMARK_BENCH_QUICK: only the first run.
+    let quick = std::env::var_os("SHELFMARK_BENCH_QUICK").is_some();
+    let runs = [
+        (MatchOn::ControlNumber, false),
+        (MatchOn::None, false),
+        (MatchOn::ControlNumber, true),
+    ];
+    for &(match_on, index_first) in &runs[..if quick { 1 } else { runs.len() }] {
         // Forget the peak of building the input (or of the previous run).
         let _ = std::fs::write("/proc/self/clear_refs", "5");
-        let (report, secs) = run(&file, &folder, match_on);
+        let (report, import, index) = run(&file, &folder, match_on, index_first);
         assert_eq!(
             report.added,
             count,
             "{:?}",
             &report.problems[..report.problems.len().min(5)]
         );
+        let rate = |secs: f64| count as f64 / secs.max(1e-9);
         println!(
-            "import --match {match_on:?}: {} records, {} items in {secs:.2}s = {:.0} records/s; peak RSS {:.1} MiB",
+            "import --match {match_on:?}, index {}: {} records, {} items",
+            if index_first { "existed" } else { "new" },
             report.added,
-            report.items_added,
-            count as f64 / secs,
+            report.items_added
+        );
+        for (what, wall, cpu) in [
+            ("  store + change log", import.wall, import.cpu),
+            ("  search index", index.wall, index.cpu),
+            (
+                "  end to end",
+                import.wall + index.wall,
+                import.cpu + index.cpu,
+            ),
+        ] {
+            println!(
+                "{what:<20} {wall:6.2}s wall {cpu:6.2}s cpu = {:6.0} records/s, {:6.0} per CPU-second",
+                rate(wall),
+                rate(cpu)
+            );
+        }
+        println!(
+            "  peak RSS {:.1} MiB",
             status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0
         );
     }

@@ -130,7 +130,7 @@ pub(crate) struct NewChange<'a> {
     pub entity_type: EntityType,
     pub entity_id: Uuid,
     pub operation: Operation,
-    pub payload: String,
+    pub payload: &'a str,
     pub hlc: HlcTimestamp,
     pub origin_node: NodeId,
     pub user: &'a str,

@@ -23,13 +23,14 @@
 //! The ledger is this node's bookkeeping of where its records came from, like `sync_state`:
 //! it is not a domain entity and is not written to the change log.
 
-use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rusqlite::params;
 use serde::Serialize;
@@ -42,6 +43,7 @@ use super::records;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
+use crate::search::SearchIndex;
 use crate::store::{Catalog, Mutation};
 
 /// Schema version 5: the import ledger.
@@ -95,7 +97,7 @@ impl Default for ImportOptions {
         ImportOptions {
             match_on: MatchOn::ControlNumber,
             on_match: OnMatch::Skip,
-            batch_size: 1_000,
+            batch_size: 5_000,
             holdings: HoldingsMap::built_in().to_vec(),
         }
     }
@@ -216,16 +218,16 @@ pub fn content_hash(mut input: impl Read) -> io::Result<String> {
         .collect())
 }
 
-/// Counts the bytes the MARC reader has taken, for progress.
+/// Counts the bytes the MARC reader has taken, for progress (read on the writing thread).
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -247,8 +249,34 @@ pub fn detect_format(path: &Path, given: Option<Format>) -> Result<Format, CoreE
     Format::sniff(bytes).ok_or_else(|| CoreError::UnknownFormat { path: path.into() })
 }
 
+/// Brings the search index beside `catalog` up to date after an import that changed `changed`
+/// records (added or overlaid). Catching up re-reads each change from the log and costs about
+/// twice as much per record as building from scratch, so when the import changed more than
+/// half the catalog the index is rebuilt instead; otherwise it is opened, which catches it up
+/// (or rebuilds it when it is missing or unusable). Either way it reflects every commit.
+pub fn update_search_index(catalog: &Catalog, changed: u64) -> Result<SearchIndex, CoreError> {
+    let records: u64 = catalog
+        .conn()
+        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+    if changed.saturating_mul(2) > records {
+        return SearchIndex::rebuild(catalog, |_, _| {}).map(|(index, _)| index);
+    }
+    SearchIndex::open(catalog)
+}
+
+/// Records committed between two checkpoints of an import. Each checkpoint copies every page
+/// changed since the one before and syncs twice; index pages (sort titles, barcodes, ISBNs)
+/// change in every batch, so checkpointing after each batch of 1000 copied them ever again.
+const CHECKPOINT_EVERY: u64 = 10_000;
+
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
 /// file cannot be read at all or the catalog cannot be written; bad records are reported.
+///
+/// Three threads: one reads, parses, extracts and prepares each record (all pure work, see
+/// [`records::prepare`]), handing whole batches over a channel of two; this one matches and
+/// writes them; a third copies the WAL back into the database after each commit. So SQLite
+/// is writing one batch while the next is being parsed, and at most four batches are in
+/// memory (one being prepared, two waiting, one being written).
 pub fn import_file(
     catalog: &mut Catalog,
     user: &str,
@@ -270,19 +298,12 @@ pub fn import_file(
     let format = detect_format(path, format)?;
     let source = content_hash(&mut file).map_err(unreadable)?;
     file.seek(SeekFrom::Start(0)).map_err(unreadable)?;
-    let count = Rc::new(Cell::new(0));
+    let count = Arc::new(AtomicU64::new(0));
     let stream = Counting {
         inner: BufReader::with_capacity(1 << 16, file),
         count: count.clone(),
     };
-    let mut records = reader(format, stream);
-    // A bulk load touches index pages all over the records, items and change-log b-trees
-    // (sort titles and barcodes arrive in no order); SQLite's default 2 MiB page cache makes
-    // every batch re-read them from the OS. 64 MiB keeps them in memory for this connection.
-    catalog.conn().pragma_update(None, "cache_size", -65_536)?;
-    // Each record's savepoint keeps the pages it changes in a sub-journal, a temporary file by
-    // default: in memory it costs no write system calls (at most one record's pages).
-    catalog.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    let autocheckpoint = start_bulk_load(catalog)?;
     // The record numbers an earlier run of this same file committed, read once.
     let in_ledger: HashSet<u64> = catalog
         .conn()
@@ -295,25 +316,185 @@ pub fn import_file(
         source,
         options,
         branches: HashMap::new(),
-        in_ledger,
         guarded: false,
         needs_guard: false,
     };
     let batch_size = options.batch_size.max(1);
-    let mut number = 0u64;
     report.files += 1;
-    loop {
-        let batch: Vec<(u64, ReadResult)> = records
-            .by_ref()
-            .take(batch_size)
-            .map(|r| {
-                number += 1;
-                (number, r)
-            })
-            .collect();
-        if batch.is_empty() {
-            break;
+    let (sender, batches) = sync_channel::<Vec<(u64, Incoming)>>(2);
+    let checkpointer = catalog.checkpointer()?;
+    // One pending request is enough: a checkpoint copies everything committed before it.
+    let (committed, commits) = sync_channel::<()>(1);
+    let mut checkpointed = 0;
+    let written = std::thread::scope(|scope| {
+        let in_ledger = &in_ledger;
+        scope.spawn(move || {
+            read_batches(
+                reader(format, stream),
+                options,
+                in_ledger,
+                batch_size,
+                sender,
+            )
+        });
+        scope.spawn(move || {
+            for () in commits {
+                // Best effort: what is not copied now is copied by the next one, or by the
+                // catalog's own automatic checkpoint once the import is over.
+                let _ = checkpointer.checkpoint();
+            }
+            let _ = checkpointer.checkpoint();
+        });
+        // Returning early drops `batches`, which stops the reading thread at its next send,
+        // and `committed`, which ends the checkpointer.
+        write_batches(
+            catalog,
+            user,
+            &mut importer,
+            batches,
+            report,
+            // `move`: the closure owns `committed`, so it is dropped when the writing ends.
+            move |records| {
+                if records >= checkpointed + CHECKPOINT_EVERY {
+                    checkpointed = records;
+                    let _ = committed.try_send(());
+                }
+                progress(ImportProgress {
+                    file_bytes: meta.len(),
+                    bytes_read: count.load(Ordering::Relaxed),
+                    records,
+                })
+            },
+        )
+    });
+    // Put back even when the import failed; its own error is the one worth reporting.
+    let restored = end_bulk_load(catalog, autocheckpoint);
+    written.and(restored)
+}
+
+/// Sets the connection up for a bulk load. Returns the WAL auto-checkpoint setting to put back
+/// afterwards with [`end_bulk_load`].
+fn start_bulk_load(catalog: &Catalog) -> Result<i64, CoreError> {
+    let conn = catalog.conn();
+    // A bulk load touches index pages all over the records, items and identifiers b-trees
+    // (sort titles, barcodes and ISBNs arrive in no order); SQLite's default 2 MiB page cache
+    // makes every batch re-read them from the OS. 64 MiB keeps them in memory.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    // Each record's savepoint keeps the pages it changes in a sub-journal, a temporary file
+    // by default: in memory it costs no write system calls (at most one record's pages).
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // The WAL is copied back into the database by a checkpointer on its own thread (see
+    // `import_file`), not by the commit that happens to pass 1000 pages. Committed batches
+    // stay as durable as before: a commit in WAL mode survives a crash of the program either
+    // way, and a checkpoint syncs the WAL before copying it.
+    let autocheckpoint: i64 = conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    Ok(autocheckpoint)
+}
+
+fn end_bulk_load(catalog: &Catalog, autocheckpoint: i64) -> Result<(), CoreError> {
+    catalog
+        .conn()
+        .pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
+    Ok(())
+}
+
+/// A record as the reading thread hands it over.
+enum Incoming {
+    /// The reader could not make a record of it.
+    Unreadable(Diagnostic),
+    /// An earlier run of this file committed it.
+    InLedger,
+    Ready(Box<Ready>),
+}
+
+/// A decoded record, extracted and prepared: everything but what needs the database.
+struct Ready {
+    warnings: Vec<Diagnostic>,
+    extracted: Extracted,
+    /// Kept only when it could not be prepared, to tell why while writing (where a failure
+    /// refuses the record alone).
+    prepared: Result<records::Prepared, Record>,
+    items: Vec<EmbeddedItem>,
+}
+
+impl Ready {
+    /// What the reading thread prepared; when it could not, the record is prepared again
+    /// into `again`, which fails and says why (while writing, where it refuses the record alone).
+    fn prepared<'r>(
+        &'r self,
+        again: &'r mut Option<records::Prepared>,
+    ) -> Result<&'r records::Prepared, CoreError> {
+        match &self.prepared {
+            Ok(p) => Ok(p),
+            Err(record) => Ok(again.insert(records::prepare(record, &self.extracted)?)),
         }
+    }
+}
+
+/// The reading thread: records in batches of `batch_size`, each numbered from 1.
+fn read_batches(
+    records: impl Iterator<Item = ReadResult>,
+    options: &ImportOptions,
+    in_ledger: &HashSet<u64>,
+    batch_size: usize,
+    sender: SyncSender<Vec<(u64, Incoming)>>,
+) {
+    let mut batch = Vec::with_capacity(batch_size);
+    for (i, result) in records.enumerate() {
+        let n = i as u64 + 1;
+        batch.push((n, incoming(result, n, options, in_ledger)));
+        if batch.len() == batch_size {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+            if sender.send(full).is_err() {
+                // The writer stopped (it failed): nothing more is wanted.
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+}
+
+fn incoming(
+    result: ReadResult,
+    n: u64,
+    options: &ImportOptions,
+    in_ledger: &HashSet<u64>,
+) -> Incoming {
+    let decoded = match result {
+        Ok(d) => d,
+        Err(d) => return Incoming::Unreadable(d),
+    };
+    if in_ledger.contains(&n) {
+        return Incoming::InLedger;
+    }
+    let record = decoded.record;
+    let extracted = Extracted::of(&record);
+    let items = items_in(&options.holdings, &record);
+    let prepared = records::prepare(&record, &extracted).map_err(|_| record);
+    Incoming::Ready(Box::new(Ready {
+        warnings: decoded.warnings,
+        extracted,
+        prepared,
+        items,
+    }))
+}
+
+/// The writing thread's loop: one transaction per batch, as it arrives.
+fn write_batches(
+    catalog: &mut Catalog,
+    user: &str,
+    importer: &mut Importer<'_>,
+    batches: Receiver<Vec<(u64, Incoming)>>,
+    report: &mut ImportReport,
+    mut progress: impl FnMut(u64),
+) -> Result<(), CoreError> {
+    for batch in batches {
+        let Some(&(last, _)) = batch.last() else {
+            continue;
+        };
         report.read += batch.len() as u64;
         // Optimistic first: no savepoint per record. Only if a record fails is the batch
         // rolled back and written again with one savepoint per record, so that the failing
@@ -322,8 +503,8 @@ pub fn import_file(
         importer.needs_guard = false;
         let mut outcome = catalog.write(user, |m| {
             let mut done = BatchOutcome::default();
-            for (n, result) in &batch {
-                importer.one(m, *n, result, &mut done)?;
+            for (n, incoming) in &batch {
+                importer.one(m, *n, incoming, &mut done)?;
             }
             Ok(done)
         });
@@ -332,8 +513,8 @@ pub fn import_file(
             importer.guarded = true;
             outcome = catalog.write(user, |m| {
                 let mut done = BatchOutcome::default();
-                for (n, result) in &batch {
-                    importer.one(m, *n, result, &mut done)?;
+                for (n, incoming) in &batch {
+                    importer.one(m, *n, incoming, &mut done)?;
                 }
                 Ok(done)
             });
@@ -351,11 +532,7 @@ pub fn import_file(
                 return Err(e);
             }
         }
-        progress(ImportProgress {
-            file_bytes: meta.len(),
-            bytes_read: count.get(),
-            records: number,
-        });
+        progress(last);
     }
     Ok(())
 }
@@ -390,8 +567,6 @@ struct Importer<'o> {
     options: &'o ImportOptions,
     /// Branch code → id, for branches known to exist in the open transaction.
     branches: HashMap<String, Uuid>,
-    /// Record numbers of this source already committed by an earlier run.
-    in_ledger: HashSet<u64>,
     /// Whether each record is written inside its own savepoint.
     guarded: bool,
     /// Set when a record failed outside a savepoint: the batch must be written again guarded.
@@ -445,28 +620,27 @@ impl Importer<'_> {
         &mut self,
         m: &mut Mutation<'_>,
         n: u64,
-        result: &ReadResult,
+        incoming: &Incoming,
         done: &mut BatchOutcome,
     ) -> Result<(), CoreError> {
-        let decoded = match result {
-            Ok(d) => d,
-            Err(d) => {
+        let ready = match incoming {
+            Incoming::Ready(ready) => ready,
+            Incoming::Unreadable(d) => {
                 done.failed += 1;
                 done.problems
                     .push(self.problem_of_diagnostic(n, d, ProblemOutcome::RecordRefused));
                 return Ok(());
             }
+            Incoming::InLedger => {
+                done.already_imported += 1;
+                return Ok(());
+            }
         };
-        if self.in_ledger.contains(&n) {
-            done.already_imported += 1;
-            return Ok(());
-        }
-        for w in &decoded.warnings {
+        for w in &ready.warnings {
             done.problems
                 .push(self.problem_of_diagnostic(n, w, ProblemOutcome::Imported));
         }
-        let record = &decoded.record;
-        let e = Extracted::of(record);
+        let e = &ready.extracted;
         let cn = e.control_number.as_deref();
         let matches = match self.options.match_on {
             MatchOn::None => Vec::new(),
@@ -502,7 +676,7 @@ impl Importer<'_> {
         }
         let mut tally = Tally::default();
         let mut problems = Vec::new();
-        match self.apply(m, n, record, &e, action, &mut tally, &mut problems) {
+        match self.apply(m, n, ready, action, &mut tally, &mut problems) {
             Ok(()) => {
                 if self.guarded {
                     m.conn()
@@ -544,24 +718,25 @@ impl Importer<'_> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn apply(
         &mut self,
         m: &mut Mutation<'_>,
         n: u64,
-        record: &Record,
-        e: &Extracted,
+        ready: &Ready,
         action: Action,
         tally: &mut Tally,
         problems: &mut Vec<ImportProblem>,
     ) -> Result<(), CoreError> {
+        let e = &ready.extracted;
+        let mut again = None;
         let (record_id, outcome) = match action {
             Action::Add => {
+                let id = records::insert_prepared(m, e, ready.prepared(&mut again)?)?;
                 tally.added += 1;
-                (records::insert_extracted(m, record, e)?, "added")
+                (id, "added")
             }
             Action::Overlay(id) => {
-                records::overlay_extracted(m, id, record, e)?;
+                records::overlay_prepared(m, id, e, ready.prepared(&mut again)?)?;
                 tally.overlaid += 1;
                 (id, "overlaid")
             }
@@ -571,8 +746,8 @@ impl Importer<'_> {
             }
         };
         if outcome != "skipped" {
-            for item in items_in(&self.options.holdings, record) {
-                self.add_item(m, n, record_id, e, &item, tally, problems)?;
+            for item in &ready.items {
+                self.add_item(m, n, record_id, e, item, tally, problems)?;
             }
         }
         m.conn()

@@ -129,16 +129,49 @@ struct RecordPayload<'a> {
 /// Adds a record, logging its creation. Returns its new id.
 pub fn insert(m: &mut Mutation<'_>, record: &Record) -> Result<Uuid, CoreError> {
     let extracted = Extracted::of(record);
-    insert_extracted(m, record, &extracted)
+    insert_prepared(m, &extracted, &prepare(record, &extracted)?)
 }
 
-/// [`insert`] for a caller that has already extracted the record (the import matches on it).
-pub(crate) fn insert_extracted(
-    m: &mut Mutation<'_>,
-    record: &Record,
-    e: &Extracted,
-) -> Result<Uuid, CoreError> {
+/// Everything storing a record needs that does not depend on the database: its ISO 2709
+/// bytes, the JSON list columns, the sort key and the change-log payload. Working it out is
+/// pure, so the import does it on its reading thread while the writing thread stores the
+/// batch before.
+pub(crate) struct Prepared {
+    marc: Vec<u8>,
+    authors: String,
+    subjects: String,
+    languages: String,
+    sort_key: String,
+    /// The [`RecordPayload`] as JSON.
+    payload: String,
+}
+
+/// Works out what [`insert_prepared`] and [`overlay_prepared`] store for `record`, whose
+/// extraction is `e`. Fails when the record cannot be written as ISO 2709 (too long).
+pub(crate) fn prepare(record: &Record, e: &Extracted) -> Result<Prepared, CoreError> {
     let marc = iso2709::to_bytes(record)?;
+    let payload = serde_json::to_string(&RecordPayload {
+        control_number: e.control_number.as_deref(),
+        title: &e.title,
+        marc: &String::from_utf8_lossy(&marc),
+    })?;
+    Ok(Prepared {
+        authors: json_list(&e.authors),
+        subjects: json_list(&e.subjects),
+        languages: json_list(&e.languages),
+        sort_key: e.sort_key(),
+        payload,
+        marc,
+    })
+}
+
+/// [`insert`] for a caller that has already extracted and prepared the record (the import
+/// matches on the extraction and prepares on another thread).
+pub(crate) fn insert_prepared(
+    m: &mut Mutation<'_>,
+    e: &Extracted,
+    p: &Prepared,
+) -> Result<Uuid, CoreError> {
     let id = m.new_id();
     let id_text = id.to_string();
     let now = text::rfc3339(m.now());
@@ -157,57 +190,35 @@ pub(crate) fn insert_extracted(
             e.author(),
             e.year,
             e.material_type.as_str(),
-            e.sort_key(),
-            marc,
+            p.sort_key,
+            p.marc,
             now,
             e.responsibility,
-            json_list(&e.authors),
-            json_list(&e.subjects),
+            p.authors,
+            p.subjects,
             e.publisher,
-            json_list(&e.languages),
+            p.languages,
             e.call_number,
             e.serial,
         ])?;
     insert_identifiers(m.conn(), &id_text, e)?;
-    log_record(m, id, Operation::Create, e, &marc)?;
+    m.log_json(EntityType::Record, id, Operation::Create, &p.payload)?;
     Ok(id)
-}
-
-fn log_record(
-    m: &mut Mutation<'_>,
-    id: Uuid,
-    operation: Operation,
-    e: &Extracted,
-    marc: &[u8],
-) -> Result<(), CoreError> {
-    let marc_text = String::from_utf8_lossy(marc);
-    m.log(
-        EntityType::Record,
-        id,
-        operation,
-        &RecordPayload {
-            control_number: e.control_number.as_deref(),
-            title: &e.title,
-            marc: &marc_text,
-        },
-    )?;
-    Ok(())
 }
 
 /// Replaces a record's MARC and every extracted column (identifiers included), logging an
 /// `update` that carries the new MARC. The record keeps its id, creation time and items.
 pub fn overlay(m: &mut Mutation<'_>, id: Uuid, record: &Record) -> Result<(), CoreError> {
     let extracted = Extracted::of(record);
-    overlay_extracted(m, id, record, &extracted)
+    overlay_prepared(m, id, &extracted, &prepare(record, &extracted)?)
 }
 
-pub(crate) fn overlay_extracted(
+pub(crate) fn overlay_prepared(
     m: &mut Mutation<'_>,
     id: Uuid,
-    record: &Record,
     e: &Extracted,
+    p: &Prepared,
 ) -> Result<(), CoreError> {
-    let marc = iso2709::to_bytes(record)?;
     let id_text = id.to_string();
     let now = text::rfc3339(m.now());
     let changed = m
@@ -226,14 +237,14 @@ pub(crate) fn overlay_extracted(
             e.author(),
             e.year,
             e.material_type.as_str(),
-            e.sort_key(),
-            marc,
+            p.sort_key,
+            p.marc,
             now,
             e.responsibility,
-            json_list(&e.authors),
-            json_list(&e.subjects),
+            p.authors,
+            p.subjects,
             e.publisher,
-            json_list(&e.languages),
+            p.languages,
             e.call_number,
             e.serial,
         ])?;
@@ -248,7 +259,7 @@ pub(crate) fn overlay_extracted(
         .prepare_cached("DELETE FROM record_identifiers WHERE record_id = ?1")?
         .execute(params![id_text])?;
     insert_identifiers(m.conn(), &id_text, e)?;
-    log_record(m, id, Operation::Update, e, &marc)?;
+    m.log_json(EntityType::Record, id, Operation::Update, &p.payload)?;
     Ok(())
 }
 

@@ -158,6 +158,32 @@ impl Catalog {
     }
 }
 
+/// A second connection to a catalog's file that only copies the write-ahead log back into the
+/// database (a checkpoint). A bulk import runs one on its own thread, so that the copying and
+/// its fsyncs happen while the import goes on writing, instead of inside every commit.
+/// Checkpoints are SQLite's own crash-safe operation: they change where committed pages live,
+/// never what is committed.
+pub(crate) struct Checkpointer {
+    conn: Connection,
+}
+
+impl Catalog {
+    pub(crate) fn checkpointer(&self) -> Result<Checkpointer, CoreError> {
+        Ok(Checkpointer {
+            conn: connect(&self.path)?,
+        })
+    }
+}
+
+impl Checkpointer {
+    /// Copies back what it can without waiting for the writer (`PASSIVE`).
+    pub(crate) fn checkpoint(&self) -> Result<(), CoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
 /// One transaction of domain writes, each logged to the change log as it is made.
 pub struct Mutation<'c> {
     tx: Transaction<'c>,
@@ -194,8 +220,22 @@ impl Mutation<'_> {
         operation: Operation,
         payload: &impl Serialize,
     ) -> Result<Uuid, CoreError> {
+        let payload = serde_json::to_string(payload)?;
+        self.log_json(entity_type, entity_id, operation, &payload)
+    }
+
+    /// [`Mutation::log`] with the payload already serialized to JSON, for a caller that built
+    /// it outside the transaction (the import does, on its reading thread).
+    pub(crate) fn log_json(
+        &mut self,
+        entity_type: EntityType,
+        entity_id: Uuid,
+        operation: Operation,
+        payload: &str,
+    ) -> Result<Uuid, CoreError> {
         let change_id = self.new_id();
-        let hlc = self.hlc.tick(self.clock.now());
+        let now = self.clock.now();
+        let hlc = self.hlc.tick(now);
         changelog::append(
             &self.tx,
             &changelog::NewChange {
@@ -203,11 +243,11 @@ impl Mutation<'_> {
                 entity_type,
                 entity_id,
                 operation,
-                payload: serde_json::to_string(payload)?,
+                payload,
                 hlc,
                 origin_node: self.node,
                 user: self.user,
-                recorded_at: self.clock.now(),
+                recorded_at: now,
             },
         )?;
         Ok(change_id)
