@@ -19,11 +19,8 @@ use shelfmark_core::catalog::import::{
 use shelfmark_core::holdings::embedded::HoldingsMap;
 use shelfmark_marc::Format;
 
-/// A usage problem found after clap (a format that cannot be told, a mapping of the wrong
-/// shape): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(String);
+use crate::marc::parse_format;
+use crate::usage::UsageError;
 
 #[derive(Args)]
 pub struct ImportArgs {
@@ -62,16 +59,6 @@ enum OnMatchArg {
     Add,
 }
 
-fn parse_format(name: &str) -> Result<Format, String> {
-    Format::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-        format!(
-            "unknown MARC format {name:?}; use one of {}",
-            names.join(", ")
-        )
-    })
-}
-
 fn holdings(path: Option<&Path>) -> anyhow::Result<Vec<HoldingsMap>> {
     let Some(path) = path else {
         return Ok(HoldingsMap::built_in().to_vec());
@@ -80,7 +67,7 @@ fn holdings(path: Option<&Path>) -> anyhow::Result<Vec<HoldingsMap>> {
         .with_context(|| format!("cannot read the holdings mapping {}", path.display()))?;
     HoldingsMap::from_json(&path.display().to_string(), &text)
         .map(|m| vec![m])
-        .map_err(|e| UsageError(e.to_string()).into())
+        .map_err(|e| UsageError::new(e.to_string()).into())
 }
 
 fn progress_bar() -> ProgressBar {
@@ -124,7 +111,7 @@ pub fn run(
             source,
         })?;
         import::detect_format(file, args.format).map_err(|e| match e {
-            CoreError::UnknownFormat { .. } => anyhow::Error::new(UsageError(e.to_string())),
+            CoreError::UnknownFormat { .. } => anyhow::Error::new(UsageError::new(e.to_string())),
             other => other.into(),
         })?;
     }

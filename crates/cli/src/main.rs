@@ -13,6 +13,7 @@ use std::process::ExitCode;
 mod import;
 mod marc;
 mod search;
+mod usage;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -89,9 +90,7 @@ fn main() -> ExitCode {
         Err(e) => {
             report(&e, cli.json);
             // A MARC format that cannot be told is a usage error, like clap's own.
-            if e.downcast_ref::<marc::UsageError>().is_some()
-                || e.downcast_ref::<import::UsageError>().is_some()
-            {
+            if e.downcast_ref::<usage::UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

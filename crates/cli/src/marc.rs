@@ -13,6 +13,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+
+pub use crate::usage::UsageError;
 use shelfmark_marc::{Decoded, Diagnostic, Format, Severity, reader, validate, writer};
 
 #[derive(Subcommand)]
@@ -88,17 +90,6 @@ impl Summary {
     }
 }
 
-/// A usage problem found after clap (a format that cannot be told): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(String);
-
-impl UsageError {
-    pub fn new(message: String) -> Self {
-        UsageError(message)
-    }
-}
-
 /// The input as a buffered stream with its size (for the progress bar) when it is a file.
 struct Input {
     stream: Box<dyn BufRead>,
@@ -122,7 +113,7 @@ fn open_input(path: &Path, from: Option<Format>) -> anyhow::Result<Input> {
         None => {
             let head = stream.fill_buf().context("cannot read the input")?;
             Format::sniff(head).ok_or_else(|| {
-                UsageError(format!(
+                UsageError::new(format!(
                     "cannot tell the MARC format of {}; name it with --from (iso2709, marcxml, mrk, json, jsonl)",
                     path.display()
                 ))
@@ -236,7 +227,7 @@ fn convert(
 ) -> anyhow::Result<Summary> {
     let to = match formats.to.or_else(|| Format::from_path(output)) {
         Some(f) => f,
-        None => bail!(UsageError(format!(
+        None => bail!(UsageError::new(format!(
             "cannot tell which format to write to {}; name it with --to (iso2709, marcxml, mrk, json, jsonl)",
             output.display()
         ))),
