@@ -165,6 +165,33 @@ pub(crate) fn prepare(record: &Record, e: &Extracted) -> Result<Prepared, CoreEr
     })
 }
 
+/// A record's row in the order both `insert_prepared` and `overlay_prepared` bind it: ?1 the
+/// id, ?2..?8 the list columns and MARC, ?9 the time, ?10..?16 the other extracted columns.
+/// One list, so the two statements can never bind the columns differently; a macro rather
+/// than a function so the hot import path binds borrowed values without boxing them.
+macro_rules! record_row {
+    ($id:expr, $e:expr, $p:expr, $now:expr) => {
+        params![
+            $id,
+            $e.control_number,
+            $e.title,
+            $e.author(),
+            $e.year,
+            $e.material_type.as_str(),
+            $p.sort_key,
+            $p.marc,
+            $now,
+            $e.responsibility,
+            $p.authors,
+            $p.subjects,
+            $e.publisher,
+            $p.languages,
+            $e.call_number,
+            $e.serial,
+        ]
+    };
+}
+
 /// [`insert`] for a caller that has already extracted and prepared the record (the import
 /// matches on the extraction and prepares on another thread).
 pub(crate) fn insert_prepared(
@@ -183,24 +210,7 @@ pub(crate) fn insert_prepared(
                 call_number, serial)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
-        .execute(params![
-            id_text,
-            e.control_number,
-            e.title,
-            e.author(),
-            e.year,
-            e.material_type.as_str(),
-            p.sort_key,
-            p.marc,
-            now,
-            e.responsibility,
-            p.authors,
-            p.subjects,
-            e.publisher,
-            p.languages,
-            e.call_number,
-            e.serial,
-        ])?;
+        .execute(record_row!(id_text, e, p, now))?;
     insert_identifiers(m.conn(), &id_text, e)?;
     m.log_json(EntityType::Record, id, Operation::Create, &p.payload)?;
     Ok(id)
@@ -230,24 +240,7 @@ pub(crate) fn overlay_prepared(
                 languages = ?14, call_number = ?15, serial = ?16
              WHERE id = ?1",
         )?
-        .execute(params![
-            id_text,
-            e.control_number,
-            e.title,
-            e.author(),
-            e.year,
-            e.material_type.as_str(),
-            p.sort_key,
-            p.marc,
-            now,
-            e.responsibility,
-            p.authors,
-            p.subjects,
-            e.publisher,
-            p.languages,
-            e.call_number,
-            e.serial,
-        ])?;
+        .execute(record_row!(id_text, e, p, now))?;
     if changed == 0 {
         return Err(CoreError::NotFound {
             entity: "record",
