@@ -1049,6 +1049,21 @@ impl Decoder<'_> {
         cx: &mut Cx,
     ) -> String {
         let position = || code.map(|c| format!("${c}"));
+        // MARC-8 with a damaged part (a bad escape, a truncated character): keep what
+        // converts, mark the rest with U+FFFD, say where.
+        let lossy = |v: &[u8], e: &crate::marc8::Marc8Error, cx: &mut Cx| {
+            let (text, problems) = crate::marc8::decode_lossy(v);
+            cx.warn(
+                base + a + e.position.min(v.len()),
+                tag,
+                position(),
+                format!(
+                    "cannot fully convert from MARC-8 ({e}); {} character(s) replaced with U+FFFD",
+                    problems.len().max(1)
+                ),
+            );
+            text
+        };
         // ESC opens a MARC-8 character set and is never text: a value holding one is MARC-8
         // whatever the record's encoding, so no escape ever reaches the output (and reading
         // our own output back gives the same record).
@@ -1071,20 +1086,7 @@ impl Decoder<'_> {
                     }
                     return text;
                 }
-                Err(e) => {
-                    let (text, problems) = crate::marc8::decode_lossy(v);
-                    cx.warn(
-                        base + a + e.position.min(v.len()),
-                        tag,
-                        position(),
-                        format!(
-                            "cannot fully convert from MARC-8 ({e}); {} character(s) replaced \
-                             with U+FFFD",
-                            problems.len().max(1)
-                        ),
-                    );
-                    return text;
-                }
+                Err(e) => return lossy(v, &e, cx),
             }
         }
         match self {
@@ -1101,20 +1103,7 @@ impl Decoder<'_> {
                     Ok(text) => text,
                     Err(e) => match std::str::from_utf8(v) {
                         // Not UTF-8 text either: keep what converts, mark the rest.
-                        Ok(_) if !has_multibyte_utf8(v) => {
-                            let (text, problems) = crate::marc8::decode_lossy(v);
-                            cx.warn(
-                                base + a + e.position.min(v.len()),
-                                tag,
-                                position(),
-                                format!(
-                                    "cannot fully convert from MARC-8 ({e}); {} character(s) \
-                                     replaced with U+FFFD",
-                                    problems.len().max(1)
-                                ),
-                            );
-                            text
-                        }
+                        Ok(_) if !has_multibyte_utf8(v) => lossy(v, &e, cx),
                         Ok(text) => {
                             cx.warn(
                                 base + a,
@@ -1124,23 +1113,6 @@ impl Decoder<'_> {
                                     .into(),
                             );
                             text.to_owned()
-                        }
-                        // Not UTF-8 either, but escapes mean MARC-8 (a damaged escape in
-                        // `pymarc/bad_marc8_escape.dat` once left raw ESC bytes in the text):
-                        // convert what reads, mark the rest.
-                        Err(_) if memchr(ESCAPE, v).is_some() => {
-                            let (text, problems) = crate::marc8::decode_lossy(v);
-                            cx.warn(
-                                base + a + e.position.min(v.len()),
-                                tag,
-                                position(),
-                                format!(
-                                    "cannot fully convert from MARC-8 ({e}); {} character(s) \
-                                     replaced with U+FFFD",
-                                    problems.len().max(1)
-                                ),
-                            );
-                            text
                         }
                         // Neither MARC-8 nor UTF-8 and no escapes (e.g. Windows-1251 bytes
                         // under a blank Leader/09): guessing a third encoding would be
