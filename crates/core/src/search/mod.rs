@@ -876,33 +876,25 @@ impl SearchIndex {
             }
         }
         if field.is_none() && !phrase {
+            // An identifier typed into the one box: the control number, or an ISBN or ISSN in
+            // any of its written forms.
             let trimmed = value.trim();
-            if !trimmed.is_empty() {
-                any.push(boosted(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.control, &text::nfc(trimmed).to_lowercase()),
-                        IndexRecordOption::Basic,
-                    )),
-                    IDENTIFIER_BOOST,
-                ));
-            }
-            if let Ok(isbn) = normalize_isbn(trimmed) {
-                any.push(boosted(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.isbn, &isbn),
-                        IndexRecordOption::Basic,
-                    )),
-                    IDENTIFIER_BOOST,
-                ));
-            }
-            if let Ok(issn) = normalize_issn(trimmed) {
-                any.push(boosted(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.issn, &issn),
-                        IndexRecordOption::Basic,
-                    )),
-                    IDENTIFIER_BOOST,
-                ));
+            let control = (!trimmed.is_empty()).then(|| text::nfc(trimmed).to_lowercase());
+            let identifiers = [
+                (f.control, control),
+                (f.isbn, normalize_isbn(trimmed).ok()),
+                (f.issn, normalize_issn(trimmed).ok()),
+            ];
+            for (id_field, id) in identifiers {
+                if let Some(id) = id {
+                    any.push(boosted(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(id_field, &id),
+                            IndexRecordOption::Basic,
+                        )),
+                        IDENTIFIER_BOOST,
+                    ));
+                }
             }
         }
         if any.is_empty() {
