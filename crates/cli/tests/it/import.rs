@@ -4,25 +4,17 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::Connection;
 use serde_json::Value;
+
+use crate::{assert_success, shelfmark};
 use shelfmark_marc::{Format, Leader, Record, writer};
 
 fn testdata(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../core/src/catalog/import/testdata")
         .join(name)
-}
-
-fn shelfmark(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("shelfmark").expect("binary is built");
-    cmd.arg("--db")
-        .arg(db)
-        .env_remove("SHELFMARK_DB")
-        .env("USER", "thu.thu");
-    cmd
 }
 
 /// `count` records `K000000`… with one or two Koha 952 items each (barcodes unique, three
@@ -166,11 +158,7 @@ fn killed_at_random_points_then_rerun_imports_every_record_exactly_once() {
         .arg("--json")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     assert_eq!(
         report["added"].as_u64().unwrap_or(0) + report["already_imported"].as_u64().unwrap_or(0),
@@ -198,11 +186,7 @@ fn import_reports_counts_as_json_and_problems_on_stderr() {
         .arg("--json")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(report["files"], 2);
     assert_eq!(report["added"], 4);
@@ -347,11 +331,7 @@ fn a_holdings_map_of_the_wrong_shape_is_a_usage_error_and_a_good_one_is_used() {
         .arg("--json")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let report: Value = serde_json::from_slice(&out.stdout).expect("report");
     assert_eq!(
         (report["added"].as_u64(), report["items_added"].as_u64()),
@@ -388,11 +368,7 @@ fn imported_records_are_found_by_search_at_once() {
         .args(["search", "--json", "--limit", "10", "truyen so 2"])
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let first: Value = serde_json::from_str(
         String::from_utf8_lossy(&out.stdout)
             .lines()

@@ -6,6 +6,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+/// The CLI on one catalog, never the environment's, with a known user for the change log.
 fn shelfmark(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("shelfmark").expect("binary is built");
     cmd.arg("--db")
@@ -15,13 +16,18 @@ fn shelfmark(db: &Path) -> Command {
     cmd
 }
 
-fn json_of(cmd: &mut Command) -> Value {
-    let out = cmd.arg("--json").output().expect("runs");
+/// Fails the test with the command's own error output when it did not succeed.
+fn assert_success(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.arg("--json").output().expect("runs");
+    assert_success(&out);
     serde_json::from_slice(&out.stdout).expect("prints JSON")
 }
 

@@ -1,16 +1,9 @@
 //! `shelfmark search`, `reindex` and `export` on a demo catalog.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn shelfmark(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("shelfmark").expect("binary is built");
-    cmd.arg("--db").arg(db).env_remove("SHELFMARK_DB");
-    cmd
-}
+use crate::{assert_success, shelfmark};
 
 fn demo(records: u32) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -36,11 +29,7 @@ fn search_json_prints_one_hit_per_line_best_first_then_facets() {
         .args(["search", "ha noi", "--json", "--limit", "5", "--facets"])
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let lines = json_lines(&out.stdout);
     let (facets, hits) = lines.split_last().expect("facets line");
     assert!(facets["facets"]["material_type"].is_array(), "{facets}");
@@ -160,11 +149,7 @@ fn export_writes_every_record_or_the_matching_ones() {
         .arg(&serials)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let report: Value = serde_json::from_slice(&out.stdout).expect("report");
     let written = report["written"].as_u64().expect("written");
     let lines = std::fs::read_to_string(&serials)
