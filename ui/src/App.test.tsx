@@ -101,6 +101,7 @@ describe("record list", () => {
     const gate = new Promise<void>((r) => (release = r));
     const base = memoryApi(1000);
     const api: CatalogApi = {
+      ...base,
       summary: () => base.summary(),
       listRecords: async (offset, limit) => {
         await gate;
@@ -221,6 +222,7 @@ describe("counts and status bar", () => {
 
 describe("errors", () => {
   const failing = (error: unknown): CatalogApi => ({
+    ...memoryApi(0),
     summary: () => Promise.reject(error),
     listRecords: () => Promise.reject(error),
   });
@@ -270,6 +272,7 @@ describe("errors", () => {
   it("shows errors from loading a page of records and can be dismissed", async () => {
     const base = memoryApi(500);
     const api: CatalogApi = {
+      ...base,
       summary: () => base.summary(),
       listRecords: () => Promise.reject({ code: "storage", message: "disk I/O error", details: null }),
     };
@@ -297,7 +300,7 @@ describe("accessibility", () => {
 
   it("has no axe violations with an error shown", async () => {
     const { container } = render(
-      <App api={{ summary: () => Promise.reject({ code: "not_a_catalog", message: "x", details: null }), listRecords: () => Promise.reject(new Error()) }} />,
+      <App api={{ ...memoryApi(0), summary: () => Promise.reject({ code: "not_a_catalog", message: "x", details: null }), listRecords: () => Promise.reject(new Error()) }} />,
     );
     await screen.findByRole("alert");
     await check(container);

@@ -1,14 +1,20 @@
 import type { i18n as I18n } from "i18next";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { toErrorPayload, type CatalogApi } from "./api";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
+import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { LanguageSwitch } from "./components/LanguageSwitch";
-import { RecordList } from "./components/RecordList";
 import { StatusBar } from "./components/StatusBar";
-import { createI18n, currentLanguage, formatNumber } from "./i18n";
+import { MarcEditor } from "./editor/MarcEditor";
+import { createI18n } from "./i18n";
+import { parentOf, type Dialog, type View } from "./navigation";
+import { RecordView } from "./record/RecordView";
+import { SearchScreen } from "./search/SearchScreen";
+import { ExportDialog } from "./transfer/ExportDialog";
+import { ImportDialog } from "./transfer/ImportDialog";
 
 /** How often the catalog summary (unsynced count, record count) is refreshed. */
 export const SUMMARY_REFRESH_MS = 5000;
@@ -18,25 +24,25 @@ export interface AppProps {
   /** Defaults to a fresh instance in the stored language. */
   i18n?: I18n;
   refreshMs?: number;
+  /** The first screen; the catalog unless a test starts elsewhere. */
+  initialView?: View;
 }
 
-export function App({ api, i18n, refreshMs = SUMMARY_REFRESH_MS }: AppProps) {
+export function App({ api, i18n, refreshMs = SUMMARY_REFRESH_MS, initialView }: AppProps) {
   const instance = useMemo(() => i18n ?? createI18n(), [i18n]);
   return (
     <I18nextProvider i18n={instance}>
-      <CatalogScreen api={api} refreshMs={refreshMs} />
+      <Shell api={api} refreshMs={refreshMs} initialView={initialView ?? { name: "catalog" }} />
     </I18nextProvider>
   );
 }
 
-type Failure = { source: "summary" | "records"; error: ErrorPayload };
+type Failure = { source: "summary" | "work"; error: ErrorPayload };
 
-function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number }) {
-  const { t, i18n } = useTranslation();
-  const lang = currentLanguage(i18n);
+/** The summary, read now and every `refreshMs`; `refresh` reads it again at once (after a save). */
+function useSummary(api: CatalogApi, refreshMs: number, onFailure: (f: Failure | null) => void) {
   const [summary, setSummary] = useState<CatalogSummary | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     let cancelled = false;
     const load = () => {
@@ -44,10 +50,10 @@ function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number 
         (s) => {
           if (cancelled) return;
           setSummary(s);
-          setFailure((f) => (f?.source === "summary" ? null : f));
+          onFailure(null);
         },
         (err: unknown) => {
-          if (!cancelled) setFailure({ source: "summary", error: toErrorPayload(err) });
+          if (!cancelled) onFailure({ source: "summary", error: toErrorPayload(err) });
         },
       );
     };
@@ -57,40 +63,182 @@ function CatalogScreen({ api, refreshMs }: { api: CatalogApi; refreshMs: number 
       cancelled = true;
       clearInterval(timer);
     };
-  }, [api, refreshMs]);
+  }, [api, refreshMs, onFailure, tick]);
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+  return { summary, refresh };
+}
 
-  const onRecordsError = useCallback((err: unknown) => {
-    setFailure({ source: "records", error: toErrorPayload(err) });
+function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: number; initialView: View }) {
+  const { t } = useTranslation();
+  const [failure, setFailure] = useState<Failure | null>(null);
+  // A summary success clears only a summary failure; the other kinds stay until dismissed.
+  const onSummaryFailure = useCallback((f: Failure | null) => {
+    setFailure((current) => (f ? f : current?.source === "summary" ? null : current));
+  }, []);
+  const { summary, refresh } = useSummary(api, refreshMs, onSummaryFailure);
+  const [view, setView] = useState<View>(initialView);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [query, setQuery] = useState("");
+  const [dirty, setDirty] = useState(false);
+  /** A move away from unsaved edits, waiting for the cataloger's answer. */
+  const [pending, setPending] = useState<View | null>(null);
+
+  const onError = useCallback((err: unknown) => {
+    setFailure({ source: "work", error: toErrorPayload(err) });
   }, []);
 
-  const total = summary?.records ?? 0;
-  // Without a summary after a failed read there is nothing loading: say so instead of waiting.
+  const go = useCallback(
+    (next: View) => {
+      if (dirty) setPending(next);
+      else setView(next);
+    },
+    [dirty],
+  );
+
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || dialog || pending) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (e.key === "Escape" && viewRef.current.name !== "catalog") {
+        e.preventDefault();
+        go(parentOf(viewRef.current));
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === "n") {
+        e.preventDefault();
+        go({ name: "new", template: null, initial: null });
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === "i") {
+        e.preventDefault();
+        setDialog("import");
+      } else if (mod && e.shiftKey && e.key.toLowerCase() === "e") {
+        e.preventDefault();
+        setDialog("export");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [go, dialog, pending]);
+
+  // Closing or reloading the window with unsaved edits asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [dirty]);
+
   const summaryFailed = !summary && failure?.source === "summary";
+  const afterChange = useCallback(() => refresh(), [refresh]);
 
   return (
     <div className="app">
       <header className="app-header">
         <h1 data-testid="app-title">Shelfmark</h1>
+        <nav className="app-nav" aria-label={t("nav.label")}>
+          <button
+            type="button"
+            data-testid="nav-catalog"
+            aria-current={view.name === "catalog" ? "page" : undefined}
+            onClick={() => go({ name: "catalog" })}
+          >
+            {t("nav.catalog")}
+          </button>
+          <button
+            type="button"
+            data-testid="nav-new"
+            aria-keyshortcuts="Control+N"
+            aria-current={view.name === "new" ? "page" : undefined}
+            onClick={() => go({ name: "new", template: null, initial: null })}
+          >
+            {t("nav.newRecord")}
+          </button>
+          <button type="button" data-testid="nav-import" aria-keyshortcuts="Control+I" onClick={() => setDialog("import")}>
+            {t("nav.import")}
+          </button>
+          <button
+            type="button"
+            data-testid="nav-export"
+            aria-keyshortcuts="Control+Shift+E"
+            onClick={() => setDialog("export")}
+          >
+            {t("nav.export")}
+          </button>
+        </nav>
         <LanguageSwitch />
       </header>
       {failure && <ErrorBanner error={failure.error} onDismiss={() => setFailure(null)} />}
       <main className="app-main">
-        <div className="list-title">
-          <h2 data-testid="list-heading">{t("records.heading")}</h2>
-          <p className="record-count" data-testid="record-count" aria-live="polite">
-            {summary
-              ? t("records.count", { count: total, formatted: formatNumber(total, lang) })
-              : summaryFailed
-                ? t("records.countUnavailable")
-                : t("records.countLoading")}
-          </p>
-        </div>
-        {summary && total > 0 ? (
-          <RecordList api={api} total={total} onError={onRecordsError} />
-        ) : summary ? (
-          <p className="empty-state">{t("records.empty")}</p>
-        ) : null}
+        {view.name === "catalog" && (
+          <SearchScreen
+            api={api}
+            summary={summary}
+            summaryFailed={summaryFailed}
+            query={query}
+            onQueryChange={setQuery}
+            onOpen={(id) => go({ name: "record", id })}
+            onError={onError}
+          />
+        )}
+        {view.name === "record" && (
+          <RecordView
+            key={view.id}
+            api={api}
+            id={view.id}
+            onBack={() => go({ name: "catalog" })}
+            onEdit={(id) => go({ name: "edit", id })}
+            onDuplicate={(record) => go({ name: "new", template: null, initial: record })}
+            onDeleted={() => {
+              afterChange();
+              go({ name: "catalog" });
+            }}
+            onChanged={afterChange}
+            onError={onError}
+          />
+        )}
+        {(view.name === "edit" || view.name === "new") && (
+          <MarcEditor
+            key={view.name === "edit" ? view.id : "new"}
+            api={api}
+            recordId={view.name === "edit" ? view.id : null}
+            template={view.name === "new" ? view.template : null}
+            initial={view.name === "new" ? view.initial : null}
+            onSaved={(detail) => {
+              afterChange();
+              setDirty(false);
+              setView({ name: "record", id: detail.id });
+            }}
+            onCancel={() => go(parentOf(view))}
+            onDeleted={() => {
+              afterChange();
+              setDirty(false);
+              setView({ name: "catalog" });
+            }}
+            onDirtyChange={setDirty}
+            onError={onError}
+          />
+        )}
       </main>
+      {dialog === "import" && (
+        <ImportDialog api={api} onClose={() => setDialog(null)} onImported={afterChange} onError={onError} />
+      )}
+      {dialog === "export" && (
+        <ExportDialog api={api} query={query} onClose={() => setDialog(null)} onError={onError} />
+      )}
+      {pending && (
+        <ConfirmDialog
+          title={t("unsaved.title")}
+          message={t("unsaved.message")}
+          confirmLabel={t("unsaved.leave")}
+          cancelLabel={t("unsaved.stay")}
+          danger
+          onConfirm={() => {
+            setDirty(false);
+            setView(pending);
+            setPending(null);
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
       <StatusBar summary={summary} failed={summaryFailed} />
     </div>
   );

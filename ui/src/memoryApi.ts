@@ -1,5 +1,8 @@
 /** An in-memory CatalogApi for unit tests and for `npm run dev` in a plain browser (outside Tauri). */
 import type { CatalogApi } from "./api";
+import type { ErrorPayload } from "./bindings/ErrorPayload";
+import type { SearchQuery } from "./bindings/SearchQuery";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { MaterialType } from "./bindings/MaterialType";
 import type { RecordPage } from "./bindings/RecordPage";
@@ -17,6 +20,19 @@ export function syntheticRow(i: number): RecordRow {
     year: i % 11 === 5 ? null : 1950 + (i % 70),
     material_type: TYPES[i % TYPES.length]!,
   };
+}
+
+/**
+ * What the in-memory catalog cannot do: tests of a screen replace the methods it uses with
+ * their own (`{ ...memoryApi(10), recordDetail: async () => detail }`).
+ */
+async function unavailable(): Promise<never> {
+  const error: ErrorPayload = {
+    code: "not_found",
+    message: "the in-memory catalog has no such data",
+    details: null,
+  };
+  throw error;
 }
 
 export interface MemoryApi extends CatalogApi {
@@ -45,6 +61,38 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
     async summary() {
       api.summaryCalls++;
       return { ...api.state };
+    },
+    async search(query: SearchQuery): Promise<SearchResults> {
+      // A plain substring match over the synthetic titles: enough for the screens, not the engine.
+      const needle = query.text.trim().toLowerCase();
+      const hits = [];
+      let total = 0;
+      for (let i = 0; i < api.state.records; i++) {
+        const row = syntheticRow(i);
+        if (needle && !row.title.toLowerCase().includes(needle)) continue;
+        if (total >= query.offset && hits.length < query.limit) hits.push({ ...row, score: 1 });
+        total++;
+      }
+      return { total, offset: query.offset, hits, facets: null };
+    },
+    recordDetail: unavailable,
+    recordHistory: unavailable,
+    recordTemplates: unavailable,
+    fixedFieldSchema: unavailable,
+    validateRecord: unavailable,
+    toMnemonic: unavailable,
+    fromMnemonic: unavailable,
+    saveRecord: unavailable,
+    deleteRecord: unavailable,
+    branches: unavailable,
+    addItem: unavailable,
+    updateItem: unavailable,
+    previewImport: unavailable,
+    runImport: unavailable,
+    runExport: unavailable,
+    cancelJob: unavailable,
+    async pickFile() {
+      return null;
     },
     async listRecords(offset: number, limit: number): Promise<RecordPage> {
       api.calls.push(offset);

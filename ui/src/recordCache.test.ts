@@ -12,6 +12,7 @@ describe("RecordCache", () => {
     const base = memoryApi(10_000);
     const calls: number[] = [];
     const api: CatalogApi = {
+      ...base,
       summary: () => base.summary(),
       listRecords: (offset, limit) => {
         calls.push(offset);
@@ -56,6 +57,7 @@ describe("RecordCache", () => {
     const base = memoryApi(1000);
     const errors: unknown[] = [];
     const api: CatalogApi = {
+      ...base,
       summary: () => base.summary(),
       listRecords: (o, l) => (fail ? Promise.reject({ code: "storage", message: "x", details: null }) : base.listRecords(o, l)),
     };

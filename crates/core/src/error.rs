@@ -113,9 +113,8 @@ impl CoreError {
             CoreError::Unavailable { .. } | CoreError::Migration { .. } => {
                 ErrorCode::CatalogUnavailable
             }
-            CoreError::InvalidInput { .. }
-            | CoreError::BarcodeInUse { .. }
-            | CoreError::Marc(_) => ErrorCode::InvalidInput,
+            CoreError::BarcodeInUse { .. } => ErrorCode::BarcodeInUse,
+            CoreError::InvalidInput { .. } | CoreError::Marc(_) => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
             CoreError::ImportSource { source, .. }
                 if source.kind() == std::io::ErrorKind::NotFound =>

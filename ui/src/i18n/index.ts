@@ -3,6 +3,28 @@ import { initReactI18next } from "react-i18next";
 import en from "./en.json";
 import vi from "./vi.json";
 
+/*
+ * Each screen keeps its strings in its own file, `i18n/<lang>/<area>.json`, found here by
+ * name and merged under the key `<area>` (`i18n/en/search.json` -> `t("search.box")`), so
+ * screens can be written side by side without touching one shared file.
+ */
+const areaFiles = import.meta.glob<{ default: Record<string, unknown> }>("./*/*.json", { eager: true });
+
+function withAreas(base: Record<string, unknown>, lang: string): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [path, module] of Object.entries(areaFiles)) {
+    const match = /^\.\/([a-z]+)\/([A-Za-z0-9_-]+)\.json$/.exec(path);
+    if (match && match[1] === lang) merged[match[2]!] = module.default;
+  }
+  return merged;
+}
+
+/** Every string of each language: the shared file plus the screens' own. */
+export const RESOURCES = {
+  vi: withAreas(vi, "vi"),
+  en: withAreas(en, "en"),
+} as const;
+
 export const LANGUAGES = ["vi", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = "vi";
@@ -47,7 +69,7 @@ export function createI18n(lang: Language = storedLanguage()): i18n {
   const instance = i18next.createInstance();
   instance.use(initReactI18next);
   void instance.init({
-    resources: { vi: { translation: vi }, en: { translation: en } },
+    resources: { vi: { translation: RESOURCES.vi }, en: { translation: RESOURCES.en } },
     lng: lang,
     fallbackLng: DEFAULT_LANGUAGE,
     supportedLngs: [...LANGUAGES],

@@ -9,6 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod cataloging;
+
+pub use cataloging::*;
+
 use crate::changelog::{ChangeEntry, EntityType, Operation};
 
 /// The catalog's identity and counts: the status bar, and `shelfmark info --json`.
@@ -189,6 +193,12 @@ pub enum ErrorCode {
     CatalogUnavailable,
     InvalidInput,
     NotFound,
+    /// An item barcode already used by another item.
+    BarcodeInUse,
+    /// A record cannot be deleted while one of its items is on loan.
+    ItemsOnLoan,
+    /// An import or export is already running; one at a time.
+    JobRunning,
     Storage,
     Internal,
 }
@@ -225,6 +235,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     ts("FacetCount", FacetCount::export_to_string(&cfg));
     ts("SearchFacets", SearchFacets::export_to_string(&cfg));
     ts("SearchResults", SearchResults::export_to_string(&cfg));
+    for (name, decl) in cataloging::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -235,6 +248,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     schema("error", schemars::schema_for!(ErrorPayload));
     schema("search-query", schemars::schema_for!(SearchQuery));
     schema("search-results", schemars::schema_for!(SearchResults));
+    for (name, value) in cataloging::schemas() {
+        schema(name, value);
+    }
     files
 }
 

@@ -1,0 +1,25 @@
+import type { MarcRecord } from "./bindings/MarcRecord";
+import type { TemplateKind } from "./bindings/TemplateKind";
+
+/** The screen the cataloger is on. Dialogs (import, export) open over any of them. */
+export type View =
+  | { name: "catalog" }
+  | { name: "record"; id: string }
+  | { name: "edit"; id: string }
+  /** A new record: from a template, from a copy of another record, or (both null) a choice of template first. */
+  | { name: "new"; template: TemplateKind | null; initial: MarcRecord | null };
+
+export type Dialog = "import" | "export" | null;
+
+/** Where Esc (or Back) goes from a view. */
+export function parentOf(view: View): View {
+  switch (view.name) {
+    case "catalog":
+    case "record":
+      return { name: "catalog" };
+    case "edit":
+      return { name: "record", id: view.id };
+    case "new":
+      return { name: "catalog" };
+  }
+}
