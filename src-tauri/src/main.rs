@@ -27,10 +27,29 @@ fn main() {
     let args = Args::parse();
     let state = startup::open_catalog(args.db.as_deref());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::catalog_summary,
-            commands::list_records
+            commands::catalog::catalog_summary,
+            commands::catalog::list_records,
+            commands::catalog::search_records,
+            commands::catalog::record_detail,
+            commands::catalog::record_history,
+            commands::catalog::record_templates,
+            commands::catalog::fixed_field_schema,
+            commands::catalog::validate_record,
+            commands::catalog::record_to_mnemonic,
+            commands::catalog::record_from_mnemonic,
+            commands::catalog::save_record,
+            commands::catalog::delete_record,
+            commands::items::list_branches,
+            commands::items::add_item,
+            commands::items::update_item,
+            commands::jobs::preview_import,
+            commands::jobs::run_import,
+            commands::jobs::run_export,
+            commands::jobs::cancel_job,
+            commands::jobs::pick_file,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -5,7 +5,10 @@ use std::sync::Mutex;
 
 use shelfmark_core::api::ErrorPayload;
 use shelfmark_core::demo::{self, DemoConfig};
+use shelfmark_core::search::SearchIndex;
 use shelfmark_core::{Catalog, CatalogLocation, CatalogOptions, DB_ENV_VAR, resolve_catalog_path};
+
+use crate::commands::jobs::Jobs;
 
 /// Records in the demo catalog made on a first start.
 const FIRST_START_DEMO_RECORDS: u64 = 3_000;
@@ -14,24 +17,44 @@ const FIRST_START_DEMO_SEED: u64 = 1;
 /// The open catalog, or why it could not be opened (shown in the window, not a crash).
 pub struct AppState {
     pub catalog: Result<Mutex<Catalog>, ErrorPayload>,
+    /// The search index, opened (or rebuilt) by the first search.
+    pub index: Mutex<Option<SearchIndex>>,
+    /// The import or export running, if any.
+    pub jobs: Jobs,
+    /// Who the change log says made each change: the operating-system account.
+    pub user: String,
+}
+
+impl AppState {
+    fn new(catalog: Result<Mutex<Catalog>, ErrorPayload>) -> AppState {
+        AppState {
+            catalog,
+            index: Mutex::new(None),
+            jobs: Jobs::default(),
+            user: current_user(),
+        }
+    }
+}
+
+fn current_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "shelfmark".into())
 }
 
 pub fn open_catalog(explicit: Option<&Path>) -> AppState {
     let env = std::env::var(DB_ENV_VAR).ok();
     let Some((path, location)) = resolve_catalog_path(explicit, env.as_deref()) else {
-        return AppState {
-            catalog: Err(ErrorPayload {
-                code: shelfmark_core::api::ErrorCode::CatalogUnavailable,
-                message: "this platform has no data directory; start Shelfmark with --db PATH"
-                    .into(),
-                details: None,
-            }),
-        };
+        return AppState::new(Err(ErrorPayload {
+            code: shelfmark_core::api::ErrorCode::CatalogUnavailable,
+            message: "this platform has no data directory; start Shelfmark with --db PATH".into(),
+            details: None,
+        }));
     };
     let first_start = location == CatalogLocation::Default && !path.exists();
     let opened = Catalog::open(&path, CatalogOptions::default()).and_then(|mut catalog| {
         if first_start {
-            let user = std::env::var("USER").unwrap_or_else(|_| "shelfmark".into());
+            let user = current_user();
             let config = DemoConfig {
                 records: FIRST_START_DEMO_RECORDS,
                 seed: FIRST_START_DEMO_SEED,
@@ -41,14 +64,10 @@ pub fn open_catalog(explicit: Option<&Path>) -> AppState {
         Ok(catalog)
     });
     match opened {
-        Ok(catalog) => AppState {
-            catalog: Ok(Mutex::new(catalog)),
-        },
+        Ok(catalog) => AppState::new(Ok(Mutex::new(catalog))),
         Err(e) => {
             eprintln!("shelfmark-desktop: {e}");
-            AppState {
-                catalog: Err(e.to_payload()),
-            }
+            AppState::new(Err(e.to_payload()))
         }
     }
 }
