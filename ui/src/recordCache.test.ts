@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CatalogApi } from "./api";
 import type { RecordPage } from "./bindings/RecordPage";
 import { MAX_CACHED_PAGES, PAGE_SIZE, RecordCache } from "./recordCache";
-import { memoryApi } from "./memoryApi";
+import { memoryApi, syntheticRow } from "./memoryApi";
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -69,5 +69,27 @@ describe("RecordCache", () => {
     cache.ensureRange(0, 10);
     await flush();
     expect(cache.getRow(3)?.id).toBe("rec-3");
+  });
+
+  it("reads from any row source, and a primed first page is not fetched again", async () => {
+    const asked: Array<[number, number]> = [];
+    const source = async (offset: number, limit: number) => {
+      asked.push([offset, limit]);
+      return Array.from({ length: limit }, (_, i) => ({ ...syntheticRow(offset + i), title: `Kết quả ${offset + i}` }));
+    };
+    let changes = 0;
+    const cache = new RecordCache(source, () => changes++, () => {});
+    cache.prime(0, Array.from({ length: PAGE_SIZE }, (_, i) => ({ ...syntheticRow(i), title: `Đầu ${i}` })));
+    cache.ensureRange(0, 30);
+    expect(asked).toEqual([]);
+    expect(cache.getRow(7)?.title).toBe("Đầu 7");
+    cache.ensureRange(PAGE_SIZE + 5, PAGE_SIZE + 10);
+    expect(asked).toEqual([[PAGE_SIZE, PAGE_SIZE]]);
+    await flush();
+    expect(changes).toBe(1);
+    expect(cache.getRow(PAGE_SIZE + 5)?.title).toBe(`Kết quả ${PAGE_SIZE + 5}`);
+    // Rows not starting at a page boundary are not taken (they would misplace every row).
+    cache.prime(5, [syntheticRow(999)]);
+    expect(cache.getRow(5)?.title).toBe("Đầu 5");
   });
 });

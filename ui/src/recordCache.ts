@@ -4,8 +4,16 @@ import type { RecordRow } from "./bindings/RecordRow";
 export const PAGE_SIZE = 200;
 export const MAX_CACHED_PAGES = 50;
 
+/** Fetches the rows [offset, offset + limit) of some ordered list: the catalog, or one search's hits. */
+export type RowSource = (offset: number, limit: number) => Promise<RecordRow[]>;
+
+/** The whole catalog in title order. */
+export function catalogSource(api: CatalogApi): RowSource {
+  return (offset, limit) => api.listRecords(offset, limit).then((page) => page.rows);
+}
+
 /**
- * Caches pages of records fetched from the back end, keyed by page number.
+ * Caches pages of rows fetched from the back end, keyed by page number.
  * A page is never requested twice concurrently; at most `maxPages` pages are
  * kept (least recently used evicted first, never one the screen is showing).
  */
@@ -14,13 +22,30 @@ export class RecordCache {
   private readonly inflight = new Map<number, Promise<void>>();
   private visible: { first: number; last: number } = { first: 0, last: -1 };
 
+  private readonly source: RowSource;
+
+  /** `from` is the API (the catalog in title order) or any other RowSource (search hits). */
   constructor(
-    private readonly api: CatalogApi,
+    from: CatalogApi | RowSource,
     private readonly onChange: () => void,
     private readonly onError: (err: unknown) => void,
     readonly pageSize = PAGE_SIZE,
     readonly maxPages = MAX_CACHED_PAGES,
-  ) {}
+  ) {
+    this.source = typeof from === "function" ? from : catalogSource(from);
+  }
+
+  /**
+   * Stores rows already at hand, starting at a page boundary (a search's first page arrives
+   * with its total and facets), so they are not fetched again.
+   */
+  prime(offset: number, rows: RecordRow[]): void {
+    if (offset % this.pageSize !== 0) return;
+    for (let start = 0; start < rows.length; start += this.pageSize) {
+      this.pages.set((offset + start) / this.pageSize, rows.slice(start, start + this.pageSize));
+    }
+    this.evict();
+  }
 
   /** The row at `index`, or undefined while its page is not loaded. */
   getRow(index: number): RecordRow | undefined {
@@ -55,10 +80,9 @@ export class RecordCache {
   }
 
   private fetchPage(p: number): void {
-    const request = this.api
-      .listRecords(p * this.pageSize, this.pageSize)
-      .then((page) => {
-        this.pages.set(p, page.rows);
+    const request = this.source(p * this.pageSize, this.pageSize)
+      .then((rows) => {
+        this.pages.set(p, rows);
         this.evict();
         this.onChange();
       })

@@ -1,8 +1,16 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from "react";
 import { useTranslation } from "react-i18next";
 import type { CatalogApi } from "../api";
 import type { RecordRow } from "../bindings/RecordRow";
-import { RecordCache } from "../recordCache";
+import { RecordCache, type RowSource } from "../recordCache";
 import {
   ROW_HEIGHT,
   clampPos,
@@ -43,6 +51,21 @@ export interface RecordListProps {
   api: CatalogApi;
   total: number;
   onError: (err: unknown) => void;
+  /**
+   * Where the rows come from; the catalog in title order (api.listRecords) when absent.
+   * A new source (a new search) starts from an empty cache.
+   */
+  source?: RowSource;
+  /** Rows already fetched from offset 0 of `source` (a search's first page). */
+  firstRows?: RecordRow[];
+  /** The listbox's accessible name; the catalog list's by default. */
+  label?: string;
+  /** Enter or a double-click on a loaded row. */
+  onOpen?: (id: string) => void;
+  /** Esc in the list (the search screen returns focus to its box). */
+  onEscape?: () => void;
+  /** The listbox element, for a screen that moves focus into it. */
+  listRef?: RefObject<HTMLDivElement | null>;
 }
 
 function Missing({ label }: { label: string }) {
@@ -54,24 +77,35 @@ function Missing({ label }: { label: string }) {
   );
 }
 
-export function RecordList({ api, total, onError }: RecordListProps) {
+export function RecordList({
+  api,
+  total,
+  onError,
+  source,
+  firstRows,
+  label,
+  onOpen,
+  onEscape,
+  listRef,
+}: RecordListProps) {
   const { t } = useTranslation();
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const ownRef = useRef<HTMLDivElement>(null);
+  const scrollRef = listRef ?? ownRef;
   const [, setVersion] = useState(0);
   const [active, setActive] = useState(0);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
-  // A new total means rows may have shifted: start from an empty cache.
-  const cache = useMemo(
-    () =>
-      new RecordCache(
-        api,
-        () => setVersion((v) => v + 1),
-        (err) => onErrorRef.current(err),
-      ),
-    [api, total],
-  );
+  // A new total or source means rows may have shifted: start from an empty cache.
+  const cache = useMemo(() => {
+    const fresh = new RecordCache(
+      source ?? api,
+      () => setVersion((v) => v + 1),
+      (err) => onErrorRef.current(err),
+    );
+    if (firstRows) fresh.prime(0, firstRows);
+    return fresh;
+  }, [api, total, source, firstRows]);
 
   const activeIndex = Math.min(active, Math.max(total - 1, 0));
 
@@ -198,8 +232,25 @@ export function RecordList({ api, total, onError }: RecordListProps) {
     scrollIntoView(next);
   };
 
+  const open = (index: number) => {
+    const row = cache.getRow(index);
+    if (row && onOpen) onOpen(row.id);
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (total === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === "Escape" && onEscape) {
+      // Handled here: the app must not also go back.
+      e.preventDefault();
+      onEscape();
+      return;
+    }
+    if (total === 0) return;
+    if (e.key === "Enter" && onOpen) {
+      e.preventDefault();
+      open(activeIndex);
+      return;
+    }
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1);
     let next: number;
     switch (e.key) {
@@ -242,7 +293,7 @@ export function RecordList({ api, total, onError }: RecordListProps) {
         ref={scrollRef}
         className="record-list"
         role="listbox"
-        aria-label={t("records.listLabel")}
+        aria-label={label ?? t("records.listLabel")}
         tabIndex={0}
         data-testid="record-list"
         aria-activedescendant={activeRendered ? `record-row-${activeIndex}` : undefined}
@@ -263,6 +314,7 @@ export function RecordList({ api, total, onError }: RecordListProps) {
               row={cache.getRow(index)}
               selected={index === activeIndex}
               onSelect={setActive}
+              onOpen={open}
             />
           ))}
         </div>
@@ -278,9 +330,10 @@ interface RowProps {
   row: RecordRow | undefined;
   selected: boolean;
   onSelect: (index: number) => void;
+  onOpen: (index: number) => void;
 }
 
-function Row({ index, start, total, row, selected, onSelect }: RowProps) {
+function Row({ index, start, total, row, selected, onSelect, onOpen }: RowProps) {
   const { t } = useTranslation();
   return (
     <div
@@ -295,6 +348,7 @@ function Row({ index, start, total, row, selected, onSelect }: RowProps) {
       className={`record-row${selected ? " is-active" : ""}${index % 2 ? " is-odd" : ""}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
       onClick={() => onSelect(index)}
+      onDoubleClick={() => onOpen(index)}
     >
       {row ? (
         <>
