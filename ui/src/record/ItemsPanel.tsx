@@ -30,6 +30,14 @@ export function ItemsPanel(props: ItemsPanelProps) {
   const [editing, setEditing] = useState<Editing | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const addRef = useRef<HTMLButtonElement>(null);
+  /** Where focus goes once the form has closed: the button that opened it. */
+  const [returnFocus, setReturnFocus] = useState<{ to: HTMLElement | null } | null>(null);
+  useEffect(() => {
+    if (!returnFocus) return;
+    // Add takes focus when the opener's row is gone.
+    (returnFocus.to?.isConnected ? returnFocus.to : addRef.current)?.focus();
+    setReturnFocus(null);
+  }, [returnFocus]);
 
   useEffect(() => {
     let cancelled = false;
@@ -60,10 +68,8 @@ export function ItemsPanel(props: ItemsPanelProps) {
   };
 
   const close = () => {
-    const opener = editing?.opener ?? addRef.current;
+    setReturnFocus({ to: editing?.opener ?? null });
     setEditing(null);
-    // The button that opened the form gets focus back, or Add when its row is gone.
-    queueMicrotask(() => (opener?.isConnected ? opener : addRef.current)?.focus());
   };
 
   const submit = async (input: ItemInput) => {

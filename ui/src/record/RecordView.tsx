@@ -122,6 +122,11 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
   const [refusal, setRefusal] = useState<ErrorPayload | null>(null);
   const [formOpen, setFormOpen] = useState(false);
   const deleteRef = useRef<HTMLButtonElement>(null);
+  // Focus returns to Delete after the question closes or the refusal shows, once it is enabled again.
+  const [focusDelete, setFocusDelete] = useState(0);
+  useEffect(() => {
+    if (focusDelete) deleteRef.current?.focus();
+  }, [focusDelete]);
   const tabRefs = useRef<Record<RecordTab, HTMLButtonElement | null>>({
     description: null,
     marc: null,
@@ -176,7 +181,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
         const payload = toErrorPayload(err);
         if (payload.code === "items_on_loan") setRefusal(payload);
         else props.onError(payload);
-        deleteRef.current?.focus();
+        setFocusDelete((n) => n + 1);
       },
     );
   };
@@ -326,7 +331,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
           onConfirm={confirmDelete}
           onCancel={() => {
             setConfirming(false);
-            queueMicrotask(() => deleteRef.current?.focus());
+            setFocusDelete((n) => n + 1);
           }}
         />
       )}
