@@ -425,7 +425,7 @@ describe("ImportDialog", () => {
 
     // Enter on Import runs; focus goes to the running step's heading, and Tab stays in the dialog.
     pressEnter(screen.getByTestId("import-start"));
-    expect(api.runImport.mock.calls[0]![0]).toMatchObject({ match_on: "control_number", on_match: "overlay", format: null });
+    expect(vi.mocked(api.runImport).mock.calls[0]![0]).toMatchObject({ match_on: "control_number", on_match: "overlay", format: null });
     progress(10);
     expect(document.activeElement?.textContent).toBe("Importing…");
     expect(tab()).toBe(screen.getByTestId("import-cancel"));
