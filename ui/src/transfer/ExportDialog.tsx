@@ -118,7 +118,6 @@ export function ExportDialog({ api, query, onClose, onError }: ExportDialogProps
       ref={modal.ref}
       className="transfer-dialog"
       aria-labelledby={titleId}
-      aria-busy={running}
       data-testid="export-dialog"
       onKeyDown={modal.onKeyDown}
       onCancel={modal.onCancel}

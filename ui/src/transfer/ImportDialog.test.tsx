@@ -8,6 +8,7 @@ import type { JobProgress } from "../bindings/JobProgress";
 import type { Language } from "../i18n";
 import { memoryApi } from "../memoryApi";
 import { ImportDialog } from "./ImportDialog";
+import { PROBLEM_ROWS_SHOWN } from "./transfer";
 import { deferred, expectNoAxeViolations, press, pressEnter, renderIn, tab } from "./testKit";
 
 const PREVIEW: ImportPreview = {
@@ -351,6 +352,26 @@ describe("ImportDialog", () => {
       fireEvent.click(screen.getByTestId("report-copy"));
     });
     expect(screen.getByTestId("copy-status").textContent).toMatch(/could not be copied.*Ctrl\+C/);
+    Reflect.deleteProperty(navigator, "clipboard");
+  });
+
+  it("draws the first rows of a huge report and copies them all", async () => {
+    const writeText = vi.fn(async (_text: string) => {});
+    Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
+    const many = Array.from({ length: PROBLEM_ROWS_SHOWN + 700 }, (_, i) => ({ ...SUMMARY.problems[0]!, record: i + 1 }));
+    const { api, finish } = fakeApi();
+    open("en", api);
+    await choosePath();
+    fireEvent.click(screen.getByTestId("import-start"));
+    await finish({ ...SUMMARY, problems: many });
+    expect(screen.getAllByTestId("problem-row")).toHaveLength(PROBLEM_ROWS_SHOWN);
+    expect(screen.getByTestId("report-truncated").textContent).toBe(
+      "Only the first 500 of 1,200 problems are listed here; Copy report copies them all.",
+    );
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("report-copy"));
+    });
+    expect(writeText.mock.calls[0]![0].split("\n").filter((l) => l.includes("Record refused"))).toHaveLength(1200);
     Reflect.deleteProperty(navigator, "clipboard");
   });
 

@@ -13,6 +13,7 @@ import { JobError, JobProgressView, isFileProblem } from "./JobProgressView";
 import { RadioGroup, StepHeading, useModal } from "./modal";
 import {
   FORMATS,
+  PROBLEM_ROWS_SHOWN,
   SUMMARY_COUNTS,
   filterProblems,
   formatFileSize,
@@ -168,7 +169,6 @@ export function ImportDialog({ api, onClose, onImported, onError }: ImportDialog
       ref={modal.ref}
       className="transfer-dialog"
       aria-labelledby={titleId}
-      aria-busy={running || preview.status === "loading"}
       data-testid="import-dialog"
       onKeyDown={modal.onKeyDown}
       onCancel={modal.onCancel}
@@ -443,7 +443,7 @@ function ImportReport({
                 </tr>
               </thead>
               <tbody>
-                {shown.map((p, i) => (
+                {shown.slice(0, PROBLEM_ROWS_SHOWN).map((p, i) => (
                   <tr key={i} data-testid="problem-row" className={`severity-${p.severity}`}>
                     <td className="num">{p.record === null ? "—" : n(p.record)}</td>
                     <td className="num">{p.offset === null ? "—" : n(p.offset)}</td>
@@ -457,6 +457,11 @@ function ImportReport({
               </tbody>
             </table>
           </div>
+          {shown.length > PROBLEM_ROWS_SHOWN && (
+            <p className="transfer-hint" data-testid="report-truncated">
+              {t("transfer.report.truncated", { limit: n(PROBLEM_ROWS_SHOWN), total: n(shown.length) })}
+            </p>
+          )}
         </>
       )}
 

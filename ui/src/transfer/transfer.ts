@@ -67,6 +67,12 @@ export function progressDecile(p: JobProgress | null): number | null {
   return Math.floor((m.value / m.max) * 10);
 }
 
+/**
+ * Rows the problems table draws. A damaged 1 GB file can report hundreds of thousands of
+ * problems; drawing them all would freeze the window, and Copy report gives them all anyway.
+ */
+export const PROBLEM_ROWS_SHOWN = 500;
+
 export type ProblemFilter = "all" | "errors";
 
 export function filterProblems(problems: readonly ImportProblemEntry[], filter: ProblemFilter): ImportProblemEntry[] {
