@@ -4,4 +4,5 @@ pub mod export;
 pub mod extract;
 pub mod identifiers;
 pub mod import;
+pub mod jobs;
 pub mod records;
