@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod extract;
+pub mod fixed_fields;
 pub mod identifiers;
 pub mod import;
 pub mod jobs;
