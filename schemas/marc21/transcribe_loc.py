@@ -51,8 +51,10 @@ LEADER_BIB = [
         "d": "Subunit", "i": "Integrating resource", "m": "Monograph/Item", "s": "Serial"}},
     {**c(B + "a", "Type of control", 8), "meanings": {" ": "No specified type", "a": "Archival"}},
     {**c(B + "a", "Character coding scheme", 9), "meanings": {" ": "MARC-8", "a": "UCS/Unicode"}},
-    {**c("2", "Indicator count", 10), "severity": "warning"},
-    {**c("2", "Subfield code count", 11), "severity": "warning"},
+    {**c("2", "Indicator count", 10), "severity": "warning",
+     "meanings": {"2": "Two character positions for indicators"}},
+    {**c("2", "Subfield code count", 11), "severity": "warning",
+     "meanings": {"2": "Two character positions for a subfield code"}},
     {**c(B + "123457843uz", "Encoding level", 17), "meanings": {
         " ": "Full level", "1": "Full level, material not examined",
         "2": "Less-than-full level, material not examined", "3": "Abbreviated level",
@@ -156,6 +158,201 @@ COMPUTER = [
     c(GOVT, "Government publication", 28), undefined(29, 34),
 ]
 MIXED = [undefined(18, 22), c(FORM, "Form of item", 23), undefined(24, 34)]
+
+# ---- 008 code meanings (LoC 008 pages), for the fixed-field editor -----------------------------
+# By position name: the positions of one name mean the same in every material type, except
+# where "material/name" says otherwise.
+NO_ATTEMPT = {"|": "No attempt to code"}
+NATURE_MEANINGS = {
+    " ": "No specified nature of contents", "a": "Abstracts/summaries", "b": "Bibliographies",
+    "c": "Catalogs", "d": "Dictionaries", "e": "Encyclopedias", "f": "Handbooks",
+    "g": "Legal articles", "h": "Biography", "i": "Indexes", "j": "Patent document",
+    "k": "Discographies", "l": "Legislation", "m": "Theses",
+    "n": "Surveys of literature in a subject area", "o": "Reviews", "p": "Programmed texts",
+    "q": "Filmographies", "r": "Directories", "s": "Statistics", "t": "Technical reports",
+    "u": "Standards/specifications", "v": "Legal cases and case notes",
+    "w": "Law reports and digests", "y": "Yearbooks", "z": "Treaties", "2": "Offprints",
+    "5": "Calendars", "6": "Comics/graphic novels", **NO_ATTEMPT}
+FORM_MEANINGS = {
+    " ": "None of the following", "a": "Microfilm", "b": "Microfiche", "c": "Microopaque",
+    "d": "Large print", "f": "Braille", "o": "Online", "q": "Direct electronic",
+    "r": "Regular print reproduction", "s": "Electronic", **NO_ATTEMPT}
+MEANINGS_008 = {
+    "Type of date/Publication status": {
+        "b": "No dates given; B.C. date involved",
+        "c": "Continuing resource currently published",
+        "d": "Continuing resource ceased publication", "e": "Detailed date",
+        "i": "Inclusive dates of collection", "k": "Range of years of bulk of collection",
+        "m": "Multiple dates", "n": "Dates unknown",
+        "p": "Date of distribution/release/issue and production/recording session when different",
+        "q": "Questionable date", "r": "Reprint/reissue date and original date",
+        "s": "Single known date/probable date", "t": "Publication date and copyright date",
+        "u": "Continuing resource status unknown", **NO_ATTEMPT},
+    "Modified record": {
+        " ": "Not modified", "d": "Dashed-on information omitted",
+        "o": "Completely romanized/printed cards romanized",
+        "r": "Completely romanized/printed cards in script", "s": "Shortened",
+        "x": "Missing characters", **NO_ATTEMPT},
+    "Cataloging source": {
+        " ": "National bibliographic agency", "c": "Cooperative cataloging program",
+        "d": "Other", "u": "Unknown", **NO_ATTEMPT},
+    "Illustrations": {
+        " ": "No illustrations", "a": "Illustrations", "b": "Maps", "c": "Portraits",
+        "d": "Charts", "e": "Plans", "f": "Plates", "g": "Music", "h": "Facsimiles",
+        "i": "Coats of arms", "j": "Genealogical tables", "k": "Forms", "l": "Samples",
+        "m": "Phonodisc, phonowire, etc.", "o": "Photographs", "p": "Illuminations",
+        **NO_ATTEMPT},
+    "Target audience": {
+        " ": "Unknown or not specified", "a": "Preschool", "b": "Primary",
+        "c": "Pre-adolescent", "d": "Adolescent", "e": "Adult", "f": "Specialized",
+        "g": "General", "j": "Juvenile", **NO_ATTEMPT},
+    "Form of item": FORM_MEANINGS,
+    "computer_files/Form of item": {
+        " ": "Unknown or not specified", "o": "Online", "q": "Direct electronic", **NO_ATTEMPT},
+    "Form of original item": {**FORM_MEANINGS, "e": "Newspaper format"},
+    "Nature of contents": NATURE_MEANINGS,
+    "Nature of entire work": {**NATURE_MEANINGS, " ": "Not specified"},
+    "Government publication": {
+        " ": "Not a government publication",
+        "a": "Autonomous or semi-autonomous component", "c": "Multilocal",
+        "f": "Federal/national", "i": "International intergovernmental", "l": "Local",
+        "m": "Multistate", "o": "Government publication-level undetermined",
+        "s": "State, provincial, territorial, dependent, etc.",
+        "u": "Unknown if item is government publication", "z": "Other", **NO_ATTEMPT},
+    "Conference publication": {
+        "0": "Not a conference publication", "1": "Conference publication", **NO_ATTEMPT},
+    "Festschrift": {"0": "Not a festschrift", "1": "Festschrift", **NO_ATTEMPT},
+    "Index": {"0": "No index", "1": "Index present", **NO_ATTEMPT},
+    "Undefined": {" ": "Undefined", **NO_ATTEMPT},
+    "Literary form": {
+        "0": "Not fiction (not further specified)", "1": "Fiction (not further specified)",
+        "d": "Dramas", "e": "Essays", "f": "Novels", "h": "Humor, satires, etc.",
+        "i": "Letters", "j": "Short stories", "m": "Mixed forms", "p": "Poetry",
+        "s": "Speeches", "u": "Unknown", **NO_ATTEMPT},
+    "Biography": {
+        " ": "No biographical material", "a": "Autobiography", "b": "Individual biography",
+        "c": "Collective biography", "d": "Contains biographical information", **NO_ATTEMPT},
+    "Frequency": {
+        " ": "No determinable frequency", "a": "Annual", "b": "Bimonthly", "c": "Semiweekly",
+        "d": "Daily", "e": "Biweekly", "f": "Semiannual", "g": "Biennial", "h": "Triennial",
+        "i": "Three times a week", "j": "Three times a month", "k": "Continuously updated",
+        "m": "Monthly", "q": "Quarterly", "s": "Semimonthly", "t": "Three times a year",
+        "u": "Unknown", "w": "Weekly", "z": "Other", **NO_ATTEMPT},
+    "Regularity": {
+        "n": "Normalized irregular", "r": "Regular", "u": "Unknown",
+        "x": "Completely irregular", **NO_ATTEMPT},
+    "Type of continuing resource": {
+        " ": "None of the following", "d": "Updating database", "g": "Magazine", "h": "Blog",
+        "j": "Journal", "l": "Updating loose-leaf", "m": "Monographic series",
+        "n": "Newspaper", "p": "Periodical", "s": "Bulletin", "t": "Directory",
+        "w": "Updating Web site", **NO_ATTEMPT},
+    "Original alphabet or script of title": {
+        " ": "No alphabet or script given/No key title", "a": "Basic Roman",
+        "b": "Extended Roman", "c": "Cyrillic", "d": "Japanese", "e": "Chinese",
+        "f": "Arabic", "g": "Greek", "h": "Hebrew", "i": "Thai", "j": "Devanagari",
+        "k": "Korean", "l": "Tamil", "u": "Unknown", "z": "Other", **NO_ATTEMPT},
+    "Entry convention": {
+        "0": "Successive entry", "1": "Latest entry", "2": "Integrated entry", **NO_ATTEMPT},
+    "Form of composition": {
+        "an": "Anthems", "bd": "Ballads", "bg": "Bluegrass music", "bl": "Blues",
+        "bt": "Ballets", "ca": "Chaconnes", "cb": "Chants, Other religions",
+        "cc": "Chant, Christian", "cg": "Concerti grossi", "ch": "Chorales",
+        "cl": "Chorale preludes", "cn": "Canons and rounds", "co": "Concertos",
+        "cp": "Chansons, polyphonic", "cr": "Carols", "cs": "Chance compositions",
+        "ct": "Cantatas", "cy": "Country music", "cz": "Canzonas", "df": "Dance forms",
+        "dv": "Divertimentos, serenades, cassations, divertissements, and notturni",
+        "fg": "Fugues", "fl": "Flamenco", "fm": "Folk music", "ft": "Fantasias",
+        "gm": "Gospel music", "hy": "Hymns", "jz": "Jazz", "mc": "Musical revues and comedies",
+        "md": "Madrigals", "mi": "Minuets", "mo": "Motets", "mp": "Motion picture music",
+        "mr": "Marches", "ms": "Masses", "mu": "Multiple forms", "mz": "Mazurkas",
+        "nc": "Nocturnes", "nn": "Not applicable", "op": "Operas", "or": "Oratorios",
+        "ov": "Overtures", "pg": "Program music", "pm": "Passion music", "po": "Polonaises",
+        "pp": "Popular music", "pr": "Preludes", "ps": "Passacaglias", "pt": "Part-songs",
+        "pv": "Pavans", "rc": "Rock music", "rd": "Rondos", "rg": "Ragtime music",
+        "ri": "Ricercars", "rp": "Rhapsodies", "rq": "Requiems", "sd": "Square dance music",
+        "sg": "Songs", "sn": "Sonatas", "sp": "Symphonic poems", "st": "Studies and exercises",
+        "su": "Suites", "sy": "Symphonies", "tc": "Toccatas", "tl": "Teatro lirico",
+        "ts": "Trio-sonatas", "uu": "Unknown", "vi": "Villancicos", "vr": "Variations",
+        "wz": "Waltzes", "za": "Zarzuelas", "zz": "Other", "||": "No attempt to code"},
+    "Format of music": {
+        "a": "Full score", "b": "Miniature or study score",
+        "c": "Accompaniment reduced for keyboard",
+        "d": "Voice score with accompaniment omitted",
+        "e": "Condensed score or piano-conductor score", "g": "Close score",
+        "h": "Chorus score", "i": "Condensed score", "j": "Performer-conductor part",
+        "k": "Vocal score", "l": "Score", "m": "Multiple score formats", "n": "Not applicable",
+        "p": "Piano score", "u": "Unknown", "z": "Other", **NO_ATTEMPT},
+    "Music parts": {
+        " ": "No parts in hand or not specified", "d": "Instrumental and vocal parts",
+        "e": "Instrumental parts", "f": "Vocal parts", "n": "Not applicable", "u": "Unknown",
+        **NO_ATTEMPT},
+    "Accompanying matter": {
+        " ": "No accompanying matter", "a": "Discography", "b": "Bibliography",
+        "c": "Thematic index", "d": "Libretto or text",
+        "e": "Biography of composer or author",
+        "f": "Biography of performer or history of ensemble",
+        "g": "Technical and/or historical information on instruments",
+        "h": "Technical information on music", "i": "Historical information",
+        "k": "Ethnological information", "r": "Instructional materials", "s": "Music",
+        "z": "Other", **NO_ATTEMPT},
+    "Literary text for sound recordings": {
+        " ": "Item is a music sound recording", "a": "Autobiography", "b": "Biography",
+        "c": "Conference proceedings", "d": "Drama", "e": "Essays", "f": "Fiction",
+        "g": "Reporting", "h": "History", "i": "Instruction", "j": "Language instruction",
+        "k": "Comedy", "l": "Lectures, speeches", "m": "Memoirs", "n": "Not applicable",
+        "o": "Folktales", "p": "Poetry", "r": "Rehearsals", "s": "Sounds", "t": "Interviews",
+        "z": "Other", **NO_ATTEMPT},
+    "Transposition and arrangement": {
+        " ": "Not arrangement or transposition or not specified", "a": "Transposition",
+        "b": "Arrangement", "c": "Both transposed and arranged", "n": "Not applicable",
+        "u": "Unknown", **NO_ATTEMPT},
+    "Relief": {
+        " ": "No relief shown", "a": "Contours", "b": "Shading",
+        "c": "Gradient and bathymetric tints", "d": "Hachures", "e": "Bathymetry/soundings",
+        "f": "Form lines", "g": "Spot heights", "i": "Pictorially", "j": "Land forms",
+        "k": "Bathymetry/isolines", "m": "Rock drawings", "z": "Other", **NO_ATTEMPT},
+    "Projection": {
+        "  ": "Projection not specified", "aa": "Aitoff", "ab": "Gnomic",
+        "ac": "Lambert's azimuthal equal area", "ad": "Orthographic",
+        "ae": "Azimuthal equidistant", "af": "Stereographic",
+        "ag": "General vertical near-sided", "am": "Modified stereographic for Alaska",
+        "an": "Chamberlin trimetric", "ap": "Polar stereographic",
+        "au": "Azimuthal, specific type unknown", "az": "Azimuthal, other", "ba": "Gall",
+        "bb": "Goode's homolographic", "bc": "Lambert's cylindrical equal area",
+        "bd": "Mercator", "be": "Miller", "bf": "Mollweide", "bg": "Sinusoidal",
+        "bh": "Transverse Mercator", "bi": "Gauss-Kruger", "bj": "Equirectangular",
+        "bk": "Krovak", "bl": "Cassini-Soldner", "bo": "Oblique Mercator", "br": "Robinson",
+        "bs": "Space oblique Mercator", "bu": "Cylindrical, specific type unknown",
+        "bz": "Cylindrical, other", "ca": "Albers equal area", "cb": "Bonne",
+        "cc": "Lambert's conformal conic", "ce": "Equidistant conic", "cp": "Polyconic",
+        "cu": "Conic, specific type unknown", "cz": "Conic, other", "da": "Armadillo",
+        "db": "Butterfly", "dc": "Eckert", "dd": "Goode's homolosine",
+        "de": "Miller's bipolar oblique conformal conic", "df": "Van der Grinten",
+        "dg": "Dimaxion", "dh": "Cordiform", "dl": "Lambert conformal", "zz": "Other",
+        "||": "No attempt to code"},
+    "Type of cartographic material": {
+        "a": "Single map", "b": "Map series", "c": "Map serial", "d": "Globe", "e": "Atlas",
+        "f": "Separate supplement to another work", "g": "Bound as part of another work",
+        "u": "Unknown", "z": "Other", **NO_ATTEMPT},
+    "Special format characteristics": {
+        " ": "No specified special format characteristics", "e": "Manuscript",
+        "j": "Picture card, post card", "k": "Calendar", "l": "Puzzle", "n": "Game",
+        "o": "Wall map", "p": "Playing cards", "r": "Loose-leaf", "z": "Other", **NO_ATTEMPT},
+    "Type of visual material": {
+        "a": "Art original", "b": "Kit", "c": "Art reproduction", "d": "Diorama",
+        "f": "Filmstrip", "g": "Game", "i": "Picture", "k": "Graphic",
+        "l": "Technical drawing", "m": "Motion picture", "n": "Chart", "o": "Flash card",
+        "p": "Microscope slide", "q": "Model", "r": "Realia", "s": "Slide",
+        "t": "Transparency", "v": "Videorecording", "w": "Toy", "z": "Other", **NO_ATTEMPT},
+    "Technique": {
+        "a": "Animation", "c": "Animation and live action", "l": "Live action",
+        "n": "Not applicable", "u": "Unknown", "z": "Other", **NO_ATTEMPT},
+    "Type of computer file": {
+        "a": "Numeric data", "b": "Computer program", "c": "Representational",
+        "d": "Document", "e": "Bibliographic data", "f": "Font", "g": "Game", "h": "Sound",
+        "i": "Interactive multimedia", "j": "Online system or service", "m": "Combination",
+        "u": "Unknown", "z": "Other", **NO_ATTEMPT},
+}
 
 F008 = {
     "length": 40,
@@ -363,6 +560,15 @@ AUTHORITY.update({
                sf("a R Heading or subdivision term; i R Explanatory text; 6 NR Linkage; "
                   "8 R Field link and sequence number")),
 })
+
+# Every code of a bibliographic 008 position gets its meaning (a missing one is a transcription
+# defect, so it fails here rather than in the editor).
+for key, material in F008["material_types"].items():
+    for p in material["positions"]:
+        if p["kind"] != "codes":
+            continue
+        table = MEANINGS_008.get(f"{key}/{p['name']}") or MEANINGS_008[p["name"]]
+        p["meanings"] = {code: table[code] for code in p["codes"]}
 
 
 def dump(name, value):

@@ -184,9 +184,10 @@ pub fn run_export(catalog: &Catalog, args: &ExportArgs, json: bool) -> anyhow::R
         &ExportOptions {
             format,
             query: args.query.clone(),
+            cancel: None,
         },
         &args.output,
-        |done| bar.set_position(done),
+        |p| bar.set_position(p.records),
     )?;
     bar.finish_and_clear();
     for failure in &report.failed {

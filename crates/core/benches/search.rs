@@ -181,6 +181,7 @@ fn main() {
             &ExportOptions {
                 format,
                 query: None,
+                cancel: None,
             },
             &out,
             |_| {},

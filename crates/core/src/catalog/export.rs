@@ -9,8 +9,10 @@
 //! way. Every other format parses the stored record and goes through `shelfmark_marc::writer`.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -26,6 +28,20 @@ pub struct ExportOptions {
     pub format: Format,
     /// Only the records matching this search (the search box's language); all when `None`.
     pub query: Option<String>,
+    /// Set from elsewhere (the Cancel button) to stop the export: `OUT.partial` is removed,
+    /// an `OUT` already there is left as it was, and the report says `cancelled`.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// How far an export is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportProgress {
+    /// Records written or refused so far.
+    pub records: u64,
+    /// Records the export will go through (the catalog's, or the query's matches).
+    pub records_total: u64,
+    /// Bytes written to the output so far.
+    pub bytes_written: u64,
 }
 
 /// A record that could not be written, and why; the others were.
@@ -41,6 +57,8 @@ pub struct ExportFailure {
 pub struct ExportReport {
     pub written: u64,
     pub failed: Vec<ExportFailure>,
+    /// Stopped by [`ExportOptions::cancel`]: nothing was left at the output path.
+    pub cancelled: bool,
 }
 
 /// The temporary name an export is written under until it is complete.
@@ -51,12 +69,12 @@ pub fn partial_path(output: &Path) -> PathBuf {
 }
 
 /// Writes the catalog's records (or those matching `options.query`) to `output`.
-/// `progress` is told how many records are written so far.
+/// `progress` is told how far it is every 1,000 records and at the end.
 pub fn export(
     catalog: &Catalog,
     options: &ExportOptions,
     output: &Path,
-    mut progress: impl FnMut(u64),
+    mut progress: impl FnMut(ExportProgress),
 ) -> Result<ExportReport, CoreError> {
     // The query is checked (and the index caught up) before anything is created on disk.
     let ids = match &options.query {
@@ -68,40 +86,92 @@ pub fn export(
         path: output.to_path_buf(),
         source,
     };
+    let records_total = match &ids {
+        Some(ids) => ids.len() as u64,
+        None => catalog
+            .conn()
+            .query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0))?
+            as u64,
+    };
     let file = File::create(&partial).map_err(write_error)?;
+    let bytes = Arc::new(AtomicU64::new(0));
+    let counted = CountingWriter {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        count: bytes.clone(),
+    };
     let result = write_all(
         catalog,
-        options.format,
+        options,
         ids.as_deref(),
         output,
-        BufWriter::with_capacity(1 << 20, file),
-        &mut progress,
+        counted,
+        &mut |records| {
+            progress(ExportProgress {
+                records,
+                records_total,
+                bytes_written: bytes.load(Ordering::Relaxed),
+            })
+        },
     )
     .and_then(|report| {
-        std::fs::rename(&partial, output).map_err(write_error)?;
+        if !report.cancelled {
+            std::fs::rename(&partial, output).map_err(write_error)?;
+        }
         Ok(report)
     });
-    if result.is_err() {
+    // A failed or cancelled export leaves nothing behind, and never touches an `OUT` that
+    // was already there: only a complete `OUT.partial` is renamed over it.
+    if result.as_ref().map_or(true, |r| r.cancelled) {
         let _ = std::fs::remove_file(&partial);
     }
     result
 }
 
+/// Counts the bytes written (into the buffer in front of the file), for progress.
+struct CountingWriter {
+    inner: BufWriter<File>,
+    count: Arc<AtomicU64>,
+}
+
+impl Write for CountingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// One stored record: id, control number, ISO 2709 bytes.
 type Row = (String, Option<String>, Vec<u8>);
 
+/// Whether `each` should go on after a record, or the export was cancelled.
+enum Next {
+    Go,
+    Stop,
+}
+
 fn write_all(
     catalog: &Catalog,
-    format: Format,
+    options: &ExportOptions,
     ids: Option<&[String]>,
     output: &Path,
-    mut out: BufWriter<File>,
+    mut out: CountingWriter,
     progress: &mut impl FnMut(u64),
 ) -> Result<ExportReport, CoreError> {
     let conn = catalog.conn();
     let mut report = ExportReport::default();
-    let mut sink = Sink::new(format, output, &mut out);
-    let mut each = |row: Row| -> Result<(), CoreError> {
+    let cancel = options.cancel.clone();
+    let cancelled = move || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut sink = Sink::new(options.format, output, &mut out);
+    let mut each = |row: Row| -> Result<Next, CoreError> {
+        if cancelled() {
+            report.cancelled = true;
+            return Ok(Next::Stop);
+        }
         let (id, control_number, marc) = row;
         match sink.write(&marc) {
             Ok(()) => report.written += 1,
@@ -116,14 +186,16 @@ fn write_all(
         if done.is_multiple_of(1_000) {
             progress(done);
         }
-        Ok(())
+        Ok(Next::Go)
     };
     match ids {
         None => {
             let mut stmt =
                 conn.prepare("SELECT id, control_number, marc FROM records ORDER BY rowid")?;
             for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
-                each(row?)?;
+                if let Next::Stop = each(row?)? {
+                    break;
+                }
             }
         }
         Some(ids) => {
@@ -133,11 +205,17 @@ fn write_all(
                 let row = stmt
                     .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?;
-                if let Some(row) = row {
-                    each(row)?;
+                if let Some(row) = row
+                    && let Next::Stop = each(row)?
+                {
+                    break;
                 }
             }
         }
+    }
+    if report.cancelled {
+        // The partial file is removed by the caller; nothing more is worth writing to it.
+        return Ok(report);
     }
     sink.finish()?;
     out.flush().map_err(|source| CoreError::WriteFile {
@@ -157,12 +235,12 @@ enum Failure {
 
 /// Where records go: stored bytes straight through for ISO 2709, a MARC writer otherwise.
 enum Sink<'w> {
-    Raw(&'w mut BufWriter<File>, &'w Path),
+    Raw(&'w mut CountingWriter, &'w Path),
     Marc(Box<dyn shelfmark_marc::RecordWriter + 'w>),
 }
 
 impl<'w> Sink<'w> {
-    fn new(format: Format, output: &'w Path, out: &'w mut BufWriter<File>) -> Self {
+    fn new(format: Format, output: &'w Path, out: &'w mut CountingWriter) -> Self {
         match format {
             Format::Iso2709 => Sink::Raw(out, output),
             other => Sink::Marc(shelfmark_marc::writer(other, out)),
@@ -230,6 +308,7 @@ mod tests {
                 &ExportOptions {
                     format,
                     query: None,
+                    cancel: None,
                 },
                 &out,
                 |_| {},
@@ -251,6 +330,7 @@ mod tests {
             &ExportOptions {
                 format: Format::Iso2709,
                 query: None,
+                cancel: None,
             },
             &out,
             |_| {},
@@ -285,6 +365,7 @@ mod tests {
         let options = ExportOptions {
             format: Format::JsonLines,
             query: Some("type:serial".into()),
+            cancel: None,
         };
         let report = export(&catalog, &options, &out, |_| {}).expect("exports");
         assert_eq!(report.written, serials);
@@ -298,6 +379,7 @@ mod tests {
         let bad = ExportOptions {
             format: Format::Iso2709,
             query: Some("isbn:123".into()),
+            cancel: None,
         };
         let err = export(&catalog, &bad, &out, |_| {}).expect_err("bad query");
         assert!(matches!(err, CoreError::InvalidInput { .. }), "{err}");
@@ -306,6 +388,7 @@ mod tests {
         let all = ExportOptions {
             format: Format::Iso2709,
             query: None,
+            cancel: None,
         };
         let err = export(&catalog, &all, &nowhere, |_| {}).expect_err("unwritable");
         assert!(err.to_string().contains("could not write"), "{err}");

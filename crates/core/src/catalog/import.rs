@@ -29,7 +29,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rusqlite::params;
@@ -90,6 +90,18 @@ pub struct ImportOptions {
     pub batch_size: usize,
     /// The embedded-holdings mappings applied to every record.
     pub holdings: Vec<HoldingsMap>,
+    /// Set from elsewhere (the Cancel button) to stop the import between two batches: the
+    /// batches committed stay, the one in hand is not written, and the report says
+    /// `cancelled`. Re-running the same file later goes on where it stopped (the ledger).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl ImportOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
 }
 
 impl Default for ImportOptions {
@@ -99,6 +111,7 @@ impl Default for ImportOptions {
             on_match: OnMatch::Skip,
             batch_size: 5_000,
             holdings: HoldingsMap::built_in().to_vec(),
+            cancel: None,
         }
     }
 }
@@ -177,6 +190,8 @@ pub struct ImportReport {
     pub items_skipped: u64,
     pub branches_created: u64,
     pub problems: Vec<ImportProblem>,
+    /// Stopped by [`ImportOptions::cancel`]: whole batches only were committed.
+    pub cancelled: bool,
 }
 
 impl ImportReport {
@@ -442,6 +457,12 @@ fn read_batches(
 ) {
     let mut batch = Vec::with_capacity(batch_size);
     for (i, result) in records.enumerate() {
+        if options.cancelled() {
+            // Reading on would be wasted work. The empty batch wakes the writer, which sees
+            // the flag and reports the import cancelled (it writes no batch after this).
+            let _ = sender.send(Vec::new());
+            return;
+        }
         let n = i as u64 + 1;
         batch.push((n, incoming(result, n, options, in_ledger)));
         if batch.len() == batch_size {
@@ -492,6 +513,12 @@ fn write_batches(
     mut progress: impl FnMut(u64),
 ) -> Result<(), CoreError> {
     for batch in batches {
+        if importer.options.cancelled() {
+            // Checked before a batch, never inside one: a cancelled import commits whole
+            // batches only, and this batch is left for a re-run (the ledger skips the rest).
+            report.cancelled = true;
+            return Ok(());
+        }
         let Some(&(last, _)) = batch.last() else {
             continue;
         };

@@ -2,6 +2,8 @@
 
 pub mod export;
 pub mod extract;
+pub mod fixed_fields;
 pub mod identifiers;
 pub mod import;
+pub mod jobs;
 pub mod records;

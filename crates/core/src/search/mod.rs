@@ -625,6 +625,12 @@ impl SearchIndex {
         self.refresh(catalog)?;
         let compiled = self.compile_node(&node);
         let everything = compiled.is_none();
+        // Without words to rank by (the empty text, or only filters such as `type:book`)
+        // every hit scores the same, and "relevance" would be index order: title instead.
+        let sort = match request.sort {
+            SearchSort::Relevance if !query::ranks(&node) => SearchSort::Title,
+            other => other,
+        };
         let query = compiled.unwrap_or_else(|| Box::new(AllQuery));
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
@@ -644,47 +650,47 @@ impl SearchIndex {
             None
         };
         // Each order gives its own key; only relevance has a score to show.
-        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, Option<Tally>) =
-            match request.sort {
-                SearchSort::Relevance => {
-                    let top = (limit > 0).then(|| page(limit).order_by_score());
-                    let (top, total, counts) = searcher
-                        .search(&query, &(top, Count, facets))
-                        .map_err(fail)?;
-                    (top.unwrap_or_default(), total, counts)
-                }
-                SearchSort::Title | SearchSort::Author => {
-                    let field = if request.sort == SearchSort::Title {
-                        "sort_title"
-                    } else {
-                        "sort_author"
-                    };
-                    let top = (limit > 0)
-                        .then(|| page(limit).order_by_string_fast_field(field, Order::Asc));
-                    let (top, total, counts) = searcher
-                        .search(&query, &(top, Count, facets))
-                        .map_err(fail)?;
-                    let top = top
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(_, a)| (0.0, a))
-                        .collect();
-                    (top, total, counts)
-                }
-                SearchSort::Year => {
-                    let top = (limit > 0)
-                        .then(|| page(limit).order_by_fast_field::<i64>("year", Order::Desc));
-                    let (top, total, counts) = searcher
-                        .search(&query, &(top, Count, facets))
-                        .map_err(fail)?;
-                    let top = top
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(_, a)| (0.0, a))
-                        .collect();
-                    (top, total, counts)
-                }
-            };
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, Option<Tally>) = match sort
+        {
+            SearchSort::Relevance => {
+                let top = (limit > 0).then(|| page(limit).order_by_score());
+                let (top, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(fail)?;
+                (top.unwrap_or_default(), total, counts)
+            }
+            SearchSort::Title | SearchSort::Author => {
+                let field = if sort == SearchSort::Title {
+                    "sort_title"
+                } else {
+                    "sort_author"
+                };
+                let top =
+                    (limit > 0).then(|| page(limit).order_by_string_fast_field(field, Order::Asc));
+                let (top, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(fail)?;
+                let top = top
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(_, a)| (0.0, a))
+                    .collect();
+                (top, total, counts)
+            }
+            SearchSort::Year => {
+                let top = (limit > 0)
+                    .then(|| page(limit).order_by_fast_field::<i64>("year", Order::Desc));
+                let (top, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(fail)?;
+                let top = top
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(_, a)| (0.0, a))
+                    .collect();
+                (top, total, counts)
+            }
+        };
         let facets = match (request.facets, cached, counts) {
             (false, _, _) => None,
             (true, Some(cached), _) => Some(cached),

@@ -93,6 +93,24 @@ enum Tok {
 /// A token and its position (1-based, in characters).
 type Spanned = (Tok, usize);
 
+/// Whether `node` has words that rank its hits (a score that differs between hits); filters
+/// (`type:`, `isbn:`, years, ...) and anything under NOT only decide what matches.
+pub(crate) fn ranks(node: &Node) -> bool {
+    match node {
+        Node::Text { .. } => true,
+        Node::And(nodes) | Node::Or(nodes) => nodes.iter().any(ranks),
+        Node::All
+        | Node::Isbn(_)
+        | Node::Issn(_)
+        | Node::Lang(_)
+        | Node::Type(_)
+        | Node::Year { .. }
+        | Node::Branch(_)
+        | Node::Available(_)
+        | Node::Not(_) => false,
+    }
+}
+
 /// Parses `input` into a query tree, or says what is wrong with it and where.
 pub(crate) fn parse(input: &str) -> Result<Node, CoreError> {
     let tokens = lex(input)?;

@@ -923,3 +923,81 @@ fn bitset_facet_counts_agree_with_tantivys_facet_collector() {
         count: 1
     }));
 }
+
+#[test]
+fn an_empty_text_or_filters_alone_list_every_match_by_title_when_sorted_by_relevance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = catalog_in(&dir);
+    demo::build(
+        &mut catalog,
+        "t",
+        DemoConfig {
+            records: 300,
+            seed: 5,
+        },
+        |_| {},
+    )
+    .expect("demo");
+    let mut index = SearchIndex::open(&catalog).expect("opens");
+    let ids = |index: &mut SearchIndex, text: &str, sort: SearchSort| -> (u64, Vec<String>) {
+        let results = index
+            .search(
+                &catalog,
+                &SearchQuery {
+                    limit: 1000,
+                    sort,
+                    ..query(text)
+                },
+            )
+            .expect("search");
+        (
+            results.total,
+            results.hits.into_iter().map(|h| h.id).collect(),
+        )
+    };
+    // The catalog's own title order, read from SQLite.
+    let by_title: Vec<String> = {
+        let mut stmt = catalog.conn().prepare("SELECT id FROM records").expect("q");
+        let all: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("ids");
+        let (_, titled) = ids(&mut index, "", SearchSort::Title);
+        assert_eq!(titled.len(), all.len());
+        titled
+    };
+    let (total, relevance) = ids(&mut index, "", SearchSort::Relevance);
+    assert_eq!(total, 300);
+    assert_eq!(relevance, by_title);
+    // Year order is kept when asked for.
+    let (_, by_year) = ids(&mut index, "", SearchSort::Year);
+    assert_ne!(by_year, by_title);
+
+    // A facet value alone narrows, in title order too.
+    let books: u64 = catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM records WHERE material_type = 'book'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    let (total, relevance) = ids(&mut index, "type:book", SearchSort::Relevance);
+    let (_, titled) = ids(&mut index, "type:book", SearchSort::Title);
+    assert_eq!(total, books);
+    assert_eq!(relevance, titled);
+    let expected: Vec<String> = by_title
+        .iter()
+        .filter(|id| titled.contains(id))
+        .cloned()
+        .collect();
+    assert_eq!(titled, expected);
+    // Words still rank by relevance: the hits are not merely in title order.
+    assert!(query::ranks(
+        &query::parse("type:book truyện").expect("parses")
+    ));
+    assert!(!query::ranks(
+        &query::parse("NOT kiều type:map").expect("parses")
+    ));
+}

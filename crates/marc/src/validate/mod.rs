@@ -11,6 +11,7 @@
 //! Diagnostics carry the tag and a position (`ind1`, `$a`, `22` for 008/22, `06` for
 //! Leader/06) but no record number or offset: the caller knows those and adds them.
 
+mod definitions;
 mod fields;
 mod fixed;
 mod schema;
@@ -18,6 +19,10 @@ mod schema;
 mod tests;
 
 use crate::{Diagnostic, Field, Record};
+pub use definitions::{
+    FixedFieldDefinitions, MaterialDefinition, MaterialRuleDefinition, PositionDefinition,
+    fixed_field_definitions,
+};
 use schema::{CharSet, Format, TagDef};
 
 /// Checks one record against the MARC 21 definitions; diagnostics carry tag and position but

@@ -5,10 +5,14 @@
 //! tags index a 1000-slot table, indicator values and subfield codes are bits in a `u128`
 //! (one bit per ASCII character), and code lists are hash sets queried with `&str`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
+
+use super::definitions::{
+    FixedFieldDefinitions, MaterialDefinition, MaterialRuleDefinition, PositionDefinition,
+};
 
 const BIBLIOGRAPHIC: &str = include_str!("../../../../schemas/marc21/bibliographic.json");
 const HOLDINGS: &str = include_str!("../../../../schemas/marc21/holdings.json");
@@ -167,6 +171,8 @@ pub(crate) struct Schema {
     pub article_exceptions: Vec<String>,
     pub ambiguous_articles: HashMap<String, Vec<u8>>,
     pub article_languages: HashSet<String>,
+    /// The bibliographic leader and 008 as plain data, for an editor.
+    pub definitions: FixedFieldDefinitions,
 }
 
 impl Schema {
@@ -238,7 +244,7 @@ struct SubfieldJson {
     repeatable: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct PositionJson {
     start: usize,
     end: usize,
@@ -249,6 +255,8 @@ struct PositionJson {
     #[serde(default)]
     codes: Vec<String>,
     severity: Option<String>,
+    #[serde(default)]
+    meanings: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -401,9 +409,53 @@ fn positions(file: &'static str, json: Vec<PositionJson>) -> Result<Vec<Position
         .collect()
 }
 
+fn definition(p: &PositionJson) -> PositionDefinition {
+    PositionDefinition {
+        start: p.start,
+        end: p.end,
+        name: p.name.clone(),
+        kind: p.kind.clone(),
+        each: p.each,
+        codes: p.codes.clone(),
+        meanings: p.meanings.clone(),
+    }
+}
+
+fn definitions(leader: &LeaderJson, f008: &F008Json) -> FixedFieldDefinitions {
+    let sorted = |positions: &[PositionJson]| {
+        let mut out: Vec<PositionDefinition> = positions.iter().map(definition).collect();
+        out.sort_by_key(|p| p.start);
+        out
+    };
+    let mut materials: Vec<MaterialDefinition> = f008
+        .material_types
+        .iter()
+        .map(|(key, m)| MaterialDefinition {
+            key: key.clone(),
+            name: m.name.clone(),
+            positions: sorted(&m.positions),
+        })
+        .collect();
+    materials.sort_by(|a, b| a.key.cmp(&b.key));
+    FixedFieldDefinitions {
+        leader: sorted(&leader.bibliographic),
+        materials,
+        material_rules: f008
+            .material_type_by_leader
+            .iter()
+            .map(|r| MaterialRuleDefinition {
+                leader06: r.leader06.clone(),
+                leader07: r.leader07.clone(),
+                material: r.material.clone(),
+            })
+            .collect(),
+    }
+}
+
 fn load() -> Result<Schema, SchemaError> {
     let leader: LeaderJson = parse("leader.json", LEADER)?;
     let f008: F008Json = parse("008.json", FIXED_008)?;
+    let definitions = definitions(&leader, &f008);
     let codes: CodesJson = parse("codes.json", CODES)?;
     let articles: ArticlesJson = parse("articles.json", ARTICLES)?;
     let mut materials = HashMap::new();
@@ -450,6 +502,7 @@ fn load() -> Result<Schema, SchemaError> {
         article_exceptions: articles.exceptions,
         ambiguous_articles: articles.ambiguous,
         article_languages: articles.languages_judged,
+        definitions,
     })
 }
 
