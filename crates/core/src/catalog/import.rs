@@ -43,7 +43,7 @@ use super::records;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
-use crate::search::SearchIndex;
+use crate::search::{Feed, Holding, SearchIndex};
 use crate::store::{Catalog, Mutation};
 
 /// Schema version 5: the import ledger.
@@ -265,11 +265,15 @@ pub fn detect_format(path: &Path, given: Option<Format>) -> Result<Format, CoreE
 }
 
 /// Brings the search index beside `catalog` up to date after an import that changed `changed`
-/// records (added or overlaid). Catching up re-reads each change from the log and costs about
+/// records (added or overlaid). An import that fed the index as it went (see [`import_file`])
+/// leaves it level with the catalog, and it is only opened. Otherwise, catching up re-reads each change from the log and costs about
 /// twice as much per record as building from scratch, so when the import changed more than
 /// half the catalog the index is rebuilt instead; otherwise it is opened, which catches it up
 /// (or rebuilds it when it is missing or unusable). Either way it reflects every commit.
 pub fn update_search_index(catalog: &Catalog, changed: u64) -> Result<SearchIndex, CoreError> {
+    if let Some(index) = SearchIndex::current(catalog)? {
+        return Ok(index);
+    }
     let records: u64 = catalog
         .conn()
         .query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
@@ -287,11 +291,15 @@ const CHECKPOINT_EVERY: u64 = 10_000;
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
 /// file cannot be read at all or the catalog cannot be written; bad records are reported.
 ///
-/// Three threads: one reads, parses, extracts and prepares each record (all pure work, see
+/// Four threads: one reads, parses, extracts and prepares each record (all pure work, see
 /// [`records::prepare`]), handing whole batches over a channel of two; this one matches and
-/// writes them; a third copies the WAL back into the database after each commit. So SQLite
-/// is writing one batch while the next is being parsed, and at most four batches are in
-/// memory (one being prepared, two waiting, one being written).
+/// writes them; a third copies the WAL back into the database after each commit; a fourth
+/// adds each committed batch's records to the search index (a [`Feed`], when the index was
+/// level with the catalog or the catalog empty when the import began), which commits after
+/// the last batch. So SQLite is writing one batch while the next is being parsed and the one
+/// before indexed, and at most six batches are in memory (one being prepared, two waiting,
+/// one being written, at most two being indexed). The index work would otherwise follow the
+/// import, as a catch-up or rebuild that reads every record back and parses it again.
 pub fn import_file(
     catalog: &mut Catalog,
     user: &str,
@@ -318,6 +326,8 @@ pub fn import_file(
         inner: BufReader::with_capacity(1 << 16, file),
         count: count.clone(),
     };
+    // Best effort: an index that cannot be fed now is brought up to date afterwards.
+    let feed = Feed::start(catalog).ok().flatten();
     let autocheckpoint = start_bulk_load(catalog)?;
     // The record numbers an earlier run of this same file committed, read once.
     let in_ledger: HashSet<u64> = catalog
@@ -333,15 +343,18 @@ pub fn import_file(
         branches: HashMap::new(),
         guarded: false,
         needs_guard: false,
+        feeding: feed.is_some(),
     };
     let batch_size = options.batch_size.max(1);
     report.files += 1;
-    let (sender, batches) = sync_channel::<Vec<(u64, Incoming)>>(2);
+    let (sender, batches) = sync_channel::<Batch>(2);
     let checkpointer = catalog.checkpointer()?;
     // One pending request is enough: a checkpoint copies everything committed before it.
     let (committed, commits) = sync_channel::<()>(1);
     let mut checkpointed = 0;
-    let written = std::thread::scope(|scope| {
+    // A batch goes to the indexing thread once committed; one waits while one is indexed.
+    let (to_index, indexed) = sync_channel::<(Batch, BatchOutcome)>(1);
+    let (written, feed) = std::thread::scope(|scope| {
         let in_ledger = &in_ledger;
         scope.spawn(move || {
             read_batches(
@@ -360,13 +373,15 @@ pub fn import_file(
             }
             let _ = checkpointer.checkpoint();
         });
+        let indexer = scope.spawn(move || index_batches(feed, indexed));
         // Returning early drops `batches`, which stops the reading thread at its next send,
-        // and `committed`, which ends the checkpointer.
-        write_batches(
+        // `committed`, which ends the checkpointer, and `to_index`, which ends the indexer.
+        let written = write_batches(
             catalog,
             user,
             &mut importer,
             batches,
+            to_index,
             report,
             // `move`: the closure owns `committed`, so it is dropped when the writing ends.
             move |records| {
@@ -380,11 +395,52 @@ pub fn import_file(
                     records,
                 })
             },
-        )
+        );
+        // A failed indexer leaves the index as it was: it is caught up afterwards.
+        (written, indexer.join().ok().flatten())
     });
     // Put back even when the import failed; its own error is the one worth reporting.
     let restored = end_bulk_load(catalog, autocheckpoint);
-    written.and(restored)
+    written.and(restored)?;
+    // After the last SQLite commit. Best effort, as above: an index whose commit failed is
+    // caught up from the change log afterwards.
+    if let Some(feed) = feed {
+        let _ = feed.finish(catalog);
+    }
+    Ok(())
+}
+
+/// One batch as the reading thread hands it over: each record with its number in the file.
+type Batch = Vec<(u64, Incoming)>;
+
+/// The indexing thread: each committed batch's records into `feed`. Returns the feed to be
+/// committed, or `None` when there was none or adding to it failed.
+fn index_batches(mut feed: Option<Feed>, batches: Receiver<(Batch, BatchOutcome)>) -> Option<Feed> {
+    for (batch, outcome) in batches {
+        let Some(f) = feed.as_mut() else {
+            continue;
+        };
+        let mut added = Ok(());
+        for fed in &outcome.fed {
+            if let Some((_, Incoming::Ready(ready))) = batch.get(fed.at) {
+                added = f.add(
+                    &fed.id.to_string(),
+                    &ready.extracted,
+                    &fed.holdings,
+                    fed.replaces,
+                );
+                if added.is_err() {
+                    break;
+                }
+            }
+        }
+        match (added, outcome.logged) {
+            (Err(_), _) => feed = None,
+            (Ok(()), Some((after, through))) => f.covers(after, through),
+            (Ok(()), None) => {}
+        }
+    }
+    feed
 }
 
 /// Sets the connection up for a bulk load. Returns the WAL auto-checkpoint setting to put back
@@ -453,7 +509,7 @@ fn read_batches(
     options: &ImportOptions,
     in_ledger: &HashSet<u64>,
     batch_size: usize,
-    sender: SyncSender<Vec<(u64, Incoming)>>,
+    sender: SyncSender<Batch>,
 ) {
     let mut batch = Vec::with_capacity(batch_size);
     for (i, result) in records.enumerate() {
@@ -508,7 +564,8 @@ fn write_batches(
     catalog: &mut Catalog,
     user: &str,
     importer: &mut Importer<'_>,
-    batches: Receiver<Vec<(u64, Incoming)>>,
+    batches: Receiver<Batch>,
+    to_index: SyncSender<(Batch, BatchOutcome)>,
     report: &mut ImportReport,
     mut progress: impl FnMut(u64),
 ) -> Result<(), CoreError> {
@@ -528,30 +585,22 @@ fn write_batches(
         // record is refused alone. Savepoints cost a copy of every page a record touches.
         importer.guarded = false;
         importer.needs_guard = false;
-        let mut outcome = catalog.write(user, |m| {
-            let mut done = BatchOutcome::default();
-            for (n, incoming) in &batch {
-                importer.one(m, *n, incoming, &mut done)?;
-            }
-            Ok(done)
-        });
+        let mut outcome = catalog.write(user, |m| importer.batch(m, &batch));
         if outcome.is_err() && importer.needs_guard {
             importer.branches.clear();
             importer.guarded = true;
-            outcome = catalog.write(user, |m| {
-                let mut done = BatchOutcome::default();
-                for (n, incoming) in &batch {
-                    importer.one(m, *n, incoming, &mut done)?;
-                }
-                Ok(done)
-            });
+            outcome = catalog.write(user, |m| importer.batch(m, &batch));
         }
         match outcome {
-            Ok(done) => {
+            Ok(mut done) => {
                 report.merge_counts(&done.tally);
                 report.already_imported += done.already_imported;
                 report.failed += done.failed;
-                report.problems.extend(done.problems);
+                report.problems.append(&mut done.problems);
+                if importer.feeding {
+                    // The indexer is gone only when it failed; the index is caught up later.
+                    let _ = to_index.send((batch, done));
+                }
             }
             Err(e) => {
                 // Branch ids made in the rolled-back batch no longer exist.
@@ -580,6 +629,21 @@ struct BatchOutcome {
     already_imported: u64,
     failed: u64,
     problems: Vec<ImportProblem>,
+    /// The records the batch added or overlaid, for the search index.
+    fed: Vec<Fed>,
+    /// The change-log entries the batch appended, `(after, through]`.
+    logged: Option<(i64, i64)>,
+}
+
+/// A record a batch added or overlaid, as the search index needs it.
+struct Fed {
+    /// Its place in the batch (where its extraction is).
+    at: usize,
+    id: Uuid,
+    /// Every item it has once the batch is committed.
+    holdings: Vec<Holding>,
+    /// Whether it was already in the catalog (its document is replaced).
+    replaces: bool,
 }
 
 enum Action {
@@ -598,9 +662,21 @@ struct Importer<'o> {
     guarded: bool,
     /// Set when a record failed outside a savepoint: the batch must be written again guarded.
     needs_guard: bool,
+    /// Whether the search index is fed as batches commit (then `BatchOutcome::fed` is kept).
+    feeding: bool,
 }
 
 impl Importer<'_> {
+    /// Writes one batch in the open transaction.
+    fn batch(&mut self, m: &mut Mutation<'_>, batch: &Batch) -> Result<BatchOutcome, CoreError> {
+        let mut done = BatchOutcome::default();
+        for (at, (n, incoming)) in batch.iter().enumerate() {
+            self.one(m, at, *n, incoming, &mut done)?;
+        }
+        done.logged = m.logged()?;
+        Ok(done)
+    }
+
     fn problem(
         &self,
         n: u64,
@@ -646,6 +722,7 @@ impl Importer<'_> {
     fn one(
         &mut self,
         m: &mut Mutation<'_>,
+        at: usize,
         n: u64,
         incoming: &Incoming,
         done: &mut BatchOutcome,
@@ -704,7 +781,11 @@ impl Importer<'_> {
         let mut tally = Tally::default();
         let mut problems = Vec::new();
         match self.apply(m, n, ready, action, &mut tally, &mut problems) {
-            Ok(()) => {
+            Ok(fed) => {
+                if let Some(mut fed) = fed {
+                    fed.at = at;
+                    done.fed.push(fed);
+                }
                 if self.guarded {
                     m.conn()
                         .prepare_cached("RELEASE import_record")?
@@ -753,7 +834,7 @@ impl Importer<'_> {
         action: Action,
         tally: &mut Tally,
         problems: &mut Vec<ImportProblem>,
-    ) -> Result<(), CoreError> {
+    ) -> Result<Option<Fed>, CoreError> {
         let e = &ready.extracted;
         let mut again = None;
         let (record_id, outcome) = match action {
@@ -772,11 +853,34 @@ impl Importer<'_> {
                 (id, "skipped")
             }
         };
+        let mut holdings = Vec::new();
         if outcome != "skipped" {
             for item in &ready.items {
-                self.add_item(m, n, record_id, e, item, tally, problems)?;
+                self.add_item(m, n, record_id, e, item, tally, problems, &mut holdings)?;
             }
         }
+        let fed = match outcome {
+            "added" if self.feeding => Some(Fed {
+                at: 0,
+                id: record_id,
+                holdings,
+                replaces: false,
+            }),
+            // An overlaid record keeps the items it had: its holdings are read back.
+            "overlaid" if self.feeding => Some(Fed {
+                at: 0,
+                id: record_id,
+                holdings: holdings::branches_and_statuses(m.conn(), record_id)?
+                    .into_iter()
+                    .map(|(branch, status)| Holding {
+                        branch,
+                        available: status == "available",
+                    })
+                    .collect(),
+                replaces: true,
+            }),
+            _ => None,
+        };
         m.conn()
             .prepare_cached(
                 "INSERT INTO import_sources (source, record_number, record_id, outcome)
@@ -788,7 +892,7 @@ impl Importer<'_> {
                 record_id.to_string(),
                 outcome
             ])?;
-        Ok(())
+        Ok(fed)
     }
 
     /// Adds one embedded item. A problem with the item (no barcode, a barcode already used by
@@ -805,6 +909,7 @@ impl Importer<'_> {
         item: &EmbeddedItem,
         tally: &mut Tally,
         problems: &mut Vec<ImportProblem>,
+        holdings: &mut Vec<Holding>,
     ) -> Result<(), CoreError> {
         let cn = e.control_number.as_deref();
         macro_rules! skip {
@@ -875,7 +980,15 @@ impl Importer<'_> {
             local_number: item.local_number.clone(),
         };
         match holdings::add_item_with_free_barcode(m, &new, &details) {
-            Ok(_) => tally.items_added += 1,
+            Ok(_) => {
+                tally.items_added += 1;
+                if self.feeding {
+                    holdings.push(Holding {
+                        branch: item.branch.trim().to_string(),
+                        available: details.status.as_deref().unwrap_or("available") == "available",
+                    });
+                }
+            }
             Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
                 skip!(err.to_string());
             }

@@ -125,6 +125,21 @@ pub(crate) fn record_of_barcode(
     Ok(id.and_then(|t| Uuid::parse_str(&t).ok()))
 }
 
+/// The branch code and status of each item of a record (what its search facets come from).
+pub(crate) fn branches_and_statuses(
+    conn: &Connection,
+    record_id: Uuid,
+) -> Result<Vec<(String, String)>, CoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.code, i.status FROM items i JOIN branches b ON b.id = i.branch_id
+         WHERE i.record_id = ?1",
+    )?;
+    let rows = stmt.query_map(params![record_id.to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// What an item has beyond [`NewItem`], as embedded holdings give it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ItemDetails {

@@ -198,9 +198,10 @@ impl Fields {
 }
 
 /// One item's contribution to its record's facets.
-struct Holding {
-    branch: String,
-    available: bool,
+pub(crate) struct Holding {
+    /// The code of the branch it belongs to.
+    pub(crate) branch: String,
+    pub(crate) available: bool,
 }
 
 fn facet(parts: [&str; 2]) -> Facet {
@@ -338,6 +339,110 @@ fn branch_codes(catalog: &Catalog) -> Result<HashMap<String, String>, CoreError>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Documents for a bulk import, added while the import stores its batches, so that indexing
+/// overlaps with SQLite's writing instead of following it (`catalog::import`).
+///
+/// Still derived data, and still never ahead of the catalog: documents go in only for batches
+/// already committed, tantivy commits once after the import's last SQLite commit, and only
+/// then does the state file move on — to the end of the run of change-log entries that were
+/// all fed, without a gap. Entries another writer committed between two batches leave a gap;
+/// the state then stops before it and the next open catches up from there (re-indexing a
+/// record twice is harmless: it is deleted by id first). If the process dies before the
+/// commit, tantivy keeps its last commit and the state file its `seq`: the next open catches
+/// up from the change log, or rebuilds an index that was being made from nothing.
+pub(crate) struct Feed {
+    dir: PathBuf,
+    writer: IndexWriter,
+    fields: Fields,
+    state: IndexState,
+    /// Whether every entry committed after the starting `seq` so far was fed.
+    contiguous: bool,
+}
+
+impl Feed {
+    /// A feed into the index beside `catalog` when the index is level with the catalog, or
+    /// when the catalog has no records yet (an empty index is made); `None` otherwise (the
+    /// import then leaves the index to `update_search_index`).
+    pub(crate) fn start(catalog: &Catalog) -> Result<Option<Feed>, CoreError> {
+        let dir = index_dir(catalog.path());
+        let head = head(catalog)?;
+        let index = match SearchIndex::try_open(&dir, catalog) {
+            Some(index)
+                if index.state.seq == head.seq && index.state.change_id == head.change_id =>
+            {
+                index
+            }
+            _ => {
+                let records: u64 =
+                    catalog
+                        .conn()
+                        .query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+                if records > 0 {
+                    return Ok(None);
+                }
+                SearchIndex::rebuild(catalog, |_, _| {})?.0
+            }
+        };
+        let fail = |e: &dyn std::fmt::Display| SearchIndex::failed(&dir, e);
+        // One indexing thread: the import's reading and writing threads have the other cores.
+        let writer = index
+            .index
+            .writer_with_num_threads(1, REBUILD_HEAP)
+            .map_err(|e| fail(&e))?;
+        Ok(Some(Feed {
+            dir: index.dir,
+            writer,
+            fields: index.fields,
+            state: index.state,
+            contiguous: true,
+        }))
+    }
+
+    /// Adds (or, with `replaces`, replaces) the document of a committed record.
+    pub(crate) fn add(
+        &mut self,
+        id: &str,
+        e: &Extracted,
+        holdings: &[Holding],
+        replaces: bool,
+    ) -> Result<(), CoreError> {
+        if replaces {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        self.writer
+            .add_document(document(&self.fields, id, e, holdings))
+            .map_err(|e| SearchIndex::failed(&self.dir, e))?;
+        Ok(())
+    }
+
+    /// Says that every change-log entry in `after..=through` was committed and fed.
+    pub(crate) fn covers(&mut self, after: i64, through: i64) {
+        if self.contiguous && after == self.state.seq {
+            self.state.seq = through;
+        } else {
+            self.contiguous = false;
+        }
+    }
+
+    /// Commits what was fed and records how far the index reaches. Called after the import's
+    /// last SQLite commit.
+    pub(crate) fn finish(mut self, catalog: &Catalog) -> Result<(), CoreError> {
+        let fail = |e: &dyn std::fmt::Display| SearchIndex::failed(&self.dir, e);
+        self.writer.commit().map_err(|e| fail(&e))?;
+        self.writer.wait_merging_threads().map_err(|e| fail(&e))?;
+        self.state.change_id = catalog
+            .conn()
+            .query_row(
+                "SELECT change_id FROM change_log WHERE seq = ?1",
+                params![self.state.seq],
+                |r| r.get(0),
+            )
+            .optional()?;
+        write_state(&self.dir, &self.state)
+    }
+}
+
 /// A search index over one catalog, kept in step with it.
 pub struct SearchIndex {
     dir: PathBuf,
@@ -364,6 +469,14 @@ impl SearchIndex {
             }
             None => Self::rebuild(catalog, |_, _| {}).map(|(index, _)| index),
         }
+    }
+
+    /// The index beside `catalog` when it can be trusted and is already level with the
+    /// catalog (as an import that fed it leaves it); `None` otherwise.
+    pub(crate) fn current(catalog: &Catalog) -> Result<Option<SearchIndex>, CoreError> {
+        let head = head(catalog)?;
+        Ok(Self::try_open(&index_dir(catalog.path()), catalog)
+            .filter(|i| i.state.seq == head.seq && i.state.change_id == head.change_id))
     }
 
     /// The folder the index lives in.

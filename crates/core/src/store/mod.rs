@@ -129,6 +129,7 @@ impl Catalog {
             clock: self.clock.as_ref(),
             hlc: self.hlc.clone(),
             ids: &self.ids,
+            first_seq: None,
         };
         let value = work(&mut mutation)?;
         let Mutation { tx, hlc, .. } = mutation;
@@ -192,6 +193,8 @@ pub struct Mutation<'c> {
     clock: &'c dyn Clock,
     hlc: Hlc,
     ids: &'c uuid::ContextV7,
+    /// The `seq` of the first change-log entry this transaction appended.
+    first_seq: Option<i64>,
 }
 
 impl Mutation<'_> {
@@ -250,7 +253,22 @@ impl Mutation<'_> {
                 recorded_at: now,
             },
         )?;
+        if self.first_seq.is_none() {
+            self.first_seq = Some(self.tx.last_insert_rowid());
+        }
         Ok(change_id)
+    }
+
+    /// The change-log entries this transaction appended so far, as the `seq` range
+    /// `(after, through]`; `None` when it appended none. The transaction holds the write lock
+    /// from its first write on, and every entry follows a write, so no other writer's entry
+    /// lies in between. (An entry rolled back to a savepoint gives its `seq` back to the next.)
+    pub(crate) fn logged(&self) -> Result<Option<(i64, i64)>, CoreError> {
+        let Some(first) = self.first_seq else {
+            return Ok(None);
+        };
+        let through = changelog::count(&self.tx)? as i64;
+        Ok((through >= first).then_some((first - 1, through)))
     }
 }
 

@@ -511,3 +511,111 @@ fn missing_and_unrecognizable_files_are_named_in_the_error() {
     assert!(matches!(err, CoreError::UnknownFormat { .. }), "{err}");
     assert!(err.to_string().contains("--format"), "{err}");
 }
+
+/// Every record's hit and the whole catalog's facets, as the index beside `catalog` gives them.
+fn index_view(catalog: &Catalog, index: &mut SearchIndex) -> crate::api::SearchResults {
+    let mut results = index
+        .search(
+            catalog,
+            &crate::api::SearchQuery {
+                text: String::new(),
+                offset: 0,
+                limit: 100,
+                sort: crate::api::SearchSort::Title,
+                facets: true,
+            },
+        )
+        .expect("search");
+    for hit in &mut results.hits {
+        hit.score = 0.0;
+    }
+    results
+}
+
+#[test]
+fn the_index_fed_during_an_import_is_level_and_equals_a_rebuilt_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut catalog = open(&dir);
+    // An empty catalog: the index is made and fed as batches commit (items, branches,
+    // availability from Koha 952s included).
+    let report = import(
+        &mut catalog,
+        &testdata("koha-952.mrk"),
+        &ImportOptions::default(),
+    );
+    assert_eq!(report.added, 2);
+    let mut fed = SearchIndex::current(&catalog)
+        .expect("reads")
+        .expect("level with the catalog, nothing left to catch up");
+    let first = index_view(&catalog, &mut fed);
+    assert_eq!(first.total, 2);
+    drop(fed);
+    // A level index is fed again: overlays replace documents (keeping the items' facets),
+    // adds add them, and a write by someone else between two imports is caught up.
+    catalog
+        .write("cataloguer", |m| {
+            records::insert(m, &book("OTHER-1", "Written between imports", None))
+        })
+        .expect("write");
+    drop(update_search_index(&catalog, 1).expect("caught up"));
+    let path = write_iso(
+        &dir,
+        "more.mrc",
+        &[
+            book("KOHA-1", "Truyện Kiều (overlaid)", None),
+            book("NEW-1", "Mắt biếc", None),
+            book("NEW-2", "Cho tôi xin một vé đi tuổi thơ", None),
+        ],
+    );
+    let report = import(
+        &mut catalog,
+        &path,
+        &options(MatchOn::ControlNumber, OnMatch::Overlay),
+    );
+    assert_eq!((report.added, report.overlaid), (2, 1));
+    let mut fed = SearchIndex::current(&catalog)
+        .expect("reads")
+        .expect("level with the catalog");
+    let fed_view = index_view(&catalog, &mut fed);
+    drop(fed);
+    let (mut rebuilt, _) = SearchIndex::rebuild(&catalog, |_, _| {}).expect("rebuilds");
+    assert_eq!(fed_view, index_view(&catalog, &mut rebuilt));
+    assert_eq!(fed_view.total, 5);
+    assert!(
+        fed_view.hits.iter().any(|h| h.title.contains("overlaid")),
+        "{fed_view:#?}"
+    );
+}
+
+#[test]
+fn entries_another_writer_commits_between_batches_stop_the_fed_state_before_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut catalog = open(&dir);
+    drop(SearchIndex::open(&catalog).expect("empty index"));
+    let mut feed = Feed::start(&catalog).expect("starts").expect("level");
+    // Two batches with someone else's entry between them: only the first is covered.
+    let entry = |catalog: &mut Catalog, control: &str| {
+        catalog
+            .write("x", |m| {
+                let id = records::insert(m, &book(control, control, None))?;
+                Ok((id, m.logged()?.expect("logged")))
+            })
+            .expect("write")
+    };
+    let (a, (after, through)) = entry(&mut catalog, "A");
+    let extracted = Extracted::of(&book("A", "A", None));
+    feed.add(&a.to_string(), &extracted, &[], false)
+        .expect("fed");
+    feed.covers(after, through);
+    entry(&mut catalog, "B");
+    let (c, (after, through)) = entry(&mut catalog, "C");
+    let extracted = Extracted::of(&book("C", "C", None));
+    feed.add(&c.to_string(), &extracted, &[], false)
+        .expect("fed");
+    feed.covers(after, through);
+    feed.finish(&catalog).expect("finishes");
+    // B and C were never fed: the index is behind, and catching up finds them.
+    assert!(SearchIndex::current(&catalog).expect("reads").is_none());
+    let mut index = SearchIndex::open(&catalog).expect("caught up");
+    assert_eq!(index_view(&catalog, &mut index).total, 3);
+}
