@@ -1,7 +1,10 @@
 //! Bibliographic records: the MARC kept faithfully, plus columns extracted for lists and sort.
 
+pub mod display;
+pub mod editing;
 pub mod export;
 pub mod extract;
+pub mod history;
 pub mod identifiers;
 pub mod import;
 pub mod records;
