@@ -66,6 +66,24 @@ pub enum CoreError {
         barcode: String,
     },
 
+    #[error(
+        "barcode {barcode:?} is already used by an item of the record {title:?} ({record_id}); barcodes must be unique across the catalog, so choose another"
+    )]
+    BarcodeHeld {
+        barcode: String,
+        record_id: String,
+        title: String,
+    },
+
+    #[error(
+        "the record {record} cannot be deleted while items are in circulation ({}); check them in (or cancel the transfer or hold) first",
+        barcodes.join(", ")
+    )]
+    ItemsOnLoan {
+        record: String,
+        barcodes: Vec<String>,
+    },
+
     #[error("cannot read the file to import {path}: {source}. Nothing was imported from it.")]
     ImportSource {
         path: PathBuf,
@@ -113,7 +131,10 @@ impl CoreError {
             CoreError::Unavailable { .. } | CoreError::Migration { .. } => {
                 ErrorCode::CatalogUnavailable
             }
-            CoreError::BarcodeInUse { .. } => ErrorCode::BarcodeInUse,
+            CoreError::BarcodeInUse { .. } | CoreError::BarcodeHeld { .. } => {
+                ErrorCode::BarcodeInUse
+            }
+            CoreError::ItemsOnLoan { .. } => ErrorCode::ItemsOnLoan,
             CoreError::InvalidInput { .. } | CoreError::Marc(_) => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
             CoreError::ImportSource { source, .. }

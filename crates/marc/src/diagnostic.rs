@@ -31,6 +31,21 @@ pub struct Diagnostic {
     /// Position inside the field (character position for fixed fields, subfield code, ...).
     pub position: Option<String>,
     pub message: String,
+    /// Stable identifier of the kind of problem (one of [`crate::codes::CODES`]), so a face
+    /// can translate it; `None` for diagnostics that have none yet (some readers').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// The values the message is made of (`tag`, `code`, `position`, `value`, ...), for a
+    /// translated message to interpolate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<(&'static str, String)>,
+    /// Index of the field at fault in `Record::fields` (the validator sets it; `None` for the
+    /// leader and the record as a whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_index: Option<usize>,
+    /// Index of the subfield at fault in its field's subfields, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subfield_index: Option<usize>,
 }
 
 impl Diagnostic {
@@ -43,6 +58,10 @@ impl Diagnostic {
             tag: None,
             position: None,
             message: message.into(),
+            code: None,
+            params: Vec::new(),
+            field_index: None,
+            subfield_index: None,
         }
     }
 
@@ -72,6 +91,33 @@ impl Diagnostic {
     pub fn at_position(mut self, position: impl Into<String>) -> Self {
         self.position = Some(position.into());
         self
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Adds (or replaces) one named value of the message.
+    pub fn with_param(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.set_param(name, value);
+        self
+    }
+
+    pub(crate) fn set_param(&mut self, name: &'static str, value: impl Into<String>) {
+        let value = value.into();
+        match self.params.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.params.push((name, value)),
+        }
+    }
+
+    /// The value of a named parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -16,6 +16,7 @@
 //! What this crate must never do: touch a database, a file path, the network or a UI. It reads
 //! from any `Read` and writes to any `Write`; everything else belongs to `shelfmark-core`.
 
+pub mod codes;
 mod diagnostic;
 mod error;
 mod format;

@@ -49,6 +49,7 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
+use crate::codes as c;
 use crate::{
     Decoded, Diagnostic, Field, Indicator, Leader, MarcError, Pointer, ReadResult, Record,
     RecordWriter, Severity, Subfield, SubfieldCode, Tag, marc8,
@@ -423,30 +424,44 @@ impl Builder {
         }
     }
 
-    fn note(&mut self, severity: Severity, offset: u64, tag: Option<&str>, message: String) {
+    /// Records a problem of the line at `offset`; returns it, for the caller to add params.
+    fn note(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        offset: u64,
+        tag: Option<&str>,
+        message: String,
+    ) -> &mut Diagnostic {
         let mut d = match severity {
             Severity::Warning => Diagnostic::warning(message),
             Severity::Error => Diagnostic::error(message),
         }
-        .at_record(self.number, offset);
+        .at_record(self.number, offset)
+        .with_code(code);
         if let Some(t) = tag {
-            d = d.in_field(t);
+            d = d.in_field(t).with_param("tag", t);
         }
-        match severity {
-            Severity::Warning => self.warnings.push(d),
-            Severity::Error => self.faults.push(d),
-        }
+        let list = match severity {
+            Severity::Warning => &mut self.warnings,
+            Severity::Error => &mut self.faults,
+        };
+        list.push(d);
+        let last = list.len() - 1;
+        &mut list[last]
     }
 
     fn add_line(&mut self, line: &str, offset: u64) {
         let Some(body) = line.strip_prefix('=') else {
             let shown: String = line.chars().take(40).collect();
             self.note(
+                c::MRK_NOT_A_FIELD,
                 Severity::Error,
                 offset,
                 None,
                 format!("line does not start with '=' and is not a field: {shown:?}"),
-            );
+            )
+            .set_param("text", shown);
             return;
         };
         let tag_text: String = body.chars().take(3).collect();
@@ -455,6 +470,7 @@ impl Builder {
             c
         } else if let Some(c) = after_tag.strip_prefix(' ') {
             self.note(
+                c::MRK_SPACING,
                 Severity::Warning,
                 offset,
                 Some(&tag_text),
@@ -465,6 +481,7 @@ impl Builder {
             after_tag
         } else {
             self.note(
+                c::MRK_SPACING,
                 Severity::Warning,
                 offset,
                 Some(&tag_text),
@@ -487,7 +504,13 @@ impl Builder {
         }) {
             Ok(t) => t,
             Err(e) => {
-                self.note(Severity::Error, offset, Some(&tag_text), e.to_string());
+                self.note(
+                    c::MRK_BAD_TAG,
+                    Severity::Error,
+                    offset,
+                    Some(&tag_text),
+                    e.to_string(),
+                );
                 return;
             }
         };
@@ -503,11 +526,13 @@ impl Builder {
         }
         for u in unknown {
             self.note(
+                c::MRK_UNKNOWN_MNEMONIC,
                 Severity::Warning,
                 offset,
                 Some(tag.as_str()),
                 format!("unknown mnemonic {u} kept as written"),
-            );
+            )
+            .set_param("mnemonic", u);
         }
     }
 
@@ -518,6 +543,7 @@ impl Builder {
             .collect();
         if self.leader.is_some() {
             self.note(
+                c::MRK_SECOND_LEADER,
                 Severity::Error,
                 offset,
                 Some("LDR"),
@@ -528,16 +554,28 @@ impl Builder {
         let len = text.chars().count();
         if len < 24 && text.is_ascii() {
             self.note(
+                c::MRK_LEADER_SHORT,
                 Severity::Warning,
                 offset,
                 Some("LDR"),
                 format!("leader has {len} characters; padded with blanks to 24"),
-            );
+            )
+            .set_param("length", len.to_string());
             text.extend(std::iter::repeat_n(' ', 24 - len));
         }
         match Leader::parse(&text) {
             Ok(l) => self.leader = Some(l),
-            Err(e) => self.note(Severity::Error, offset, Some("LDR"), e.to_string()),
+            Err(e) => {
+                let reason = e.to_string();
+                self.note(
+                    c::MRK_LEADER_INVALID,
+                    Severity::Error,
+                    offset,
+                    Some("LDR"),
+                    reason.clone(),
+                )
+                .set_param("reason", reason);
+            }
         }
     }
 
@@ -549,6 +587,7 @@ impl Builder {
         let indicators = if content.starts_with('$') && !rest.starts_with('$') {
             // `=245  $aTitle`: the indicators were left out, not written as `$a`.
             self.note(
+                c::MRK_INDICATORS_MISSING,
                 Severity::Warning,
                 offset,
                 Some(t),
@@ -560,17 +599,28 @@ impl Builder {
             let mut inds = [Indicator::BLANK; 2];
             for (n, c) in [i1, i2].into_iter().enumerate() {
                 match c {
-                    None => self.note(
-                        Severity::Warning,
-                        offset,
-                        Some(t),
-                        format!("indicator {} missing; set to blank", n + 1),
-                    ),
+                    None => {
+                        self.note(
+                            c::MRK_INDICATORS_MISSING,
+                            Severity::Warning,
+                            offset,
+                            Some(t),
+                            format!("indicator {} missing; set to blank", n + 1),
+                        )
+                        .set_param("indicator", (n + 1).to_string());
+                    }
                     Some('\\') | Some(' ') => {}
                     Some(c) => match Indicator::new(c) {
                         Ok(i) => inds[n] = i,
                         Err(e) => {
-                            self.note(Severity::Error, offset, Some(t), e.to_string());
+                            self.note(
+                                c::MRK_INDICATOR_INVALID,
+                                Severity::Error,
+                                offset,
+                                Some(t),
+                                e.to_string(),
+                            )
+                            .set_param("value", c.to_string());
                             return;
                         }
                     },
@@ -582,11 +632,13 @@ impl Builder {
         if !rest.is_empty() && !rest.starts_with('$') {
             let shown: String = rest.chars().take(40).collect();
             self.note(
+                c::MRK_TEXT_BEFORE_SUBFIELD,
                 Severity::Error,
                 offset,
                 Some(t),
                 format!("text before the first subfield: {shown:?}"),
-            );
+            )
+            .set_param("text", shown);
             return;
         }
         for part in rest.split('$').skip(1) {
@@ -594,6 +646,7 @@ impl Builder {
             let Some(code) = cs.next() else {
                 // A `$` with no code: keep it as text of the subfield before it.
                 self.note(
+                    c::MRK_DOLLAR_WITHOUT_CODE,
                     Severity::Warning,
                     offset,
                     Some(t),
@@ -603,6 +656,7 @@ impl Builder {
                     Some(s) => s.value.push('$'),
                     None => {
                         self.note(
+                            c::MRK_DOLLAR_WITHOUT_CODE,
                             Severity::Error,
                             offset,
                             Some(t),
@@ -616,7 +670,14 @@ impl Builder {
             let code = match SubfieldCode::new(code) {
                 Ok(c) => c,
                 Err(e) => {
-                    self.note(Severity::Error, offset, Some(t), e.to_string());
+                    self.note(
+                        c::MRK_SUBFIELD_CODE_INVALID,
+                        Severity::Error,
+                        offset,
+                        Some(t),
+                        e.to_string(),
+                    )
+                    .set_param("value", code.to_string());
                     return;
                 }
             };
@@ -624,6 +685,7 @@ impl Builder {
         }
         if subfields.is_empty() {
             self.note(
+                c::MRK_NO_SUBFIELDS,
                 Severity::Warning,
                 offset,
                 Some(t),
@@ -642,6 +704,7 @@ impl Builder {
     fn finish(mut self) -> ReadResult {
         if self.leader.is_none() && self.faults.is_empty() {
             self.note(
+                c::MRK_NO_LEADER,
                 Severity::Warning,
                 self.offset,
                 Some("LDR"),
@@ -656,7 +719,9 @@ impl Builder {
         let fill = |d: Diagnostic| d.with_control_number(cn.as_deref());
         if record.fields.is_empty() {
             self.warnings.push(
-                Diagnostic::warning("record has no fields").at_record(self.number, self.offset),
+                Diagnostic::warning("record has no fields")
+                    .at_record(self.number, self.offset)
+                    .with_code(c::MRK_EMPTY),
             );
         }
         let mut faults = self.faults.into_iter().map(fill);
@@ -708,7 +773,14 @@ impl<R: Read> Iterator for Reader<R> {
                         self.record_number += 1;
                         Builder::new(self.record_number, offset)
                     });
-                    b.note(Severity::Error, offset, None, message);
+                    b.note(
+                        c::MRK_UNREADABLE_LINE,
+                        Severity::Error,
+                        offset,
+                        None,
+                        message.clone(),
+                    )
+                    .set_param("reason", message);
                     continue;
                 }
             };
@@ -728,6 +800,7 @@ impl<R: Read> Iterator for Reader<R> {
                 // A record began without the blank line that should end the one before.
                 let mut b = builder.take()?;
                 b.note(
+                    c::MRK_SECOND_LEADER,
                     Severity::Warning,
                     offset,
                     Some("LDR"),
@@ -741,10 +814,39 @@ impl<R: Read> Iterator for Reader<R> {
                 Builder::new(self.record_number, offset)
             });
             if let Some(w) = decode_warning {
-                b.note(Severity::Warning, offset, None, w);
+                b.note(c::MRK_NOT_UTF8, Severity::Warning, offset, None, w);
             }
             b.add_line(&text, offset);
         }
+    }
+}
+
+/// One record from mnemonic text as an editor holds it (its text mode): blank lines and `#`
+/// comments are skipped rather than ending the record, and every line's problem is reported,
+/// not only the first. Each diagnostic's `offset` is the byte offset of its line in `text`.
+/// `Err` holds every fault (then the warnings) when a line could not be placed.
+pub fn parse_record(text: &str) -> Result<Decoded, Vec<Diagnostic>> {
+    let mut builder = Builder::new(1, 0);
+    let mut offset = 0u64;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len() as u64;
+        // The same trimming as the reader's, so text the writer made reads back the same.
+        let mut line = raw.trim_end_matches(['\n', '\r', ' ', '\t']);
+        if start == 0 {
+            line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        builder.add_line(line, start);
+    }
+    if builder.faults.is_empty() {
+        builder.finish().map_err(|d| vec![d])
+    } else {
+        let mut all = std::mem::take(&mut builder.faults);
+        all.append(&mut builder.warnings);
+        Err(all)
     }
 }
 

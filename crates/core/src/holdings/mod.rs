@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::api::{Branch, Item, ItemInput, ItemStatus};
 use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
 use crate::store::{Catalog, Mutation};
@@ -282,3 +283,367 @@ fn insert_item(
     }
     Ok(id)
 }
+
+// ---- the item form and the record view ----------------------------------------------------
+
+/// Every branch, by code.
+pub fn branches(catalog: &Catalog) -> Result<Vec<Branch>, CoreError> {
+    let mut stmt = catalog
+        .conn()
+        .prepare_cached("SELECT id, code, name FROM branches ORDER BY code")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Branch {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.record_id, i.barcode, b.code, h.code, i.location, \
+     i.call_number, i.item_type, i.status, i.local_number";
+const ITEM_FROM: &str = "FROM items i JOIN branches b ON b.id = i.branch_id \
+     LEFT JOIN branches h ON h.id = i.holding_branch_id";
+
+fn item_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Item, String)> {
+    let status: String = r.get(8)?;
+    Ok((
+        Item {
+            id: r.get(0)?,
+            record_id: r.get(1)?,
+            barcode: r.get(2)?,
+            branch_code: r.get(3)?,
+            holding_branch_code: r.get(4)?,
+            location: r.get(5)?,
+            call_number: r.get(6)?,
+            item_type: r.get(7)?,
+            // Replaced below; a row is read before its status word is checked.
+            status: ItemStatus::Available,
+            local_number: r.get(9)?,
+        },
+        status,
+    ))
+}
+
+fn checked_status(
+    catalog_path: &std::path::Path,
+    item: &mut Item,
+    status: &str,
+) -> Result<(), CoreError> {
+    item.status = ItemStatus::parse(status).ok_or_else(|| CoreError::Corrupt {
+        path: catalog_path.to_path_buf(),
+        detail: format!("item {} has the unknown status {status:?}", item.barcode),
+    })?;
+    Ok(())
+}
+
+fn read_item(
+    conn: &Connection,
+    path: &std::path::Path,
+    id: &str,
+) -> Result<Option<Item>, CoreError> {
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE i.id = ?1"
+        ))?
+        .query_row(params![id], item_of_row)
+        .optional()?;
+    match row {
+        Some((mut item, status)) => {
+            checked_status(path, &mut item, &status)?;
+            Ok(Some(item))
+        }
+        None => Ok(None),
+    }
+}
+
+/// One item.
+pub fn item(catalog: &Catalog, id: Uuid) -> Result<Item, CoreError> {
+    read_item(catalog.conn(), catalog.path(), &id.to_string())?.ok_or_else(|| CoreError::NotFound {
+        entity: "item",
+        key: "id",
+        value: id.to_string(),
+    })
+}
+
+/// A record's items as the record view shows them, by barcode.
+pub fn items_for(catalog: &Catalog, record_id: Uuid) -> Result<Vec<Item>, CoreError> {
+    let mut stmt = catalog.conn().prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} {ITEM_FROM} WHERE i.record_id = ?1 ORDER BY i.barcode"
+    ))?;
+    let rows = stmt
+        .query_map(params![record_id.to_string()], item_of_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(mut item, status)| {
+            checked_status(catalog.path(), &mut item, &status)?;
+            Ok(item)
+        })
+        .collect()
+}
+
+/// The item form's input, checked and normalized: barcode, branch, location, type.
+struct CheckedInput {
+    barcode: String,
+    branch_id: Uuid,
+    location: String,
+    call_number: Option<String>,
+    item_type: String,
+}
+
+fn check_input(conn: &Connection, input: &ItemInput) -> Result<CheckedInput, CoreError> {
+    let barcode = checked_barcode_text(&input.barcode)?.to_string();
+    let Some(branch_id) = branch_by_code(conn, &input.branch_code)? else {
+        let known: Vec<String> = conn
+            .prepare_cached("SELECT code FROM branches ORDER BY code")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        return Err(CoreError::InvalidInput {
+            what: "branch code",
+            value: input.branch_code.clone(),
+            reason: if known.is_empty() {
+                "the catalog has no branches yet; add one first".into()
+            } else {
+                format!("no such branch; the branches are {}", known.join(", "))
+            },
+        });
+    };
+    let location = text::nfc(input.location.trim());
+    if location.is_empty() {
+        return Err(CoreError::InvalidInput {
+            what: "item location",
+            value: input.location.clone(),
+            reason: "say where in the branch the item is kept (a shelf or collection)".into(),
+        });
+    }
+    let item_type = text::nfc(input.item_type.trim());
+    if item_type.is_empty() {
+        return Err(CoreError::InvalidInput {
+            what: "item type",
+            value: input.item_type.clone(),
+            reason: "an item needs a type (book, reference, ...); it decides the loan rules".into(),
+        });
+    }
+    Ok(CheckedInput {
+        barcode,
+        branch_id,
+        location,
+        call_number: input
+            .call_number
+            .as_deref()
+            .map(|c| text::nfc(c.trim()))
+            .filter(|c| !c.is_empty()),
+        item_type,
+    })
+}
+
+fn checked_barcode_text(barcode: &str) -> Result<&str, CoreError> {
+    let trimmed = barcode.trim();
+    if trimmed.is_empty()
+        || !trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(CoreError::InvalidInput {
+            what: "item barcode",
+            value: barcode.to_string(),
+            reason: "a barcode is letters, digits and dashes, with no spaces".into(),
+        });
+    }
+    Ok(trimmed)
+}
+
+/// Refuses a barcode another item holds, naming that item's record.
+fn refuse_held_barcode(
+    conn: &Connection,
+    barcode: &str,
+    except_item: Option<&str>,
+) -> Result<(), CoreError> {
+    let holder: Option<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT i.id, r.id, r.title FROM items i JOIN records r ON r.id = i.record_id
+             WHERE i.barcode = ?1",
+        )?
+        .query_row(params![barcode], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match holder {
+        Some((item_id, record_id, title)) if Some(item_id.as_str()) != except_item => {
+            Err(CoreError::BarcodeHeld {
+                barcode: barcode.to_string(),
+                record_id,
+                title,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn refuse_circulation_status(status: ItemStatus) -> Result<(), CoreError> {
+    if status.set_by_cataloging() {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidInput {
+            what: "item status",
+            value: status.as_str().to_string(),
+            reason: "this status is set by circulation (check-out, transfer, holds), not by editing the item".into(),
+        })
+    }
+}
+
+/// Adds an item to a record from the item form.
+pub fn add_item_for(
+    catalog: &mut Catalog,
+    user: &str,
+    record_id: Uuid,
+    input: &ItemInput,
+) -> Result<Item, CoreError> {
+    refuse_circulation_status(input.status)?;
+    let id = catalog.write(user, |m| {
+        let exists: Option<i64> = m
+            .conn()
+            .query_row(
+                "SELECT 1 FROM records WHERE id = ?1",
+                params![record_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if exists.is_none() {
+            return Err(CoreError::NotFound {
+                entity: "record",
+                key: "id",
+                value: record_id.to_string(),
+            });
+        }
+        let checked = check_input(m.conn(), input)?;
+        refuse_held_barcode(m.conn(), &checked.barcode, None)?;
+        let item = NewItem {
+            record_id,
+            barcode: checked.barcode,
+            branch_id: checked.branch_id,
+            location: checked.location,
+            call_number: checked.call_number,
+            item_type: checked.item_type,
+        };
+        let details = ItemDetails {
+            status: Some(input.status.as_str().to_string()),
+            ..ItemDetails::default()
+        };
+        add_item_with_free_barcode(m, &item, &details)
+    })?;
+    item(catalog, id)
+}
+
+/// What the change log carries for an edited item: its whole new state (as an item's
+/// creation does) and the names of the properties that changed.
+#[derive(Serialize)]
+struct ItemUpdatePayload<'a> {
+    record_id: &'a str,
+    barcode: &'a str,
+    branch_id: &'a str,
+    location: &'a str,
+    call_number: Option<&'a str>,
+    item_type: &'a str,
+    status: &'a str,
+    changed: Vec<&'static str>,
+}
+
+/// Edits an item from the item form. A status circulation owns cannot be set here, and an
+/// item in circulation's hands (on loan, in transit, on the hold shelf) keeps its status.
+pub fn update_item(
+    catalog: &mut Catalog,
+    user: &str,
+    item_id: Uuid,
+    input: &ItemInput,
+) -> Result<Item, CoreError> {
+    let id_text = item_id.to_string();
+    let path = catalog.path().to_path_buf();
+    catalog.write(user, |m| {
+        let Some(before) = read_item(m.conn(), &path, &id_text)? else {
+            return Err(CoreError::NotFound {
+                entity: "item",
+                key: "id",
+                value: id_text.clone(),
+            });
+        };
+        let status = if before.status.set_by_cataloging() {
+            refuse_circulation_status(input.status)?;
+            input.status
+        } else if input.status == before.status {
+            before.status
+        } else {
+            return Err(CoreError::InvalidInput {
+                what: "item status",
+                value: input.status.as_str().to_string(),
+                reason: format!(
+                    "item {} is {} and keeps that status until circulation changes it",
+                    before.barcode,
+                    before.status.as_str().replace('_', " ")
+                ),
+            });
+        };
+        let checked = check_input(m.conn(), input)?;
+        refuse_held_barcode(m.conn(), &checked.barcode, Some(&id_text))?;
+        let mut changed = Vec::new();
+        if checked.barcode != before.barcode {
+            changed.push("barcode");
+        }
+        if input.branch_code.trim() != before.branch_code {
+            changed.push("branch_id");
+        }
+        if checked.location != before.location {
+            changed.push("location");
+        }
+        if checked.call_number != before.call_number {
+            changed.push("call_number");
+        }
+        if checked.item_type != before.item_type {
+            changed.push("item_type");
+        }
+        if status != before.status {
+            changed.push("status");
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let now = text::rfc3339(m.now());
+        let branch_id = checked.branch_id.to_string();
+        m.conn()
+            .prepare_cached(
+                "UPDATE items SET barcode = ?2, branch_id = ?3, location = ?4, call_number = ?5,
+                    item_type = ?6, status = ?7, updated_at = ?8 WHERE id = ?1",
+            )?
+            .execute(params![
+                id_text,
+                checked.barcode,
+                branch_id,
+                checked.location,
+                checked.call_number,
+                checked.item_type,
+                status.as_str(),
+                now
+            ])?;
+        m.log(
+            EntityType::Item,
+            item_id,
+            Operation::Update,
+            &ItemUpdatePayload {
+                record_id: &before.record_id,
+                barcode: &checked.barcode,
+                branch_id: &branch_id,
+                location: &checked.location,
+                call_number: checked.call_number.as_deref(),
+                item_type: &checked.item_type,
+                status: status.as_str(),
+                changed,
+            },
+        )?;
+        Ok(())
+    })?;
+    item(catalog, item_id)
+}
+
+#[cfg(test)]
+mod tests;

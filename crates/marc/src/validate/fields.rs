@@ -4,6 +4,7 @@
 
 use super::Out;
 use super::schema::{Format, Schema};
+use crate::codes as c;
 use crate::{Field, Record};
 
 pub(super) fn check_field(
@@ -103,49 +104,77 @@ fn isbn_is_valid(isbn: &str) -> bool {
 }
 
 fn check_020(subfields: &[crate::Subfield], out: &mut Out) {
-    for sf in subfields {
+    for (i, sf) in subfields.iter().enumerate() {
         let value = sf.value.as_str();
+        // An empty subfield is reported as such (`subfield_empty`), not as a bad number.
+        if value.trim().is_empty() {
+            continue;
+        }
         let isbn = isbn_digits(value);
         match sf.code.as_char() {
             'a' => {
                 if !isbn.is_empty() && !value.starts_with(&isbn) {
                     out.warning(
+                        c::ISBN_LEADING_TEXT,
                         "020",
                         Some("$a"),
                         format!(
                             "020 $a '{value}' should start with the bare ISBN (no hyphens or \
                              leading text)"
                         ),
-                    );
+                    )
+                    .param("value", value)
+                    .subfield(i);
                 }
                 if value.contains('(') && !qualifier_spaced(value) {
                     out.warning(
+                        c::ISBN_QUALIFIER_SPACING,
                         "020",
                         Some("$a"),
                         format!(
                             "020 $a '{value}': put a space before the qualifier in parentheses"
                         ),
-                    );
+                    )
+                    .param("value", value)
+                    .subfield(i);
                 }
                 match isbn_check(&isbn) {
-                    None => out.error(
-                        "020",
-                        Some("$a"),
-                        format!("020 $a '{value}' does not hold a 10- or 13-digit ISBN"),
-                    ),
-                    Some(check) if !isbn.ends_with(check) => out.error(
-                        "020",
-                        Some("$a"),
-                        format!(
-                            "ISBN {isbn} in 020 $a has a wrong check digit (it should end in \
+                    None => {
+                        out.error(
+                            c::ISBN_MALFORMED,
+                            "020",
+                            Some("$a"),
+                            format!("020 $a '{value}' does not hold a 10- or 13-digit ISBN"),
+                        )
+                        .param("value", value)
+                        .subfield(i);
+                    }
+                    Some(check) if !isbn.ends_with(check) => {
+                        out.error(
+                            c::ISBN_CHECK_DIGIT,
+                            "020",
+                            Some("$a"),
+                            format!(
+                                "ISBN {isbn} in 020 $a has a wrong check digit (it should end in \
                              {check}); if the number is printed wrong on the item, move it to $z"
-                        ),
-                    ),
-                    Some(_) if !isbn_is_valid(&isbn) => out.error(
-                        "020",
-                        Some("$a"),
-                        format!("ISBN {isbn} in 020 $a is 13 digits but does not start 978 or 979"),
-                    ),
+                            ),
+                        )
+                        .param("isbn", &isbn)
+                        .param("expected", check)
+                        .subfield(i);
+                    }
+                    Some(_) if !isbn_is_valid(&isbn) => {
+                        out.error(
+                            c::ISBN_PREFIX,
+                            "020",
+                            Some("$a"),
+                            format!(
+                                "ISBN {isbn} in 020 $a is 13 digits but does not start 978 or 979"
+                            ),
+                        )
+                        .param("isbn", &isbn)
+                        .subfield(i);
+                    }
                     Some(_) => {}
                 }
             }
@@ -156,10 +185,13 @@ fn check_020(subfields: &[crate::Subfield], out: &mut Out) {
                 && isbn_is_valid(&isbn) =>
             {
                 out.warning(
+                    c::ISBN_VALID_IN_CANCELLED,
                     "020",
                     Some("$z"),
                     format!("ISBN {isbn} in 020 $z is valid; a valid ISBN belongs in $a"),
-                );
+                )
+                .param("isbn", &isbn)
+                .subfield(i);
             }
             _ => {}
         }
@@ -235,54 +267,81 @@ fn issn_check(issn: &str) -> Option<char> {
 }
 
 fn check_022(subfields: &[crate::Subfield], out: &mut Out) {
-    for sf in subfields {
+    for (i, sf) in subfields.iter().enumerate() {
         let value = sf.value.as_str();
+        // An empty subfield is reported as such (`subfield_empty`), not as a bad number.
+        if value.trim().is_empty() {
+            continue;
+        }
         let found = find_issn(value);
         match (sf.code.as_char(), found) {
-            ('a', None) => out.error(
-                "022",
-                Some("$a"),
-                format!("022 $a '{value}' does not hold an 8-digit ISSN (nnnn-nnnn)"),
-            ),
+            ('a', None) => {
+                out.error(
+                    c::ISSN_MALFORMED,
+                    "022",
+                    Some("$a"),
+                    format!("022 $a '{value}' does not hold an 8-digit ISSN (nnnn-nnnn)"),
+                )
+                .param("value", value)
+                .subfield(i);
+            }
             ('a', Some((start, issn))) => {
                 if start != 0 {
                     out.warning(
+                        c::ISSN_LEADING_TEXT,
                         "022",
                         Some("$a"),
                         format!("022 $a '{value}' should start with the ISSN"),
-                    );
+                    )
+                    .param("value", value)
+                    .subfield(i);
                 } else if value.contains('-') && value.as_bytes().get(4) != Some(&b'-') {
                     out.warning(
+                        c::ISSN_HYPHEN,
                         "022",
                         Some("$a"),
                         format!("022 $a '{value}': the hyphen belongs after the fourth digit"),
-                    );
+                    )
+                    .param("value", value)
+                    .subfield(i);
                 }
                 if let Some(check) = issn_check(&issn)
                     && !issn.ends_with(check)
                 {
                     out.error(
+                        c::ISSN_CHECK_DIGIT,
                         "022",
                         Some("$a"),
                         format!(
                             "ISSN {value} in 022 $a has a wrong check digit (it should end in \
                              {check}); if it is printed wrong on the item, move it to $y"
                         ),
-                    );
+                    )
+                    .param("value", value)
+                    .param("expected", check)
+                    .subfield(i);
                 }
             }
             ('y', Some((_, issn))) if issn_check(&issn).is_some_and(|c| issn.ends_with(c)) => {
                 out.warning(
+                    c::ISSN_VALID_IN_INCORRECT,
                     "022",
                     Some("$y"),
                     format!("ISSN {value} in 022 $y (incorrect ISSN) is in fact valid"),
-                );
+                )
+                .param("value", value)
+                .subfield(i);
             }
-            ('z', None) => out.warning(
-                "022",
-                Some("$z"),
-                format!("022 $z '{value}' does not look like an ISSN (nnnn-nnnn)"),
-            ),
+            ('z', None) => {
+                out.warning(
+                    c::ISSN_CANCELLED_MALFORMED,
+                    "022",
+                    Some("$z"),
+                    format!("022 $z '{value}' does not look like an ISSN (nnnn-nnnn)"),
+                )
+                .param("value", value)
+                .subfield(i);
+            }
             _ => {}
         }
     }
@@ -291,22 +350,29 @@ fn check_022(subfields: &[crate::Subfield], out: &mut Out) {
 // ---- 041, 043 codes ------------------------------------------------------------------------
 
 fn check_041(subfields: &[crate::Subfield], schema: &Schema, out: &mut Out) {
-    for sf in subfields {
+    for (i, sf) in subfields.iter().enumerate() {
         let code = sf.code.as_char();
         if !code.is_ascii_lowercase() {
             continue;
         }
         let value = sf.value.as_str();
+        // An empty subfield is reported as such (`subfield_empty`).
+        if value.trim().is_empty() {
+            continue;
+        }
         let position = format!("${code}");
         if !value.is_ascii() || value.is_empty() || value.len() % 3 != 0 {
             out.error(
+                c::LANGUAGE_CODES_MALFORMED,
                 "041",
                 Some(&position),
                 format!(
                     "041 ${code} '{value}' is not made of 3-letter MARC language codes (use one \
                      subfield per language)"
                 ),
-            );
+            )
+            .param("value", value)
+            .subfield(i);
             continue;
         }
         for i in (0..value.len()).step_by(3) {
@@ -314,46 +380,63 @@ fn check_041(subfields: &[crate::Subfield], schema: &Schema, out: &mut Out) {
             if schema.languages.contains(lang) {
             } else if schema.obsolete_languages.contains(lang) {
                 out.warning(
+                    c::LANGUAGE_CODE_OBSOLETE,
                     "041",
                     Some(&position),
                     format!("041 ${code}: '{lang}' is an obsolete MARC language code"),
-                );
+                )
+                .param("value", lang)
+                .subfield(i);
             } else {
                 out.error(
+                    c::LANGUAGE_CODE_INVALID,
                     "041",
                     Some(&position),
                     format!("041 ${code}: '{lang}' is not a MARC language code"),
-                );
+                )
+                .param("value", lang)
+                .subfield(i);
             }
         }
     }
 }
 
 fn check_043(subfields: &[crate::Subfield], schema: &Schema, out: &mut Out) {
-    for value in subfields
+    for (i, value) in subfields
         .iter()
-        .filter(|s| s.code.as_char() == 'a')
-        .map(|s| s.value.as_str())
+        .enumerate()
+        .filter(|(_, s)| s.code.as_char() == 'a')
+        .map(|(i, s)| (i, s.value.as_str()))
+        .filter(|(_, v)| !v.trim().is_empty())
     {
         if value.chars().count() != 7 {
             out.error(
+                c::AREA_CODE_LENGTH,
                 "043",
                 Some("$a"),
                 format!("043 $a '{value}' must be a 7-character geographic area code"),
-            );
+            )
+            .param("value", value)
+            .subfield(i);
         } else if schema.geographic_areas.contains(value) {
         } else if schema.obsolete_geographic_areas.contains(value) {
             out.warning(
+                c::AREA_CODE_OBSOLETE,
                 "043",
                 Some("$a"),
                 format!("043 $a '{value}' is an obsolete geographic area code"),
-            );
+            )
+            .param("value", value)
+            .subfield(i);
         } else {
             out.error(
+                c::AREA_CODE_INVALID,
                 "043",
                 Some("$a"),
                 format!("043 $a '{value}' is not a MARC geographic area code"),
-            );
+            )
+            .param("value", value)
+            .subfield(i);
         }
     }
 }
@@ -362,21 +445,34 @@ fn check_043(subfields: &[crate::Subfield], schema: &Schema, out: &mut Out) {
 
 fn check_245(subfields: &[crate::Subfield], record: &Record, out: &mut Out) {
     if !subfields.iter().any(|s| s.code.as_char() == 'a') {
-        out.error("245", Some("$a"), "245 has no subfield $a (title)");
+        out.error(
+            c::TITLE_SUBFIELD_A_MISSING,
+            "245",
+            Some("$a"),
+            "245 has no subfield $a (title)",
+        );
     }
     let codes: Vec<char> = subfields.iter().map(|s| s.code.as_char()).collect();
     match codes.as_slice() {
         ['6', 'a', ..] | ['a', ..] | [] => {}
-        ['6', second, ..] => out.warning(
-            "245",
-            Some(&format!("${second}")),
-            format!("245 should begin with $a after $6, but it has ${second}"),
-        ),
-        [first, ..] => out.warning(
-            "245",
-            Some(&format!("${first}")),
-            format!("245 should begin with $a, but it begins with ${first}"),
-        ),
+        ['6', second, ..] => {
+            out.warning(
+                c::TITLE_FIRST_SUBFIELD,
+                "245",
+                Some(&format!("${second}")),
+                format!("245 should begin with $a after $6, but it has ${second}"),
+            )
+            .subfield(1);
+        }
+        [first, ..] => {
+            out.warning(
+                c::TITLE_FIRST_SUBFIELD,
+                "245",
+                Some(&format!("${first}")),
+                format!("245 should begin with $a, but it begins with ${first}"),
+            )
+            .subfield(0);
+        }
     }
     // With ISBD punctuation omitted (Leader/18 c or n) the punctuation checks do not apply.
     if matches!(record.leader.at(18), 'c' | 'n') {
@@ -394,10 +490,13 @@ fn check_245(subfields: &[crate::Subfield], record: &Record, out: &mut Out) {
                 .rev()
                 .collect();
             out.warning(
+                c::TITLE_END_PUNCTUATION,
                 "245",
                 Some(&format!("${}", last.code.as_char())),
                 format!("245 should end with a period (or ? or !); it ends with '{tail}'"),
-            );
+            )
+            .param("ending", &tail)
+            .subfield(subfields.len() - 1);
         }
     }
     for (i, pair) in subfields.windows(2).enumerate() {
@@ -410,45 +509,69 @@ fn check_245(subfields: &[crate::Subfield], record: &Record, out: &mut Out) {
                 || before.ends_with(" =")) =>
             {
                 out.warning(
+                    c::PUNCTUATION_BEFORE_B,
                     "245",
                     Some(&position),
                     "245 $b should follow ' :', ' ;' or ' =' at the end of the subfield before it",
-                );
+                )
+                .subfield(i + 1);
             }
             'c' if !before.ends_with(" /") && !codes[..=i].contains(&'c') => {
                 out.warning(
+                    c::PUNCTUATION_BEFORE_C,
                     "245",
                     Some(&position),
                     "245 $c should follow ' /' at the end of the subfield before it",
-                );
+                )
+                .subfield(i + 1);
             }
             'h' => {
                 if before.ends_with(' ') && !before.ends_with("-- ") {
-                    out.warning("245", Some(&position), "245 $h should not follow a space");
+                    out.warning(
+                        c::MEDIUM_AFTER_SPACE,
+                        "245",
+                        Some(&position),
+                        "245 $h should not follow a space",
+                    )
+                    .subfield(i + 1);
                 }
                 if !(this.value.starts_with('[') && this.value.contains(']')) {
                     out.warning(
+                        c::MEDIUM_BRACKETS,
                         "245",
                         Some(&position),
                         "245 $h (medium) should be in square brackets",
-                    );
+                    )
+                    .subfield(i + 1);
                 }
             }
-            'n' if !ends_with_mark(before, '.') => out.warning(
-                "245",
-                Some(&position),
-                "245 $n should follow a period at the end of the subfield before it",
-            ),
-            'p' if prev.code.as_char() == 'n' && !ends_with_mark(before, ',') => out.warning(
-                "245",
-                Some(&position),
-                "245 $p after $n should follow a comma at the end of $n",
-            ),
-            'p' if prev.code.as_char() != 'n' && !ends_with_mark(before, '.') => out.warning(
-                "245",
-                Some(&position),
-                "245 $p should follow a period at the end of the subfield before it",
-            ),
+            'n' if !ends_with_mark(before, '.') => {
+                out.warning(
+                    c::PUNCTUATION_BEFORE_N,
+                    "245",
+                    Some(&position),
+                    "245 $n should follow a period at the end of the subfield before it",
+                )
+                .subfield(i + 1);
+            }
+            'p' if prev.code.as_char() == 'n' && !ends_with_mark(before, ',') => {
+                out.warning(
+                    c::PUNCTUATION_BEFORE_P_AFTER_N,
+                    "245",
+                    Some(&position),
+                    "245 $p after $n should follow a comma at the end of $n",
+                )
+                .subfield(i + 1);
+            }
+            'p' if prev.code.as_char() != 'n' && !ends_with_mark(before, '.') => {
+                out.warning(
+                    c::PUNCTUATION_BEFORE_P,
+                    "245",
+                    Some(&position),
+                    "245 $p should follow a period at the end of the subfield before it",
+                )
+                .subfield(i + 1);
+            }
             _ => {}
         }
     }
@@ -523,32 +646,46 @@ fn check_article(
         if let Some(accepted) = schema.ambiguous_articles.get(&lower) {
             if !accepted.iter().any(|n| u32::from(*n) == given) {
                 out.warning(
+                    c::NONFILING_AMBIGUOUS,
                     tag,
                     Some(position),
                     format!(
                         "{tag} indicator {nth} is {given} but the title starts with '{shown}', \
                          which may be an article; check the nonfiling count"
                     ),
-                );
+                )
+                .param("indicator", nth)
+                .param("value", given)
+                .param("start", &shown);
             }
         } else if given as usize != expected {
             out.warning(
+                c::NONFILING_COUNT,
                 tag,
                 Some(position),
                 format!(
                     "{tag} indicator {nth} is {given} but the title starts with '{shown}' \
                      ({expected} nonfiling characters)"
                 ),
-            );
+            )
+            .param("indicator", nth)
+            .param("value", given)
+            .param("start", &shown)
+            .param("expected", expected);
         }
     } else if given != 0 && schema.article_languages.contains(lang) {
         out.warning(
+            c::NONFILING_NOT_ARTICLE,
             tag,
             Some(position),
             format!(
                 "{tag} indicator {nth} is {given} but '{word}' does not look like an article \
                  in this {lang} record; expected 0"
             ),
-        );
+        )
+        .param("indicator", nth)
+        .param("value", given)
+        .param("word", word)
+        .param("language", lang);
     }
 }

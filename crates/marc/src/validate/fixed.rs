@@ -4,6 +4,7 @@
 use super::Out;
 use super::schema::{Kind, PositionDef, Schema};
 use crate::Leader;
+use crate::codes as c;
 
 pub(super) fn check_leader(leader: &Leader, positions: &[PositionDef], out: &mut Out) {
     check_positions("LDR", "Leader", leader.as_str(), positions, None, out);
@@ -19,6 +20,7 @@ pub(super) fn check_008(value: &str, leader: &Leader, schema: &Schema, out: &mut
     let length = value.chars().count();
     if length != def.length {
         out.error(
+            c::FIXED_FIELD_LENGTH,
             "008",
             None,
             format!(
@@ -26,7 +28,10 @@ pub(super) fn check_008(value: &str, leader: &Leader, schema: &Schema, out: &mut
                 material.to_lowercase(),
                 def.length
             ),
-        );
+        )
+        .param("length", length)
+        .param("expected", def.length)
+        .param("material", material.to_lowercase());
     }
     check_positions("008", "008", value, &def.positions, Some(material), out);
 }
@@ -56,27 +61,40 @@ fn check_positions(
         let Some(slice) = value.get(def.start..=def.end) else {
             continue;
         };
-        let mut report = |start: usize, end: usize, got: &str, why: &str, warning: bool| {
-            let label = position_label(start, end);
-            let message = format!("{shown}/{label} ({}) is '{got}', {why}{context}", def.name);
-            if warning || def.warning {
-                out.warning(tag, Some(&label), message);
-            } else {
-                out.error(tag, Some(&label), message);
-            }
-        };
+        let mut report =
+            |code: &'static str, start: usize, end: usize, got: &str, why: &str, warning: bool| {
+                let label = position_label(start, end);
+                let message = format!("{shown}/{label} ({}) is '{got}', {why}{context}", def.name);
+                let note = if warning || def.warning {
+                    out.warning(code, tag, Some(&label), message)
+                } else {
+                    out.error(code, tag, Some(&label), message)
+                };
+                note.param("name", &def.name).param("value", got).param(
+                    "material",
+                    material.map(str::to_lowercase).unwrap_or_default(),
+                );
+            };
         match def.kind {
             Kind::Codes if def.each || def.start == def.end => {
                 for (i, &b) in bytes.iter().enumerate().take(def.end + 1).skip(def.start) {
                     let c = b as char;
                     if !def.single.contains(c) {
-                        report(i, i, &c.to_string(), "which is not a defined code", false);
+                        report(
+                            c::POSITION_CODE_UNDEFINED,
+                            i,
+                            i,
+                            &c.to_string(),
+                            "which is not a defined code",
+                            false,
+                        );
                     }
                 }
             }
             Kind::Codes => {
                 if !def.multi.contains(slice) {
                     report(
+                        c::POSITION_CODE_UNDEFINED,
                         def.start,
                         def.end,
                         slice,
@@ -91,6 +109,7 @@ fn check_positions(
                     || slice.bytes().all(|b| b.is_ascii_digit() || b == b'u');
                 if !ok {
                     report(
+                        c::POSITION_DATE_INVALID,
                         def.start,
                         def.end,
                         slice,
@@ -102,6 +121,7 @@ fn check_positions(
             Kind::DateEntered => {
                 if !slice.bytes().all(|b| b.is_ascii_digit()) {
                     report(
+                        c::POSITION_DATE_ENTERED_INVALID,
                         def.start,
                         def.end,
                         slice,
@@ -115,6 +135,7 @@ fn check_positions(
                     || slice.bytes().all(|b| b.is_ascii_digit());
                 if !ok {
                     report(
+                        c::POSITION_RUNNING_TIME_INVALID,
                         def.start,
                         def.end,
                         slice,
@@ -138,6 +159,7 @@ fn check_positions(
                 if trimmed.is_empty() || slice == "|||" || valid {
                 } else if obsolete {
                     report(
+                        c::COUNTRY_CODE_OBSOLETE,
                         def.start,
                         def.end,
                         slice,
@@ -145,7 +167,14 @@ fn check_positions(
                         true,
                     );
                 } else {
-                    report(def.start, def.end, slice, "not a MARC country code", false);
+                    report(
+                        c::COUNTRY_CODE_INVALID,
+                        def.start,
+                        def.end,
+                        slice,
+                        "not a MARC country code",
+                        false,
+                    );
                 }
             }
             Kind::Language | Kind::LanguageOrBlank => {
@@ -161,6 +190,7 @@ fn check_positions(
                 if slice == "   " || slice == "|||" || valid {
                 } else if obsolete {
                     report(
+                        c::LANGUAGE_CODE_OBSOLETE,
                         def.start,
                         def.end,
                         slice,
@@ -168,7 +198,14 @@ fn check_positions(
                         true,
                     );
                 } else {
-                    report(def.start, def.end, slice, "not a MARC language code", false);
+                    report(
+                        c::LANGUAGE_CODE_INVALID,
+                        def.start,
+                        def.end,
+                        slice,
+                        "not a MARC language code",
+                        false,
+                    );
                 }
             }
             Kind::Any => {}

@@ -18,6 +18,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
+use crate::codes as c;
 use crate::{Diagnostic, Field, Record};
 pub use definitions::{
     FixedFieldDefinitions, MaterialDefinition, MaterialRuleDefinition, PositionDefinition,
@@ -28,14 +29,15 @@ use schema::{CharSet, Format, TagDef};
 /// Checks one record against the MARC 21 definitions; diagnostics carry tag and position but
 /// no record number or offset (the caller adds those).
 pub fn validate(record: &Record) -> Vec<Diagnostic> {
-    let mut out = Out(Vec::new());
+    let mut out = Out::default();
     let Some(schema) = schema::schema() else {
         out.error(
+            c::DEFINITIONS_UNAVAILABLE,
             "LDR",
             None,
             "the MARC 21 definitions could not be loaded, so the record was not validated",
         );
-        return out.0;
+        return out.list;
     };
     let format = Format::of_leader06(record.leader.record_type());
     let table = schema.tags(format);
@@ -45,13 +47,15 @@ pub fn validate(record: &Record) -> Vec<Diagnostic> {
 
     // Occurrences per numeric tag, to spot repeated non-repeatable fields without allocating.
     let mut seen = [0u16; 1000];
-    for field in &record.fields {
+    for (index, field) in record.fields.iter().enumerate() {
+        out.field = Some(index);
         let tag = field.tag();
         let tag_str = tag.as_str();
         let number = schema::numeric_tag(tag_str);
         match (field, tag.is_control()) {
             (Field::Control { .. }, false) => {
                 out.error(
+                    c::DATA_FIELD_AS_CONTROL,
                     tag_str,
                     None,
                     format!(
@@ -63,6 +67,7 @@ pub fn validate(record: &Record) -> Vec<Diagnostic> {
             }
             (Field::Data { .. }, true) => {
                 out.error(
+                    c::CONTROL_FIELD_AS_DATA,
                     tag_str,
                     None,
                     format!(
@@ -83,29 +88,43 @@ pub fn validate(record: &Record) -> Vec<Diagnostic> {
                 && tag_str != "880"
             {
                 out.error(
+                    c::FIELD_NOT_REPEATABLE,
                     tag_str,
                     None,
                     format!(
                         "{tag_str} ({}) is not repeatable, but this is occurrence {} of it",
                         def.name, seen[n]
                     ),
-                );
+                )
+                .param("name", &def.name)
+                .param("occurrence", seen[n]);
             }
         }
         if def.is_none() && tag_str != "880" && number.is_some() && !is_local(tag_str) {
             out.warning(
+                c::TAG_UNDEFINED,
                 tag_str,
                 None,
                 format!(
                     "{tag_str} is not a tag of the MARC 21 {} format",
                     table.format
                 ),
-            );
+            )
+            .param("format", table.format);
         }
         match field {
             Field::Control { value, .. } => {
+                if value.is_empty() {
+                    out.warning(
+                        c::CONTROL_FIELD_EMPTY,
+                        tag_str,
+                        None,
+                        format!("{tag_str} is empty"),
+                    );
+                }
                 if value.contains('\u{1f}') {
                     out.error(
+                        c::CONTROL_FIELD_DELIMITER,
                         tag_str,
                         None,
                         format!(
@@ -133,6 +152,7 @@ pub fn validate(record: &Record) -> Vec<Diagnostic> {
                         }
                         None => {
                             out.error(
+                                c::LINKAGE_MISSING,
                                 "880",
                                 Some("$6"),
                                 "880 has no subfield $6 naming the field it is an alternate \
@@ -150,7 +170,7 @@ pub fn validate(record: &Record) -> Vec<Diagnostic> {
             }
         }
     }
-    out.0
+    out.list
 }
 
 /// MARC 21 leaves 9XX and X9X to local definition; MARC::Lint does not report them either.
@@ -160,6 +180,7 @@ fn is_local(tag: &str) -> bool {
 }
 
 fn check_record_level(record: &Record, format: Format, out: &mut Out) {
+    out.field = None;
     let has = |t: &str| record.fields.iter().any(|f| f.tag().as_str() == t);
     let (has_001, has_008, has_245) = (has("001"), has("008"), has("245"));
     let main_entries = record
@@ -169,31 +190,45 @@ fn check_record_level(record: &Record, format: Format, out: &mut Out) {
         .count();
     if format != Format::Holdings && main_entries > 1 {
         out.error(
+            c::TOO_MANY_MAIN_ENTRIES,
             "1XX",
             None,
             format!(
                 "the record has {main_entries} main entry (1XX) fields; at most one is allowed"
             ),
-        );
+        )
+        .param("count", main_entries);
     }
     match format {
-        Format::Bibliographic if !has_245 => out.error(
-            "245",
-            None,
-            "the record has no 245 (title statement); every bibliographic record needs one",
-        ),
-        Format::Authority if main_entries == 0 => out.error(
-            "1XX",
-            None,
-            "the authority record has no 1XX heading; every authority record needs one",
-        ),
+        Format::Bibliographic if !has_245 => {
+            out.error(
+                c::TITLE_MISSING,
+                "245",
+                None,
+                "the record has no 245 (title statement); every bibliographic record needs one",
+            );
+        }
+        Format::Authority if main_entries == 0 => {
+            out.error(
+                c::HEADING_MISSING,
+                "1XX",
+                None,
+                "the authority record has no 1XX heading; every authority record needs one",
+            );
+        }
         _ => {}
     }
     if !has_001 {
-        out.warning("001", None, "the record has no 001 (control number)");
+        out.warning(
+            c::CONTROL_NUMBER_MISSING,
+            "001",
+            None,
+            "the record has no 001 (control number)",
+        );
     }
     if !has_008 {
         out.warning(
+            c::FIXED_FIELD_MISSING,
             "008",
             None,
             "the record has no 008 (fixed-length data elements)",
@@ -224,13 +259,18 @@ fn check_indicators(
                 format!("{}: {allowed}", rule.name)
             };
             out.error(
+                c::INDICATOR_UNDEFINED,
                 tag,
                 Some(if i == 0 { "ind1" } else { "ind2" }),
                 format!(
                     "{label} indicator {} is {shown}; it must be {meaning}",
                     i + 1
                 ),
-            );
+            )
+            .param("indicator", i + 1)
+            .param("value", c)
+            .param("meaning", &rule.name)
+            .param("allowed", allowed);
         }
     }
 }
@@ -274,56 +314,113 @@ fn check_subfields(
     out: &mut Out,
 ) {
     let mut seen = CharSet::default();
-    for sf in subfields {
+    for (i, sf) in subfields.iter().enumerate() {
         let code = sf.code.as_char();
         if let Some(defs) = &def.subfields {
             if !(defs.defined.contains(code) || linkage_allowed && code == '6') {
                 out.error(
+                    c::SUBFIELD_UNDEFINED,
                     tag,
                     Some(&format!("${code}")),
                     format!("subfield ${code} is not defined for {label} ({})", def.name),
-                );
+                )
+                .param("name", &def.name)
+                .subfield(i);
             } else if seen.contains(code) && !defs.repeatable.contains(code) {
                 out.error(
+                    c::SUBFIELD_NOT_REPEATABLE,
                     tag,
                     Some(&format!("${code}")),
                     format!("subfield ${code} is not repeatable in {label}, but it occurs again"),
-                );
+                )
+                .subfield(i);
             }
         }
         if sf.value.contains(['\t', '\r', '\n']) {
             out.warning(
+                c::SUBFIELD_LINE_BREAK,
                 tag,
                 Some(&format!("${code}")),
                 format!("subfield ${code} contains a tab or line break"),
-            );
+            )
+            .subfield(i);
+        }
+        // Left empty, a subfield is a blank still to fill (a template's); a warning, so a
+        // new record is not refused for it, and the checks of values below skip it.
+        if sf.value.trim().is_empty() {
+            out.warning(
+                c::SUBFIELD_EMPTY,
+                tag,
+                Some(&format!("${code}")),
+                format!("{label} subfield ${code} is empty"),
+            )
+            .subfield(i);
         }
         seen.insert(code);
     }
 }
 
-/// Collects diagnostics; the validator never fails, it only reports.
-pub(crate) struct Out(Vec<Diagnostic>);
+/// Collects diagnostics; the validator never fails, it only reports. `field` is the index
+/// of the field being checked, stamped on what is reported meanwhile.
+#[derive(Default)]
+pub(crate) struct Out {
+    list: Vec<Diagnostic>,
+    field: Option<usize>,
+}
+
+/// A diagnostic just reported, to add its parameters and subfield to.
+pub(crate) struct Note<'a>(&'a mut Diagnostic);
+
+impl Note<'_> {
+    pub(crate) fn param(self, name: &'static str, value: impl ToString) -> Self {
+        self.0.set_param(name, value.to_string());
+        self
+    }
+
+    pub(crate) fn subfield(self, index: usize) -> Self {
+        self.0.subfield_index = Some(index);
+        self
+    }
+}
 
 impl Out {
-    pub(crate) fn error(&mut self, tag: &str, position: Option<&str>, message: impl Into<String>) {
-        self.push(Diagnostic::error(message), tag, position);
+    pub(crate) fn error(
+        &mut self,
+        code: &'static str,
+        tag: &str,
+        position: Option<&str>,
+        message: impl Into<String>,
+    ) -> Note<'_> {
+        self.push(Diagnostic::error(message), code, tag, position)
     }
 
     pub(crate) fn warning(
         &mut self,
+        code: &'static str,
         tag: &str,
         position: Option<&str>,
         message: impl Into<String>,
-    ) {
-        self.push(Diagnostic::warning(message), tag, position);
+    ) -> Note<'_> {
+        self.push(Diagnostic::warning(message), code, tag, position)
     }
 
-    fn push(&mut self, d: Diagnostic, tag: &str, position: Option<&str>) {
-        let d = d.in_field(tag);
-        self.0.push(match position {
-            Some(p) => d.at_position(p),
-            None => d,
-        });
+    fn push(
+        &mut self,
+        d: Diagnostic,
+        code: &'static str,
+        tag: &str,
+        position: Option<&str>,
+    ) -> Note<'_> {
+        let mut d = d.in_field(tag).with_code(code).with_param("tag", tag);
+        d.field_index = self.field;
+        if let Some(p) = position {
+            d = d.at_position(p).with_param("position", p);
+            if let Some(code) = p.strip_prefix('$') {
+                d.set_param("code", code);
+            }
+        }
+        self.list.push(d);
+        let last = self.list.len() - 1;
+        Note(&mut self.list[last])
     }
 }
