@@ -15,6 +15,7 @@ use shelfmark_core::api::{
 };
 use shelfmark_core::catalog::export::{self, ExportOptions};
 use shelfmark_core::catalog::import::{self, ImportOptions, ImportReport};
+use shelfmark_core::catalog::jobs;
 use shelfmark_core::{Catalog, CatalogOptions, CoreError};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
@@ -76,8 +77,11 @@ fn job_catalog(state: &AppState) -> Result<Catalog, ErrorPayload> {
 }
 
 #[tauri::command(async)]
-pub fn preview_import(state: State<'_, AppState>, path: String) -> Result<ImportPreview, ErrorPayload> {
-    with_catalog(&state, |c| import::preview(c, Path::new(&path)))
+pub fn preview_import(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ImportPreview, ErrorPayload> {
+    with_catalog(&state, |c| jobs::preview(c, Path::new(&path)))
 }
 
 #[tauri::command(async)]
@@ -88,7 +92,10 @@ pub fn run_import(
 ) -> Result<ImportSummary, ErrorPayload> {
     let job = state.jobs.start()?;
     let mut catalog = job_catalog(&state)?;
+    // The import feeds the index itself when it is level with the catalog, or catches it up
+    // at the end; the window's copy is closed first so neither can trip over the other.
     let mut index = state.index.lock().map_err(|_| busy())?;
+    *index = None;
     let options = ImportOptions {
         match_on: request.match_on.into(),
         on_match: request.on_match.into(),
@@ -107,14 +114,13 @@ pub fn run_import(
             let _ = app.emit("import-progress", JobProgress::from(p));
         },
     );
-    // Whatever was committed (all of it, or up to a cancel or a failure) goes into the index
-    // now; the old index is closed first so a rebuild can replace its folder.
-    *index = None;
+    // Whatever was committed (all of it, or up to a cancel or a failure) is in the index
+    // once this returns.
     let changed = report.added + report.overlaid;
     let updated = import::update_search_index(&catalog, changed);
     run.map_err(|e| e.to_payload())?;
     *index = Some(updated.map_err(|e| e.to_payload())?);
-    Ok(import::summary(&report))
+    Ok(jobs::summary(&report))
 }
 
 #[tauri::command(async)]
@@ -131,13 +137,14 @@ pub fn run_export(
     let options = ExportOptions {
         format: request.format.into(),
         query: request.query.clone().filter(|q| !q.trim().is_empty()),
+        cancel: Some(job.cancel.clone()),
     };
     let path = Path::new(&request.path);
-    let report = export::export(&catalog, &options, path, &job.cancel, |p| {
+    let report = export::export(&catalog, &options, path, |p| {
         let _ = app.emit("export-progress", JobProgress::from(p));
     })
     .map_err(|e: CoreError| e.to_payload())?;
-    Ok(export::export_summary(path, &report))
+    Ok(jobs::export_summary(&report, path))
 }
 
 #[tauri::command(async)]
@@ -148,10 +155,10 @@ pub fn cancel_job(state: State<'_, AppState>) {
 /// The platform's file picker; `None` when the reader closes it.
 #[tauri::command(async)]
 pub fn pick_file(app: AppHandle, mode: String, suggested_name: Option<String>) -> Option<String> {
-    let dialog = app
-        .dialog()
-        .file()
-        .add_filter("MARC", &["mrc", "marc", "iso", "dat", "xml", "mrk", "json", "jsonl"]);
+    let dialog = app.dialog().file().add_filter(
+        "MARC",
+        &["mrc", "marc", "iso", "dat", "xml", "mrk", "json", "jsonl"],
+    );
     let picked = if mode == "save" {
         let dialog = match suggested_name {
             Some(name) => dialog.set_file_name(name),

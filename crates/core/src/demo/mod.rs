@@ -227,12 +227,7 @@ impl Generator {
             MaterialType::Serial => ('a', 's'),
             _ => ('a', 'm'),
         };
-        let form = if material == MaterialType::Ebook {
-            'o'
-        } else {
-            ' '
-        };
-        let f008 = fixed_field_008(parts.year, country, form, lang);
+        let f008 = fixed_field_008(material, parts.year, country, lang);
         let mut record = Record::new(Leader::new('n', record_type, level))
             .control("001", format!("SM{n:09}"))?
             .control("003", "VN-SM")?
@@ -413,12 +408,33 @@ impl Generator {
     }
 }
 
-/// Books 008: 00-05 date entered, 06 type of date, 07-10 date 1, 11-14 date 2, 15-17 place,
-/// 18-21 illustrations, 22 audience, 23 form of item, 24-27 contents, 28 government
-/// publication, 29 conference, 30 festschrift, 31 index, 32 undefined, 33 literary form,
-/// 34 biography, 35-37 language, 38 modified record, 39 cataloging source.
-fn fixed_field_008(year: i32, country: &str, form: char, lang: &str) -> String {
-    format!("250101s{year:04}    {country}     {form}    0000 0 {lang} d")
+/// 008: 00-05 date entered, 06 type of date, 07-10 date 1, 11-14 date 2, 15-17 place, then
+/// 18-34 by the material's configuration, 35-37 language, 38 modified record, 39 cataloging
+/// source.
+fn fixed_field_008(material: MaterialType, year: i32, country: &str, lang: &str) -> String {
+    let middle = match material {
+        // Continuing resources: monthly (18), regular (19), periodical (21), not a conference
+        // (29), original script extended Roman for Vietnamese or basic Roman (33), successive
+        // entry (34).
+        MaterialType::Serial => {
+            let script = if lang == "vie" { 'b' } else { 'a' };
+            format!("mr p       0   {script}0")
+        }
+        // Music and sound recordings: no form of composition or music format (18-20), no
+        // parts (21), fiction read aloud (30), no arrangement (33).
+        MaterialType::Audiobook => "nnnn        f  n ".to_string(),
+        // Books: form of item online for e-books (23); not government, conference or
+        // festschrift, no index (28-31), not fiction (33).
+        _ => {
+            let form = if material == MaterialType::Ebook {
+                'o'
+            } else {
+                ' '
+            };
+            format!("     {form}     000 0 ")
+        }
+    };
+    format!("250101s{year:04}    {country}{middle}{lang} d")
 }
 
 fn english_extent(material: MaterialType, n: u64) -> String {

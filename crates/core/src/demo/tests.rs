@@ -147,11 +147,44 @@ fn every_demo_change_is_in_the_change_log() {
 
 #[test]
 fn fixed_field_008_puts_form_and_language_at_their_positions() {
-    let f = fixed_field_008(2015, "vm ", 'o', "vie");
+    let f = fixed_field_008(MaterialType::Ebook, 2015, "vm ", "vie");
     assert_eq!(f.len(), 40);
     assert_eq!(&f[7..11], "2015");
     assert_eq!(&f[15..18], "vm ");
     assert_eq!(f.as_bytes()[23], b'o');
+    assert_eq!(
+        &f[28..35],
+        " 000 0 ",
+        "government publication blank; conference, festschrift, index, literary form 0"
+    );
     assert_eq!(&f[35..38], "vie");
     assert_eq!(f.as_bytes()[39], b'd');
+    for material in MaterialType::ALL {
+        assert_eq!(
+            fixed_field_008(material, 1999, "xx ", "eng").len(),
+            40,
+            "{material:?}"
+        );
+    }
+}
+
+#[test]
+fn demo_records_have_no_fixed_field_errors() {
+    let (_dir, catalog, _) = build_demo(60, 5);
+    for (control_number, _, marc) in all_rows(&catalog) {
+        let record = shelfmark_marc::iso2709::Reader::new(&marc[..])
+            .next()
+            .expect("one record")
+            .expect("reads")
+            .record;
+        let errors: Vec<_> = shelfmark_marc::validate::validate(&record)
+            .into_iter()
+            .filter(|d| {
+                d.severity == shelfmark_marc::Severity::Error
+                    && matches!(d.tag.as_deref(), Some("LDR" | "008"))
+            })
+            .map(|d| d.message)
+            .collect();
+        assert!(errors.is_empty(), "{control_number}: {errors:?}");
+    }
 }
