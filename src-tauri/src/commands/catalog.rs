@@ -92,7 +92,10 @@ pub fn save_record(
 }
 
 #[tauri::command(async)]
-pub fn delete_record(state: State<'_, AppState>, id: String) -> Result<DeletedRecord, ErrorPayload> {
+pub fn delete_record(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DeletedRecord, ErrorPayload> {
     let id = parse_id("record", &id)?;
     with_catalog(&state, |c: &mut Catalog| -> Result<_, CoreError> {
         editing::delete(c, &state.user, id)

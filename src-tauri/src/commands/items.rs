@@ -19,7 +19,9 @@ pub fn add_item(
     item: ItemInput,
 ) -> Result<Item, ErrorPayload> {
     let record_id = parse_id("record", &record_id)?;
-    with_catalog(&state, |c| holdings::add_item_for(c, &state.user, record_id, &item))
+    with_catalog(&state, |c| {
+        holdings::add_item_for(c, &state.user, record_id, &item)
+    })
 }
 
 #[tauri::command(async)]
@@ -29,5 +31,7 @@ pub fn update_item(
     item: ItemInput,
 ) -> Result<Item, ErrorPayload> {
     let item_id = parse_id("item", &item_id)?;
-    with_catalog(&state, |c| holdings::update_item(c, &state.user, item_id, &item))
+    with_catalog(&state, |c| {
+        holdings::update_item(c, &state.user, item_id, &item)
+    })
 }

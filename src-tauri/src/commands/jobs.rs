@@ -76,7 +76,10 @@ fn job_catalog(state: &AppState) -> Result<Catalog, ErrorPayload> {
 }
 
 #[tauri::command(async)]
-pub fn preview_import(state: State<'_, AppState>, path: String) -> Result<ImportPreview, ErrorPayload> {
+pub fn preview_import(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ImportPreview, ErrorPayload> {
     with_catalog(&state, |c| import::preview(c, Path::new(&path)))
 }
 
@@ -148,10 +151,10 @@ pub fn cancel_job(state: State<'_, AppState>) {
 /// The platform's file picker; `None` when the reader closes it.
 #[tauri::command(async)]
 pub fn pick_file(app: AppHandle, mode: String, suggested_name: Option<String>) -> Option<String> {
-    let dialog = app
-        .dialog()
-        .file()
-        .add_filter("MARC", &["mrc", "marc", "iso", "dat", "xml", "mrk", "json", "jsonl"]);
+    let dialog = app.dialog().file().add_filter(
+        "MARC",
+        &["mrc", "marc", "iso", "dat", "xml", "mrk", "json", "jsonl"],
+    );
     let picked = if mode == "save" {
         let dialog = match suggested_name {
             Some(name) => dialog.set_file_name(name),

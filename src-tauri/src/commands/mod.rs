@@ -41,8 +41,7 @@ pub(crate) fn with_index<T>(
     with_catalog(state, |catalog| {
         let mut slot = state.index.lock().map_err(|_| CoreError::SearchIndex {
             path: shelfmark_core::search::index_dir(catalog.path()),
-            detail: "an earlier search failed while holding the index; restart Shelfmark"
-                .into(),
+            detail: "an earlier search failed while holding the index; restart Shelfmark".into(),
         })?;
         let index = match slot.as_mut() {
             Some(index) => index,
