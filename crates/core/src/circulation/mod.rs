@@ -22,6 +22,9 @@ pub mod patrons;
 pub mod policy;
 pub(crate) mod refusal;
 
+#[cfg(test)]
+mod tests;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
