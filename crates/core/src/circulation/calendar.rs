@@ -228,7 +228,15 @@ pub fn add_closed_day(
 
 /// Closed days from `from` on (every one when `None`), by day; for one branch, its own and the
 /// library-wide ones.
-pub fn closed_days(
+pub fn list_closed_days(
+    catalog: &crate::Catalog,
+    branch_code: Option<&str>,
+    from: Option<Date>,
+) -> Result<Vec<ClosedDay>, CoreError> {
+    closed_days(catalog.conn(), branch_code, from)
+}
+
+pub(crate) fn closed_days(
     conn: &Connection,
     branch_code: Option<&str>,
     from: Option<Date>,

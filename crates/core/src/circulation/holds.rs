@@ -417,7 +417,7 @@ fn with_status((mut hold, status): (Hold, String)) -> Result<Hold, CoreError> {
 }
 
 /// One hold with its place in the queue.
-pub fn hold_view(conn: &Connection, id: Uuid) -> Result<Hold, CoreError> {
+pub(crate) fn hold_view(conn: &Connection, id: Uuid) -> Result<Hold, CoreError> {
     let row = conn
         .prepare_cached(&format!("{HOLD_SELECT} WHERE h.id = ?1"))?
         .query_row(params![id.to_string()], hold_from_row)
@@ -443,8 +443,8 @@ pub(crate) fn holds_of(conn: &Connection, patron: Uuid) -> Result<Vec<Hold>, Cor
 }
 
 /// A record's queue: its active holds in the order they will be served.
-pub fn queue(conn: &Connection, record_id: Uuid) -> Result<Vec<Hold>, CoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
+pub fn queue(catalog: &crate::Catalog, record_id: Uuid) -> Result<Vec<Hold>, CoreError> {
+    let mut stmt = catalog.conn().prepare_cached(&format!(
         "{HOLD_SELECT} WHERE h.record_id = ?1
            AND h.status IN ('waiting', 'suspended', 'in_transit', 'on_shelf') ORDER BY h.id"
     ))?;

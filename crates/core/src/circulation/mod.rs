@@ -71,7 +71,8 @@ pub fn parse_date(s: &str) -> Result<Date, CoreError> {
     })
 }
 
-pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime, CoreError> {
+/// An RFC 3339 time (`2026-03-12T09:30:00+07:00`).
+pub fn parse_time(s: &str) -> Result<OffsetDateTime, CoreError> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| CoreError::InvalidInput {
         what: "time",
         value: s.to_string(),

@@ -371,8 +371,9 @@ pub fn set_pin(m: &mut Mutation<'_>, barcode: &str, pin: &str) -> Result<(), Cor
 
 /// Whether `pin` is the reader's PIN. `false` for a reader without a PIN or an unknown card,
 /// so the kiosk cannot tell which of the two it was.
-pub fn verify_pin(conn: &Connection, barcode: &str, pin: &str) -> Result<bool, CoreError> {
-    let hash: Option<Option<String>> = conn
+pub fn verify_pin(catalog: &Catalog, barcode: &str, pin: &str) -> Result<bool, CoreError> {
+    let hash: Option<Option<String>> = catalog
+        .conn()
         .prepare_cached("SELECT pin_hash FROM patrons WHERE barcode = ?1")?
         .query_row(params![barcode.trim()], |r| r.get(0))
         .optional()?;

@@ -106,7 +106,7 @@ fn upsert_rule(conn: &Connection, r: &PolicyRule) -> Result<(), rusqlite::Error>
 }
 
 /// The library-wide settings; a value missing from the catalog takes the shipped default.
-pub fn settings(conn: &Connection) -> Result<CirculationSettings, CoreError> {
+pub(crate) fn settings(conn: &Connection) -> Result<CirculationSettings, CoreError> {
     let defaults = default_policy()?.settings;
     let mut stmt = conn.prepare_cached("SELECT value FROM catalog_meta WHERE key = ?1")?;
     let mut get = |key: &str| -> Result<Option<String>, CoreError> {
@@ -130,7 +130,7 @@ pub fn settings(conn: &Connection) -> Result<CirculationSettings, CoreError> {
 }
 
 /// The library's time zone, from the settings.
-pub fn library_time(conn: &Connection) -> Result<LibraryTime, CoreError> {
+pub(crate) fn library_time(conn: &Connection) -> Result<LibraryTime, CoreError> {
     LibraryTime::named(&settings(conn)?.time_zone)
 }
 
@@ -242,7 +242,7 @@ const RULE_COLUMNS: &str = "patron_category, item_type, branch_code, loan_days, 
 
 /// The rule that applies to a reader of `category` borrowing an item of `item_type` at
 /// `branch_code`: the most specific one.
-pub fn rule_for(
+pub(crate) fn rule_for(
     conn: &Connection,
     category: &str,
     item_type: &str,
@@ -263,8 +263,12 @@ pub fn rule_for(
     })
 }
 
-/// Every rule and the settings, most general first.
-pub fn show(conn: &Connection) -> Result<CirculationPolicy, CoreError> {
+/// The catalog's policy: settings and every rule, most general first.
+pub fn current(catalog: &crate::Catalog) -> Result<CirculationPolicy, CoreError> {
+    show(catalog.conn())
+}
+
+pub(crate) fn show(conn: &Connection) -> Result<CirculationPolicy, CoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {RULE_COLUMNS} FROM circulation_rules
          ORDER BY branch_code <> '*', branch_code, patron_category <> '*', patron_category,

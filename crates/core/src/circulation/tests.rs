@@ -627,7 +627,7 @@ fn a_hold_traps_the_returned_book_and_routes_it_to_the_pickup_branch() {
     );
     assert_eq!(lib.status("B1"), ItemStatus::OnHoldShelf);
     // The next in the queue moves up.
-    let queue = holds::queue(lib.catalog.conn(), lib.r1).expect("queue");
+    let queue = holds::queue(&lib.catalog, lib.r1).expect("queue");
     assert_eq!(queue[1].position, Some(1));
 
     assert_eq!(
@@ -781,7 +781,7 @@ fn closing_a_day_moves_the_loans_due_then() {
     let account = patrons::account(&lib.catalog, "P1").expect("account");
     assert_eq!(account.loans[0].due_on, "2026-03-16");
     assert_eq!(account.loans[0].due_at, "2026-03-16T16:59:59Z");
-    let days = calendar::closed_days(lib.catalog.conn(), Some("HK"), None).expect("list");
+    let days = calendar::list_closed_days(&lib.catalog, Some("HK"), None).expect("list");
     assert_eq!(days.len(), 1);
 }
 
@@ -834,11 +834,12 @@ fn a_pin_is_kept_only_as_a_salted_hash() {
     lib.catalog
         .write("desk", |m| patrons::set_pin(m, "P2", "2468"))
         .expect("sets");
-    let conn = lib.catalog.conn();
-    assert!(patrons::verify_pin(conn, "P1", "2468").expect("verifies"));
-    assert!(!patrons::verify_pin(conn, "P1", "2469").expect("verifies"));
-    assert!(!patrons::verify_pin(conn, "C1", "2468").expect("no PIN"));
-    assert!(!patrons::verify_pin(conn, "NOBODY", "2468").expect("no card"));
+    let cat = &lib.catalog;
+    assert!(patrons::verify_pin(cat, "P1", "2468").expect("verifies"));
+    assert!(!patrons::verify_pin(cat, "P1", "2469").expect("verifies"));
+    assert!(!patrons::verify_pin(cat, "C1", "2468").expect("no PIN"));
+    assert!(!patrons::verify_pin(cat, "NOBODY", "2468").expect("no card"));
+    let conn = cat.conn();
     let hashes: Vec<String> = conn
         .prepare("SELECT pin_hash FROM patrons WHERE pin_hash IS NOT NULL ORDER BY barcode")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
