@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod circ;
 mod import;
 mod marc;
 mod search;
@@ -74,6 +75,8 @@ enum Command {
     Reindex,
     /// Write the catalog's records (or those a search finds) to a MARC file.
     Export(search::ExportArgs),
+    /// Circulation: check out, check in, renew, holds, patrons, fines, policy, calendar.
+    Circ(circ::CircArgs),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -156,6 +159,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             });
         }
+        Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
         Command::Export(args) => {

@@ -56,6 +56,11 @@ pub enum EntityType {
     Branch,
     Item,
     Patron,
+    Loan,
+    Hold,
+    FineEntry,
+    Policy,
+    ClosedDay,
 }
 
 impl EntityType {
@@ -65,6 +70,11 @@ impl EntityType {
             EntityType::Branch => "branch",
             EntityType::Item => "item",
             EntityType::Patron => "patron",
+            EntityType::Loan => "loan",
+            EntityType::Hold => "hold",
+            EntityType::FineEntry => "fine_entry",
+            EntityType::Policy => "policy",
+            EntityType::ClosedDay => "closed_day",
         }
     }
 
@@ -74,6 +84,11 @@ impl EntityType {
             EntityType::Branch,
             EntityType::Item,
             EntityType::Patron,
+            EntityType::Loan,
+            EntityType::Hold,
+            EntityType::FineEntry,
+            EntityType::Policy,
+            EntityType::ClosedDay,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)

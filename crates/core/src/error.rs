@@ -110,6 +110,10 @@ pub enum CoreError {
     )]
     UnknownFormat { path: PathBuf },
 
+    /// Circulation refused a loan, renewal or hold; the refusal says why in both languages.
+    #[error("refused ({}): {}", .0.code.as_str(), .0.message_en)]
+    Refused(crate::api::Refusal),
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -149,11 +153,16 @@ impl CoreError {
                 ErrorCode::Storage
             }
             CoreError::Payload(_) => ErrorCode::Internal,
+            CoreError::Refused(_) => ErrorCode::Refused,
         }
     }
 
     pub fn to_payload(&self) -> ErrorPayload {
-        let details = std::error::Error::source(self).map(|s| s.to_string());
+        let details = match self {
+            // The desk reads the refusal itself (code, both messages, params) from details.
+            CoreError::Refused(refusal) => serde_json::to_string(refusal).ok(),
+            _ => std::error::Error::source(self).map(|s| s.to_string()),
+        };
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),

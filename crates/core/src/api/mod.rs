@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod cataloging;
+pub mod circulation;
 
 pub use cataloging::*;
+pub use circulation::*;
 
 use crate::changelog::{ChangeEntry, EntityType, Operation};
 
@@ -199,6 +201,9 @@ pub enum ErrorCode {
     ItemsOnLoan,
     /// An import or export is already running; one at a time.
     JobRunning,
+    /// Circulation said no (a loan, renewal or hold); `details` carries the [`Refusal`] as
+    /// JSON, with its stable code and both messages.
+    Refused,
     Storage,
     Internal,
 }
@@ -238,6 +243,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in cataloging::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in circulation::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -249,6 +257,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     schema("search-query", schemars::schema_for!(SearchQuery));
     schema("search-results", schemars::schema_for!(SearchResults));
     for (name, value) in cataloging::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in circulation::schemas() {
         schema(name, value);
     }
     files

@@ -10,7 +10,9 @@ use crate::{catalog, changelog, circulation, holdings};
 /// Version 1: node identity and the change log. 2: bibliographic records.
 /// 3: branches and items. 4: patrons. 5: every extracted record column, record identifiers,
 /// the items' holding branch and source number, and the import ledger; existing records get
-/// their new columns from their MARC in the same transaction.
+/// their new columns from their MARC in the same transaction. 6: circulation (patron blocks
+/// and PIN, closed days, loans, holds, the fines ledger, the policy matrix with its shipped
+/// defaults).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -26,6 +28,10 @@ pub fn all() -> Migrations<'static> {
                 Ok(())
             },
         ),
+        M::up_with_hook("", |tx: &Transaction| {
+            circulation::migrate_circulation(tx)
+                .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+        }),
     ])
 }
 

@@ -27,7 +27,7 @@ use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
 use crate::error::CoreError;
 
 /// The schema version this program creates and understands.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
@@ -200,6 +200,11 @@ pub struct Mutation<'c> {
 impl Mutation<'_> {
     pub(crate) fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// Who this transaction acts for (recorded beside blocks, payments and waivers too).
+    pub fn user(&self) -> &str {
+        self.user
     }
 
     pub fn now(&self) -> OffsetDateTime {

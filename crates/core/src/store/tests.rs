@@ -361,13 +361,13 @@ fn catalog_at_version(path: &Path, version: usize) {
     }
     if version >= 2 {
         conn.execute_batch(
-            "INSERT INTO records VALUES ('r1', 'VN1', 'Truyện Kiều', NULL, 1820, 'book', 'truyen kieu', x'00', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+            "INSERT INTO records (id, control_number, title, author, year, material_type, sort_title, marc, created_at, updated_at) VALUES ('r1', 'VN1', 'Truyện Kiều', NULL, 1820, 'book', 'truyen kieu', x'00', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
         )
         .expect("v2 data");
         // A record with real MARC, whose version-5 columns the upgrade fills from it.
         let marc = shelfmark_marc::iso2709::to_bytes(&backfilled_record()).expect("marc");
         conn.execute(
-            "INSERT INTO records VALUES (?1, 'VN2', 'Số đỏ', 'Vũ, Trọng Phụng', 1936, 'book', 'so do', ?2, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            "INSERT INTO records (id, control_number, title, author, year, material_type, sort_title, marc, created_at, updated_at) VALUES (?1, 'VN2', 'Số đỏ', 'Vũ, Trọng Phụng', 1936, 'book', 'so do', ?2, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
             rusqlite::params![BACKFILLED_ID, marc],
         )
         .expect("v2 data");
@@ -424,8 +424,9 @@ fn every_earlier_schema_version_upgrades_keeping_its_data_and_a_backup() {
             expected,
             "data kept from version {version}"
         );
-        if version >= 2 {
-            // Version 5 filled the new columns from the stored MARC, in the migration.
+        // Version 5 filled the new columns from the stored MARC, in the migration; a record
+        // written raw into a version-5 catalog has no one to fill them.
+        if (2..5).contains(&version) {
             let id = uuid::Uuid::parse_str(BACKFILLED_ID).expect("uuid");
             let columns = records::columns(&catalog, id).expect("columns");
             assert_eq!(

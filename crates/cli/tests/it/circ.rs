@@ -1,0 +1,257 @@
+//! `shelfmark circ`: a desk session on a small demo catalog, refusals on stderr in the
+//! language asked for, and `--json` everywhere.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::{assert_success, json_of, shelfmark};
+
+/// A demo catalog (5 branches, items with barcodes 3000...) with one reader whose card is
+/// valid for years.
+fn desk(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let db = dir.path().join("circ.db");
+    assert_success(
+        &shelfmark(&db)
+            .args(["demo", "--records", "60", "--seed", "5"])
+            .output()
+            .expect("runs"),
+    );
+    assert_success(
+        &shelfmark(&db)
+            .args([
+                "circ",
+                "patron",
+                "add",
+                "P100",
+                "--name",
+                "Nguyễn Văn An",
+                "--expires",
+                "2099-12-31",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    db
+}
+
+/// The barcode of an item the demo made that can be lent (a printed book).
+fn a_book(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.query_row(
+        "SELECT barcode FROM items WHERE item_type = 'book' ORDER BY barcode LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .expect("a book")
+}
+
+#[test]
+fn check_out_then_in_as_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let book = a_book(&db);
+    let out = json_of(shelfmark(&db).args(["circ", "checkout", "P100", &book]));
+    assert_eq!(out["loan"]["item_barcode"], Value::String(book.clone()));
+    assert_eq!(out["loan"]["patron_barcode"], "P100");
+    assert!(
+        out["loan"]["due_on"]
+            .as_str()
+            .is_some_and(|d| d.len() == 10)
+    );
+    let back = json_of(shelfmark(&db).args(["circ", "checkin", &book]));
+    assert_eq!(back["fine_charged"], 0);
+    assert_eq!(back["action"]["kind"], "reshelve");
+    assert_eq!(back["status"], "available");
+    // A second scan of the same book: nothing to close, nothing charged.
+    let again = json_of(shelfmark(&db).args(["circ", "checkin", &book]));
+    assert_eq!(again["loan"], Value::Null);
+}
+
+#[test]
+fn a_refusal_exits_1_with_its_code_and_message_in_the_language_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let book = a_book(&db);
+    assert_success(
+        &shelfmark(&db)
+            .args([
+                "circ",
+                "patron",
+                "add",
+                "P200",
+                "--name",
+                "Trần Thị Bình",
+                "--expires",
+                "2020-03-12",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    let vi = shelfmark(&db)
+        .args(["circ", "checkout", "P200", &book])
+        .output()
+        .expect("runs");
+    assert_eq!(vi.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&vi.stderr);
+    assert!(
+        stderr.contains("card_expired: Thẻ đã hết hạn ngày 12/03/2020."),
+        "{stderr}"
+    );
+    let en = shelfmark(&db)
+        .args(["circ", "--lang", "en", "checkout", "P200", &book])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&en.stderr).contains("Card expired on 12 March 2020."));
+    let json = shelfmark(&db)
+        .args(["--json", "circ", "checkout", "P200", &book])
+        .output()
+        .expect("runs");
+    assert_eq!(json.status.code(), Some(1));
+    let payload: Value = serde_json::from_slice(&json.stderr).expect("JSON on stderr");
+    assert_eq!(payload["code"], "refused");
+    let refusal: Value =
+        serde_json::from_str(payload["details"].as_str().expect("details")).expect("refusal");
+    assert_eq!(refusal["code"], "card_expired");
+    assert_eq!(refusal["params"]["date"], "2020-03-12");
+    // Staff override with a reason, which the loan keeps.
+    let forced = json_of(shelfmark(&db).args([
+        "circ",
+        "checkout",
+        "P200",
+        &book,
+        "--override",
+        "Gia hạn thẻ tại quầy",
+    ]));
+    assert_eq!(forced["loan"]["override_reason"], "Gia hạn thẻ tại quầy");
+    assert_eq!(forced["overridden"][0]["code"], "card_expired");
+}
+
+#[test]
+fn holds_patrons_fines_policy_and_calendar() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let book = a_book(&db);
+    assert_success(
+        &shelfmark(&db)
+            .args([
+                "circ",
+                "patron",
+                "add",
+                "P300",
+                "--name",
+                "Lê Văn Cường",
+                "--expires",
+                "2099-01-01",
+                "--category",
+                "student",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    json_of(shelfmark(&db).args(["circ", "checkout", "P100", &book]));
+    let hold =
+        json_of(shelfmark(&db).args(["circ", "hold", "place", "P300", &book, "--pickup", "HK"]));
+    assert_eq!(hold["hold"]["status"], "waiting");
+    assert_eq!(hold["hold"]["position"], 1);
+    let renew = shelfmark(&db)
+        .args(["circ", "--lang", "en", "renew", &book])
+        .output()
+        .expect("runs");
+    assert_eq!(renew.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&renew.stderr).contains("renewal_on_hold"));
+    let back = json_of(shelfmark(&db).args(["circ", "--branch", "HK", "checkin", &book]));
+    assert_eq!(back["action"]["kind"], "hold_shelf");
+    assert_eq!(back["action"]["patron_barcode"], "P300");
+    let id = hold["hold"]["id"].as_str().expect("id").to_string();
+    let cancelled = json_of(shelfmark(&db).args(["circ", "hold", "cancel", &id]));
+    assert_eq!(cancelled["hold"]["status"], "cancelled");
+
+    let block = json_of(shelfmark(&db).args([
+        "circ",
+        "patron",
+        "block",
+        "P300",
+        "--reason",
+        "Chưa trả sách cũ",
+    ]));
+    assert_eq!(block["blocked_by"], "thu.thu");
+    let shown = json_of(shelfmark(&db).args(["circ", "patron", "show", "P300"]));
+    assert_eq!(shown["refusals"][0]["code"], "patron_blocked");
+
+    json_of(shelfmark(&db).args([
+        "circ",
+        "fines",
+        "charge",
+        "P300",
+        "30000",
+        "--reason",
+        "Làm hỏng bìa",
+    ]));
+    json_of(shelfmark(&db).args(["circ", "fines", "pay", "P300", "10000"]));
+    let waived = json_of(shelfmark(&db).args([
+        "circ",
+        "fines",
+        "waive",
+        "P300",
+        "5000",
+        "--reason",
+        "Sinh viên",
+    ]));
+    assert_eq!(waived["amount"], -5000);
+    let ledger = json_of(shelfmark(&db).args(["circ", "fines", "show", "P300"]));
+    assert_eq!(ledger.as_array().map(Vec::len), Some(3));
+
+    let policy = json_of(shelfmark(&db).args([
+        "circ",
+        "policy",
+        "set",
+        "--category",
+        "student",
+        "--item-type",
+        "book",
+        "--loan-days",
+        "28",
+        "--renewals",
+        "3",
+        "--max-loans",
+        "10",
+        "--fine-per-day",
+        "1000",
+        "--max-fine",
+        "30000",
+    ]));
+    let rules = policy["rules"].as_array().expect("rules");
+    assert!(rules.iter().any(|r| r["patron_category"] == "student"
+        && r["item_type"] == "book"
+        && r["loan_days"] == 28));
+    assert_eq!(policy["settings"]["time_zone"], "Asia/Ho_Chi_Minh");
+
+    json_of(shelfmark(&db).args([
+        "circ",
+        "calendar",
+        "add",
+        "2030-02-03",
+        "--reason",
+        "Tết Nguyên Đán",
+    ]));
+    json_of(shelfmark(&db).args([
+        "circ",
+        "--branch",
+        "HK",
+        "calendar",
+        "add",
+        "2030-02-04",
+        "--reason",
+        "Kiểm kê",
+    ]));
+    let days = json_of(shelfmark(&db).args(["circ", "calendar", "list", "--from", "2030-01-01"]));
+    assert_eq!(days.as_array().map(Vec::len), Some(2));
+    assert_eq!(days[0]["branch_code"], Value::Null);
+    let text = shelfmark(&db)
+        .args(["circ", "policy", "show"])
+        .output()
+        .expect("runs");
+    assert_success(&text);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Asia/Ho_Chi_Minh"));
+}

@@ -1,0 +1,128 @@
+//! How fast the desk answers: check-out + check-in latency (p50/p99) and check-outs per second
+//! in a batch, on a demo catalog.
+//!
+//! `SHELFMARK_BENCH_RECORDS=100000 cargo bench -p shelfmark-core --bench circulation`
+//! (default 100,000 records; the demo makes one patron per 20 records, capped at 50,000). The
+//! catalog is built once per size and kept in the target folder; each run works on a copy so
+//! the loans it makes do not pile up. Plain timing rather than criterion: the figure wanted is
+//! a tail latency and a sustained rate, which criterion's mean-centred report does not give.
+
+use std::time::{Duration, Instant};
+
+use shelfmark_core::circulation::loans;
+use shelfmark_core::{Catalog, CatalogOptions};
+
+mod common;
+use common::{bench_catalog, bench_records};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let records = bench_records();
+    let path = bench_catalog(records).path().to_path_buf();
+    let copy = path.with_extension("circ.db");
+    let _ = std::fs::remove_file(&copy);
+    copy_catalog(&path, &copy);
+    let mut catalog = Catalog::open(&copy, CatalogOptions::default()).expect("copy opens");
+    let summary = catalog.summary().expect("summary");
+    let (patrons, items) = pick_patrons_and_items(&catalog);
+    eprintln!(
+        "circulation bench on {} records, {} items, {} patrons ({} usable readers, {} books)",
+        summary.records,
+        summary.items,
+        summary.patrons,
+        patrons.len(),
+        items.len()
+    );
+
+    // Latency: one check-out and its check-in, each its own transaction, as at the desk.
+    let rounds = 2_000.min(items.len());
+    let mut pairs = Vec::with_capacity(rounds);
+    let mut outs = Vec::with_capacity(rounds);
+    let mut ins = Vec::with_capacity(rounds);
+    for n in 0..rounds {
+        let patron = &patrons[n % patrons.len()];
+        let item = &items[n];
+        let start = Instant::now();
+        catalog
+            .write("bench", |m| loans::checkout(m, patron, item, None, None))
+            .expect("checks out");
+        let mid = Instant::now();
+        catalog
+            .write("bench", |m| loans::checkin(m, item, None, None))
+            .expect("checks in");
+        let end = Instant::now();
+        outs.push(mid - start);
+        ins.push(end - mid);
+        pairs.push(end - start);
+    }
+    for (name, v) in [
+        ("check-out + check-in", &mut pairs),
+        ("check-out", &mut outs),
+        ("check-in", &mut ins),
+    ] {
+        v.sort();
+        println!(
+            "{name:<22} p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms   ({} rounds)",
+            percentile(v, 0.5).as_secs_f64() * 1e3,
+            percentile(v, 0.99).as_secs_f64() * 1e3,
+            v.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            v.len()
+        );
+    }
+
+    // Batch: a queue of check-outs (five per reader, the default loan limit), each its own
+    // transaction, as a desk working through a class visit would.
+    let batch = (patrons.len() * 5).min(items.len()).min(20_000);
+    let start = Instant::now();
+    for n in 0..batch {
+        let patron = &patrons[n / 5];
+        catalog
+            .write("bench", |m| {
+                loans::checkout(m, patron, &items[n], None, None)
+            })
+            .expect("checks out");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "batch of {batch} check-outs: {secs:.2} s, {:.0} check-outs/s",
+        batch as f64 / secs
+    );
+    drop(catalog);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+}
+
+/// Copies the built catalog so each run starts from the same state (`VACUUM INTO` takes the
+/// write-ahead log along).
+fn copy_catalog(from: &std::path::Path, to: &std::path::Path) {
+    let conn = rusqlite::Connection::open(from).expect("opens the built catalog");
+    conn.execute("VACUUM INTO ?1", [to.display().to_string()])
+        .expect("copies the catalog");
+}
+
+/// Adult, student and staff readers (a loan limit of at least five) whose card is valid now,
+/// and printed books, read straight from the demo catalog's file.
+fn pick_patrons_and_items(catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+    let conn = rusqlite::Connection::open(catalog.path()).expect("reads the catalog");
+    let list = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).expect("query");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("values")
+    };
+    (
+        list(
+            "SELECT barcode FROM patrons WHERE category IN ('adult', 'student', 'staff')
+               AND expires_on >= date('now') ORDER BY barcode",
+        ),
+        list(
+            "SELECT barcode FROM items WHERE item_type = 'book' AND status = 'available' ORDER BY barcode",
+        ),
+    )
+}

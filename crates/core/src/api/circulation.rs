@@ -1,0 +1,425 @@
+//! The circulation desk's types: refusals with their two messages, loans, holds, the fines
+//! ledger, patrons as the desk sees them, the policy matrix and the calendar.
+//!
+//! Times are RFC 3339 in UTC; dates (`due_on`, `expires_on`, closed days) are calendar dates
+//! in the library's time zone, `YYYY-MM-DD`. Money is whole Vietnamese đồng.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ItemStatus;
+
+/// Why circulation said no. The code is stable (the UI's translation key
+/// `circulation.refusal.<code>`, interpolated with `params`); both messages are ready to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// `date`: the day the card expired.
+    CardExpired,
+    /// `reason`: the block's reason as staff wrote it.
+    PatronBlocked,
+    /// `balance`, `limit`: what the reader owes and the limit that blocks.
+    FinesOverLimit,
+    /// `count`: loans past their due date.
+    OverdueItems,
+    /// `max`: the loans this reader's category may have.
+    LoanLimitReached,
+    ItemNotForLoan,
+    /// `same_patron`: `true` when the reader already has this very item.
+    ItemAlreadyOnLoan,
+    ItemOnHoldForOther,
+    /// `status`: the item's status (`lost`, `damaged`, `in_transit`, ...).
+    ItemNotAvailable,
+    /// `max`: renewals allowed.
+    RenewalLimitReached,
+    /// Another reader is waiting for the record.
+    RenewalOnHold,
+    ItemNotOnLoan,
+    HoldsNotAllowed,
+    HoldAlreadyPlaced,
+    /// The record has no item that could ever be lent.
+    NothingToHold,
+    /// The reader has an item of this record on loan already.
+    HoldOnOwnLoan,
+}
+
+impl RefusalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::CardExpired => "card_expired",
+            RefusalCode::PatronBlocked => "patron_blocked",
+            RefusalCode::FinesOverLimit => "fines_over_limit",
+            RefusalCode::OverdueItems => "overdue_items",
+            RefusalCode::LoanLimitReached => "loan_limit_reached",
+            RefusalCode::ItemNotForLoan => "item_not_for_loan",
+            RefusalCode::ItemAlreadyOnLoan => "item_already_on_loan",
+            RefusalCode::ItemOnHoldForOther => "item_on_hold_for_other",
+            RefusalCode::ItemNotAvailable => "item_not_available",
+            RefusalCode::RenewalLimitReached => "renewal_limit_reached",
+            RefusalCode::RenewalOnHold => "renewal_on_hold",
+            RefusalCode::ItemNotOnLoan => "item_not_on_loan",
+            RefusalCode::HoldsNotAllowed => "holds_not_allowed",
+            RefusalCode::HoldAlreadyPlaced => "hold_already_placed",
+            RefusalCode::NothingToHold => "nothing_to_hold",
+            RefusalCode::HoldOnOwnLoan => "hold_on_own_loan",
+        }
+    }
+}
+
+/// A refusal as the desk, the kiosk and `--json` receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub message_vi: String,
+    pub message_en: String,
+    pub params: BTreeMap<String, String>,
+}
+
+/// One loan, open or closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Loan {
+    pub id: String,
+    pub item_id: String,
+    pub item_barcode: String,
+    pub record_id: String,
+    pub title: String,
+    pub patron_id: String,
+    pub patron_barcode: String,
+    /// The branch that lent it (its calendar sets the due date).
+    pub branch_code: String,
+    pub checked_out_at: String,
+    /// The last moment of `due_on` in the library's time zone, in UTC.
+    pub due_at: String,
+    pub due_on: String,
+    pub renewals: u32,
+    pub returned_at: Option<String>,
+    pub returned_branch_code: Option<String>,
+    /// The reason staff gave for lending despite a refusal.
+    pub override_reason: Option<String>,
+    /// `true` while open and past `due_at`.
+    pub overdue: bool,
+}
+
+/// What the desk should do with a book just checked in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CheckinAction {
+    /// Back on the shelf here.
+    Reshelve,
+    /// Put it on the hold shelf here for this reader.
+    HoldShelf {
+        hold_id: String,
+        patron_barcode: String,
+        patron_name: String,
+        shelf_expires_on: String,
+    },
+    /// Send it to `branch_code`: a reader waits for it there (`hold_id`) or it goes home.
+    Transit {
+        branch_code: String,
+        hold_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CheckoutResult {
+    pub loan: Loan,
+    /// The refusals staff overrode (empty for an ordinary loan).
+    pub overridden: Vec<Refusal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CheckinResult {
+    pub item_barcode: String,
+    pub title: String,
+    /// The loan this check-in closed; `null` when the item was not on loan.
+    pub loan: Option<Loan>,
+    /// The overdue fine charged now (0 when none).
+    #[ts(type = "number")]
+    pub fine_charged: i64,
+    pub action: CheckinAction,
+    pub status: ItemStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RenewResult {
+    pub loan: Loan,
+    /// The overdue fine for the time before this late renewal (0 when renewed in time).
+    #[ts(type = "number")]
+    pub fine_charged: i64,
+    pub overridden: Vec<Refusal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldStatus {
+    /// In the queue.
+    Waiting,
+    /// Keeps its place in the queue but is skipped when an item is trapped.
+    Suspended,
+    /// An item is on its way to the pickup branch.
+    InTransit,
+    /// An item waits on the hold shelf until `shelf_expires_on`.
+    OnShelf,
+    Fulfilled,
+    Cancelled,
+    /// Not collected from the hold shelf in time.
+    Expired,
+}
+
+impl HoldStatus {
+    pub const ALL: [HoldStatus; 7] = [
+        HoldStatus::Waiting,
+        HoldStatus::Suspended,
+        HoldStatus::InTransit,
+        HoldStatus::OnShelf,
+        HoldStatus::Fulfilled,
+        HoldStatus::Cancelled,
+        HoldStatus::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldStatus::Waiting => "waiting",
+            HoldStatus::Suspended => "suspended",
+            HoldStatus::InTransit => "in_transit",
+            HoldStatus::OnShelf => "on_shelf",
+            HoldStatus::Fulfilled => "fulfilled",
+            HoldStatus::Cancelled => "cancelled",
+            HoldStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.as_str() == s)
+    }
+
+    /// Still to be served: in the queue, or with an item set aside.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            HoldStatus::Waiting
+                | HoldStatus::Suspended
+                | HoldStatus::InTransit
+                | HoldStatus::OnShelf
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Hold {
+    pub id: String,
+    pub patron_id: String,
+    pub patron_barcode: String,
+    pub record_id: String,
+    pub title: String,
+    /// Set for a hold on one particular item; `null`: any item of the record.
+    pub item_barcode: Option<String>,
+    pub pickup_branch_code: String,
+    pub placed_at: String,
+    pub status: HoldStatus,
+    /// 1 for the next reader served; `null` once the hold left the queue.
+    pub position: Option<u32>,
+    /// The item set aside for this hold (in transit or on the shelf).
+    pub trapped_item_barcode: Option<String>,
+    pub shelf_expires_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FineKind {
+    /// Charged at check-in or late renewal for the open days past the due date.
+    Overdue,
+    /// Charged by staff (a lost or damaged book).
+    Charge,
+    Payment,
+    Waiver,
+}
+
+impl FineKind {
+    pub const ALL: [FineKind; 4] = [
+        FineKind::Overdue,
+        FineKind::Charge,
+        FineKind::Payment,
+        FineKind::Waiver,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FineKind::Overdue => "overdue",
+            FineKind::Charge => "charge",
+            FineKind::Payment => "payment",
+            FineKind::Waiver => "waiver",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One line of the append-only fines ledger. Charges are positive, payments and waivers
+/// negative; the balance is their sum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct FineEntry {
+    pub id: String,
+    pub patron_id: String,
+    pub loan_id: Option<String>,
+    pub kind: FineKind,
+    #[ts(type = "number")]
+    pub amount: i64,
+    /// For an overdue charge, the open days it counts.
+    pub days: Option<u32>,
+    pub reason: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// A block staff put on a reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronBlock {
+    pub id: String,
+    pub reason: String,
+    pub blocked_by: String,
+    pub blocked_at: String,
+}
+
+/// A reader as the desk shows them: card, blocks (manual and computed), loans, holds, fines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronAccount {
+    pub id: String,
+    pub barcode: String,
+    pub name: String,
+    pub category: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub home_branch_code: Option<String>,
+    pub expires_on: String,
+    pub notes: String,
+    pub has_pin: bool,
+    pub manual_blocks: Vec<PatronBlock>,
+    /// Everything that stops a loan now: manual blocks, expired card, fines, overdue items.
+    pub refusals: Vec<Refusal>,
+    pub loans: Vec<Loan>,
+    pub holds: Vec<Hold>,
+    #[ts(type = "number")]
+    pub balance: i64,
+}
+
+/// New reader's details, as the registration form and `patron add` give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronInput {
+    pub barcode: String,
+    pub name: String,
+    /// `adult`, `child`, `student`, `staff`, `visually_impaired`.
+    pub category: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub home_branch_code: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires_on: String,
+    pub notes: String,
+}
+
+/// One cell of the policy matrix. `*` in a key matches anything; the most specific rule
+/// (branch first, then patron category, then item type) wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PolicyRule {
+    pub patron_category: String,
+    pub item_type: String,
+    pub branch_code: String,
+    pub loan_days: u32,
+    pub renewals: u32,
+    pub max_loans: u32,
+    /// VND per open day late.
+    #[ts(type = "number")]
+    pub fine_per_day: i64,
+    /// VND, the most one loan can be charged for lateness.
+    #[ts(type = "number")]
+    pub max_fine: i64,
+    pub holds_allowed: bool,
+    pub not_for_loan: bool,
+}
+
+/// Library-wide circulation settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CirculationSettings {
+    /// IANA name, e.g. `Asia/Ho_Chi_Minh`.
+    pub time_zone: String,
+    /// A reader owing more than this (VND) cannot borrow.
+    #[ts(type = "number")]
+    pub fine_block_limit: i64,
+    /// Days an item waits on the hold shelf (moved past closed days).
+    pub hold_shelf_days: u32,
+    /// A reader with a loan more than this many days overdue cannot borrow (0: any).
+    pub overdue_block_days: u32,
+}
+
+/// The whole policy: settings and every rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CirculationPolicy {
+    pub settings: CirculationSettings,
+    pub rules: Vec<PolicyRule>,
+}
+
+/// A day a branch (or, with `branch_code` null, every branch) is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ClosedDay {
+    pub id: String,
+    pub branch_code: Option<String>,
+    pub day: String,
+    pub reason: String,
+}
+
+/// Every circulation type's TypeScript, in one list so [`super::generated_files`] cannot miss one.
+pub(super) fn typescript(
+    cfg: &ts_rs::Config,
+) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
+    vec![
+        ("RefusalCode", RefusalCode::export_to_string(cfg)),
+        ("Refusal", Refusal::export_to_string(cfg)),
+        ("Loan", Loan::export_to_string(cfg)),
+        ("CheckinAction", CheckinAction::export_to_string(cfg)),
+        ("CheckoutResult", CheckoutResult::export_to_string(cfg)),
+        ("CheckinResult", CheckinResult::export_to_string(cfg)),
+        ("RenewResult", RenewResult::export_to_string(cfg)),
+        ("HoldStatus", HoldStatus::export_to_string(cfg)),
+        ("Hold", Hold::export_to_string(cfg)),
+        ("FineKind", FineKind::export_to_string(cfg)),
+        ("FineEntry", FineEntry::export_to_string(cfg)),
+        ("PatronBlock", PatronBlock::export_to_string(cfg)),
+        ("PatronAccount", PatronAccount::export_to_string(cfg)),
+        ("PatronInput", PatronInput::export_to_string(cfg)),
+        ("PolicyRule", PolicyRule::export_to_string(cfg)),
+        (
+            "CirculationSettings",
+            CirculationSettings::export_to_string(cfg),
+        ),
+        (
+            "CirculationPolicy",
+            CirculationPolicy::export_to_string(cfg),
+        ),
+        ("ClosedDay", ClosedDay::export_to_string(cfg)),
+    ]
+}
+
+/// The JSON Schemas of what `shelfmark circ ... --json` prints and the desk receives.
+pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
+    vec![
+        ("refusal", schemars::schema_for!(Refusal)),
+        ("checkout-result", schemars::schema_for!(CheckoutResult)),
+        ("checkin-result", schemars::schema_for!(CheckinResult)),
+        ("renew-result", schemars::schema_for!(RenewResult)),
+        ("hold", schemars::schema_for!(Hold)),
+        ("fine-entry", schemars::schema_for!(FineEntry)),
+        ("patron-account", schemars::schema_for!(PatronAccount)),
+        ("patron-input", schemars::schema_for!(PatronInput)),
+        (
+            "circulation-policy",
+            schemars::schema_for!(CirculationPolicy),
+        ),
+        ("closed-day", schemars::schema_for!(ClosedDay)),
+    ]
+}
