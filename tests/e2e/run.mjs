@@ -8,7 +8,8 @@
 // Environment: SHELFMARK_DESKTOP_BIN, SHELFMARK_CLI_BIN, E2E_ARTIFACTS (see lib/config.mjs),
 // TAURI_DRIVER (default: tauri-driver on PATH, else ~/.cargo/bin/tauri-driver),
 // WEBKIT_WEBDRIVER (default /usr/bin/WebKitWebDriver), E2E_RUN_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS,
-// E2E_SPECS (comma-separated parts of spec file names: run only those).
+// E2E_SPECS (comma-separated parts of spec file names: run only those), E2E_SPEC_DIR (`specs`,
+// or `bench` for the measurements `npm run bench` takes).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -190,7 +191,7 @@ async function startDbus() {
 }
 
 function specFiles() {
-  const specsDir = path.join(E2E_DIR, "specs");
+  const specsDir = path.join(E2E_DIR, process.env.E2E_SPEC_DIR || "specs");
   return fs
     .readdirSync(specsDir)
     .filter((f) => f.endsWith(".test.mjs"))

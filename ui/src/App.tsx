@@ -82,6 +82,8 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
   const [dirty, setDirty] = useState(false);
   /** A move away from unsaved edits, waiting for the cataloger's answer. */
   const [pending, setPending] = useState<View | null>(null);
+  /** The window is being closed with unsaved edits: the answer to give Tauri, once asked. */
+  const [closeAnswer, setCloseAnswer] = useState<((leave: boolean) => void) | null>(null);
 
   const onError = useCallback((err: unknown) => {
     setFailure({ source: "work", error: toErrorPayload(err) });
@@ -99,7 +101,7 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
   viewRef.current = view;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || dialog || pending) return;
+      if (e.defaultPrevented || dialog || pending || closeAnswer) return;
       const mod = e.ctrlKey || e.metaKey;
       if (e.key === "Escape" && viewRef.current.name !== "catalog") {
         e.preventDefault();
@@ -117,15 +119,21 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [go, dialog, pending]);
+  }, [go, dialog, pending, closeAnswer]);
 
-  // Closing or reloading the window with unsaved edits asks first.
+  // Closing the window (or reloading the page) with unsaved edits asks first.
   useEffect(() => {
     if (!dirty) return;
     const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, [dirty]);
+    const unguard = api.guardWindowClose(
+      () => new Promise<boolean>((resolve) => setCloseAnswer(() => resolve)),
+    );
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      unguard();
+    };
+  }, [dirty, api]);
 
   const summaryFailed = !summary && failure?.source === "summary";
   const afterChange = useCallback(() => refresh(), [refresh]);
@@ -223,6 +231,23 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
       )}
       {dialog === "export" && (
         <ExportDialog api={api} query={query} onClose={() => setDialog(null)} onError={onError} />
+      )}
+      {closeAnswer && (
+        <ConfirmDialog
+          title={t("unsaved.title")}
+          message={t("unsaved.closeMessage")}
+          confirmLabel={t("unsaved.close")}
+          cancelLabel={t("unsaved.stay")}
+          danger
+          onConfirm={() => {
+            closeAnswer(true);
+            setCloseAnswer(null);
+          }}
+          onCancel={() => {
+            closeAnswer(false);
+            setCloseAnswer(null);
+          }}
+        />
       )}
       {pending && (
         <ConfirmDialog

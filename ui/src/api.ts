@@ -1,5 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { Branch } from "./bindings/Branch";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { DeletedRecord } from "./bindings/DeletedRecord";
@@ -65,6 +66,11 @@ export interface CatalogApi {
   cancelJob(): Promise<void>;
   /** A native file picker; null when the reader closes it. */
   pickFile(mode: "open" | "save", suggestedName?: string): Promise<string | null>;
+  /**
+   * While registered, closing the window first asks `ask` (unsaved edits); the window closes
+   * only when it resolves true. Returns the function that unregisters.
+   */
+  guardWindowClose(ask: () => Promise<boolean>): () => void;
 }
 
 async function withProgress<T>(
@@ -164,6 +170,26 @@ export class TauriCatalogApi implements CatalogApi {
 
   pickFile(mode: "open" | "save", suggestedName?: string): Promise<string | null> {
     return invoke<string | null>("pick_file", { mode, suggestedName: suggestedName ?? null });
+  }
+
+  guardWindowClose(ask: () => Promise<boolean>): () => void {
+    const window = getCurrentWindow();
+    let unlisten: UnlistenFn | null = null;
+    let removed = false;
+    void window
+      .onCloseRequested(async (event) => {
+        // Stop the close before asking: the question is answered later, in the page.
+        event.preventDefault();
+        if (await ask()) await window.destroy();
+      })
+      .then((u) => {
+        if (removed) u();
+        else unlisten = u;
+      });
+    return () => {
+      removed = true;
+      unlisten?.();
+    };
   }
 }
 

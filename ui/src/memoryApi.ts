@@ -94,6 +94,10 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
     async pickFile() {
       return null;
     },
+    // There is no window to close outside Tauri; tests that need the guard replace this.
+    guardWindowClose() {
+      return () => {};
+    },
     async listRecords(offset: number, limit: number): Promise<RecordPage> {
       api.calls.push(offset);
       const end = Math.min(api.state.records, offset + limit);

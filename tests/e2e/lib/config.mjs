@@ -27,7 +27,7 @@ export const TIMEOUTS = {
   /** Waiting for something to appear in the window. */
   ui: 20_000,
   /** One CLI call. */
-  cli: 60_000,
+  cli: Number(process.env.E2E_CLI_TIMEOUT_MS || 60_000),
   /** One WebDriver script (axe runs are the slowest). */
   script: 30_000,
 };

@@ -27,8 +27,13 @@ export interface SearchScreenProps {
   onError(err: unknown): void;
 }
 
-/** How long typing must pause before the box is searched. */
-export const SEARCH_DEBOUNCE_MS = 120;
+/**
+ * How long typing must pause before the box is searched. Short: a search takes a few
+ * milliseconds in core (p99 under 5 ms at 100,000 records), and results must follow a keystroke
+ * within 100 ms; the pause only spares the index the middle of a fast burst, and answers to
+ * superseded queries are dropped anyway.
+ */
+export const SEARCH_DEBOUNCE_MS = 40;
 
 export const SORTS: readonly SearchSort[] = ["relevance", "title", "author", "year"];
 
