@@ -8,13 +8,27 @@ import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { StatusBar } from "./components/StatusBar";
+import { DeskScreen } from "./desk/DeskScreen";
 import { MarcEditor } from "./editor/MarcEditor";
+import { KioskLauncher, KioskMode } from "./kiosk/KioskMode";
 import { createI18n } from "./i18n";
 import { parentOf, type Dialog, type View } from "./navigation";
 import { RecordView } from "./record/RecordView";
+import { ReportScreen } from "./report/ReportScreen";
 import { SearchScreen } from "./search/SearchScreen";
 import { ExportDialog } from "./transfer/ExportDialog";
 import { ImportDialog } from "./transfer/ImportDialog";
+
+/** Where the desk's branch (a branch code) is remembered on this workstation. */
+export const BRANCH_STORAGE_KEY = "shelfmark.branch";
+
+function storedBranch(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(BRANCH_STORAGE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** How often the catalog summary (unsynced count, record count) is refreshed. */
 export const SUMMARY_REFRESH_MS = 5000;
@@ -84,6 +98,16 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
   const [pending, setPending] = useState<View | null>(null);
   /** The window is being closed with unsaved edits: the answer to give Tauri, once asked. */
   const [closeAnswer, setCloseAnswer] = useState<((leave: boolean) => void) | null>(null);
+  const [branch, setBranch] = useState<string | null>(storedBranch);
+  const [kiosk, setKiosk] = useState(false);
+  const chooseBranch = useCallback((code: string) => {
+    setBranch(code);
+    try {
+      globalThis.localStorage?.setItem(BRANCH_STORAGE_KEY, code);
+    } catch {
+      // Without storage the choice lasts for this session.
+    }
+  }, []);
 
   const onError = useCallback((err: unknown) => {
     setFailure({ source: "work", error: toErrorPayload(err) });
@@ -101,7 +125,7 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
   viewRef.current = view;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || dialog || pending || closeAnswer) return;
+      if (e.defaultPrevented || dialog || pending || closeAnswer || kiosk) return;
       const mod = e.ctrlKey || e.metaKey;
       if (e.key === "Escape" && viewRef.current.name !== "catalog") {
         e.preventDefault();
@@ -119,7 +143,7 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [go, dialog, pending, closeAnswer]);
+  }, [go, dialog, pending, closeAnswer, kiosk]);
 
   // Closing the window (or reloading the page) with unsaved edits asks first.
   useEffect(() => {
@@ -137,6 +161,19 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
 
   const summaryFailed = !summary && failure?.source === "summary";
   const afterChange = useCallback(() => refresh(), [refresh]);
+
+  if (kiosk) {
+    return (
+      <KioskMode
+        api={api}
+        branch={branch}
+        onExit={() => {
+          setKiosk(false);
+          void api.setFullscreen(false);
+        }}
+      />
+    );
+  }
 
   return (
     <div className="app">
@@ -160,6 +197,22 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           >
             {t("nav.newRecord")}
           </button>
+          <button
+            type="button"
+            data-testid="nav-desk"
+            aria-current={view.name === "desk" ? "page" : undefined}
+            onClick={() => go({ name: "desk" })}
+          >
+            {t("nav.desk")}
+          </button>
+          <button
+            type="button"
+            data-testid="nav-report"
+            aria-current={view.name === "report" ? "page" : undefined}
+            onClick={() => go({ name: "report" })}
+          >
+            {t("nav.report")}
+          </button>
           <button type="button" data-testid="nav-import" aria-keyshortcuts="Control+I" onClick={() => setDialog("import")}>
             {t("nav.import")}
           </button>
@@ -170,6 +223,9 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
             onClick={() => setDialog("export")}
           >
             {t("nav.export")}
+          </button>
+          <button type="button" data-testid="nav-kiosk" onClick={() => setDialog("kiosk")}>
+            {t("nav.kiosk")}
           </button>
         </nav>
         <LanguageSwitch />
@@ -225,7 +281,29 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
             onError={onError}
           />
         )}
+        {view.name === "desk" && (
+          <DeskScreen
+            api={api}
+            branch={branch}
+            onBranchChange={chooseBranch}
+            onOpenRecord={(id) => go({ name: "record", id })}
+            onChanged={afterChange}
+            onError={onError}
+          />
+        )}
+        {view.name === "report" && <ReportScreen api={api} onError={onError} />}
       </main>
+      {dialog === "kiosk" && (
+        <KioskLauncher
+          api={api}
+          onStart={() => {
+            setDialog(null);
+            setKiosk(true);
+            void api.setFullscreen(true);
+          }}
+          onCancel={() => setDialog(null)}
+        />
+      )}
       {dialog === "import" && (
         <ImportDialog api={api} onClose={() => setDialog(null)} onImported={afterChange} onError={onError} />
       )}

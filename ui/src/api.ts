@@ -2,6 +2,17 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { Branch } from "./bindings/Branch";
+import type { CheckinResult } from "./bindings/CheckinResult";
+import type { CheckoutResult } from "./bindings/CheckoutResult";
+import type { CirculationStats } from "./bindings/CirculationStats";
+import type { FineEntry } from "./bindings/FineEntry";
+import type { Hold } from "./bindings/Hold";
+import type { PatronAccount } from "./bindings/PatronAccount";
+import type { PatronBlock } from "./bindings/PatronBlock";
+import type { PatronInput } from "./bindings/PatronInput";
+import type { PatronMatch } from "./bindings/PatronMatch";
+import type { RenewResult } from "./bindings/RenewResult";
+import type { Refusal } from "./bindings/Refusal";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { DeletedRecord } from "./bindings/DeletedRecord";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -71,6 +82,40 @@ export interface CatalogApi {
    * only when it resolves true. Returns the function that unregisters.
    */
   guardWindowClose(ask: () => Promise<boolean>): () => void;
+
+  // Circulation. A refusal rejects with code `refused` and the Refusal as JSON in `details`
+  // (see refusalOf). `branch` is the desk's branch code (null: the item's own branch).
+  findPatrons(text: string, limit: number): Promise<PatronMatch[]>;
+  patronAccount(barcode: string): Promise<PatronAccount>;
+  registerPatron(input: PatronInput): Promise<PatronAccount>;
+  checkout(patron: string, item: string, branch: string | null, overrideReason: string | null): Promise<CheckoutResult>;
+  /** `at`: an RFC 3339 time to back-date the return to; null for now. */
+  checkin(item: string, branch: string | null, at: string | null): Promise<CheckinResult>;
+  renew(item: string, overrideReason: string | null): Promise<RenewResult>;
+  /** `target`: an item barcode, a record id or a control number. */
+  placeHold(patron: string, target: string, pickupBranch: string, overrideReason: string | null): Promise<Hold>;
+  cancelHold(holdId: string): Promise<Hold>;
+  fineLedger(patron: string): Promise<FineEntry[]>;
+  /** Amounts in whole đồng. */
+  payFine(patron: string, amount: number, note: string): Promise<FineEntry>;
+  waiveFine(patron: string, amount: number, reason: string): Promise<FineEntry>;
+  blockPatron(patron: string, reason: string): Promise<PatronBlock>;
+  unblockPatron(blockId: string): Promise<void>;
+  /** Local days `YYYY-MM-DD`, both included. */
+  circulationStats(from: string, to: string): Promise<CirculationStats>;
+  exportCirculationStats(from: string, to: string, path: string): Promise<void>;
+
+  // Self-service kiosk: every loan checks the PIN again; returns need no card.
+  kioskSignIn(patron: string, pin: string): Promise<PatronAccount>;
+  kioskCheckout(patron: string, pin: string, item: string, branch: string | null): Promise<CheckoutResult>;
+  kioskCheckin(item: string, branch: string | null): Promise<CheckinResult>;
+  kioskPasswordSet(): Promise<boolean>;
+  /** `current` is required once a password is set. */
+  setKioskPassword(current: string | null, next: string): Promise<void>;
+  /** True when `password` is the staff password (kiosk mode may end). */
+  exitKiosk(password: string): Promise<boolean>;
+  /** Kiosk mode fills the screen. */
+  setFullscreen(on: boolean): Promise<void>;
 }
 
 async function withProgress<T>(
@@ -172,6 +217,94 @@ export class TauriCatalogApi implements CatalogApi {
     return invoke<string | null>("pick_file", { mode, suggestedName: suggestedName ?? null });
   }
 
+  findPatrons(text: string, limit: number): Promise<PatronMatch[]> {
+    return invoke<PatronMatch[]>("find_patrons", { text, limit });
+  }
+
+  patronAccount(barcode: string): Promise<PatronAccount> {
+    return invoke<PatronAccount>("patron_account", { barcode });
+  }
+
+  registerPatron(input: PatronInput): Promise<PatronAccount> {
+    return invoke<PatronAccount>("register_patron", { input });
+  }
+
+  checkout(patron: string, item: string, branch: string | null, overrideReason: string | null): Promise<CheckoutResult> {
+    return invoke<CheckoutResult>("checkout", { patron, item, branch, overrideReason });
+  }
+
+  checkin(item: string, branch: string | null, at: string | null): Promise<CheckinResult> {
+    return invoke<CheckinResult>("checkin", { item, branch, at });
+  }
+
+  renew(item: string, overrideReason: string | null): Promise<RenewResult> {
+    return invoke<RenewResult>("renew", { item, overrideReason });
+  }
+
+  placeHold(patron: string, target: string, pickupBranch: string, overrideReason: string | null): Promise<Hold> {
+    return invoke<Hold>("place_hold", { patron, target, pickupBranch, overrideReason });
+  }
+
+  cancelHold(holdId: string): Promise<Hold> {
+    return invoke<Hold>("cancel_hold", { holdId });
+  }
+
+  fineLedger(patron: string): Promise<FineEntry[]> {
+    return invoke<FineEntry[]>("fine_ledger", { patron });
+  }
+
+  payFine(patron: string, amount: number, note: string): Promise<FineEntry> {
+    return invoke<FineEntry>("pay_fine", { patron, amount, note });
+  }
+
+  waiveFine(patron: string, amount: number, reason: string): Promise<FineEntry> {
+    return invoke<FineEntry>("waive_fine", { patron, amount, reason });
+  }
+
+  blockPatron(patron: string, reason: string): Promise<PatronBlock> {
+    return invoke<PatronBlock>("block_patron", { patron, reason });
+  }
+
+  unblockPatron(blockId: string): Promise<void> {
+    return invoke<void>("unblock_patron", { blockId });
+  }
+
+  circulationStats(from: string, to: string): Promise<CirculationStats> {
+    return invoke<CirculationStats>("circulation_stats", { from, to });
+  }
+
+  exportCirculationStats(from: string, to: string, path: string): Promise<void> {
+    return invoke<void>("export_circulation_stats", { from, to, path });
+  }
+
+  kioskSignIn(patron: string, pin: string): Promise<PatronAccount> {
+    return invoke<PatronAccount>("kiosk_sign_in", { patron, pin });
+  }
+
+  kioskCheckout(patron: string, pin: string, item: string, branch: string | null): Promise<CheckoutResult> {
+    return invoke<CheckoutResult>("kiosk_checkout", { patron, pin, item, branch });
+  }
+
+  kioskCheckin(item: string, branch: string | null): Promise<CheckinResult> {
+    return invoke<CheckinResult>("kiosk_checkin", { item, branch });
+  }
+
+  kioskPasswordSet(): Promise<boolean> {
+    return invoke<boolean>("kiosk_password_set");
+  }
+
+  setKioskPassword(current: string | null, next: string): Promise<void> {
+    return invoke<void>("set_kiosk_password", { current, next });
+  }
+
+  exitKiosk(password: string): Promise<boolean> {
+    return invoke<boolean>("exit_kiosk", { password });
+  }
+
+  async setFullscreen(on: boolean): Promise<void> {
+    await getCurrentWindow().setFullscreen(on);
+  }
+
   guardWindowClose(ask: () => Promise<boolean>): () => void {
     const window = getCurrentWindow();
     let unlisten: UnlistenFn | null = null;
@@ -204,9 +337,23 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "barcode_in_use",
   "items_on_loan",
   "job_running",
+  "refused",
   "storage",
   "internal",
 ];
+
+/** The circulation refusal a rejected call carries (code `refused`), or null. */
+export function refusalOf(error: ErrorPayload): Refusal | null {
+  if (error.code !== "refused" || !error.details) return null;
+  try {
+    const value = JSON.parse(error.details) as Partial<Refusal>;
+    return typeof value.code === "string" && typeof value.message_vi === "string" && typeof value.message_en === "string"
+      ? (value as Refusal)
+      : null;
+  } catch {
+    return null;
+  }
+}
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);

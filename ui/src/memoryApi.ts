@@ -94,6 +94,32 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
     async pickFile() {
       return null;
     },
+    findPatrons: unavailable,
+    patronAccount: unavailable,
+    registerPatron: unavailable,
+    checkout: unavailable,
+    checkin: unavailable,
+    renew: unavailable,
+    placeHold: unavailable,
+    cancelHold: unavailable,
+    fineLedger: unavailable,
+    payFine: unavailable,
+    waiveFine: unavailable,
+    blockPatron: unavailable,
+    unblockPatron: unavailable,
+    circulationStats: unavailable,
+    exportCirculationStats: unavailable,
+    kioskSignIn: unavailable,
+    kioskCheckout: unavailable,
+    kioskCheckin: unavailable,
+    async kioskPasswordSet() {
+      return false;
+    },
+    setKioskPassword: unavailable,
+    async exitKiosk() {
+      return false;
+    },
+    async setFullscreen() {},
     // There is no window to close outside Tauri; tests that need the guard replace this.
     guardWindowClose() {
       return () => {};

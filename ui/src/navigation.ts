@@ -7,9 +7,13 @@ export type View =
   | { name: "record"; id: string }
   | { name: "edit"; id: string }
   /** A new record: from a template, from a copy of another record, or (both null) a choice of template first. */
-  | { name: "new"; template: TemplateKind | null; initial: MarcRecord | null };
+  | { name: "new"; template: TemplateKind | null; initial: MarcRecord | null }
+  /** The circulation desk: check out, check in, patrons. */
+  | { name: "desk" }
+  /** Circulation statistics. */
+  | { name: "report" };
 
-export type Dialog = "import" | "export" | null;
+export type Dialog = "import" | "export" | "kiosk" | null;
 
 /** Where Esc (or Back) goes from a view. */
 export function parentOf(view: View): View {
@@ -20,6 +24,8 @@ export function parentOf(view: View): View {
     case "edit":
       return { name: "record", id: view.id };
     case "new":
+    case "desk":
+    case "report":
       return { name: "catalog" };
   }
 }

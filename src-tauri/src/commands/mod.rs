@@ -4,6 +4,7 @@
 //! long search never freezes the window. One module per screen's concern.
 
 pub mod catalog;
+pub mod circulation;
 pub mod items;
 pub mod jobs;
 

@@ -44,6 +44,12 @@ pub enum RefusalCode {
     NothingToHold,
     /// The reader has an item of this record on loan already.
     HoldOnOwnLoan,
+    /// Self-service: the PIN typed is not this card's (`attempts_left`).
+    WrongPin,
+    /// Self-service: too many wrong PINs; `until` (local time) the card cannot sign in.
+    PinLocked,
+    /// Self-service: the card has no PIN yet; staff set one at the desk.
+    NoPin,
 }
 
 impl RefusalCode {
@@ -65,6 +71,9 @@ impl RefusalCode {
             RefusalCode::HoldAlreadyPlaced => "hold_already_placed",
             RefusalCode::NothingToHold => "nothing_to_hold",
             RefusalCode::HoldOnOwnLoan => "hold_on_own_loan",
+            RefusalCode::WrongPin => "wrong_pin",
+            RefusalCode::PinLocked => "pin_locked",
+            RefusalCode::NoPin => "no_pin",
         }
     }
 }
@@ -374,6 +383,61 @@ pub struct ClosedDay {
 }
 
 /// Every circulation type's TypeScript, in one list so [`super::generated_files`] cannot miss one.
+/// One patron found by the desk's patron search (name without diacritics, or barcode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronMatch {
+    pub id: String,
+    pub barcode: String,
+    pub name: String,
+    pub category: String,
+    pub home_branch_code: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires_on: String,
+    /// A manual block is in force (automatic blocks show on the account).
+    pub blocked: bool,
+}
+
+/// A count on one local day (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct DayCount {
+    pub day: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// A count for one branch code, patron category or item type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct KeyCount {
+    pub key: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// The circulation report over local days `from`..=`to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct CirculationStats {
+    pub from: String,
+    pub to: String,
+    /// Every day of the period, zeros included, so a chart has no gaps.
+    pub loans_per_day: Vec<DayCount>,
+    pub returns_per_day: Vec<DayCount>,
+    /// Loans made in the period, by the branch that lent them.
+    pub loans_by_branch: Vec<KeyCount>,
+    pub loans_by_category: Vec<KeyCount>,
+    pub loans_by_item_type: Vec<KeyCount>,
+    #[ts(type = "number")]
+    pub loans: u64,
+    #[ts(type = "number")]
+    pub returns: u64,
+    #[ts(type = "number")]
+    pub renewals: u64,
+    /// Fines charged in the period, in đồng.
+    #[ts(type = "number")]
+    pub fines_charged: i64,
+    /// Loans open now and past their due time, most overdue first.
+    pub overdue: Vec<Loan>,
+}
+
 pub(super) fn typescript(
     cfg: &ts_rs::Config,
 ) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
@@ -402,6 +466,10 @@ pub(super) fn typescript(
             CirculationPolicy::export_to_string(cfg),
         ),
         ("ClosedDay", ClosedDay::export_to_string(cfg)),
+        ("PatronMatch", PatronMatch::export_to_string(cfg)),
+        ("DayCount", DayCount::export_to_string(cfg)),
+        ("KeyCount", KeyCount::export_to_string(cfg)),
+        ("CirculationStats", CirculationStats::export_to_string(cfg)),
     ]
 }
 
@@ -416,6 +484,8 @@ pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         ("fine-entry", schemars::schema_for!(FineEntry)),
         ("patron-account", schemars::schema_for!(PatronAccount)),
         ("patron-input", schemars::schema_for!(PatronInput)),
+        ("patron-match", schemars::schema_for!(PatronMatch)),
+        ("circulation-stats", schemars::schema_for!(CirculationStats)),
         (
             "circulation-policy",
             schemars::schema_for!(CirculationPolicy),

@@ -122,6 +122,24 @@ pub(crate) fn refusal(code: RefusalCode, params: &[(&str, String)]) -> Refusal {
             "Bạn đọc đang mượn một bản của tài liệu này.".to_string(),
             "This reader already has a copy of this title on loan.".to_string(),
         ),
+        RefusalCode::WrongPin => (
+            format!("Mã PIN không đúng. Còn {} lần thử.", p("attempts_left")),
+            format!("Wrong PIN. {} attempts left.", p("attempts_left")),
+        ),
+        RefusalCode::PinLocked => (
+            format!(
+                "Nhập sai PIN quá nhiều lần. Thẻ tạm khoá đến {}; xin mời đến quầy thủ thư.",
+                p("until")
+            ),
+            format!(
+                "Too many wrong PINs. The card is locked until {}; please ask at the desk.",
+                p("until")
+            ),
+        ),
+        RefusalCode::NoPin => (
+            "Thẻ này chưa có mã PIN; xin mời đến quầy thủ thư để đặt mã.".to_string(),
+            "This card has no PIN yet; please ask at the desk to set one.".to_string(),
+        ),
     };
     Refusal {
         code,
