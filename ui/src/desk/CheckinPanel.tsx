@@ -13,6 +13,7 @@ export interface CheckinPanelProps {
   branch: string | null;
   branches: Branch[];
   active: boolean;
+  focusRequest: number;
   onChanged(): void;
 }
 
@@ -58,8 +59,8 @@ export function CheckinPanel(props: CheckinPanelProps) {
   const actionText = useActionText(props.branches);
 
   useEffect(() => {
-    if (props.active) inputRef.current?.focus();
-  }, [props.active]);
+    if (props.focusRequest > 0) inputRef.current?.focus();
+  }, [props.focusRequest]);
 
   const onScan = useCallback(
     (item: string) => {

@@ -12,6 +12,8 @@ export interface CheckoutPanelProps {
   api: CatalogApi;
   branch: string | null;
   active: boolean;
+  /** Changes when the desk wants the focus in the scan field. */
+  focusRequest: number;
   onChanged(): void;
   onOpenRecord(id: string): void;
 }
@@ -45,8 +47,8 @@ export function CheckoutPanel(props: CheckoutPanelProps) {
 
   const focusScan = useCallback(() => inputRef.current?.focus(), []);
   useEffect(() => {
-    if (props.active && !override) focusScan();
-  }, [props.active, override, focusScan]);
+    if (props.focusRequest > 0 && !override) focusScan();
+  }, [props.focusRequest, override, focusScan]);
 
   const refreshPatron = useCallback(
     async (barcode: string) => {

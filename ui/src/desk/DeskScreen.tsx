@@ -33,6 +33,15 @@ export function DeskScreen(props: DeskScreenProps) {
   const { t } = useTranslation();
   const { api, onError } = props;
   const [tab, setTab] = useState<DeskTab>("checkout");
+  /**
+   * Asks a tab to put the focus in its field (a new number each time): F-keys and clicks do,
+   * arrows on the tab list do not, since WAI-ARIA tabs keep the focus on the tab there.
+   */
+  const [focusRequest, setFocusRequest] = useState<{ tab: DeskTab; n: number }>({ tab: "checkout", n: 1 });
+  const openTab = (next: DeskTab) => {
+    setTab(next);
+    setFocusRequest((r) => ({ tab: next, n: r.n + 1 }));
+  };
   const [branches, setBranches] = useState<Branch[]>([]);
   const tabRefs = useRef<Partial<Record<DeskTab, HTMLButtonElement | null>>>({});
 
@@ -55,6 +64,7 @@ export function DeskScreen(props: DeskScreenProps) {
       if (e.target instanceof Element && e.target.closest("dialog")) return;
       e.preventDefault();
       setTab(next);
+      setFocusRequest((r) => ({ tab: next, n: r.n + 1 }));
     };
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
@@ -119,7 +129,7 @@ export function DeskScreen(props: DeskScreenProps) {
             aria-controls={`desk-panel-${key}`}
             aria-keyshortcuts={`F${i + 2}`}
             tabIndex={tab === key ? 0 : -1}
-            onClick={() => setTab(key)}
+            onClick={() => openTab(key)}
             onKeyDown={onTabKey}
           >
             {t(`desk.tabs.${key}`)} <kbd aria-hidden="true">F{i + 2}</kbd>
@@ -141,20 +151,24 @@ export function DeskScreen(props: DeskScreenProps) {
               api={api}
               branch={props.branch}
               active={tab === "checkout"}
+              focusRequest={focusRequest.tab === "checkout" ? focusRequest.n : 0}
               onChanged={props.onChanged}
               onOpenRecord={props.onOpenRecord}
             />
           )}
           {key === "checkin" && (
-            <CheckinPanel api={api} branch={props.branch} branches={branches} active={tab === "checkin"} onChanged={props.onChanged} />
+            <CheckinPanel api={api} branch={props.branch} branches={branches} active={tab === "checkin"}
+              focusRequest={focusRequest.tab === "checkin" ? focusRequest.n : 0} onChanged={props.onChanged} />
           )}
-          {key === "renew" && <RenewPanel api={api} active={tab === "renew"} onChanged={props.onChanged} />}
+          {key === "renew" && <RenewPanel api={api} active={tab === "renew"}
+              focusRequest={focusRequest.tab === "renew" ? focusRequest.n : 0} onChanged={props.onChanged} />}
           {key === "patrons" && (
             <PatronsPanel
               api={api}
               branch={props.branch}
               branches={branches}
               active={tab === "patrons"}
+              focusRequest={focusRequest.tab === "patrons" ? focusRequest.n : 0}
               onChanged={props.onChanged}
               onOpenRecord={props.onOpenRecord}
               onError={onError}

@@ -7,7 +7,8 @@ import { formatDay } from "./format";
 
 export interface PatronSearchProps {
   api: CatalogApi;
-  active: boolean;
+  /** Changes when the desk wants the focus in the search box. */
+  focusRequest: number;
   onOpen(barcode: string): void;
   onError(err: unknown): void;
 }
@@ -30,8 +31,8 @@ export function PatronSearch(props: PatronSearchProps) {
   const seq = useRef(0);
 
   useEffect(() => {
-    if (props.active) inputRef.current?.focus();
-  }, [props.active]);
+    if (props.focusRequest > 0) inputRef.current?.focus();
+  }, [props.focusRequest]);
 
   useEffect(() => {
     const query = text.trim();

@@ -11,6 +11,7 @@ export interface PatronsPanelProps {
   branch: string | null;
   branches: Branch[];
   active: boolean;
+  focusRequest: number;
   onChanged(): void;
   onOpenRecord(id: string): void;
   onError(err: unknown): void;
@@ -33,7 +34,7 @@ export function PatronsPanel(props: PatronsPanelProps) {
           </div>
           <PatronSearch
             api={props.api}
-            active={props.active}
+            focusRequest={props.focusRequest}
             onOpen={(barcode) => setMode({ kind: "record", barcode })}
             onError={props.onError}
           />

@@ -10,6 +10,7 @@ import { playTone } from "./sound";
 export interface RenewPanelProps {
   api: CatalogApi;
   active: boolean;
+  focusRequest: number;
   onChanged(): void;
 }
 
@@ -25,8 +26,8 @@ export function RenewPanel(props: RenewPanelProps) {
   const enqueue = useMemo(() => scanQueue(), []);
 
   useEffect(() => {
-    if (props.active && !override) inputRef.current?.focus();
-  }, [props.active, override]);
+    if (props.focusRequest > 0 && !override) inputRef.current?.focus();
+  }, [props.focusRequest, override]);
 
   const renew = useCallback(
     async (item: string, reason: string | null) => {
