@@ -12,7 +12,7 @@ export interface CheckinPanelProps {
   api: CatalogApi;
   branch: string | null;
   branches: Branch[];
-  active: boolean;
+  /** Changes when the desk wants the focus in the scan field. */
   focusRequest: number;
   onChanged(): void;
 }

@@ -157,17 +157,14 @@ export function DeskScreen(props: DeskScreenProps) {
             />
           )}
           {key === "checkin" && (
-            <CheckinPanel api={api} branch={props.branch} branches={branches} active={tab === "checkin"}
-              focusRequest={focusRequest.tab === "checkin" ? focusRequest.n : 0} onChanged={props.onChanged} />
+            <CheckinPanel api={api} branch={props.branch} branches={branches} focusRequest={focusRequest.tab === "checkin" ? focusRequest.n : 0} onChanged={props.onChanged} />
           )}
-          {key === "renew" && <RenewPanel api={api} active={tab === "renew"}
-              focusRequest={focusRequest.tab === "renew" ? focusRequest.n : 0} onChanged={props.onChanged} />}
+          {key === "renew" && <RenewPanel api={api} focusRequest={focusRequest.tab === "renew" ? focusRequest.n : 0} onChanged={props.onChanged} />}
           {key === "patrons" && (
             <PatronsPanel
               api={api}
               branch={props.branch}
               branches={branches}
-              active={tab === "patrons"}
               focusRequest={focusRequest.tab === "patrons" ? focusRequest.n : 0}
               onChanged={props.onChanged}
               onOpenRecord={props.onOpenRecord}

@@ -10,7 +10,7 @@ export interface PatronsPanelProps {
   api: CatalogApi;
   branch: string | null;
   branches: Branch[];
-  active: boolean;
+  /** Changes when the desk wants the focus in the search box. */
   focusRequest: number;
   onChanged(): void;
   onOpenRecord(id: string): void;

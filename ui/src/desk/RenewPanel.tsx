@@ -9,7 +9,7 @@ import { playTone } from "./sound";
 
 export interface RenewPanelProps {
   api: CatalogApi;
-  active: boolean;
+  /** Changes when the desk wants the focus in the scan field. */
   focusRequest: number;
   onChanged(): void;
 }
