@@ -185,10 +185,10 @@ describe("charts and their tables", () => {
   it("draws one bar per group and one line per series", async () => {
     show("en", reportApi());
     await loaded();
-    const bars = screen.getByTestId("report-by-branch").querySelectorAll(".recharts-bar-rectangle");
-    expect(bars).toHaveLength(2);
+    // The charts load after the numbers (see ReportScreen's lazy import).
+    await waitFor(() => expect(screen.getByTestId("report-by-branch").querySelectorAll(".recharts-bar-rectangle")).toHaveLength(2));
     expect(screen.getByTestId("report-by-branch").textContent).toContain("Hoàn Kiếm");
-    expect(screen.getByTestId("report-daily").querySelectorAll(".recharts-line")).toHaveLength(2);
+    await waitFor(() => expect(screen.getByTestId("report-daily").querySelectorAll(".recharts-line")).toHaveLength(2));
     // The pictures are hidden from screen readers: the tables carry the numbers.
     for (const chart of document.querySelectorAll(".report-chart")) expect(chart.getAttribute("aria-hidden")).toBe("true");
   });
@@ -318,10 +318,13 @@ describe("accessibility", () => {
     it(`has no axe violations with a report shown, tables open or not (${lang})`, async () => {
       const { container } = show(lang, reportApi());
       await loaded();
+      // Wait for all four pictures so the SVG is checked too.
+      await waitFor(() => expect(container.querySelectorAll(".report-chart > .recharts-wrapper")).toHaveLength(4));
       await expectNoAxeViolations(container);
       for (const b of screen.getAllByRole("button", { expanded: false })) fireEvent.click(b);
       await expectNoAxeViolations(container);
-    });
+      // axe over four charts and their tables, twice, on a shared machine.
+    }, 30_000);
 
     it(`has no axe violations when empty, failed or refusing a period (${lang})`, async () => {
       const { container, unmount } = show(lang, reportApi({ circulationStats: async (f, t) => emptyStats(f, t) }));
@@ -334,6 +337,6 @@ describe("accessibility", () => {
       const failed = show(lang, reportApi({ circulationStats: () => Promise.reject({ code: "internal", message: "", details: null }) }));
       await screen.findByTestId("report-error");
       await expectNoAxeViolations(failed.container);
-    });
+    }, 30_000);
   }
 });

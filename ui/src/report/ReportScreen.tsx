@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toErrorPayload, type CatalogApi } from "../api";
 import type { CirculationStats } from "../bindings/CirculationStats";
@@ -6,7 +6,7 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { KeyCount } from "../bindings/KeyCount";
 import { currentLanguage } from "../i18n";
 import { ChartFigure, type DataTable } from "./ChartFigure";
-import { CountBars, DailyChart, type BarDatum, type DailyPoint } from "./charts";
+import type { BarDatum, DailyPoint } from "./charts";
 import { dayFormatter, formatCount } from "./format";
 import { OverdueTable } from "./OverdueTable";
 import { localDay, presetPeriod, type Period } from "./period";
@@ -26,7 +26,12 @@ type Load =
 
 type Export = { state: "idle" } | { state: "saving" } | { state: "saved"; path: string } | { state: "failed"; error: ErrorPayload };
 
-export const PATRON_CATEGORIES = ["adult", "child", "student", "staff", "visually_impaired"] as const;
+/*
+ * recharts is most of the report's weight; loading it with the screen keeps it out of the
+ * bundle every window start parses. The tables (the numbers) do not wait for it.
+ */
+const DailyChart = lazy(() => import("./charts").then((m) => ({ default: m.DailyChart })));
+const CountBars = lazy(() => import("./charts").then((m) => ({ default: m.CountBars })));
 
 /** The circulation report: a period, its totals, four charts with their tables, and what is overdue now. */
 export function ReportScreen({ api, onError }: ReportScreenProps) {
@@ -229,13 +234,15 @@ function DailyFigure({
   };
   return (
     <ChartFigure testId="report-daily" title={t("report.daily.title")} description={description} table={table}>
-      <DailyChart
-        points={points}
-        loansLabel={t("report.daily.loans")}
-        returnsLabel={t("report.daily.returns")}
-        formatDay={axisDay}
-        formatCount={count}
-      />
+      <Suspense fallback={null}>
+        <DailyChart
+          points={points}
+          loansLabel={t("report.daily.loans")}
+          returnsLabel={t("report.daily.returns")}
+          formatDay={axisDay}
+          formatCount={count}
+        />
+      </Suspense>
     </ChartFigure>
   );
 }
@@ -271,7 +278,11 @@ function BarsFigure({
   };
   return (
     <ChartFigure testId={testId} title={title} description={description} table={table}>
-      {bars.length > 0 && <CountBars bars={bars} formatCount={count} />}
+      {bars.length > 0 && (
+        <Suspense fallback={null}>
+          <CountBars bars={bars} formatCount={count} />
+        </Suspense>
+      )}
     </ChartFigure>
   );
 }

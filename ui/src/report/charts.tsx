@@ -68,6 +68,11 @@ export interface BarDatum {
   count: number;
 }
 
+/** A long branch name would run off the picture; the table beside it has it whole. */
+export function shorten(label: string): string {
+  return label.length > 24 ? `${label.slice(0, 23).trimEnd()}…` : label;
+}
+
 /** Horizontal bars, longest names readable, each with its count written at its end. */
 export function CountBars({ bars, formatCount }: { bars: BarDatum[]; formatCount: (n: number) => string }) {
   const height = 30 + bars.length * 34;
@@ -82,7 +87,7 @@ export function CountBars({ bars, formatCount }: { bars: BarDatum[]; formatCount
     >
       <CartesianGrid stroke="#d5dae1" strokeDasharray="2 4" horizontal={false} />
       <XAxis type="number" allowDecimals={false} tickFormatter={formatCount} stroke={AXIS_COLOUR} />
-      <YAxis type="category" dataKey="label" width={180} stroke={AXIS_COLOUR} />
+      <YAxis type="category" dataKey="label" width={180} stroke={AXIS_COLOUR} tickFormatter={shorten} />
       <Bar dataKey="count" fill={LOANS_COLOUR} barSize={22} isAnimationActive={false}>
         <LabelList dataKey="count" position="right" fill="#1d2430" formatter={(v: unknown) => formatCount(Number(v))} />
       </Bar>
