@@ -120,14 +120,15 @@ export function KioskMode({ api, branch, onExit }: KioskModeProps) {
     };
   }, [sessionActive, screen]);
 
+  // One tick a second while the question shows; the count reaching 0 ends the session.
+  const asking = stillThere !== null;
   useEffect(() => {
-    if (stillThere === null) return;
-    if (stillThere <= 0) {
-      endSession();
-      return;
-    }
-    const timer = setTimeout(() => setStillThere((n) => (n === null ? null : n - 1)), 1000);
-    return () => clearTimeout(timer);
+    if (!asking) return;
+    const timer = setInterval(() => setStillThere((n) => (n === null ? null : n - 1)), 1000);
+    return () => clearInterval(timer);
+  }, [asking]);
+  useEffect(() => {
+    if (stillThere !== null && stillThere <= 0) endSession();
   }, [stillThere, endSession]);
 
   const lang = currentLanguage(i18n);
@@ -254,10 +255,13 @@ function StaffDialog({ api, onExit, onCancel }: { api: CatalogApi; onExit(): voi
   const [problem, setProblem] = useState<"wrong" | "failed" | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const left = useRef(false);
+  // A second Enter arrives before React re-renders: the guard must not wait for state.
+  const checking = useRef(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (busy || left.current || !password) return;
+    if (checking.current || left.current || !password) return;
+    checking.current = true;
     setBusy(true);
     setProblem(null);
     try {
@@ -271,6 +275,7 @@ function StaffDialog({ api, onExit, onCancel }: { api: CatalogApi; onExit(): voi
     } catch {
       setProblem("failed");
     }
+    checking.current = false;
     setPassword("");
     setBusy(false);
     input.current?.focus();

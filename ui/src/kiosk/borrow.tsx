@@ -61,6 +61,8 @@ export function PinScreen(props: PinScreenProps) {
   // The PIN lives only in this screen's state until sign-in succeeds; unmounting forgets it.
   const [pin, setPin] = useState("");
   const [busy, setBusy] = useState(false);
+  // A second Enter can arrive before React re-renders; the guard must not wait for state.
+  const checking = useRef(false);
   const [problem, setProblem] = useState<PinProblem | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const problemId = useId();
@@ -77,12 +79,13 @@ export function PinScreen(props: PinScreenProps) {
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    if (busy) return;
+    if (checking.current) return;
     input.current?.focus();
     if (!pin) {
       setProblem({ kind: "empty" });
       return;
     }
+    checking.current = true;
     setBusy(true);
     setProblem(null);
     try {
@@ -91,6 +94,7 @@ export function PinScreen(props: PinScreenProps) {
     } catch (err) {
       const payload = toErrorPayload(err);
       const refusal = refusalOf(payload);
+      checking.current = false;
       setPin("");
       setBusy(false);
       if (refusal?.code === "wrong_pin") {

@@ -153,12 +153,11 @@ export function ReceiptScreen({ receipt, onDone }: { receipt: ReceiptContent; on
 
   useEffect(() => done.current?.focus(), []);
   useEffect(() => {
-    if (left <= 0) {
-      onDoneRef.current();
-      return;
-    }
-    const timer = setTimeout(() => setLeft((n) => n - 1), 1000);
-    return () => clearTimeout(timer);
+    const timer = setInterval(() => setLeft((n) => n - 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  useEffect(() => {
+    if (left <= 0) onDoneRef.current();
   }, [left]);
 
   const count = receipt.kind === "borrow" ? receipt.loans.length : receipt.returns.length;
@@ -197,7 +196,7 @@ export function ReceiptScreen({ receipt, onDone }: { receipt: ReceiptContent; on
         <p>{receipt.kind === "borrow" ? t("kiosk.receipt.borrowThanks") : t("kiosk.receipt.returnThanks")}</p>
       </article>
       <p className="kiosk-hint" role="timer" aria-live="off">
-        {t("kiosk.receipt.closesIn", { count: left })}
+        {t("kiosk.receipt.closesIn", { count: Math.max(left, 0) })}
       </p>
       <div className="kiosk-actions">
         <button type="button" ref={done} className="kiosk-primary" data-testid="kiosk-receipt-done">
