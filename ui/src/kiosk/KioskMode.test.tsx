@@ -432,6 +432,25 @@ describe("KioskMode language and keyboard", () => {
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Chào mừng bạn đến thư viện");
   });
 
+  it("each session ends in Vietnamese again; leaving gives staff their own language back", async () => {
+    const { i18n, onExit } = start("en");
+    fireEvent.click(screen.getByTestId("kiosk-return-start"));
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Scan the books you are returning");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("kiosk-finish"));
+    });
+    expect(i18n.language).toBe("vi");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Chào mừng bạn đến thư viện");
+
+    fireEvent.click(screen.getByTestId("kiosk-staff"));
+    fireEvent.change(screen.getByTestId("kiosk-staff-password"), { target: { value: STAFF_PASSWORD } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("kiosk-staff-leave"));
+    });
+    expect(onExit).toHaveBeenCalledTimes(1);
+    expect(i18n.language).toBe("en");
+  });
+
   it("swallows browser shortcuts and the context menu", () => {
     start("vi");
     const home = screen.getByTestId("kiosk-borrow-start");

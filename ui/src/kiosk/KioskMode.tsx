@@ -14,7 +14,7 @@ import { useTranslation } from "react-i18next";
 import type { CatalogApi } from "../api";
 import type { PatronAccount } from "../bindings/PatronAccount";
 import type { Refusal } from "../bindings/Refusal";
-import { currentLanguage, LANGUAGES } from "../i18n";
+import { currentLanguage, DEFAULT_LANGUAGE, LANGUAGES } from "../i18n";
 import { BorrowScreen, CardScreen, PinScreen, RefusedScreen } from "./borrow";
 import { ReceiptScreen, ReturnScreen, type ReceiptContent } from "./giveBack";
 import { belongsInInput, IDLE_MS, isBlockedShortcut, STILL_THERE_SECONDS } from "./kiosk";
@@ -58,12 +58,20 @@ export function KioskMode({ api, branch, onExit }: KioskModeProps) {
   const credentials = useRef<{ card: string; pin: string } | null>(null);
   const root = useRef<HTMLDivElement>(null);
 
+  // The staff's own language comes back when they leave; readers start in Vietnamese after
+  // every session, whatever the reader before them chose.
+  const staffLanguage = useRef(i18n.language);
   const endSession = useCallback(() => {
     credentials.current = null;
     setStillThere(null);
     setStaffOpen(false);
     setScreen({ name: "home" });
-  }, []);
+    if (i18n.language !== DEFAULT_LANGUAGE) void i18n.changeLanguage(DEFAULT_LANGUAGE);
+  }, [i18n]);
+  const exit = useCallback(() => {
+    if (i18n.language !== staffLanguage.current) void i18n.changeLanguage(staffLanguage.current);
+    onExit();
+  }, [i18n, onExit]);
 
   // Guard the window: no context menu, no browser or shell shortcuts, no dropped files
   // (a webview navigates to a dropped file), and stray keys go to the screen's input.
@@ -224,7 +232,7 @@ export function KioskMode({ api, branch, onExit }: KioskModeProps) {
         {screen.name === "receipt" && <ReceiptScreen receipt={screen.receipt} onDone={endSession} />}
       </main>
       {staffOpen && stillThere === null && (
-        <StaffDialog api={api} onExit={onExit} onCancel={() => setStaffOpen(false)} />
+        <StaffDialog api={api} onExit={exit} onCancel={() => setStaffOpen(false)} />
       )}
       {stillThere !== null && (
         <KioskDialog

@@ -10,7 +10,7 @@ import type { Loan } from "../bindings/Loan";
 import type { PatronAccount } from "../bindings/PatronAccount";
 import type { Refusal } from "../bindings/Refusal";
 import { currentLanguage } from "../i18n";
-import { cleanPin, formatDay, openLoans, pinAfterKey, refusalMessage } from "./kiosk";
+import { cleanPin, formatDay, openLoans, PIN_MAX_LENGTH, pinAfterKey, refusalMessage } from "./kiosk";
 import { ScanField } from "./parts";
 
 export function CardScreen({ message, onCard, onBack }: { message: string | null; onCard(card: string): void; onBack(): void }) {
@@ -131,7 +131,7 @@ export function PinScreen(props: PinScreenProps) {
             autoComplete="off"
             className="kiosk-pin-input"
             value={pin}
-            maxLength={12}
+            maxLength={PIN_MAX_LENGTH}
             aria-describedby={problemText ? `${explainId} ${problemId}` : explainId}
             aria-invalid={problem !== null}
             data-kiosk-input=""
