@@ -499,3 +499,26 @@ fn the_hybrid_clock_resumes_after_the_last_logged_change() {
         log[1].hlc
     );
 }
+
+#[test]
+fn version_7_folds_the_names_of_patrons_registered_before_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v6.db");
+    catalog_at_version(&path, 6);
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "INSERT INTO patrons (id, barcode, name, category, expires_on, created_at, updated_at)
+             VALUES ('0193a1b2-0000-7000-8000-0000000000c1', '200001', 'Nguyễn Văn An', 'adult',
+                     '2030-01-01', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .expect("v6 patron");
+    }
+    let catalog = Catalog::open(&path, options_at(test_clock())).expect("upgrades");
+    assert_eq!(catalog.schema_version().expect("version"), 7);
+    let found = crate::circulation::patrons::search(&catalog, "an nguyen", 10).expect("search");
+    assert_eq!(
+        found.iter().map(|p| p.barcode.as_str()).collect::<Vec<_>>(),
+        ["200001"]
+    );
+}
