@@ -27,7 +27,7 @@ pub(crate) mod refusal;
 pub mod stats;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;

@@ -642,3 +642,6 @@ fn matches(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+#[cfg(test)]
+mod search_tests;
