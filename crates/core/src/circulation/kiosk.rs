@@ -250,7 +250,10 @@ pub fn set_password(
 
 /// Whether `password` is the kiosk's staff password (`false` when none is set).
 pub fn verify_password(catalog: &Catalog, password: &str) -> Result<bool, CoreError> {
-    Ok(stored_password(catalog.conn())?.is_some_and(|hash| patrons::verify_secret(&hash, password)))
+    Ok(
+        stored_password(catalog.conn())?
+            .is_some_and(|hash| patrons::verify_secret(&hash, password)),
+    )
 }
 
 #[cfg(test)]

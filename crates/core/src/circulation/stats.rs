@@ -106,7 +106,9 @@ pub fn stats(catalog: &Catalog, from: Date, to: Date) -> Result<CirculationStats
         }
     }
     let return_times: Vec<String> = conn
-        .prepare_cached("SELECT returned_at FROM loans WHERE returned_at >= ?1 AND returned_at <= ?2")?
+        .prepare_cached(
+            "SELECT returned_at FROM loans WHERE returned_at >= ?1 AND returned_at <= ?2",
+        )?
         .query_map(params![start_s, end_s], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let (loans_per_day, loans) = per_day(out_times)?;
@@ -190,7 +192,12 @@ pub fn write_csv(stats: &CirculationStats, path: &Path) -> Result<(), CoreError>
         row("total", "loans", &stats.loans.to_string(), "")?;
         row("total", "returns", &stats.returns.to_string(), "")?;
         row("total", "renewals", &stats.renewals.to_string(), "")?;
-        row("total", "fines_charged", &stats.fines_charged.to_string(), "VND")?;
+        row(
+            "total",
+            "fines_charged",
+            &stats.fines_charged.to_string(),
+            "VND",
+        )?;
         for (section, days) in [
             ("loans_per_day", &stats.loans_per_day),
             ("returns_per_day", &stats.returns_per_day),
@@ -209,10 +216,7 @@ pub fn write_csv(stats: &CirculationStats, path: &Path) -> Result<(), CoreError>
             }
         }
         for loan in &stats.overdue {
-            let detail = format!(
-                "{} | {} | {}",
-                loan.title, loan.patron_barcode, loan.due_on
-            );
+            let detail = format!("{} | {} | {}", loan.title, loan.patron_barcode, loan.due_on);
             row("overdue", &loan.item_barcode, "", &detail)?;
         }
         let file = w

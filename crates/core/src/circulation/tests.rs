@@ -132,7 +132,11 @@ impl Library {
             .write("desk", |m| loans::checkout(m, patron, item, None, None))
     }
 
-    pub(crate) fn checkin(&mut self, item: &str, at: Option<OffsetDateTime>) -> crate::api::CheckinResult {
+    pub(crate) fn checkin(
+        &mut self,
+        item: &str,
+        at: Option<OffsetDateTime>,
+    ) -> crate::api::CheckinResult {
         self.catalog
             .write("desk", |m| loans::checkin(m, item, None, at))
             .expect("checks in")

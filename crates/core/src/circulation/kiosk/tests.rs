@@ -47,12 +47,23 @@ fn five_wrong_pins_lock_the_card_for_fifteen_minutes_then_it_signs_in_again() {
     let r = refused(sign_in(&mut lib.catalog, "kiosk", "P1", "0000"));
     assert_eq!(r.code, RefusalCode::PinLocked);
     assert_eq!(r.params["until"], "14:15 12/03/2026");
-    assert!(r.message_vi.contains("14:15 12/03/2026"), "{}", r.message_vi);
+    assert!(
+        r.message_vi.contains("14:15 12/03/2026"),
+        "{}",
+        r.message_vi
+    );
     // Locked: even the right PIN is refused, and the check-out too.
     lib.clock.advance(Duration::minutes(14));
     let r = refused(sign_in(&mut lib.catalog, "kiosk", "P1", "1234"));
     assert_eq!(r.code, RefusalCode::PinLocked);
-    let r = refused(checkout(&mut lib.catalog, "kiosk", "P1", "1234", "B1", None));
+    let r = refused(checkout(
+        &mut lib.catalog,
+        "kiosk",
+        "P1",
+        "1234",
+        "B1",
+        None,
+    ));
     assert_eq!(r.code, RefusalCode::PinLocked);
     assert_eq!(lib.status("B1"), ItemStatus::Available);
     // After the lock, a fresh count: one wrong PIN leaves four.
@@ -85,7 +96,14 @@ fn a_kiosk_checkout_checks_the_pin_and_never_overrides() {
     let mut lib = library();
     with_pin(&mut lib, "P1", "1234");
     with_pin(&mut lib, "X1", "1234");
-    let r = refused(checkout(&mut lib.catalog, "kiosk", "P1", "4321", "B1", None));
+    let r = refused(checkout(
+        &mut lib.catalog,
+        "kiosk",
+        "P1",
+        "4321",
+        "B1",
+        None,
+    ));
     assert_eq!(r.code, RefusalCode::WrongPin);
     assert_eq!(lib.status("B1"), ItemStatus::Available);
     let out = checkout(&mut lib.catalog, "kiosk", "P1", "1234", "B1", Some("HK")).expect("lends");
@@ -93,11 +111,25 @@ fn a_kiosk_checkout_checks_the_pin_and_never_overrides() {
     assert_eq!(out.loan.patron_barcode, "P1");
     assert_eq!(lib.status("B1"), ItemStatus::OnLoan);
     // The reference book is not for loan.
-    let r = refused(checkout(&mut lib.catalog, "kiosk", "P1", "1234", "B4", None));
+    let r = refused(checkout(
+        &mut lib.catalog,
+        "kiosk",
+        "P1",
+        "1234",
+        "B4",
+        None,
+    ));
     assert_eq!(r.code, RefusalCode::ItemNotForLoan);
     // An expired card is refused at the kiosk as at the desk, with no way round it.
     lib.at(datetime!(2026-04-01 03:00 UTC));
-    let r = refused(checkout(&mut lib.catalog, "kiosk", "X1", "1234", "B2", None));
+    let r = refused(checkout(
+        &mut lib.catalog,
+        "kiosk",
+        "X1",
+        "1234",
+        "B2",
+        None,
+    ));
     assert_eq!(r.code, RefusalCode::CardExpired);
 }
 
@@ -119,7 +151,10 @@ fn the_staff_password_is_set_checked_and_changed_only_with_the_current_one() {
     for current in [None, Some("wrong!")] {
         assert!(matches!(
             set_password(&mut lib.catalog, "admin", current, "newpass"),
-            Err(CoreError::InvalidInput { what: "current kiosk password", .. })
+            Err(CoreError::InvalidInput {
+                what: "current kiosk password",
+                ..
+            })
         ));
     }
     set_password(&mut lib.catalog, "admin", Some("thư viện"), "newpass").expect("changed");

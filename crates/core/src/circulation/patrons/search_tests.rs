@@ -49,14 +49,20 @@ fn names_are_found_without_diacritics_in_any_order_best_first() {
         barcodes(&lib, "nguyen van", 10),
         ["200010", "300010", "200012"]
     );
-    assert_eq!(barcodes(&lib, "van nguyen", 10), ["200010", "300010", "200012"]);
+    assert_eq!(
+        barcodes(&lib, "van nguyen", 10),
+        ["200010", "300010", "200012"]
+    );
     assert_eq!(
         barcodes(&lib, "NGUYỄN", 10),
         ["200011", "200010", "300010", "200012"]
     );
     assert_eq!(barcodes(&lib, "bich", 10), ["200011"]);
     assert_eq!(barcodes(&lib, "ng b", 10), ["200011"], "word prefixes");
-    assert!(barcodes(&lib, "ich", 10).is_empty(), "not the middle of a word");
+    assert!(
+        barcodes(&lib, "ich", 10).is_empty(),
+        "not the middle of a word"
+    );
     assert!(barcodes(&lib, "   ", 10).is_empty());
     assert_eq!(barcodes(&lib, "nguyen", 2).len(), 2, "the limit holds");
 }
@@ -79,7 +85,9 @@ fn a_match_says_whether_a_manual_block_is_in_force() {
     assert!(found[0].blocked);
     assert_eq!(found[0].name, "Nguyễn Thị Bích");
     assert_eq!(found[0].home_branch_code.as_deref(), Some("HK"));
-    let block = account(&lib.catalog, "200011").expect("account").manual_blocks[0]
+    let block = account(&lib.catalog, "200011")
+        .expect("account")
+        .manual_blocks[0]
         .id
         .clone();
     lib.catalog

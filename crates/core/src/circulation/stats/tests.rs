@@ -67,7 +67,10 @@ fn the_report_counts_local_days_with_zeros_and_breaks_loans_down() {
     // January alone: three loans, nothing else, and the days of a whole month.
     let jan = stats(&lib.catalog, date!(2026 - 01 - 01), date!(2026 - 01 - 31)).expect("report");
     assert_eq!(jan.loans_per_day.len(), 31);
-    assert_eq!((jan.loans, jan.returns, jan.renewals, jan.fines_charged), (3, 0, 0, 0));
+    assert_eq!(
+        (jan.loans, jan.returns, jan.renewals, jan.fines_charged),
+        (3, 0, 0, 0)
+    );
     let one_day = stats(&lib.catalog, date!(2026 - 03 - 03), date!(2026 - 03 - 03)).expect("day");
     assert_eq!(one_day.loans, 1, "B3 was lent on the 3rd, local time");
 }
