@@ -212,12 +212,17 @@ fn run_demo(cli: &Cli, records: u64, seed: u64) -> anyhow::Result<()> {
         return print_json(&report);
     }
     println!(
-        "Demo catalog built in {}: {} records, {} items in {} branches, {} patrons.",
+        "Demo catalog built in {}: {} records, {} items in {} branches, {} patrons; {} loans over the last {} days ({} still out), {} holds. Every tenth patron (200000000001, 200000000011, ...) has the kiosk PIN {}.",
         catalog.path().display(),
         report.records,
         report.items,
         report.branches,
-        report.patrons
+        report.patrons,
+        report.loans,
+        demo::HISTORY_DAYS,
+        report.open_loans,
+        report.holds,
+        demo::DEMO_PIN
     );
     Ok(())
 }
