@@ -62,8 +62,19 @@ pub(crate) fn migrate_desk(tx: &Transaction<'_>) -> Result<(), CoreError> {
     patrons::backfill_folded_names(tx)?;
     tx.execute_batch(kiosk::MIGRATION_PIN_ATTEMPTS)?;
     tx.execute_batch(stats::MIGRATION_REPORT_INDEXES)?;
+    tx.execute_batch(MIGRATION_WAITING_HOLDS)?;
     Ok(())
 }
+
+/// Every check-out asks whether another reader waits for the item, and every check-in which
+/// hold comes next, both with `status = 'waiting'`. SQLite uses a partial index only when the
+/// query's terms imply its condition, and `status = 'waiting'` does not imply the version-6
+/// indexes' `status IN (...)`, so those queries scanned every hold ever placed. These indexes
+/// carry exactly their condition.
+const MIGRATION_WAITING_HOLDS: &str = "
+CREATE INDEX holds_item_waiting ON holds (item_id, id) WHERE status = 'waiting';
+CREATE INDEX holds_record_waiting ON holds (record_id, id) WHERE status = 'waiting';
+";
 
 pub(crate) fn parse_id(s: &str) -> Result<Uuid, CoreError> {
     Uuid::parse_str(s).map_err(|e| CoreError::InvalidInput {

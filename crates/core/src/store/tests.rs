@@ -522,3 +522,37 @@ fn version_7_folds_the_names_of_patrons_registered_before_it() {
         ["200001"]
     );
 }
+
+#[test]
+fn checkpoints_run_beside_the_writer_and_stop_with_the_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    let autocheckpoint: i64 = catalog
+        .conn()
+        .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(autocheckpoint, BACKSTOP_AUTOCHECKPOINT);
+    assert!(catalog.checkpoints.running());
+    for n in 0..3 * COMMITS_PER_CHECKPOINT {
+        catalog
+            .write("t", |m| {
+                holdings::add_branch(
+                    m,
+                    &NewBranch {
+                        code: format!("B{n}"),
+                        name: format!("Chi nhánh {n}"),
+                    },
+                )
+            })
+            .expect("writes");
+    }
+    let path = catalog.path().to_path_buf();
+    drop(catalog);
+    // The thread is joined on drop, so nothing holds the file: it can go at once.
+    let reopened = Catalog::open(&path, options_at(test_clock())).expect("reopens");
+    let branches: i64 = reopened
+        .conn()
+        .query_row("SELECT count(*) FROM branches", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(branches as u64, 3 * COMMITS_PER_CHECKPOINT);
+}
