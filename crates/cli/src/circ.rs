@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shelfmark_core::api::{
-    CheckinAction, CirculationSettings, ItemStatus, PatronInput, PolicyRule, Refusal,
+    CheckinAction, CirculationSettings, CirculationStats, ItemStatus, PatronInput, PolicyRule,
+    Refusal,
 };
-use shelfmark_core::circulation::{self, calendar, fines, holds, loans, patrons, policy};
+use shelfmark_core::circulation::{self, calendar, fines, holds, loans, patrons, policy, stats};
 use shelfmark_core::{Catalog, CoreError};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,6 +73,19 @@ enum CircCommand {
     Policy(PolicyCommand),
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The circulation report: loans and returns per day, by branch, category and item type,
+    /// renewals, fines charged, and the loans overdue now.
+    Stats {
+        /// First day, YYYY-MM-DD (the library's local days).
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// Also write the report to this CSV file (UTF-8, for Excel or LibreOffice).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -143,6 +157,12 @@ enum PatronCommand {
     /// Set the self-service PIN, read from the first line of standard input.
     SetPin {
         barcode: String,
+    },
+    /// Find readers by card barcode or name (diacritics optional, words in any order).
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
     },
 }
 
@@ -419,6 +439,17 @@ fn run_command(
         CircCommand::Patron(command) => run_patron(command, json, catalog, user)?,
         CircCommand::Fines(command) => run_fines(command, json, catalog, user)?,
         CircCommand::Policy(command) => run_policy(command, json, catalog, user)?,
+        CircCommand::Stats { from, to, csv } => {
+            let (from, to) = (circulation::parse_date(from)?, circulation::parse_date(to)?);
+            let report = stats::stats(catalog, from, to)?;
+            if let Some(path) = csv {
+                stats::write_csv(&report, path)?;
+            }
+            if json {
+                return print_json(&report);
+            }
+            print_stats(&report, csv.as_deref());
+        }
         CircCommand::Calendar(command) => match command {
             CalendarCommand::Add { day, reason } => {
                 let day = circulation::parse_date(day)?;
@@ -561,6 +592,55 @@ fn run_patron(
             println!("PIN set for {barcode}");
             Ok(())
         }
+        PatronCommand::Search { text, limit } => {
+            let found = patrons::search(catalog, text, *limit)?;
+            if json {
+                return print_json(&found);
+            }
+            for p in found {
+                println!(
+                    "{}  {}  ({}, card until {}){}",
+                    p.barcode,
+                    p.name,
+                    p.category,
+                    p.expires_on,
+                    if p.blocked { "  BLOCKED" } else { "" }
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_stats(s: &CirculationStats, csv: Option<&std::path::Path>) {
+    println!("Circulation {} to {}", s.from, s.to);
+    println!(
+        "  loans {}  returns {}  renewals {}  fines charged {} VND",
+        s.loans, s.returns, s.renewals, s.fines_charged
+    );
+    println!("  per day (loans / returns):");
+    for (out, back) in s.loans_per_day.iter().zip(&s.returns_per_day) {
+        println!("    {}  {:>6}  {:>6}", out.day, out.count, back.count);
+    }
+    for (title, counts) in [
+        ("by branch", &s.loans_by_branch),
+        ("by reader category", &s.loans_by_category),
+        ("by item type", &s.loans_by_item_type),
+    ] {
+        println!("  loans {title}:");
+        for k in counts {
+            println!("    {:<20} {:>6}", k.key, k.count);
+        }
+    }
+    println!("  overdue now: {}", s.overdue.len());
+    for l in &s.overdue {
+        println!(
+            "    {}  due {}  {}  {}",
+            l.item_barcode, l.due_on, l.patron_barcode, l.title
+        );
+    }
+    if let Some(path) = csv {
+        println!("  written to {}", path.display());
     }
 }
 

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 mod circ;
 mod import;
+mod kiosk;
 mod marc;
 mod search;
 mod usage;
@@ -77,6 +78,9 @@ enum Command {
     Export(search::ExportArgs),
     /// Circulation: check out, check in, renew, holds, patrons, fines, policy, calendar.
     Circ(circ::CircArgs),
+    /// The self-service kiosk's settings.
+    #[command(subcommand)]
+    Kiosk(kiosk::KioskCommand),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -160,6 +164,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             });
         }
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
+        Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
         Command::Export(args) => {
@@ -207,12 +212,17 @@ fn run_demo(cli: &Cli, records: u64, seed: u64) -> anyhow::Result<()> {
         return print_json(&report);
     }
     println!(
-        "Demo catalog built in {}: {} records, {} items in {} branches, {} patrons.",
+        "Demo catalog built in {}: {} records, {} items in {} branches, {} patrons; {} loans over the last {} days ({} still out), {} holds. Every tenth patron (200000000001, 200000000011, ...) has the kiosk PIN {}.",
         catalog.path().display(),
         report.records,
         report.items,
         report.branches,
-        report.patrons
+        report.patrons,
+        report.loans,
+        demo::HISTORY_DAYS,
+        report.open_loans,
+        report.holds,
+        demo::DEMO_PIN
     );
     Ok(())
 }

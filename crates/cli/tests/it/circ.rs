@@ -35,11 +35,12 @@ fn desk(dir: &tempfile::TempDir) -> std::path::PathBuf {
     db
 }
 
-/// The barcode of an item the demo made that can be lent (a printed book).
+/// The barcode of an item the demo made that can be lent (a printed book on the shelf).
 fn a_book(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("open");
     conn.query_row(
-        "SELECT barcode FROM items WHERE item_type = 'book' ORDER BY barcode LIMIT 1",
+        "SELECT barcode FROM items WHERE item_type = 'book' AND status = 'available'
+         ORDER BY barcode LIMIT 1",
         [],
         |r| r.get(0),
     )
@@ -254,4 +255,102 @@ fn holds_patrons_fines_policy_and_calendar() {
         .expect("runs");
     assert_success(&text);
     assert!(String::from_utf8_lossy(&text.stdout).contains("Asia/Ho_Chi_Minh"));
+}
+
+#[test]
+fn patron_search_finds_a_name_typed_without_diacritics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let found = json_of(shelfmark(&db).args(["circ", "patron", "search", "van nguyen an"]));
+    let list = found.as_array().expect("a list");
+    assert_eq!(list[0]["barcode"], "P100");
+    assert_eq!(list[0]["name"], "Nguyễn Văn An");
+    assert_eq!(list[0]["blocked"], false);
+}
+
+#[test]
+fn stats_as_json_and_csv_cover_every_day_of_the_period() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let book = a_book(&db);
+    let out = json_of(shelfmark(&db).args(["circ", "checkout", "P100", &book]));
+    let at = out["loan"]["checked_out_at"]
+        .as_str()
+        .expect("time")
+        .to_string();
+    // Three days around the loan's UTC day hold its local day, whatever the offset.
+    let (from, to): (String, String) = rusqlite::Connection::open_in_memory()
+        .expect("sqlite")
+        .query_row(
+            "SELECT date(?1, '-1 day'), date(?1, '+1 day')",
+            [&at],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("dates");
+    let csv = dir.path().join("thống kê.csv");
+    let report = json_of(shelfmark(&db).args([
+        "circ",
+        "stats",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--csv",
+        csv.to_str().expect("utf-8 path"),
+    ]));
+    assert_eq!(report["from"], from.as_str());
+    assert_eq!(report["loans_per_day"].as_array().map(Vec::len), Some(3));
+    assert!(report["loans"].as_u64().is_some_and(|n| n >= 1), "{report}");
+    let bytes = std::fs::read(&csv).expect("the CSV is written");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFsection,key,count,detail"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(&format!("period,from,,{from}")), "{text}");
+    let plain = shelfmark(&db)
+        .args(["circ", "stats", "--from", &from, "--to", &to])
+        .output()
+        .expect("runs");
+    assert_success(&plain);
+    assert!(
+        String::from_utf8_lossy(&plain.stdout).contains(&format!("Circulation {from} to {to}"))
+    );
+    let backwards = shelfmark(&db)
+        .args(["circ", "stats", "--from", &to, "--to", &from])
+        .output()
+        .expect("runs");
+    assert_eq!(backwards.status.code(), Some(1));
+}
+
+fn with_stdin(db: &Path, args: &[&str], input: &str) -> std::process::Output {
+    shelfmark(db)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn kiosk_password_is_set_from_stdin_and_changed_only_with_the_current_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let set = with_stdin(&db, &["--json", "kiosk", "set-password"], "thư viện 1\n");
+    assert_success(&set);
+    let out: Value = serde_json::from_slice(&set.stdout).expect("json");
+    assert_eq!(out["kiosk_password"], "set");
+    // Without the current password first, the change is refused.
+    let wrong = with_stdin(&db, &["kiosk", "set-password"], "not it!\nnewpass\n");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("current kiosk password"));
+    let changed = with_stdin(&db, &["kiosk", "set-password"], "thư viện 1\nnewpass\n");
+    assert_success(&changed);
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("Kiosk password changed."));
+    // The log says it changed, and never what it is.
+    let log = shelfmark(&db)
+        .args(["--json", "log", "-n", "5"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&log.stdout);
+    assert!(
+        text.contains("kiosk_password") && !text.contains("newpass"),
+        "{text}"
+    );
 }

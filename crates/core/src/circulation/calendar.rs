@@ -71,6 +71,27 @@ impl LibraryTime {
             .unwrap_or_else(|| t.date())
     }
 
+    /// An instant as the library's wall clock shows it.
+    pub fn local_time(&self, t: OffsetDateTime) -> OffsetDateTime {
+        let offset = jiff::Timestamp::from_second(t.unix_timestamp())
+            .ok()
+            .and_then(|ts| {
+                time::UtcOffset::from_whole_seconds(self.tz.to_offset(ts).seconds()).ok()
+            })
+            .unwrap_or(time::UtcOffset::UTC);
+        t.to_offset(offset)
+    }
+
+    /// The first second of a local day, in UTC: the start of that day in the report.
+    pub fn start_of_day(&self, d: Date) -> Result<OffsetDateTime, CoreError> {
+        let before = d.previous_day().ok_or_else(|| CoreError::InvalidInput {
+            what: "date",
+            value: d.to_string(),
+            reason: "before the start of the calendar".into(),
+        })?;
+        Ok(self.end_of_day(before)? + Duration::seconds(1))
+    }
+
     /// The last second of a local day, in UTC: when a loan due that day falls due.
     pub fn end_of_day(&self, d: Date) -> Result<OffsetDateTime, CoreError> {
         let bad = |e: String| CoreError::InvalidInput {

@@ -172,6 +172,22 @@ pub(crate) fn open_loans_of(
     Ok(rows)
 }
 
+/// Open loans past their due time at `now`, most overdue first, at most `limit`.
+pub(crate) fn overdue_loans(
+    conn: &Connection,
+    now: OffsetDateTime,
+    limit: u32,
+) -> Result<Vec<Loan>, CoreError> {
+    let now = stamp(now);
+    let mut stmt = conn.prepare_cached(&format!(
+        "{LOAN_SELECT} WHERE l.returned_at IS NULL AND l.due_at < ?1 ORDER BY l.due_at, l.id LIMIT ?2"
+    ))?;
+    let rows = stmt
+        .query_map(params![now, limit], |r| loan_from_row(r, &now))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// Open loans due before `due_before` (a local day), leaving out items reported lost or
 /// claimed returned, which staff are already following up.
 pub(crate) fn overdue_count(

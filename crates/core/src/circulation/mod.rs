@@ -4,7 +4,9 @@
 //! settings, as data), `calendar` (time zone, closed days, due dates), `loans` (check out,
 //! check in, renew, lost/damaged/claimed returned), `holds` (queues, trapping, the hold
 //! shelf), `fines` (the append-only ledger and the overdue rule), `refusal` (every "no" with a
-//! stable code and a message in Vietnamese and English).
+//! stable code and a message in Vietnamese and English), `kiosk` (self-service sign-in with a
+//! PIN, its lockout, the staff password that leaves kiosk mode), `stats` (the circulation
+//! report and its CSV).
 //!
 //! Every operation is one [`crate::Mutation`]: the loan, the item's status, the hold and the
 //! fine of one scan are written and logged together or not at all. Time comes from the
@@ -17,13 +19,15 @@
 pub mod calendar;
 pub mod fines;
 pub mod holds;
+pub mod kiosk;
 pub mod loans;
 pub mod patrons;
 pub mod policy;
 pub(crate) mod refusal;
+pub mod stats;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -49,6 +53,28 @@ pub(crate) fn migrate_circulation(tx: &Transaction<'_>) -> Result<(), CoreError>
     tx.execute_batch(policy::MIGRATION_POLICY)?;
     policy::seed_defaults(tx)
 }
+
+/// Schema version 7: what the desk, the kiosk and the report need: the patrons' folded names
+/// (filled from their names here), the kiosk's PIN attempts, and the indexes the report reads
+/// loans, returns and fines by time through.
+pub(crate) fn migrate_desk(tx: &Transaction<'_>) -> Result<(), CoreError> {
+    tx.execute_batch(patrons::MIGRATION_FOLDED_NAME)?;
+    patrons::backfill_folded_names(tx)?;
+    tx.execute_batch(kiosk::MIGRATION_PIN_ATTEMPTS)?;
+    tx.execute_batch(stats::MIGRATION_REPORT_INDEXES)?;
+    tx.execute_batch(MIGRATION_WAITING_HOLDS)?;
+    Ok(())
+}
+
+/// Every check-out asks whether another reader waits for the item, and every check-in which
+/// hold comes next, both with `status = 'waiting'`. SQLite uses a partial index only when the
+/// query's terms imply its condition, and `status = 'waiting'` does not imply the version-6
+/// indexes' `status IN (...)`, so those queries scanned every hold ever placed. These indexes
+/// carry exactly their condition.
+const MIGRATION_WAITING_HOLDS: &str = "
+CREATE INDEX holds_item_waiting ON holds (item_id, id) WHERE status = 'waiting';
+CREATE INDEX holds_record_waiting ON holds (record_id, id) WHERE status = 'waiting';
+";
 
 pub(crate) fn parse_id(s: &str) -> Result<Uuid, CoreError> {
     Uuid::parse_str(s).map_err(|e| CoreError::InvalidInput {

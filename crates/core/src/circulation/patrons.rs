@@ -13,7 +13,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::api::{PatronAccount, PatronBlock, PatronInput, Refusal, RefusalCode};
+use crate::api::{PatronAccount, PatronBlock, PatronInput, PatronMatch, Refusal, RefusalCode};
 use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
 use crate::holdings;
@@ -119,8 +119,9 @@ pub fn register(m: &mut Mutation<'_>, patron: &NewPatron) -> Result<Uuid, CoreEr
     };
     m.conn()
         .prepare_cached(
-            "INSERT INTO patrons (id, barcode, name, category, email, phone, home_branch_id, expires_on, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            "INSERT INTO patrons (id, barcode, name, name_folded, category, email, phone, home_branch_id,
+                                  expires_on, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?10, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         )?
         .execute(params![
             id.to_string(),
@@ -132,6 +133,7 @@ pub fn register(m: &mut Mutation<'_>, patron: &NewPatron) -> Result<Uuid, CoreEr
             saved.home_branch_id.map(|b| b.to_string()),
             saved.expires_on.to_string(),
             now,
+            fold_name(&saved.name),
         ])?;
     m.log(EntityType::Patron, id, Operation::Create, &saved)?;
     Ok(id)
@@ -342,24 +344,46 @@ pub fn set_pin(m: &mut Mutation<'_>, barcode: &str, pin: &str) -> Result<(), Cor
             reason: "a PIN is 4 to 12 digits".into(),
         });
     }
-    let patron = by_barcode(m.conn(), barcode)?;
+    let hash = hash_secret(pin, "PIN")?;
+    store_pin_hash(m, barcode, &hash)
+}
+
+/// A salted Argon2id hash of a PIN or password, in the PHC string format.
+pub(crate) fn hash_secret(secret: &str, what: &'static str) -> Result<String, CoreError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let hash = SaltString::encode_b64(&salt)
+    SaltString::encode_b64(&salt)
         .and_then(|salt| {
             Argon2::default()
-                .hash_password(pin.as_bytes(), &salt)
+                .hash_password(secret.as_bytes(), &salt)
                 .map(|h| h.to_string())
         })
         .map_err(|e| CoreError::InvalidInput {
-            what: "PIN",
+            what,
             value: "(hidden)".into(),
             reason: format!("could not be hashed: {e}"),
-        })?;
-    m.conn().execute(
-        "UPDATE patrons SET pin_hash = ?2, updated_at = ?3 WHERE id = ?1",
-        params![patron.id.to_string(), hash, text::rfc3339(m.now())],
-    )?;
+        })
+}
+
+/// Whether `secret` matches a hash made by [`hash_secret`]; `false` for a damaged hash.
+pub(crate) fn verify_secret(hash: &str, secret: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Stores a PIN hash already made (the demo hashes its one PIN once for thousands of cards).
+pub(crate) fn store_pin_hash(
+    m: &mut Mutation<'_>,
+    barcode: &str,
+    hash: &str,
+) -> Result<(), CoreError> {
+    let patron = by_barcode(m.conn(), barcode)?;
+    m.conn()
+        .prepare_cached("UPDATE patrons SET pin_hash = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![patron.id.to_string(), hash, text::rfc3339(m.now())])?;
     m.log(
         EntityType::Patron,
         patron.id,
@@ -380,12 +404,7 @@ pub fn verify_pin(catalog: &Catalog, barcode: &str, pin: &str) -> Result<bool, C
     let Some(Some(hash)) = hash else {
         return Ok(false);
     };
-    let Ok(parsed) = PasswordHash::new(&hash) else {
-        return Ok(false);
-    };
-    Ok(Argon2::default()
-        .verify_password(pin.as_bytes(), &parsed)
-        .is_ok())
+    Ok(verify_secret(&hash, pin))
 }
 
 /// Active manual blocks, oldest first.
@@ -476,3 +495,153 @@ pub fn account(catalog: &Catalog, barcode: &str) -> Result<PatronAccount, CoreEr
         balance: fines::balance(conn, patron.id)?,
     })
 }
+
+/// Schema version 7: the folded name the desk searches by (`Nguyễn Văn An` → `nguyen van an`),
+/// indexed so a name prefix is a range scan; existing rows get it in [`backfill_folded_names`].
+pub(crate) const MIGRATION_FOLDED_NAME: &str = "
+ALTER TABLE patrons ADD COLUMN name_folded TEXT NOT NULL DEFAULT '';
+CREATE INDEX patrons_name_folded ON patrons (name_folded);
+";
+
+/// A name as the desk searches it: [`text::fold`], punctuation dropped, words separated by
+/// one space, so `Trần-Thị  Bích` matches `tran thi bich`.
+pub(crate) fn fold_name(name: &str) -> String {
+    search_words(name).join(" ")
+}
+
+fn search_words(s: &str) -> Vec<String> {
+    text::fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Fills `name_folded` for patrons registered before version 7. SQLite has no fold function,
+/// so the names are read, folded here and written back, in the migration's transaction.
+pub(crate) fn backfill_folded_names(tx: &rusqlite::Transaction<'_>) -> Result<(), CoreError> {
+    let names: Vec<(i64, String)> = tx
+        .prepare("SELECT rowid, name FROM patrons")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = tx.prepare("UPDATE patrons SET name_folded = ?2 WHERE rowid = ?1")?;
+    for (rowid, name) in names {
+        update.execute(params![rowid, fold_name(&name)])?;
+    }
+    Ok(())
+}
+
+/// The largest character, to turn a prefix into the range `[prefix, prefix + MAX)`.
+const PREFIX_END: char = '\u{10FFFF}';
+
+/// The desk's patron search: by card barcode (exact, then prefix) or by name, ignoring case
+/// and diacritics, with the words in any order, each matching the start of a word of the name
+/// (`nguyen van`, `van nguyen` and `ng an` all find `Nguyễn Văn An`). Best first: the exact
+/// barcode, barcodes starting with the text, names starting with it, then the other names
+/// with every word; alphabetical within each. At most `limit` (1 to 500) matches.
+///
+/// The first three are index range scans; only the any-order words walk the folded-name
+/// index, and stop as soon as `limit` matches are found.
+pub fn search(catalog: &Catalog, text: &str, limit: u32) -> Result<Vec<PatronMatch>, CoreError> {
+    let conn = catalog.conn();
+    let raw = text.trim();
+    let words = search_words(raw);
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let limit = limit.clamp(1, 500) as usize;
+    let mut found: Vec<PatronMatch> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut take = |rows: Vec<PatronMatch>, found: &mut Vec<PatronMatch>| {
+        for row in rows {
+            if found.len() < limit && seen.insert(row.id.clone()) {
+                found.push(row);
+            }
+        }
+    };
+    let want = |found: &Vec<PatronMatch>| (limit - found.len() + 1) as i64;
+
+    let rows = matches(conn, "p.barcode = ?1", params![raw], 1)?;
+    take(rows, &mut found);
+    if found.len() < limit && !raw.contains(char::is_whitespace) {
+        let rows = matches(
+            conn,
+            "p.barcode > ?1 AND p.barcode < ?2 ORDER BY p.barcode",
+            params![raw, format!("{raw}{PREFIX_END}")],
+            want(&found),
+        )?;
+        take(rows, &mut found);
+    }
+    if words.is_empty() {
+        return Ok(found);
+    }
+    let folded = words.join(" ");
+    if found.len() < limit {
+        let rows = matches(
+            conn,
+            "p.name_folded >= ?1 AND p.name_folded < ?2 ORDER BY p.name_folded, p.barcode",
+            params![folded, format!("{folded}{PREFIX_END}")],
+            want(&found),
+        )?;
+        take(rows, &mut found);
+    }
+    if found.len() < limit {
+        // Each word must begin a word of the name: at its start, or after a space.
+        let mut conditions = Vec::new();
+        let mut values: Vec<String> = Vec::new();
+        for word in &words {
+            values.push(format!("{word}%"));
+            values.push(format!("% {word}%"));
+            conditions.push(format!(
+                "(p.name_folded LIKE ?{} OR p.name_folded LIKE ?{})",
+                values.len() - 1,
+                values.len()
+            ));
+        }
+        let sql = format!(
+            "{} ORDER BY p.name_folded, p.barcode",
+            conditions.join(" AND ")
+        );
+        let rows = matches(
+            conn,
+            &sql,
+            rusqlite::params_from_iter(values.iter()),
+            want(&found),
+        )?;
+        take(rows, &mut found);
+    }
+    Ok(found)
+}
+
+fn matches(
+    conn: &Connection,
+    condition: &str,
+    values: impl rusqlite::Params,
+    limit: i64,
+) -> Result<Vec<PatronMatch>, CoreError> {
+    // The limit is a number made here, never input text, so it is written into the SQL.
+    let sql = format!(
+        "SELECT p.id, p.barcode, p.name, p.category, b.code, p.expires_on,
+                EXISTS (SELECT 1 FROM patron_blocks k WHERE k.patron_id = p.id AND k.lifted_at IS NULL)
+         FROM patrons p LEFT JOIN branches b ON b.id = p.home_branch_id
+         WHERE {condition} LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(values, |r| {
+            Ok(PatronMatch {
+                id: r.get(0)?,
+                barcode: r.get(1)?,
+                name: r.get(2)?,
+                category: r.get(3)?,
+                home_branch_code: r.get(4)?,
+                expires_on: r.get(5)?,
+                blocked: r.get(6)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod search_tests;

@@ -135,7 +135,7 @@ pub(crate) fn library_time(conn: &Connection) -> Result<LibraryTime, CoreError> 
 }
 
 /// A stable id for a policy entry in the change log, the same on every node.
-fn policy_entity(key: &str) -> Uuid {
+pub(crate) fn policy_entity(key: &str) -> Uuid {
     let digest = Sha256::digest(key.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);

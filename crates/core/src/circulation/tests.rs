@@ -13,11 +13,11 @@ use crate::circulation::{calendar, fines, holds, loans, patrons, policy};
 use crate::holdings::{self, NewBranch, NewItem};
 use crate::{Catalog, CatalogOptions, CoreError, ManualClock};
 
-struct Library {
+pub(crate) struct Library {
     _dir: tempfile::TempDir,
-    catalog: Catalog,
-    clock: Arc<ManualClock>,
-    r1: uuid::Uuid,
+    pub(crate) catalog: Catalog,
+    pub(crate) clock: Arc<ManualClock>,
+    pub(crate) r1: uuid::Uuid,
 }
 
 fn record(title: &str, control: &str) -> Record {
@@ -29,7 +29,7 @@ fn record(title: &str, control: &str) -> Record {
 
 /// Branches HK and BD; record R1 with items B1, B2 (HK), record R2 with B3 (BD), a reference
 /// book B4 (HK); readers P1, P2 (adults), C1 (child), X1 (card expired 12 March 2026).
-fn library() -> Library {
+pub(crate) fn library() -> Library {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = Arc::new(ManualClock::new(datetime!(2026-01-01 03:00 UTC)));
     let mut catalog = Catalog::open(
@@ -111,11 +111,11 @@ fn library() -> Library {
 }
 
 impl Library {
-    fn at(&self, t: OffsetDateTime) {
+    pub(crate) fn at(&self, t: OffsetDateTime) {
         self.clock.set(t);
     }
 
-    fn close(&mut self, branch: Option<&str>, day: Date) {
+    pub(crate) fn close(&mut self, branch: Option<&str>, day: Date) {
         self.catalog
             .write("staff", |m| {
                 calendar::add_closed_day(m, branch, day, "Nghỉ lễ")
@@ -123,7 +123,7 @@ impl Library {
             .expect("closes");
     }
 
-    fn checkout(
+    pub(crate) fn checkout(
         &mut self,
         patron: &str,
         item: &str,
@@ -132,29 +132,33 @@ impl Library {
             .write("desk", |m| loans::checkout(m, patron, item, None, None))
     }
 
-    fn checkin(&mut self, item: &str, at: Option<OffsetDateTime>) -> crate::api::CheckinResult {
+    pub(crate) fn checkin(
+        &mut self,
+        item: &str,
+        at: Option<OffsetDateTime>,
+    ) -> crate::api::CheckinResult {
         self.catalog
             .write("desk", |m| loans::checkin(m, item, None, at))
             .expect("checks in")
     }
 
-    fn balance(&self, patron: &str) -> i64 {
+    pub(crate) fn balance(&self, patron: &str) -> i64 {
         let p = patrons::by_barcode(self.catalog.conn(), patron).expect("patron");
         fines::balance(self.catalog.conn(), p.id).expect("balance")
     }
 
-    fn status(&self, item: &str) -> ItemStatus {
+    pub(crate) fn status(&self, item: &str) -> ItemStatus {
         crate::circulation::item_by_barcode(self.catalog.conn(), item)
             .expect("item")
             .status
     }
 
-    fn changes(&self) -> u64 {
+    pub(crate) fn changes(&self) -> u64 {
         self.catalog.summary().expect("summary").changes
     }
 }
 
-fn refused(result: Result<impl std::fmt::Debug, CoreError>) -> crate::api::Refusal {
+pub(crate) fn refused(result: Result<impl std::fmt::Debug, CoreError>) -> crate::api::Refusal {
     match result {
         Err(CoreError::Refused(r)) => r,
         other => panic!("expected a refusal, got {other:?}"),

@@ -5,8 +5,17 @@
 //! stored in decomposed form (NFD) in its MARC to prove that the extracted columns and search
 //! normalize. The rest are English. Material types: printed books, e-books, audiobooks for
 //! readers with visual impairments, and serials. Items get barcodes unique across branches.
+//!
+//! Every tenth reader (card `200000000001`, `200000000011`, ...) has the kiosk PIN
+//! [`DEMO_PIN`]. The catalog is built as if begun [`history::HISTORY_DAYS`] days ago, and
+//! `history` then lends, returns and fines over those days (see there).
 
+mod history;
 mod vocabulary;
+
+pub use history::HISTORY_DAYS;
+
+use std::sync::Arc;
 
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -18,6 +27,7 @@ use uuid::Uuid;
 use crate::api::MaterialType;
 use crate::catalog::records;
 use crate::circulation::patrons::{self, NewPatron, PatronCategory};
+use crate::clock::ManualClock;
 use crate::error::CoreError;
 use crate::holdings::{self, NewBranch, NewItem};
 use crate::store::{Catalog, Mutation};
@@ -37,7 +47,14 @@ pub struct DemoReport {
     pub items: u64,
     pub patrons: u64,
     pub branches: u64,
+    /// Loans made in the history, and how many of them are still out.
+    pub loans: u64,
+    pub open_loans: u64,
+    pub holds: u64,
 }
+
+/// The kiosk PIN of every tenth demo reader.
+pub const DEMO_PIN: &str = "1234";
 
 /// Records written per transaction: large enough to be fast, small enough to show progress.
 const BATCH: u64 = 2_000;
@@ -60,6 +77,25 @@ pub fn build(
             ),
         });
     }
+    // The catalog's own clock is lent a hand-set one for the build, and always given back.
+    let now = catalog.clock().now();
+    let clock = Arc::new(ManualClock::new(
+        now - time::Duration::days(history::HISTORY_DAYS + 1),
+    ));
+    let own = catalog.swap_clock(clock.clone());
+    let built = build_at(catalog, user, config, &mut progress, &clock, now);
+    catalog.swap_clock(own);
+    built
+}
+
+fn build_at(
+    catalog: &mut Catalog,
+    user: &str,
+    config: DemoConfig,
+    progress: &mut impl FnMut(u64),
+    clock: &Arc<ManualClock>,
+    now: time::OffsetDateTime,
+) -> Result<DemoReport, CoreError> {
     let mut generator = Generator::new(config.seed);
     let mut report = DemoReport::default();
     let branches = catalog.write(user, |m| {
@@ -93,14 +129,37 @@ pub fn build(
         progress(done);
     }
     let patron_count = (config.records / 20).clamp(10, 50_000);
+    // One hash for every demo PIN: Argon2 is slow on purpose, and thousands of them would
+    // make the demo wait for nothing.
+    let pin_hash = patrons::hash_secret(DEMO_PIN, "PIN")?;
     catalog.write(user, |m| {
         for n in 0..patron_count {
             generator.patron(m, n, &branches)?;
+            if n % 10 == 0 {
+                patrons::store_pin_hash(m, &patron_barcode(n), &pin_hash)?;
+            }
         }
         Ok(())
     })?;
     report.patrons = patron_count;
+    let made = history::build(
+        catalog,
+        user,
+        config.seed,
+        report.items,
+        patron_count,
+        clock,
+        now,
+    )?;
+    report.loans = made.loans;
+    report.open_loans = made.open_loans;
+    report.holds = made.holds;
     Ok(report)
+}
+
+/// The card barcode of the `n`th demo reader (from 0): `200000000001`, ...
+fn patron_barcode(n: u64) -> String {
+    format!("2{:011}", n + 1)
 }
 
 struct Generator {
@@ -396,7 +455,7 @@ impl Generator {
         patrons::register(
             m,
             &NewPatron {
-                barcode: format!("2{:011}", n + 1),
+                barcode: patron_barcode(n),
                 name,
                 category,
                 email: None,

@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use super::*;
 use crate::CatalogOptions;
 
@@ -127,22 +125,104 @@ fn the_demo_refuses_a_catalog_that_already_has_records() {
 #[test]
 fn every_demo_change_is_in_the_change_log() {
     let (_d, catalog, report) = build_demo(100, 9);
-    let s = catalog.summary().expect("summary");
-    assert_eq!(
-        s.changes,
-        report.records + report.items + report.patrons + report.branches
-    );
-    let entities: HashSet<String> = {
-        let mut stmt = catalog
+    let count = |sql: &str| -> u64 {
+        catalog
             .conn()
-            .prepare("SELECT DISTINCT entity_type FROM change_log")
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .expect("count") as u64
+    };
+    let created = |entity: &str| {
+        count(&format!(
+            "SELECT count(*) FROM change_log WHERE entity_type = '{entity}' AND operation = 'create'"
+        ))
+    };
+    assert_eq!(created("record"), report.records);
+    assert_eq!(created("item"), report.items);
+    assert_eq!(created("patron"), report.patrons);
+    assert_eq!(created("branch"), report.branches);
+    // The circulation history went through the desk's own functions, logged like them.
+    assert_eq!(created("loan"), report.loans);
+    assert_eq!(created("hold"), report.holds);
+    assert_eq!(count("SELECT count(*) FROM loans"), report.loans);
+    assert_eq!(
+        count("SELECT count(*) FROM loans WHERE returned_at IS NULL"),
+        report.open_loans
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM change_log WHERE entity_type NOT IN ('record', 'item', 'patron', 'branch', 'loan', 'hold', 'fine_entry')"
+        ),
+        0
+    );
+}
+
+#[test]
+fn the_demo_has_sixty_days_of_circulation_for_the_desk_and_the_report() {
+    let (_d, catalog, report) = build_demo(3_000, 1);
+    assert!(report.loans >= 60, "{report:?}");
+    assert!(
+        report.open_loans > 0 && report.open_loans < report.loans,
+        "{report:?}"
+    );
+    assert!(report.holds > 0, "{report:?}");
+    let today = catalog.clock().now().date();
+    let s = crate::circulation::stats::stats(&catalog, today - time::Duration::days(61), today)
+        .expect("report");
+    assert_eq!(
+        s.loans, report.loans,
+        "every loan falls in the last 60 days"
+    );
+    assert!(s.returns > 0 && s.returns < s.loans);
+    assert!(s.fines_charged > 0, "some books came back late");
+    assert!(!s.overdue.is_empty(), "a few are overdue now");
+    assert!(s.overdue.len() < report.open_loans as usize);
+    assert!(s.loans_by_branch.len() > 1 && s.loans_by_category.len() > 1);
+    let busy_days = s.loans_per_day.iter().filter(|d| d.count > 0).count();
+    assert!(
+        busy_days > 30,
+        "loans spread over the days: {busy_days} {report:?} {:?}",
+        s.loans
+    );
+    // Every tenth reader can sign in at the kiosk with the demo PIN.
+    let with_pin: i64 = catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM patrons WHERE pin_hash IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(with_pin as u64, report.patrons.div_ceil(10));
+    assert!(
+        crate::circulation::patrons::verify_pin(&catalog, "200000000011", DEMO_PIN).expect("pin")
+    );
+    assert!(
+        !crate::circulation::patrons::verify_pin(&catalog, "200000000002", DEMO_PIN).expect("pin")
+    );
+}
+
+#[test]
+fn the_same_seed_lends_the_same_books_to_the_same_readers() {
+    let loans = |c: &Catalog| -> Vec<(String, String, bool)> {
+        let mut stmt = c
+            .conn()
+            .prepare(
+                "SELECT p.barcode, i.barcode, l.returned_at IS NULL FROM loans l
+                 JOIN patrons p ON p.id = l.patron_id JOIN items i ON i.id = l.item_id
+                 ORDER BY p.barcode, i.barcode, l.checked_out_at",
+            )
             .expect("q");
-        stmt.query_map([], |r| r.get(0))
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .expect("rows")
             .collect::<Result<_, _>>()
             .expect("read")
     };
-    assert_eq!(entities.len(), 4);
+    let (_a, first, _) = build_demo(400, 3);
+    let (_b, second, _) = build_demo(400, 3);
+    let (_c, other, _) = build_demo(400, 4);
+    assert!(!loans(&first).is_empty());
+    assert_eq!(loans(&first), loans(&second));
+    assert_ne!(loans(&first), loans(&other));
 }
 
 #[test]

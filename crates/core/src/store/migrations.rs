@@ -12,7 +12,8 @@ use crate::{catalog, changelog, circulation, holdings};
 /// the items' holding branch and source number, and the import ledger; existing records get
 /// their new columns from their MARC in the same transaction. 6: circulation (patron blocks
 /// and PIN, closed days, loans, holds, the fines ledger, the policy matrix with its shipped
-/// defaults).
+/// defaults). 7: the desk and the kiosk (patrons' folded names, backfilled from their names;
+/// kiosk PIN attempts; report indexes on loan, return and fine times).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -30,6 +31,10 @@ pub fn all() -> Migrations<'static> {
         ),
         M::up_with_hook("", |tx: &Transaction| {
             circulation::migrate_circulation(tx)
+                .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+        }),
+        M::up_with_hook("", |tx: &Transaction| {
+            circulation::migrate_desk(tx)
                 .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
         }),
     ])

@@ -499,3 +499,60 @@ fn the_hybrid_clock_resumes_after_the_last_logged_change() {
         log[1].hlc
     );
 }
+
+#[test]
+fn version_7_folds_the_names_of_patrons_registered_before_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v6.db");
+    catalog_at_version(&path, 6);
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "INSERT INTO patrons (id, barcode, name, category, expires_on, created_at, updated_at)
+             VALUES ('0193a1b2-0000-7000-8000-0000000000c1', '200001', 'Nguyễn Văn An', 'adult',
+                     '2030-01-01', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+        )
+        .expect("v6 patron");
+    }
+    let catalog = Catalog::open(&path, options_at(test_clock())).expect("upgrades");
+    assert_eq!(catalog.schema_version().expect("version"), 7);
+    let found = crate::circulation::patrons::search(&catalog, "an nguyen", 10).expect("search");
+    assert_eq!(
+        found.iter().map(|p| p.barcode.as_str()).collect::<Vec<_>>(),
+        ["200001"]
+    );
+}
+
+#[test]
+fn checkpoints_run_beside_the_writer_and_stop_with_the_catalog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    let autocheckpoint: i64 = catalog
+        .conn()
+        .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(autocheckpoint, BACKSTOP_AUTOCHECKPOINT);
+    assert!(catalog.checkpoints.running());
+    for n in 0..3 * COMMITS_PER_CHECKPOINT {
+        catalog
+            .write("t", |m| {
+                holdings::add_branch(
+                    m,
+                    &NewBranch {
+                        code: format!("B{n}"),
+                        name: format!("Chi nhánh {n}"),
+                    },
+                )
+            })
+            .expect("writes");
+    }
+    let path = catalog.path().to_path_buf();
+    drop(catalog);
+    // The thread is joined on drop, so nothing holds the file: it can go at once.
+    let reopened = Catalog::open(&path, options_at(test_clock())).expect("reopens");
+    let branches: i64 = reopened
+        .conn()
+        .query_row("SELECT count(*) FROM branches", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(branches as u64, 3 * COMMITS_PER_CHECKPOINT);
+}
