@@ -90,7 +90,22 @@ enum Command {
     },
 }
 
+/// Rust ignores SIGPIPE, so `shelfmark log | head` would fail (and panic in `println!`) once
+/// `head` closes the pipe. A command-line tool should end quietly instead, as `cat` does: put
+/// the default action back. No crate wraps this one call.
+#[cfg(unix)]
+fn end_quietly_on_closed_pipe() {
+    // SAFETY: called first thing in `main`, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_closed_pipe() {}
+
 fn main() -> ExitCode {
+    end_quietly_on_closed_pipe();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,

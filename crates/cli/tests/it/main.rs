@@ -207,3 +207,47 @@ mod circ;
 mod import;
 mod marc;
 mod search;
+
+/// `shelfmark --json records | head -c 16`: once the reader closes the pipe the CLI ends quietly, with
+/// no panic on stderr.
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("c.db");
+    assert_success(
+        &shelfmark(&db)
+            .args(["demo", "--records", "1000"])
+            .output()
+            .expect("runs"),
+    );
+    // Far more than a pipe's 64 KiB buffer, so the writer meets the closed pipe.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("shelfmark"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "records", "--limit", "1000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The pipe is closed here, with most of the list still to be written.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    child.wait().expect("ends");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
