@@ -51,8 +51,15 @@ fn main() -> ExitCode {
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root (the xtask crate sits one level below it).
+///
+/// Read from the environment `cargo run` gives the process first: the path compiled in is the
+/// checkout that last built this binary, and two clones sharing one target folder (CI's cache)
+/// would otherwise test each other's files.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
@@ -73,7 +80,7 @@ pub fn run(cmd: &mut Command) -> Result {
 
 /// Cargo's target folder, as cargo itself will resolve it.
 pub fn target_dir() -> Result<PathBuf> {
-    let out = Command::new(env!("CARGO"))
+    let out = Command::new(cargo_path())
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root())
         .output()
@@ -86,8 +93,13 @@ pub fn target_dir() -> Result<PathBuf> {
         .ok_or_else(|| "cargo metadata gave no target_directory".to_string())
 }
 
+/// The cargo running this task (as `root`, from the environment before the compiled-in path).
+pub fn cargo_path() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into())
+}
+
 fn cargo() -> Command {
-    let mut cmd = Command::new(env!("CARGO"));
+    let mut cmd = Command::new(cargo_path());
     cmd.current_dir(root());
     cmd
 }
@@ -192,7 +204,7 @@ fn fuzz(target: &Path) -> Result {
             let scratch = target.join("fuzz-scratch").join(name);
             std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
             let seeds = fuzz_dir.join("corpus").join(name);
-            let mut cmd = Command::new(env!("CARGO"));
+            let mut cmd = Command::new(cargo_path());
             cmd.current_dir(&fuzz_dir)
                 .env("RUSTC_BOOTSTRAP", "1")
                 .args(["fuzz", "run", "--target-dir"])

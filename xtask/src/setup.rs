@@ -136,7 +136,7 @@ fn npm_ci(dir: &str) -> Result {
 fn cargo_tool(name: &str, version: &str) -> Result {
     // tauri-driver has no --version; cargo's own list of installed binaries says which one.
     let wanted = format!("{name} v{version}:");
-    let present = Command::new(env!("CARGO"))
+    let present = Command::new(crate::cargo_path())
         .args(["install", "--list"])
         .output()
         .map(|o| {
@@ -149,6 +149,12 @@ fn cargo_tool(name: &str, version: &str) -> Result {
         return Ok(());
     }
     step(&format!("install {name} {version} from crates.io"), || {
-        run(Command::new(env!("CARGO")).args(["install", name, "--locked", "--version", version]))
+        run(Command::new(crate::cargo_path()).args([
+            "install",
+            name,
+            "--locked",
+            "--version",
+            version,
+        ]))
     })
 }

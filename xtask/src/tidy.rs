@@ -7,7 +7,7 @@ use crate::root;
 
 /// Each crate's normal (non-dev, non-build) dependencies by name, from `cargo metadata`.
 fn dependencies() -> BTreeMap<String, Vec<String>> {
-    let out = Command::new(env!("CARGO"))
+    let out = Command::new(crate::cargo_path())
         .args([
             "metadata",
             "--format-version",
