@@ -71,10 +71,9 @@ pub fn add_branch(m: &mut Mutation<'_>, branch: &NewBranch) -> Result<Uuid, Core
         code: code.to_string(),
         name: text::nfc(branch.name.trim()),
     };
-    m.conn().execute(
-        "INSERT INTO branches (id, code, name) VALUES (?1, ?2, ?3)",
-        params![id.to_string(), saved.code, saved.name],
-    )?;
+    m.conn()
+        .prepare_cached("INSERT INTO branches (id, code, name) VALUES (?1, ?2, ?3)")?
+        .execute(params![id.to_string(), saved.code, saved.name])?;
     m.log(EntityType::Branch, id, Operation::Create, &saved)?;
     Ok(id)
 }
