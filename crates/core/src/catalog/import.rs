@@ -985,6 +985,40 @@ impl Importer<'_> {
             skip!("the item has no barcode".into());
             return Ok(());
         }
+        // The usual case: branches known in this transaction, so nothing below can refuse the
+        // item or write anything before its barcode is checked; the insert checks it itself.
+        let known = |code: Option<&str>| {
+            code.map(str::trim).is_none_or(|c| {
+                c.is_empty() || c == item.branch.trim() || self.branches.contains_key(c)
+            })
+        };
+        if !item.branch.trim().is_empty()
+            && self.branches.contains_key(item.branch.trim())
+            && known(item.holding_branch.as_deref())
+        {
+            let branch_id = self.branch(m, &item.branch, tally)?;
+            let holding_branch_id = match item.holding_branch.as_deref().map(str::trim) {
+                Some(code) if !code.is_empty() && code != item.branch.trim() => {
+                    Some(self.branch(m, code, tally)?)
+                }
+                _ => None,
+            };
+            let (new, details) =
+                Self::item_rows(record_id, barcode, branch_id, holding_branch_id, e, item);
+            match holdings::add_item_if_barcode_free(m, &new, &details) {
+                Ok(Some(_)) => {
+                    self.item_added(item, &details, tally, holdings);
+                    return Ok(());
+                }
+                // Taken: told apart below exactly as when it is looked up first.
+                Ok(None) => {}
+                Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
+                    skip!(err.to_string());
+                    return Ok(());
+                }
+                Err(other) => return Err(other),
+            }
+        }
         match holdings::record_of_barcode(m.conn(), barcode)? {
             Some(owner) if owner == record_id => return Ok(()),
             Some(owner) => {
@@ -1017,6 +1051,27 @@ impl Importer<'_> {
             }
             _ => None,
         };
+        let (new, details) =
+            Self::item_rows(record_id, barcode, branch_id, holding_branch_id, e, item);
+        match holdings::add_item_with_free_barcode(m, &new, &details) {
+            Ok(_) => self.item_added(item, &details, tally, holdings),
+            Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
+                skip!(err.to_string());
+            }
+            Err(other) => return Err(other),
+        }
+        Ok(())
+    }
+
+    /// The item row and details stored for an embedded item.
+    fn item_rows(
+        record_id: Uuid,
+        barcode: &str,
+        branch_id: Uuid,
+        holding_branch_id: Option<Uuid>,
+        e: &Extracted,
+        item: &EmbeddedItem,
+    ) -> (NewItem, ItemDetails) {
         let new = NewItem {
             record_id,
             barcode: barcode.to_string(),
@@ -1033,22 +1088,23 @@ impl Importer<'_> {
             holding_branch_id,
             local_number: item.local_number.clone(),
         };
-        match holdings::add_item_with_free_barcode(m, &new, &details) {
-            Ok(_) => {
-                tally.items_added += 1;
-                if self.feeding {
-                    holdings.push(Holding {
-                        branch: item.branch.trim().to_string(),
-                        available: details.status.as_deref().unwrap_or("available") == "available",
-                    });
-                }
-            }
-            Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
-                skip!(err.to_string());
-            }
-            Err(other) => return Err(other),
+        (new, details)
+    }
+
+    fn item_added(
+        &self,
+        item: &EmbeddedItem,
+        details: &ItemDetails,
+        tally: &mut Tally,
+        holdings: &mut Vec<Holding>,
+    ) {
+        tally.items_added += 1;
+        if self.feeding {
+            holdings.push(Holding {
+                branch: item.branch.trim().to_string(),
+                available: details.status.as_deref().unwrap_or("available") == "available",
+            });
         }
-        Ok(())
     }
 
     /// The branch with `code`, created (and logged) when the catalog has none.

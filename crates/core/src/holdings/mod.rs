@@ -231,6 +231,28 @@ pub(crate) fn add_item_with_free_barcode(
     insert_item(m, item, barcode, details)
 }
 
+/// [`add_item_with`] for a caller that expects the barcode to be free (the import, for
+/// nearly every item): the insert is tried straight away and `None` returned when the barcode
+/// turns out to be in use, instead of looking it up first. Nothing is written then (SQLite
+/// undoes the one statement), and the caller finds out whose barcode it is.
+pub(crate) fn add_item_if_barcode_free(
+    m: &mut Mutation<'_>,
+    item: &NewItem,
+    details: &ItemDetails,
+) -> Result<Option<Uuid>, CoreError> {
+    let barcode = checked_barcode(item)?;
+    match insert_item(m, item, barcode, details) {
+        Ok(id) => Ok(Some(id)),
+        Err(CoreError::Storage(rusqlite::Error::SqliteFailure(e, Some(message))))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && message.ends_with("items.barcode") =>
+        {
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 fn insert_item(
     m: &mut Mutation<'_>,
     item: &NewItem,
