@@ -115,6 +115,79 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// CPU seconds of each thread of this process, sampled every 10 ms while a run goes on
+/// (a thread's figure is its last sample before it ended, so up to 10 ms short), summed by
+/// thread name: the import names its threads `import-read`, `import-write`, ... The writing
+/// thread's figure is what bounds the import's wall time.
+struct ThreadSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<std::collections::HashMap<u64, (String, f64)>>,
+}
+
+fn task_cpu(tid: &str) -> Option<(String, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let name = stat[open + 1..close].to_string();
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    Some((name, (ticks(11)? + ticks(12)?) / 100.0))
+}
+
+impl ThreadSampler {
+    fn start() -> ThreadSampler {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let before: std::collections::HashMap<u64, f64> = Self::sample()
+            .into_iter()
+            .map(|(tid, (_, cpu))| (tid, cpu))
+            .collect();
+        let handle = std::thread::Builder::new()
+            .name("bench-sampler".into())
+            .spawn(move || {
+                let mut seen = std::collections::HashMap::new();
+                loop {
+                    let last = flag.load(Ordering::Relaxed);
+                    for (tid, (name, cpu)) in Self::sample() {
+                        let cpu = cpu - before.get(&tid).copied().unwrap_or(0.0);
+                        seen.insert(tid, (name, cpu));
+                    }
+                    if last {
+                        return seen;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            })
+            .expect("sampler thread starts");
+        ThreadSampler { stop, handle }
+    }
+
+    fn sample() -> Vec<(u64, (String, f64))> {
+        let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+            return Vec::new();
+        };
+        dir.filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some((name.parse().ok()?, task_cpu(&name)?))
+        })
+        .collect()
+    }
+
+    /// CPU seconds by thread name, largest first.
+    fn finish(self) -> Vec<(String, f64)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let seen = self.handle.join().unwrap_or_default();
+        let mut by_name: std::collections::BTreeMap<String, f64> = Default::default();
+        for (_, (name, cpu)) in seen {
+            *by_name.entry(name).or_default() += cpu;
+        }
+        let mut out: Vec<_> = by_name.into_iter().filter(|(_, cpu)| *cpu > 0.0).collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+}
+
 /// Wall and CPU seconds of one phase.
 struct Took {
     wall: f64,
@@ -202,7 +275,9 @@ fn main() {
     for &(match_on, index_first) in &runs[..if quick { 1 } else { runs.len() }] {
         // Forget the peak of building the input (or of the previous run).
         let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let sampler = ThreadSampler::start();
         let (report, import, index) = run(&file, &folder, match_on, index_first);
+        let threads = sampler.finish();
         assert_eq!(
             report.added,
             count,
@@ -231,6 +306,11 @@ fn main() {
                 rate(cpu)
             );
         }
+        let threads: Vec<String> = threads
+            .iter()
+            .map(|(name, cpu)| format!("{name} {cpu:.2}"))
+            .collect();
+        println!("  CPU-s by thread: {}", threads.join(", "));
         println!(
             "  peak RSS {:.1} MiB",
             status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0

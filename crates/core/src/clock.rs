@@ -121,6 +121,11 @@ impl Hlc {
         Hlc { last }
     }
 
+    /// The latest timestamp issued or seen.
+    pub fn last(&self) -> HlcTimestamp {
+        self.last
+    }
+
     /// A new timestamp for a local event, strictly after every earlier one.
     pub fn tick(&mut self, wall: OffsetDateTime) -> HlcTimestamp {
         let wall_ms = wall_millis(wall);

@@ -57,6 +57,19 @@ CREATE TABLE import_sources (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Part of schema version 7 (see `changelog::MIGRATION_CHEAPER_APPENDS`, run with it): the
+/// ledger's `outcome` check as comparisons, not an `IN` list that SQLite evaluates by building a
+/// temporary b-tree on every insert. The same rule, so the stored schema is edited in place.
+pub(crate) const MIGRATION_LEDGER_CHECK: &str = "
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql,
+       'CHECK (outcome IN (''added'', ''overlaid'', ''skipped''))',
+       'CHECK (outcome = ''added'' OR outcome = ''overlaid'' OR outcome = ''skipped'')')
+ WHERE type = 'table' AND name = 'import_sources';
+PRAGMA writable_schema = RESET;
+";
+
 /// What an incoming record is matched against the catalog by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -291,10 +304,11 @@ const CHECKPOINT_EVERY: u64 = 10_000;
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
 /// file cannot be read at all or the catalog cannot be written; bad records are reported.
 ///
-/// Four threads: one reads, parses, extracts and prepares each record (all pure work, see
-/// [`records::prepare`]), handing whole batches over a channel of two; this one matches and
-/// writes them; a third copies the WAL back into the database after each commit; a fourth
-/// adds each committed batch's records to the search index (a [`Feed`], when the index was
+/// Four threads, named for profiles: one (`import-read`) reads, parses, extracts and prepares
+/// each record (all pure work, see [`records::prepare`]), handing whole batches over a channel
+/// of two; `import-write` matches and writes them (this thread only reports progress);
+/// `import-checkpoint` copies the WAL back into the database every few commits; and
+/// `import-index` adds each committed batch's records to the search index (a [`Feed`], when the index was
 /// level with the catalog or the catalog empty when the import began), which commits after
 /// the last batch. So SQLite is writing one batch while the next is being parsed and the one
 /// before indexed, and at most six batches are in memory (one being prepared, two waiting,
@@ -354,53 +368,93 @@ pub fn import_file(
     let mut checkpointed = 0;
     // A batch goes to the indexing thread once committed; one waits while one is indexed.
     let (to_index, indexed) = sync_channel::<(Batch, BatchOutcome)>(1);
-    let (written, feed) = std::thread::scope(|scope| {
+    // Progress is reported on this thread (the caller's callback need not be `Send`): the
+    // writing thread sends the number of records committed after each batch and waits until
+    // the callback has returned, so that a cancel it sets is seen before the next batch, as
+    // when the writing was done on this thread.
+    let (committed_through, progressed) = sync_channel::<u64>(0);
+    let (reported, report_done) = sync_channel::<()>(0);
+    let writing = &mut *catalog;
+    let ran = std::thread::scope(|scope| {
+        // Owned here, so that a panicking progress callback drops them and the writing thread
+        // it leaves waiting goes on (the scope waits for it).
+        let (progressed, reported) = (progressed, reported);
         let in_ledger = &in_ledger;
-        scope.spawn(move || {
-            read_batches(
-                reader(format, stream),
-                options,
-                in_ledger,
-                batch_size,
-                sender,
-            )
-        });
-        scope.spawn(move || {
-            for () in commits {
-                // Best effort: what is not copied now is copied by the next one, or by the
-                // catalog's own automatic checkpoint once the import is over.
+        let no_thread = |name: &str, e: io::Error| CoreError::ImportSource {
+            path: path.into(),
+            source: io::Error::other(format!("could not start the {name} thread: {e}")),
+        };
+        // Named, so that a profile (`perf report --sort comm`) tells their work apart.
+        // If one cannot be started, those already running end as their channels close.
+        let spawn = |name: &'static str| std::thread::Builder::new().name(name.into());
+        spawn("import-read")
+            .spawn_scoped(scope, move || {
+                read_batches(
+                    reader(format, stream),
+                    options,
+                    in_ledger,
+                    batch_size,
+                    sender,
+                )
+            })
+            .map_err(|e| no_thread("reading", e))?;
+        spawn("import-checkpoint")
+            .spawn_scoped(scope, move || {
+                for () in commits {
+                    // Best effort: what is not copied now is copied by the next one, or by the
+                    // catalog's own automatic checkpoint once the import is over.
+                    let _ = checkpointer.checkpoint();
+                }
                 let _ = checkpointer.checkpoint();
-            }
-            let _ = checkpointer.checkpoint();
-        });
-        let indexer = scope.spawn(move || index_batches(feed, indexed));
+            })
+            .map_err(|e| no_thread("checkpoint", e))?;
+        let indexer = spawn("import-index")
+            .spawn_scoped(scope, move || index_batches(feed, indexed))
+            .map_err(|e| no_thread("indexing", e))?;
         // Returning early drops `batches`, which stops the reading thread at its next send,
         // `committed`, which ends the checkpointer, and `to_index`, which ends the indexer.
-        let written = write_batches(
-            catalog,
-            user,
-            &mut importer,
-            batches,
-            to_index,
-            report,
-            // `move`: the closure owns `committed`, so it is dropped when the writing ends.
-            move |records| {
-                if records >= checkpointed + CHECKPOINT_EVERY {
-                    checkpointed = records;
-                    let _ = committed.try_send(());
-                }
-                progress(ImportProgress {
-                    file_bytes: meta.len(),
-                    bytes_read: count.load(Ordering::Relaxed),
-                    records,
-                })
-            },
-        );
+        let writer = spawn("import-write")
+            .spawn_scoped(scope, move || {
+                write_batches(
+                    writing,
+                    user,
+                    &mut importer,
+                    batches,
+                    to_index,
+                    report,
+                    // `move`: the closure owns `committed`, so it is dropped when the writing
+                    // ends.
+                    move |records| {
+                        if records >= checkpointed + CHECKPOINT_EVERY {
+                            checkpointed = records;
+                            let _ = committed.try_send(());
+                        }
+                        if committed_through.send(records).is_ok() {
+                            let _ = report_done.recv();
+                        }
+                    },
+                )
+            })
+            .map_err(|e| no_thread("writing", e))?;
+        // Ends when the writer does (it owns the sending side).
+        for records in progressed {
+            progress(ImportProgress {
+                file_bytes: meta.len(),
+                bytes_read: count.load(Ordering::Relaxed),
+                records,
+            });
+            let _ = reported.send(());
+        }
+        // A panic is a bug, carried on to the caller as if the writing had been done here.
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         // A failed indexer leaves the index as it was: it is caught up afterwards.
-        (written, indexer.join().ok().flatten())
+        Ok::<_, CoreError>((written, indexer.join().ok().flatten()))
     });
     // Put back even when the import failed; its own error is the one worth reporting.
     let restored = end_bulk_load(catalog, autocheckpoint);
+    let (written, feed) = ran?;
     written.and(restored)?;
     // After the last SQLite commit. Best effort, as above: an index whose commit failed is
     // caught up from the change log afterwards.
@@ -931,6 +985,40 @@ impl Importer<'_> {
             skip!("the item has no barcode".into());
             return Ok(());
         }
+        // The usual case: branches known in this transaction, so nothing below can refuse the
+        // item or write anything before its barcode is checked; the insert checks it itself.
+        let known = |code: Option<&str>| {
+            code.map(str::trim).is_none_or(|c| {
+                c.is_empty() || c == item.branch.trim() || self.branches.contains_key(c)
+            })
+        };
+        if !item.branch.trim().is_empty()
+            && self.branches.contains_key(item.branch.trim())
+            && known(item.holding_branch.as_deref())
+        {
+            let branch_id = self.branch(m, &item.branch, tally)?;
+            let holding_branch_id = match item.holding_branch.as_deref().map(str::trim) {
+                Some(code) if !code.is_empty() && code != item.branch.trim() => {
+                    Some(self.branch(m, code, tally)?)
+                }
+                _ => None,
+            };
+            let (new, details) =
+                Self::item_rows(record_id, barcode, branch_id, holding_branch_id, e, item);
+            match holdings::add_item_if_barcode_free(m, &new, &details) {
+                Ok(Some(_)) => {
+                    self.item_added(item, &details, tally, holdings);
+                    return Ok(());
+                }
+                // Taken: told apart below exactly as when it is looked up first.
+                Ok(None) => {}
+                Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
+                    skip!(err.to_string());
+                    return Ok(());
+                }
+                Err(other) => return Err(other),
+            }
+        }
         match holdings::record_of_barcode(m.conn(), barcode)? {
             Some(owner) if owner == record_id => return Ok(()),
             Some(owner) => {
@@ -963,6 +1051,27 @@ impl Importer<'_> {
             }
             _ => None,
         };
+        let (new, details) =
+            Self::item_rows(record_id, barcode, branch_id, holding_branch_id, e, item);
+        match holdings::add_item_with_free_barcode(m, &new, &details) {
+            Ok(_) => self.item_added(item, &details, tally, holdings),
+            Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
+                skip!(err.to_string());
+            }
+            Err(other) => return Err(other),
+        }
+        Ok(())
+    }
+
+    /// The item row and details stored for an embedded item.
+    fn item_rows(
+        record_id: Uuid,
+        barcode: &str,
+        branch_id: Uuid,
+        holding_branch_id: Option<Uuid>,
+        e: &Extracted,
+        item: &EmbeddedItem,
+    ) -> (NewItem, ItemDetails) {
         let new = NewItem {
             record_id,
             barcode: barcode.to_string(),
@@ -979,22 +1088,23 @@ impl Importer<'_> {
             holding_branch_id,
             local_number: item.local_number.clone(),
         };
-        match holdings::add_item_with_free_barcode(m, &new, &details) {
-            Ok(_) => {
-                tally.items_added += 1;
-                if self.feeding {
-                    holdings.push(Holding {
-                        branch: item.branch.trim().to_string(),
-                        available: details.status.as_deref().unwrap_or("available") == "available",
-                    });
-                }
-            }
-            Err(err @ (CoreError::InvalidInput { .. } | CoreError::BarcodeInUse { .. })) => {
-                skip!(err.to_string());
-            }
-            Err(other) => return Err(other),
+        (new, details)
+    }
+
+    fn item_added(
+        &self,
+        item: &EmbeddedItem,
+        details: &ItemDetails,
+        tally: &mut Tally,
+        holdings: &mut Vec<Holding>,
+    ) {
+        tally.items_added += 1;
+        if self.feeding {
+            holdings.push(Holding {
+                branch: item.branch.trim().to_string(),
+                available: details.status.as_deref().unwrap_or("available") == "available",
+            });
         }
-        Ok(())
     }
 
     /// The branch with `code`, created (and logged) when the catalog has none.

@@ -257,36 +257,53 @@ pub(crate) fn overlay_prepared(
 }
 
 /// Records whose 001 is `control_number` (trimmed, NFC), oldest first.
+///
+/// Sorted here rather than by `ORDER BY`: SQLite sorts through a temporary b-tree it opens
+/// and closes on every run, even for no row, and the import asks this for every record it
+/// reads (almost always finding none). SQLite's text order is byte order, as Rust's.
 pub(crate) fn ids_by_control_number(
     conn: &Connection,
     control_number: &str,
 ) -> Result<Vec<Uuid>, CoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM records WHERE control_number = ?1 ORDER BY created_at, id",
-    )?;
-    let ids = stmt
-        .query_map(params![control_number], |r| r.get::<_, String>(0))?
+    let mut stmt =
+        conn.prepare_cached("SELECT created_at, id FROM records WHERE control_number = ?1")?;
+    let rows = stmt
+        .query_map(params![control_number], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(ids.iter().filter_map(|t| Uuid::parse_str(t).ok()).collect())
+    Ok(oldest_first(rows))
+}
+
+/// The ids of `(created_at, id)` rows ordered as `ORDER BY created_at, id` would.
+fn oldest_first(mut rows: Vec<(String, String)>) -> Vec<Uuid> {
+    rows.sort_unstable();
+    rows.iter()
+        .filter_map(|(_, id)| Uuid::parse_str(id).ok())
+        .collect()
 }
 
 /// Records carrying any of `values` as an identifier of `kind` (`isbn`: ISBN-13 form), oldest
-/// first, each once.
+/// first for each value in turn, each once.
 pub(crate) fn ids_by_identifier(
     conn: &Connection,
     kind: &str,
     values: &[String],
 ) -> Result<Vec<Uuid>, CoreError> {
+    // No `ORDER BY`, for the reason given at `ids_by_control_number`.
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id FROM record_identifiers i JOIN records r ON r.id = i.record_id
-         WHERE i.value = ?1 AND i.kind = ?2 ORDER BY r.created_at, r.id",
+        "SELECT r.created_at, r.id FROM record_identifiers i JOIN records r ON r.id = i.record_id
+         WHERE i.value = ?1 AND i.kind = ?2",
     )?;
     let mut out: Vec<Uuid> = Vec::new();
     for value in values {
-        for id in stmt.query_map(params![value, kind], |r| r.get::<_, String>(0))? {
-            if let Ok(id) = Uuid::parse_str(&id?)
-                && !out.contains(&id)
-            {
+        let rows = stmt
+            .query_map(params![value, kind], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for id in oldest_first(rows) {
+            if !out.contains(&id) {
                 out.push(id);
             }
         }

@@ -71,10 +71,9 @@ pub fn add_branch(m: &mut Mutation<'_>, branch: &NewBranch) -> Result<Uuid, Core
         code: code.to_string(),
         name: text::nfc(branch.name.trim()),
     };
-    m.conn().execute(
-        "INSERT INTO branches (id, code, name) VALUES (?1, ?2, ?3)",
-        params![id.to_string(), saved.code, saved.name],
-    )?;
+    m.conn()
+        .prepare_cached("INSERT INTO branches (id, code, name) VALUES (?1, ?2, ?3)")?
+        .execute(params![id.to_string(), saved.code, saved.name])?;
     m.log(EntityType::Branch, id, Operation::Create, &saved)?;
     Ok(id)
 }
@@ -230,6 +229,28 @@ pub(crate) fn add_item_with_free_barcode(
 ) -> Result<Uuid, CoreError> {
     let barcode = checked_barcode(item)?;
     insert_item(m, item, barcode, details)
+}
+
+/// [`add_item_with`] for a caller that expects the barcode to be free (the import, for
+/// nearly every item): the insert is tried straight away and `None` returned when the barcode
+/// turns out to be in use, instead of looking it up first. Nothing is written then (SQLite
+/// undoes the one statement), and the caller finds out whose barcode it is.
+pub(crate) fn add_item_if_barcode_free(
+    m: &mut Mutation<'_>,
+    item: &NewItem,
+    details: &ItemDetails,
+) -> Result<Option<Uuid>, CoreError> {
+    let barcode = checked_barcode(item)?;
+    match insert_item(m, item, barcode, details) {
+        Ok(id) => Ok(Some(id)),
+        Err(CoreError::Storage(rusqlite::Error::SqliteFailure(e, Some(message))))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && message.ends_with("items.barcode") =>
+        {
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 fn insert_item(

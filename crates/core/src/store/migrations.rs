@@ -13,7 +13,8 @@ use crate::{catalog, changelog, circulation, holdings};
 /// their new columns from their MARC in the same transaction. 6: circulation (patron blocks
 /// and PIN, closed days, loans, holds, the fines ledger, the policy matrix with its shipped
 /// defaults). 7: the desk and the kiosk (patrons' folded names, backfilled from their names;
-/// kiosk PIN attempts; report indexes on loan, return and fine times).
+/// kiosk PIN attempts; report indexes on loan, return and fine times). 8: cheaper change-log
+/// and ledger appends (no `hlc` index; `IN` checks written as comparisons).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -36,6 +37,10 @@ pub fn all() -> Migrations<'static> {
         M::up_with_hook("", |tx: &Transaction| {
             circulation::migrate_desk(tx)
                 .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+        }),
+        M::up_with_hook(changelog::MIGRATION_CHEAPER_APPENDS, |tx: &Transaction| {
+            tx.execute_batch(catalog::import::MIGRATION_LEDGER_CHECK)?;
+            Ok(())
         }),
     ])
 }

@@ -27,7 +27,7 @@ use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
 use crate::error::CoreError;
 
 /// The schema version this program creates and understands.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
@@ -319,6 +319,21 @@ impl Mutation<'_> {
         operation: Operation,
         payload: &str,
     ) -> Result<Uuid, CoreError> {
+        if self.first_seq.is_none() {
+            // Another program may have the catalog open too (the desktop app and the command
+            // line), each with its own clock: the first entry of a transaction, which holds
+            // the write lock by now, starts after the newest one in the log. So `hlc` always
+            // grows with `seq`, which is how a catalog finds its newest time when it opens.
+            let newest: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?;
+            let newest = HlcTimestamp::from_u64(newest.map_or(0, |v| v as u64));
+            if newest > self.hlc.last() {
+                self.hlc = Hlc::resume(newest);
+            }
+        }
         let change_id = self.new_id();
         let now = self.clock.now();
         let hlc = self.hlc.tick(now);
@@ -553,7 +568,16 @@ fn finish_open(
     options: CatalogOptions,
 ) -> Result<Catalog, CoreError> {
     let node = ensure_node_id(&conn, path, options.clock.now())?;
-    let last: Option<i64> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
+    // Every entry was stamped by this node's clock, which only moves forward, so the newest
+    // time is the last entry's: read from the end of the table, with no index on `hlc` to
+    // keep up on every append (see `changelog::MIGRATION_CHEAPER_APPENDS`).
+    let last: Option<i64> = conn
+        .query_row(
+            "SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
     let hlc = Hlc::resume(HlcTimestamp::from_u64(last.map_or(0, |v| v as u64)));
     let checkpoints = BackgroundCheckpoints::start(path);
     if checkpoints.running() {

@@ -515,7 +515,7 @@ fn version_7_folds_the_names_of_patrons_registered_before_it() {
         .expect("v6 patron");
     }
     let catalog = Catalog::open(&path, options_at(test_clock())).expect("upgrades");
-    assert_eq!(catalog.schema_version().expect("version"), 7);
+    assert_eq!(catalog.schema_version().expect("version"), SCHEMA_VERSION);
     let found = crate::circulation::patrons::search(&catalog, "an nguyen", 10).expect("search");
     assert_eq!(
         found.iter().map(|p| p.barcode.as_str()).collect::<Vec<_>>(),
@@ -555,4 +555,107 @@ fn checkpoints_run_beside_the_writer_and_stop_with_the_catalog() {
         .query_row("SELECT count(*) FROM branches", [], |r| r.get(0))
         .expect("count");
     assert_eq!(branches as u64, 3 * COMMITS_PER_CHECKPOINT);
+}
+
+/// Every `hlc` in the log, in `seq` order.
+fn hlcs(catalog: &Catalog) -> Vec<i64> {
+    let mut stmt = catalog
+        .conn()
+        .prepare("SELECT hlc FROM change_log ORDER BY seq")
+        .expect("prepare");
+    stmt.query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn add_branch_as(catalog: &mut Catalog, code: &str) {
+    catalog
+        .write("t", |m| {
+            holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: code.into(),
+                    name: code.into(),
+                },
+            )
+        })
+        .expect("branch added");
+}
+
+#[test]
+fn the_clock_resumes_after_the_last_entry_even_when_the_wall_clock_went_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("catalog.db");
+    let clock = test_clock();
+    let mut catalog = Catalog::open(&path, options_at(clock.clone())).expect("opens");
+    add_branch_as(&mut catalog, "HK");
+    drop(catalog);
+    clock.set(datetime!(2026-11-26 06:00:00 UTC));
+    let mut catalog = Catalog::open(&path, options_at(clock)).expect("reopens");
+    add_branch_as(&mut catalog, "BD");
+    let log = hlcs(&catalog);
+    assert_eq!(log.len(), 2);
+    assert!(log[0] < log[1], "{log:?}");
+}
+
+#[test]
+fn two_programs_on_one_catalog_keep_the_clock_growing_with_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("catalog.db");
+    let behind = test_clock();
+    let ahead = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00:00 UTC)));
+    let mut first = Catalog::open(&path, options_at(behind)).expect("opens");
+    let mut second = Catalog::open(&path, options_at(ahead)).expect("opens too");
+    add_branch_as(&mut second, "HK");
+    // The first program's clock is two hours behind and opened before that entry was made.
+    add_branch_as(&mut first, "BD");
+    let log = hlcs(&first);
+    assert!(log[0] < log[1], "{log:?}");
+}
+
+#[test]
+fn the_change_log_and_ledger_keep_their_rules_without_in_lists_or_an_hlc_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = open_new(&dir);
+    let schema = |name: &str| -> String {
+        catalog
+            .conn()
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .expect("schema")
+    };
+    for table in ["change_log", "import_sources"] {
+        assert!(!schema(table).contains(" IN ("), "{}", schema(table));
+    }
+    let hlc_index: i64 = catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'change_log_hlc'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(hlc_index, 0);
+    let insert = |operation: &str| {
+        catalog.conn().execute(
+            "INSERT INTO change_log (change_id, entity_type, entity_id, operation, payload, hlc,
+                                     origin_node, user, recorded_at)
+             VALUES (?1, 'record', 'r', ?2, '{}', 1, 'n', 'u', 't')",
+            rusqlite::params![format!("c-{operation}"), operation],
+        )
+    };
+    for good in ["create", "update", "delete"] {
+        insert(good).expect("a known operation is accepted");
+    }
+    assert!(insert("upsert").is_err());
+    assert!(insert("Create").is_err());
+    let integrity: String = catalog
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity");
+    assert_eq!(integrity, "ok");
 }

@@ -619,3 +619,28 @@ fn entries_another_writer_commits_between_batches_stop_the_fed_state_before_them
     let mut index = SearchIndex::open(&catalog).expect("caught up");
     assert_eq!(index_view(&catalog, &mut index).total, 3);
 }
+
+#[test]
+fn a_barcode_repeated_in_one_record_makes_one_item_without_a_problem() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut catalog = open(&dir);
+    let path = dir.path().join("twice.mrk");
+    std::fs::write(
+        &path,
+        "=LDR  00000nam a2200000 a 4500\n=001  TWICE-1\n=245  10$aMột cuốn.\n\
+         =952  \\\\$aHK$p40000001$yBK\n=952  \\\\$aHK$p40000002$yBK\n=952  \\\\$aHK$p40000001$yBK\n",
+    )
+    .expect("write");
+    let report = import(&mut catalog, &path, &ImportOptions::default());
+    assert_eq!(report.added, 1, "{:#?}", report.problems);
+    assert_eq!((report.items_added, report.items_skipped), (2, 0));
+    assert!(report.problems.is_empty(), "{:#?}", report.problems);
+    assert_eq!(count(&catalog, "SELECT count(*) FROM items"), 2);
+    assert_eq!(
+        count(
+            &catalog,
+            "SELECT count(*) FROM change_log WHERE entity_type = 'item'"
+        ),
+        2
+    );
+}
