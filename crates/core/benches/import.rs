@@ -245,6 +245,18 @@ fn run(
     });
     let (index, index_took) =
         timed(|| update_search_index(&catalog, report.added + report.overlaid).expect("index"));
+    // What the import leaves on disk beside the catalog while it is still open.
+    let size = |suffix: &str| {
+        std::fs::metadata(format!("{}{suffix}", db.display()))
+            .map(|m| m.len())
+            .unwrap_or(0) as f64
+            / (1024.0 * 1024.0)
+    };
+    println!(
+        "  catalog {:.0} MiB, WAL {:.0} MiB after the import",
+        size(""),
+        size("-wal")
+    );
     drop(index);
     drop(catalog);
     remove_catalog(&db);

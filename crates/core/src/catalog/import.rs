@@ -301,6 +301,12 @@ pub fn update_search_index(catalog: &Catalog, changed: u64) -> Result<SearchInde
 /// change in every batch, so checkpointing after each batch of 1000 copied them ever again.
 const CHECKPOINT_EVERY: u64 = 10_000;
 
+/// Records committed between two points where the writer waits for a checkpoint to finish.
+/// The background checkpoints copy the WAL back, but the writer is always inside its next
+/// batch by then, and SQLite starts the WAL over only when a write transaction begins with
+/// everything copied: without these pauses a 1,000,000-record import left a WAL of 6 GB.
+const WAL_RESTART_EVERY: u64 = 50_000;
+
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
 /// file cannot be read at all or the catalog cannot be written; bad records are reported.
 ///
@@ -363,9 +369,12 @@ pub fn import_file(
     report.files += 1;
     let (sender, batches) = sync_channel::<Batch>(2);
     let checkpointer = catalog.checkpointer()?;
-    // One pending request is enough: a checkpoint copies everything committed before it.
-    let (committed, commits) = sync_channel::<()>(1);
+    // One pending request is enough: a checkpoint copies everything committed before it. A
+    // request may carry a way to say it is done, for the writer to wait on (see
+    // WAL_RESTART_EVERY).
+    let (committed, commits) = sync_channel::<Option<SyncSender<()>>>(1);
     let mut checkpointed = 0;
+    let mut restarted = 0;
     // A batch goes to the indexing thread once committed; one waits while one is indexed.
     let (to_index, indexed) = sync_channel::<(Batch, BatchOutcome)>(1);
     // Progress is reported on this thread (the caller's callback need not be `Send`): the
@@ -400,10 +409,13 @@ pub fn import_file(
             .map_err(|e| no_thread("reading", e))?;
         spawn("import-checkpoint")
             .spawn_scoped(scope, move || {
-                for () in commits {
+                for done in commits {
                     // Best effort: what is not copied now is copied by the next one, or by the
                     // catalog's own automatic checkpoint once the import is over.
                     let _ = checkpointer.checkpoint();
+                    if let Some(done) = done {
+                        let _ = done.send(());
+                    }
                 }
                 let _ = checkpointer.checkpoint();
             })
@@ -425,9 +437,16 @@ pub fn import_file(
                     // `move`: the closure owns `committed`, so it is dropped when the writing
                     // ends.
                     move |records| {
-                        if records >= checkpointed + CHECKPOINT_EVERY {
+                        if records >= restarted + WAL_RESTART_EVERY {
+                            restarted = records;
                             checkpointed = records;
-                            let _ = committed.try_send(());
+                            let (done, finished) = sync_channel::<()>(1);
+                            if committed.send(Some(done)).is_ok() {
+                                let _ = finished.recv();
+                            }
+                        } else if records >= checkpointed + CHECKPOINT_EVERY {
+                            checkpointed = records;
+                            let _ = committed.try_send(None);
                         }
                         if committed_through.send(records).is_ok() {
                             let _ = report_done.recv();

@@ -29,6 +29,9 @@ use crate::error::CoreError;
 /// The schema version this program creates and understands.
 pub const SCHEMA_VERSION: u32 = 8;
 
+/// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
+pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
 
@@ -495,6 +498,9 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // After a checkpoint lets the WAL start over, SQLite cuts the file back to this size; a
+    // large import would otherwise leave a WAL of gigabytes beside the catalog for good.
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
