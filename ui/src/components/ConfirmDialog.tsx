@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from "react";
+import { useId, useRef } from "react";
+import { useModal } from "./modal";
 
 export interface ConfirmDialogProps {
   title: string;
@@ -13,26 +14,14 @@ export interface ConfirmDialogProps {
 }
 
 /**
- * A modal question. Focus starts on the safe choice (Cancel), Esc cancels, and focus stays
- * inside until it closes: the browser's `<dialog>` modal gives all three.
+ * A modal question. Focus starts on the safe choice (Cancel), Esc cancels, focus stays
+ * inside until it closes and then goes back to what asked.
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const messageId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    // jsdom has no showModal; the open attribute is what tests and old engines understand.
-    if (typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
-    else dialog.setAttribute("open", "");
-    cancelRef.current?.focus();
-    return () => {
-      if (typeof dialog.close === "function" && dialog.open) dialog.close();
-    };
-  }, []);
+  const { ref, onKeyDown, onCancel } = useModal({ canClose: true, onClose: props.onCancel, initialFocus: cancelRef });
 
   return (
     <dialog
@@ -41,17 +30,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       aria-labelledby={titleId}
       aria-describedby={messageId}
       data-testid="confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.preventDefault();
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
+      onCancel={onCancel}
+      onKeyDown={onKeyDown}
     >
       <h2 id={titleId}>{props.title}</h2>
       <p id={messageId}>{props.message}</p>

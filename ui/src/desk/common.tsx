@@ -2,11 +2,12 @@
  * The pieces every desk tab shares: the scan field that never lets go of the focus, the big
  * green and red answer panels (announced by screen readers), and the override question.
  */
-import { useEffect, useId, useRef, useState, type ReactNode, type Ref } from "react";
+import { useId, useRef, useState, type ReactNode, type Ref } from "react";
 import { useTranslation } from "react-i18next";
 import { refusalOf, toErrorPayload } from "../api";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Refusal } from "../bindings/Refusal";
+import { useModal } from "../components/modal";
 import { currentLanguage, type Language } from "../i18n";
 import { canOverride, refusalMessage } from "./format";
 
@@ -138,7 +139,6 @@ export function ProblemPanel(props: { problem: Problem; onOverride?: () => void;
 export function OverrideDialog(props: { refusal: Refusal; onConfirm(reason: string): void; onCancel(): void }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const ref = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState("");
   const [missing, setMissing] = useState(false);
@@ -146,16 +146,7 @@ export function OverrideDialog(props: { refusal: Refusal; onConfirm(reason: stri
   const fieldId = useId();
   const errorId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
-    else dialog.setAttribute("open", "");
-    inputRef.current?.focus();
-    return () => {
-      if (typeof dialog.close === "function" && dialog.open) dialog.close();
-    };
-  }, []);
+  const modal = useModal({ canClose: true, onClose: props.onCancel, initialFocus: inputRef });
 
   const submit = () => {
     const text = reason.trim();
@@ -169,21 +160,12 @@ export function OverrideDialog(props: { refusal: Refusal; onConfirm(reason: stri
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="confirm-dialog desk-override-dialog"
       aria-labelledby={titleId}
       data-testid="override-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.preventDefault();
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
+      onCancel={modal.onCancel}
+      onKeyDown={modal.onKeyDown}
     >
       <form
         noValidate

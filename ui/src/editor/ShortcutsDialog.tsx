@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from "react";
+import { useId, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { useModal } from "../components/modal";
 
 /** Every shortcut of the editor, by action key in `editor.shortcuts.*`. */
 export const SHORTCUTS: readonly { action: string; keys: string }[] = [
@@ -22,35 +23,25 @@ export const SHORTCUTS: readonly { action: string; keys: string }[] = [
 
 export function ShortcutsDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
-    else dialog.setAttribute("open", "");
-    closeRef.current?.focus();
-    return () => {
-      if (typeof dialog.close === "function" && dialog.open) dialog.close();
-    };
-  }, []);
+  const modal = useModal({ canClose: true, onClose, initialFocus: closeRef });
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="shortcuts-dialog"
       aria-labelledby={titleId}
       data-testid="shortcuts-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
+      onCancel={modal.onCancel}
       onKeyDown={(e) => {
-        if (e.key === "Escape" || e.key === "F1") {
+        // F1 opened the list, so F1 closes it too (and does not reach the browser's help).
+        if (e.key === "F1") {
           e.preventDefault();
           e.stopPropagation();
           onClose();
+          return;
         }
+        modal.onKeyDown(e);
       }}
     >
       <h2 id={titleId}>{t("editor.shortcuts.title")}</h2>

@@ -6,7 +6,7 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { toErrorPayload } from "../api";
-import { useModal } from "../transfer/modal";
+import { useModal } from "../components/modal";
 import type { KioskLauncherProps } from "./KioskMode";
 import "./kiosk.css";
 

@@ -5,7 +5,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { currentLanguage, LANGUAGES, type Language } from "../i18n";
-import { useModal } from "../transfer/modal";
+import { useModal } from "../components/modal";
 import { cleanBarcode } from "./kiosk";
 
 // Each language's name in itself, so a reader finds their own whatever is showing.

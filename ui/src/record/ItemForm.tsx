@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { toErrorPayload } from "../api";
+import { useModal } from "../components/modal";
 import type { Branch } from "../bindings/Branch";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { ItemInput } from "../bindings/ItemInput";
@@ -38,7 +39,6 @@ const FIELD_ORDER: readonly ItemField[] = ["barcode", "branch_code", "location"]
  */
 export function ItemForm(props: ItemFormProps) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
   const barcodeRef = useRef<HTMLInputElement>(null);
   const branchRef = useRef<HTMLSelectElement>(null);
   const locationRef = useRef<HTMLInputElement>(null);
@@ -48,17 +48,8 @@ export function ItemForm(props: ItemFormProps) {
   const [formError, setFormError] = useState<ErrorPayload | null>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    // jsdom has no showModal; the open attribute is what tests and old engines understand.
-    if (typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
-    else dialog.setAttribute("open", "");
-    barcodeRef.current?.focus();
-    return () => {
-      if (typeof dialog.close === "function" && dialog.open) dialog.close();
-    };
-  }, []);
+  // Barcode first: a scanner types it. Esc cancels even while saving, as Cancel does.
+  const modal = useModal({ canClose: true, onClose: props.onCancel, initialFocus: barcodeRef });
 
   // A new item takes the first branch once the list arrives, unless one is chosen already.
   const firstBranch = props.branches?.[0]?.code;
@@ -135,21 +126,12 @@ export function ItemForm(props: ItemFormProps) {
 
   return (
     <dialog
-      ref={ref}
+      ref={modal.ref}
       className="item-form-dialog"
       aria-labelledby={titleId}
       data-testid="item-form"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.preventDefault();
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
+      onCancel={modal.onCancel}
+      onKeyDown={modal.onKeyDown}
     >
       <h2 id={titleId}>
         {props.editing === null ? t("items.form.addTitle") : t("items.form.editTitle", { barcode: props.editing })}

@@ -7,7 +7,8 @@ import type { JobProgress } from "../bindings/JobProgress";
 import type { MarcFormat } from "../bindings/MarcFormat";
 import { currentLanguage, formatNumber } from "../i18n";
 import { JobError, JobProgressView, isFileProblem } from "./JobProgressView";
-import { RadioGroup, StepHeading, useModal } from "./modal";
+import { useModal } from "../components/modal";
+import { RadioGroup, StepHeading } from "./controls";
 import { EXTENSIONS, FORMATS, suggestedExportName, switchExtension } from "./transfer";
 import "./transfer.css";
 

@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { JobProgress } from "../bindings/JobProgress";
 import { LOCALES, currentLanguage, formatNumber } from "../i18n";
-import { StepHeading } from "./modal";
+import { StepHeading } from "./controls";
 import { formatFileSize, progressDecile, progressMeasure } from "./transfer";
 
 /** Failures caused by the file or the moment (wrong path, another job): the dialog says all there is to say. */

@@ -9,7 +9,7 @@ import type { ReactElement } from "react";
 import { I18nextProvider } from "react-i18next";
 import { expect } from "vitest";
 import { createI18n, type Language } from "../i18n";
-import { tabbables } from "./modal";
+import { tabbables } from "../components/modal";
 
 export function renderIn(lang: Language, ui: ReactElement) {
   const i18n = createI18n(lang);

@@ -1,18 +1,10 @@
 /**
- * What the import and export dialogs share: opening a modal `<dialog>` (jsdom has no
- * showModal), keeping Tab inside it, Esc that closes only when allowed and never reaches the
- * app's own Esc (which would navigate back), focus returned to whatever opened it, and a
- * labelled radio group whose arrow keys behave the same in every engine.
+ * Every modal `<dialog>` of the app opens through `useModal`: showModal (jsdom has none, so
+ * the open attribute instead), focus to the first control or the one the dialog names, Tab
+ * kept inside, Esc that closes only when allowed and never reaches the app's own Esc (which
+ * would navigate back), and focus returned to whatever opened it.
  */
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useRef,
-  type KeyboardEvent,
-  type ReactNode,
-  type SyntheticEvent,
-} from "react";
+import { useCallback, useEffect, useRef, type KeyboardEvent, type RefObject, type SyntheticEvent } from "react";
 
 const TABBABLE =
   'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"]), summary';
@@ -45,13 +37,18 @@ export interface ModalOptions {
   /** Esc and the dialog's cancel event close only when this is true (not while a job runs). */
   canClose: boolean;
   onClose(): void;
+  /**
+   * The control that takes focus on opening, when it is not the first one: Cancel in a
+   * question (the safe choice), the field a scanner types into. Falls back to the first.
+   */
+  initialFocus?: RefObject<HTMLElement | null>;
 }
 
 /**
  * Opens the dialog modally on mount, remembers the element that had focus and gives focus
  * back to it on unmount. Returns the ref and the handlers to spread on `<dialog>`.
  */
-export function useModal({ canClose, onClose }: ModalOptions) {
+export function useModal({ canClose, onClose, initialFocus }: ModalOptions) {
   const ref = useRef<HTMLDialogElement>(null);
   const canCloseRef = useRef(canClose);
   canCloseRef.current = canClose;
@@ -65,12 +62,14 @@ export function useModal({ canClose, onClose }: ModalOptions) {
     // jsdom has no showModal; the open attribute is what tests and old engines understand.
     if (typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
     else dialog.setAttribute("open", "");
-    const first = tabbables(dialog)[0];
+    const first = initialFocus?.current ?? tabbables(dialog)[0];
     first?.focus();
     return () => {
       if (typeof dialog.close === "function" && dialog.open) dialog.close();
       if (opener && opener.isConnected) opener.focus();
     };
+    // Opening happens once per mount; the initial target is read then, like autofocus.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const onKeyDown = useCallback((e: KeyboardEvent<HTMLDialogElement>) => {
@@ -109,83 +108,4 @@ export function useModal({ canClose, onClose }: ModalOptions) {
   }, []);
 
   return { ref, onKeyDown, onCancel };
-}
-
-export interface RadioChoice<T extends string> {
-  value: T;
-  label: string;
-  /** One line saying what the choice does. */
-  hint?: string;
-  testId?: string;
-}
-
-export interface RadioGroupProps<T extends string> {
-  legend: string;
-  name: string;
-  value: T;
-  choices: readonly RadioChoice<T>[];
-  onChange(value: T): void;
-  disabled?: boolean;
-  testId?: string;
-}
-
-/**
- * A fieldset of native radios. Arrow keys move and select (wrapping), handled here so every
- * engine — and jsdom — does the same; Tab enters the group at its checked radio.
- */
-export function RadioGroup<T extends string>(props: RadioGroupProps<T>) {
-  const baseId = useId();
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>, index: number) => {
-    const step = e.key === "ArrowDown" || e.key === "ArrowRight" ? 1 : e.key === "ArrowUp" || e.key === "ArrowLeft" ? -1 : 0;
-    if (step === 0) return;
-    e.preventDefault();
-    const count = props.choices.length;
-    const next = props.choices[(index + step + count) % count]!;
-    props.onChange(next.value);
-    const input = document.getElementById(`${baseId}-${next.value}`);
-    input?.focus();
-  };
-  return (
-    <fieldset className="transfer-radios" disabled={props.disabled} data-testid={props.testId}>
-      <legend>{props.legend}</legend>
-      {props.choices.map((choice, index) => {
-        const id = `${baseId}-${choice.value}`;
-        const hintId = `${id}-hint`;
-        return (
-          <div className="transfer-radio" key={choice.value}>
-            <input
-              type="radio"
-              id={id}
-              name={props.name}
-              value={choice.value}
-              checked={props.value === choice.value}
-              aria-describedby={choice.hint ? hintId : undefined}
-              onChange={() => props.onChange(choice.value)}
-              onKeyDown={(e) => onKeyDown(e, index)}
-              data-testid={choice.testId}
-            />
-            <label htmlFor={id}>{choice.label}</label>
-            {choice.hint && (
-              <span className="transfer-hint" id={hintId}>
-                {choice.hint}
-              </span>
-            )}
-          </div>
-        );
-      })}
-    </fieldset>
-  );
-}
-
-/** A section of a dialog whose heading takes focus when the step begins, so it is announced. */
-export function StepHeading({ children, id }: { children: ReactNode; id?: string }) {
-  const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
-  return (
-    <h3 ref={ref} id={id} tabIndex={-1} className="transfer-step-heading">
-      {children}
-    </h3>
-  );
 }
