@@ -27,7 +27,7 @@ use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
 use crate::error::CoreError;
 
 /// The schema version this program creates and understands.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
