@@ -323,3 +323,11 @@ pub(crate) fn all_records(
     }
     Ok(out)
 }
+
+/// Every record's id, in catalog order (what `rights compute` goes through).
+pub fn record_ids(catalog: &Catalog) -> Result<Vec<Uuid>, CoreError> {
+    Ok(all_records(catalog.conn())?
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect())
+}
