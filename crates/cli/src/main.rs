@@ -14,6 +14,7 @@ mod circ;
 mod import;
 mod kiosk;
 mod marc;
+mod rights;
 mod search;
 mod usage;
 
@@ -78,6 +79,8 @@ enum Command {
     Export(search::ExportArgs),
     /// Circulation: check out, check in, renew, holds, patrons, fines, policy, calendar.
     Circ(circ::CircArgs),
+    /// Copyright determinations: compute, set with a reason, access levels, the report.
+    Rights(rights::RightsArgs),
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
@@ -179,6 +182,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             });
         }
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
+        Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),

@@ -53,6 +53,9 @@ pub struct ExportArgs {
     /// Export only the records this search finds.
     #[arg(long, value_name = "QUERY")]
     query: Option<String>,
+    /// Leave out the rights determinations (542, 506, 540 are otherwise written in).
+    #[arg(long)]
+    no_rights: bool,
 }
 
 fn bar(total: u64, quiet: bool, what: &str) -> anyhow::Result<ProgressBar> {
@@ -185,6 +188,7 @@ pub fn run_export(catalog: &Catalog, args: &ExportArgs, json: bool) -> anyhow::R
             format,
             query: args.query.clone(),
             cancel: None,
+            with_rights: !args.no_rights,
         },
         &args.output,
         |p| bar.set_position(p.records),

@@ -182,6 +182,7 @@ fn main() {
                 format,
                 query: None,
                 cancel: None,
+                with_rights: true,
             },
             &out,
             |_| {},

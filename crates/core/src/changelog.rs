@@ -86,6 +86,8 @@ pub enum EntityType {
     FineEntry,
     Policy,
     ClosedDay,
+    /// A rights determination (append-only; the record's current one is the latest).
+    Determination,
 }
 
 impl EntityType {
@@ -100,6 +102,7 @@ impl EntityType {
             EntityType::FineEntry => "fine_entry",
             EntityType::Policy => "policy",
             EntityType::ClosedDay => "closed_day",
+            EntityType::Determination => "determination",
         }
     }
 
@@ -114,6 +117,7 @@ impl EntityType {
             EntityType::FineEntry,
             EntityType::Policy,
             EntityType::ClosedDay,
+            EntityType::Determination,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)

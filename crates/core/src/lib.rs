@@ -26,6 +26,7 @@ mod clock;
 pub mod demo;
 mod error;
 pub mod holdings;
+pub mod rights;
 pub mod search;
 mod store;
 pub mod text;

@@ -138,6 +138,7 @@ pub fn run_export(
         format: request.format.into(),
         query: request.query.clone().filter(|q| !q.trim().is_empty()),
         cancel: Some(job.cancel.clone()),
+        with_rights: true,
     };
     let path = Path::new(&request.path);
     let report = export::export(&catalog, &options, path, |p| {

@@ -11,9 +11,11 @@ use ts_rs::TS;
 
 pub mod cataloging;
 pub mod circulation;
+pub mod rights;
 
 pub use cataloging::*;
 pub use circulation::*;
+pub use rights::*;
 
 use crate::changelog::{ChangeEntry, EntityType, Operation};
 
@@ -246,6 +248,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in circulation::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in rights::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -260,6 +265,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in circulation::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in rights::schemas() {
         schema(name, value);
     }
     files

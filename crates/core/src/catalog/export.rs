@@ -19,6 +19,7 @@ use serde::Serialize;
 use shelfmark_marc::{Format, iso2709};
 
 use crate::error::CoreError;
+use crate::rights;
 use crate::search::SearchIndex;
 use crate::store::Catalog;
 
@@ -31,6 +32,9 @@ pub struct ExportOptions {
     /// Set from elsewhere (the Cancel button) to stop the export: `OUT.partial` is removed,
     /// an `OUT` already there is left as it was, and the report says `cancelled`.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Write each record's current rights determination into it (542, 506, 540; see
+    /// `rights::marc`). Records without one go out as stored.
+    pub with_rights: bool,
 }
 
 /// How far an export is, for a progress bar.
@@ -167,13 +171,27 @@ fn write_all(
     let cancel = options.cancel.clone();
     let cancelled = move || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
     let mut sink = Sink::new(options.format, output, &mut out);
+    let with_rights = options.with_rights && rights::marc::any(conn)?;
     let mut each = |row: Row| -> Result<Next, CoreError> {
         if cancelled() {
             report.cancelled = true;
             return Ok(Next::Stop);
         }
-        let (id, control_number, marc) = row;
-        match sink.write(&marc) {
+        let (id, control_number, mut marc) = row;
+        let written = match with_rights {
+            true => match rights::marc::annotate_bytes(conn, &id, &marc) {
+                Ok(Some(annotated)) => {
+                    marc = annotated;
+                    sink.write(&marc)
+                }
+                Ok(None) => sink.write(&marc),
+                Err(e) => Err(Failure::Record(format!(
+                    "the rights determination could not be written into it: {e}"
+                ))),
+            },
+            false => sink.write(&marc),
+        };
+        match written {
             Ok(()) => report.written += 1,
             Err(Failure::Record(reason)) => report.failed.push(ExportFailure {
                 id,
@@ -309,6 +327,7 @@ mod tests {
                     format,
                     query: None,
                     cancel: None,
+                    with_rights: true,
                 },
                 &out,
                 |_| {},
@@ -331,6 +350,7 @@ mod tests {
                 format: Format::Iso2709,
                 query: None,
                 cancel: None,
+                with_rights: true,
             },
             &out,
             |_| {},
@@ -366,6 +386,7 @@ mod tests {
             format: Format::JsonLines,
             query: Some("type:serial".into()),
             cancel: None,
+            with_rights: true,
         };
         let report = export(&catalog, &options, &out, |_| {}).expect("exports");
         assert_eq!(report.written, serials);
@@ -380,6 +401,7 @@ mod tests {
             format: Format::Iso2709,
             query: Some("isbn:123".into()),
             cancel: None,
+            with_rights: true,
         };
         let err = export(&catalog, &bad, &out, |_| {}).expect_err("bad query");
         assert!(matches!(err, CoreError::InvalidInput { .. }), "{err}");
@@ -389,6 +411,7 @@ mod tests {
             format: Format::Iso2709,
             query: None,
             cancel: None,
+            with_rights: true,
         };
         let err = export(&catalog, &all, &nowhere, |_| {}).expect_err("unwritable");
         assert!(err.to_string().contains("could not write"), "{err}");

@@ -5,7 +5,7 @@
 use rusqlite::Transaction;
 use rusqlite_migration::{M, Migrations};
 
-use crate::{catalog, changelog, circulation, holdings};
+use crate::{catalog, changelog, circulation, holdings, rights};
 
 /// Version 1: node identity and the change log. 2: bibliographic records.
 /// 3: branches and items. 4: patrons. 5: every extracted record column, record identifiers,
@@ -14,7 +14,8 @@ use crate::{catalog, changelog, circulation, holdings};
 /// and PIN, closed days, loans, holds, the fines ledger, the policy matrix with its shipped
 /// defaults). 7: the desk and the kiosk (patrons' folded names, backfilled from their names;
 /// kiosk PIN attempts; report indexes on loan, return and fine times). 8: cheaper change-log
-/// and ledger appends (no `hlc` index; `IN` checks written as comparisons).
+/// and ledger appends (no `hlc` index; `IN` checks written as comparisons). 9: rights
+/// determinations (append-only).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -42,6 +43,7 @@ pub fn all() -> Migrations<'static> {
             tx.execute_batch(catalog::import::MIGRATION_LEDGER_CHECK)?;
             Ok(())
         }),
+        M::up(rights::MIGRATION_DETERMINATIONS),
     ])
 }
 

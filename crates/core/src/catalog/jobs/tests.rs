@@ -277,6 +277,7 @@ fn a_cancelled_export_leaves_no_partial_and_an_existing_file_untouched() {
         format: Format::Iso2709,
         query: None,
         cancel: Some(cancel.clone()),
+        with_rights: true,
     };
     let mut seen = Vec::new();
     let report = export::export(&catalog, &options, &out, |p| {
@@ -309,6 +310,7 @@ fn a_finished_export_reports_its_progress_and_summary() {
         format: Format::JsonLines,
         query: Some("type:book".into()),
         cancel: Some(Arc::new(AtomicBool::new(false))),
+        with_rights: true,
     };
     let mut last = None;
     let report = export::export(&catalog, &options, &out, |p| last = Some(p)).expect("exports");

@@ -1,0 +1,90 @@
+//! The rights report: works by current status, the works entering the public domain on the
+//! next 1 January, and the works no one has evaluated.
+
+use std::collections::BTreeMap;
+
+use time::{Date, Month};
+
+use super::determinations::{all_records, current_conn, date_text, parse_date, today};
+use super::jurisdiction;
+use crate::api::{PublicDomainEntry, RightsReport, RightsStatus, StatusCount};
+use crate::error::CoreError;
+use crate::store::Catalog;
+
+/// The report as of `as_of` (the library's today when `None`).
+pub fn report(catalog: &Catalog, as_of: Option<Date>) -> Result<RightsReport, CoreError> {
+    let conn = catalog.conn();
+    let as_of = match as_of {
+        Some(d) => d,
+        None => today(conn, catalog.clock().now())?,
+    };
+    let next_year = as_of.year() + 1;
+    let next_day = Date::from_calendar_date(next_year, Month::January, 1).map_err(|e| {
+        CoreError::InvalidInput {
+            what: "date",
+            value: date_text(as_of),
+            reason: e.to_string(),
+        }
+    })?;
+    let next_text = date_text(next_day);
+    let mut counts: BTreeMap<&'static str, (RightsStatus, u64)> = BTreeMap::new();
+    let mut entering = Vec::new();
+    let mut not_evaluated = 0;
+    let mut undetermined = 0;
+    let records = all_records(conn)?;
+    for (id, control_number, title) in &records {
+        let status = match current_conn(conn, *id)? {
+            None => {
+                not_evaluated += 1;
+                RightsStatus::Cne
+            }
+            Some(d) => {
+                let from = d
+                    .public_domain_from
+                    .as_deref()
+                    .map(parse_date)
+                    .transpose()?;
+                if d.status == RightsStatus::InC && from == Some(next_day) {
+                    entering.push(PublicDomainEntry {
+                        record_id: id.to_string(),
+                        control_number: control_number.clone(),
+                        title: title.clone(),
+                        rule: d.rule.clone(),
+                    });
+                }
+                // A computed term that has run out counts as what it now is.
+                if d.status == RightsStatus::InC
+                    && d.overridden_reason.is_none()
+                    && from.is_some_and(|f| f <= as_of)
+                {
+                    RightsStatus::PublicDomain
+                } else {
+                    d.status
+                }
+            }
+        };
+        if status == RightsStatus::Und {
+            undetermined += 1;
+        }
+        counts.entry(status.as_str()).or_insert((status, 0)).1 += 1;
+    }
+    let by_status = RightsStatus::ALL
+        .into_iter()
+        .filter_map(|s| {
+            counts.get(s.as_str()).map(|(st, n)| StatusCount {
+                status: *st,
+                count: *n,
+            })
+        })
+        .collect();
+    Ok(RightsReport {
+        as_of: date_text(as_of),
+        jurisdiction: jurisdiction::current_id(conn)?,
+        records: records.len() as u64,
+        by_status,
+        next_public_domain_day: next_text,
+        entering_public_domain: entering,
+        not_evaluated,
+        undetermined,
+    })
+}
