@@ -227,3 +227,36 @@ export function formatViolations(violations) {
     })
     .join("\n");
 }
+
+/** Fails with axe's report when the page has a serious or critical violation; the full results are kept as `<name>.json`. */
+export async function assertNoSeriousAxeViolations(driver, name) {
+  const results = await runAxe(driver, name);
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length) {
+    throw new Error(`serious/critical axe violations on ${name}:\n${formatViolations(serious)}`);
+  }
+}
+
+/** The element with this test id, once it is in the page. */
+export async function elementByTestId(driver, id) {
+  await waitFor(async () => (await driver.findElements(byTestId(id))).length > 0, `[data-testid=${id}]`);
+  return driver.findElement(byTestId(id));
+}
+
+/**
+ * `test(name, body)` that, when the body fails, keeps a screenshot and the page source as
+ * `<prefix>-failed-<name>.png/.html` for whoever reads the CI artifacts.
+ */
+export function testKeepingFailures(test, getDriver, prefix, name, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (e) {
+      const driver = getDriver();
+      const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
+      await screenshot(driver, `${prefix}-failed-${slug}.png`).catch(() => {});
+      writeArtifact(`${prefix}-failed-${slug}.html`, await driver.getPageSource().catch(() => ""));
+      throw e;
+    }
+  });
+}

@@ -8,14 +8,15 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Key } from "selenium-webdriver";
 import {
+  assertNoSeriousAxeViolations,
+  elementByTestId,
+  testKeepingFailures,
   By,
   byTestId,
   cli,
   closeApp,
-  formatViolations,
   launchApp,
   makeDemoCatalog,
-  runAxe,
   screenshot,
   tempDir,
   textOf,
@@ -50,30 +51,12 @@ describe("cataloging in the desktop app", () => {
     work?.cleanup();
   });
 
-  /** A test that leaves a screenshot and the page source behind when it fails. */
-  function step(name, body) {
-    test(name, async () => {
-      try {
-        await body();
-      } catch (e) {
-        const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-        await screenshot(driver, `cataloging-failed-${slug}.png`).catch(() => {});
-        writeArtifact(`cataloging-failed-${slug}.html`, await driver.getPageSource().catch(() => ""));
-        throw e;
-      }
-    });
-  }
+  const step = (name, body) => testKeepingFailures(test, () => driver, "cataloging", name, body);
+  const assertAxeClean = (name) => assertNoSeriousAxeViolations(driver, name);
+  const el = (id) => elementByTestId(driver, id);
 
-  async function assertAxeClean(name) {
-    const results = await runAxe(driver, name);
-    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.equal(serious.length, 0, `serious/critical axe violations on ${name}:\n${formatViolations(serious)}`);
-  }
 
-  async function el(id) {
-    await waitFor(async () => (await driver.findElements(byTestId(id))).length > 0, `[data-testid=${id}]`);
-    return driver.findElement(byTestId(id));
-  }
+
 
   /** Types `text` in the search box (after clearing it) and waits for the results. */
   async function search(text) {

@@ -7,13 +7,14 @@ import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { Key } from "selenium-webdriver";
 import {
+  assertNoSeriousAxeViolations,
+  elementByTestId,
+  testKeepingFailures,
   byTestId,
   cli,
   closeApp,
-  formatViolations,
   launchApp,
   makeDemoCatalog,
-  runAxe,
   screenshot,
   textOf,
   waitFor,
@@ -83,29 +84,12 @@ describe("circulation desk and kiosk", () => {
     fixture?.cleanup();
   });
 
-  function step(name, body) {
-    test(name, async () => {
-      try {
-        await body();
-      } catch (e) {
-        const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-        await screenshot(driver, `circulation-failed-${slug}.png`).catch(() => {});
-        writeArtifact(`circulation-failed-${slug}.html`, await driver.getPageSource().catch(() => ""));
-        throw e;
-      }
-    });
-  }
+  const step = (name, body) => testKeepingFailures(test, () => driver, "circulation", name, body);
+  const assertAxeClean = (name) => assertNoSeriousAxeViolations(driver, name);
+  const el = (id) => elementByTestId(driver, id);
 
-  async function assertAxeClean(name) {
-    const results = await runAxe(driver, name);
-    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.equal(serious.length, 0, `serious/critical axe violations on ${name}:\n${formatViolations(serious)}`);
-  }
 
-  async function el(id) {
-    await waitFor(async () => (await driver.findElements(byTestId(id))).length > 0, `[data-testid=${id}]`);
-    return driver.findElement(byTestId(id));
-  }
+
 
   /** Types into the focused scan field the way a keyboard-wedge scanner does. */
   async function scan(id, barcode) {

@@ -11,7 +11,7 @@ import type { PatronAccount } from "../bindings/PatronAccount";
 import type { Refusal } from "../bindings/Refusal";
 import { currentLanguage } from "../i18n";
 import { cleanPin, formatDay, openLoans, PIN_MAX_LENGTH, pinAfterKey, refusalMessage } from "./kiosk";
-import { ScanField } from "./parts";
+import { ScanField, ScanProblemLine } from "./parts";
 
 export function CardScreen({ message, onCard, onBack }: { message: string | null; onCard(card: string): void; onBack(): void }) {
   const { t } = useTranslation();
@@ -325,27 +325,12 @@ export function BorrowScreen(props: BorrowScreenProps) {
                       <span>{t("kiosk.borrow.dueOn", { date: formatDay(s.loan.due_on, lang) })}</span>
                     </>
                   )}
-                  {s.state === "refused" && (
-                    <>
-                      <strong>
-                        <span aria-hidden="true">✗ </span>
-                        {t("kiosk.borrow.notBorrowed")}: {s.barcode}
-                      </strong>
-                      <span>{refusalMessage(s.refusal, lang)}</span>
-                    </>
-                  )}
-                  {s.state === "failed" && (
-                    <>
-                      <strong>
-                        <span aria-hidden="true">✗ </span>
-                        {t("kiosk.borrow.notBorrowed")}: {s.barcode}
-                      </strong>
-                      <span>
-                        {s.error.code === "not_found"
-                          ? t("kiosk.borrow.unknownItem", { barcode: s.barcode })
-                          : t("kiosk.common.askDesk")}
-                      </span>
-                    </>
+                  {(s.state === "refused" || s.state === "failed") && (
+                    <ScanProblemLine
+                      problem={s}
+                      heading={t("kiosk.borrow.notBorrowed")}
+                      unknownItem={t("kiosk.borrow.unknownItem", { barcode: s.barcode })}
+                    />
                   )}
                 </li>
               ))}

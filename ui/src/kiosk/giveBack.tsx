@@ -9,8 +9,8 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Loan } from "../bindings/Loan";
 import type { Refusal } from "../bindings/Refusal";
 import { currentLanguage, formatNumber } from "../i18n";
-import { formatDay, formatMoment, formatMoney, needsReturnBin, RECEIPT_SECONDS, refusalMessage } from "./kiosk";
-import { ScanField } from "./parts";
+import { formatDay, formatMoment, formatMoney, needsReturnBin, RECEIPT_SECONDS } from "./kiosk";
+import { ScanField, ScanProblemLine } from "./parts";
 
 type ReturnScan =
   | { id: number; barcode: string; state: "pending" }
@@ -99,27 +99,12 @@ export function ReturnScreen(props: ReturnScreenProps) {
                   )}
                 </>
               )}
-              {s.state === "refused" && (
-                <>
-                  <strong>
-                    <span aria-hidden="true">✗ </span>
-                    {t("kiosk.return.notReturned")}: {s.barcode}
-                  </strong>
-                  <span>{refusalMessage(s.refusal, lang)}</span>
-                </>
-              )}
-              {s.state === "failed" && (
-                <>
-                  <strong>
-                    <span aria-hidden="true">✗ </span>
-                    {t("kiosk.return.notReturned")}: {s.barcode}
-                  </strong>
-                  <span>
-                    {s.error.code === "not_found"
-                      ? t("kiosk.return.unknownItem", { barcode: s.barcode })
-                      : t("kiosk.common.askDesk")}
-                  </span>
-                </>
+              {(s.state === "refused" || s.state === "failed") && (
+                <ScanProblemLine
+                  problem={s}
+                  heading={t("kiosk.return.notReturned")}
+                  unknownItem={t("kiosk.return.unknownItem", { barcode: s.barcode })}
+                />
               )}
             </li>
           ))}

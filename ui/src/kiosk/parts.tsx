@@ -6,7 +6,9 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { useTranslation } from "react-i18next";
 import { currentLanguage, LANGUAGES, type Language } from "../i18n";
 import { useModal } from "../components/modal";
-import { cleanBarcode } from "./kiosk";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { Refusal } from "../bindings/Refusal";
+import { cleanBarcode, refusalMessage } from "./kiosk";
 
 // Each language's name in itself, so a reader finds their own whatever is showing.
 const NAMES: Record<Language, string> = { vi: "Tiếng Việt", en: "English" };
@@ -135,5 +137,35 @@ export function KioskDialog(props: KioskDialogProps) {
       <h2 id={titleId}>{props.heading}</h2>
       {props.children}
     </dialog>
+  );
+}
+
+/** A scanned book that could not be lent or returned. */
+export type ScanProblem =
+  | { state: "refused"; barcode: string; refusal: Refusal }
+  | { state: "failed"; barcode: string; error: ErrorPayload };
+
+/**
+ * What a reader reads when a scan did not work: the barcode, then why in the UI language —
+ * circulation's refusal, "no such book", or "ask at the desk" for anything else.
+ */
+export function ScanProblemLine(props: { problem: ScanProblem; heading: string; unknownItem: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = currentLanguage(i18n);
+  const p = props.problem;
+  return (
+    <>
+      <strong>
+        <span aria-hidden="true">✗ </span>
+        {props.heading}: {p.barcode}
+      </strong>
+      <span>
+        {p.state === "refused"
+          ? refusalMessage(p.refusal, lang)
+          : p.error.code === "not_found"
+            ? props.unknownItem
+            : t("kiosk.common.askDesk")}
+      </span>
+    </>
   );
 }
