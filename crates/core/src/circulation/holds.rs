@@ -232,20 +232,7 @@ pub(crate) fn route(
         if hold.status == HoldStatus::OnShelf || hold.pickup_branch == branch {
             return shelve_for(m, item, &hold, branch, lt);
         }
-        set_item_state(
-            m,
-            item,
-            ItemStatus::InTransit,
-            Some(branch),
-            "in transit for a hold",
-        )?;
-        return Ok((
-            CheckinAction::Transit {
-                branch_code: branch_code(m.conn(), hold.pickup_branch)?,
-                hold_id: Some(hold.id.to_string()),
-            },
-            ItemStatus::InTransit,
-        ));
+        return send_for_hold(m, item, hold.id, hold.pickup_branch, branch);
     }
     // Items kept out of circulation go back to their place without serving holds.
     let sticky = matches!(
@@ -285,20 +272,7 @@ pub(crate) fn route(
                 None,
                 "trapped",
             )?;
-            set_item_state(
-                m,
-                item,
-                ItemStatus::InTransit,
-                Some(branch),
-                "in transit for a hold",
-            )?;
-            return Ok((
-                CheckinAction::Transit {
-                    branch_code: branch_code(m.conn(), held.pickup_branch)?,
-                    hold_id: Some(id.to_string()),
-                },
-                ItemStatus::InTransit,
-            ));
+            return send_for_hold(m, item, id, held.pickup_branch, branch);
         }
     }
     if branch == item.home_branch {
@@ -324,6 +298,30 @@ pub(crate) fn route(
             status,
         ))
     }
+}
+
+/// Sends an item from the desk at `branch` to the pickup branch of the hold `hold_id`.
+fn send_for_hold(
+    m: &mut Mutation<'_>,
+    item: &ItemRow,
+    hold_id: Uuid,
+    pickup_branch: Uuid,
+    branch: Uuid,
+) -> Result<(CheckinAction, ItemStatus), CoreError> {
+    set_item_state(
+        m,
+        item,
+        ItemStatus::InTransit,
+        Some(branch),
+        "in transit for a hold",
+    )?;
+    Ok((
+        CheckinAction::Transit {
+            branch_code: branch_code(m.conn(), pickup_branch)?,
+            hold_id: Some(hold_id.to_string()),
+        },
+        ItemStatus::InTransit,
+    ))
 }
 
 /// Puts an item on the hold shelf at its pickup branch for `hold`.
