@@ -3,10 +3,9 @@ import { useTranslation } from "react-i18next";
 import { toErrorPayload, type CatalogApi } from "../api";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { ExportSummary } from "../bindings/ExportSummary";
-import type { JobProgress } from "../bindings/JobProgress";
 import type { MarcFormat } from "../bindings/MarcFormat";
 import { currentLanguage, formatNumber } from "../i18n";
-import { JobError, JobProgressView, isFileProblem } from "./JobProgressView";
+import { JobError, JobProgressView, isFileProblem, requestCancel, updateRunning, type RunningPhase } from "./JobProgressView";
 import { useModal } from "../components/modal";
 import { RadioGroup, StepHeading } from "./controls";
 import { EXTENSIONS, FORMATS, suggestedExportName, switchExtension } from "./transfer";
@@ -24,7 +23,7 @@ type Scope = "all" | "search";
 
 type Phase =
   | { name: "setup"; runError: ErrorPayload | null }
-  | { name: "running"; progress: JobProgress | null; cancelling: boolean }
+  | RunningPhase
   | { name: "done"; summary: ExportSummary };
 
 /**
@@ -80,7 +79,7 @@ export function ExportDialog({ api, query, onClose, onError }: ExportDialogProps
         { path: target, format, query: scope === "search" && trimmedQuery ? trimmedQuery : null },
         (progress) => {
           if (!mounted.current) return;
-          setPhase((current) => (current.name === "running" ? { ...current, progress } : current));
+          setPhase(updateRunning<Phase>({ progress }));
         },
       );
       if (mounted.current) setPhase({ name: "done", summary });
@@ -92,15 +91,7 @@ export function ExportDialog({ api, query, onClose, onError }: ExportDialogProps
     }
   };
 
-  const cancel = async () => {
-    setPhase((current) => (current.name === "running" ? { ...current, cancelling: true } : current));
-    try {
-      await api.cancelJob();
-    } catch (err) {
-      if (mounted.current) setPhase((current) => (current.name === "running" ? { ...current, cancelling: false } : current));
-      onError(err);
-    }
-  };
+  const cancel = () => requestCancel<Phase>(api, setPhase, () => mounted.current, onError);
 
   const scopes: { value: Scope; label: string; hint?: string; testId: string }[] = [
     { value: "all", label: t("transfer.export.scopeAll"), testId: "scope-all" },

@@ -6,10 +6,9 @@ import type { ImportMatch } from "../bindings/ImportMatch";
 import type { ImportOnMatch } from "../bindings/ImportOnMatch";
 import type { ImportPreview } from "../bindings/ImportPreview";
 import type { ImportSummary } from "../bindings/ImportSummary";
-import type { JobProgress } from "../bindings/JobProgress";
 import type { MarcFormat } from "../bindings/MarcFormat";
 import { currentLanguage, formatNumber } from "../i18n";
-import { JobError, JobProgressView, isFileProblem } from "./JobProgressView";
+import { JobError, JobProgressView, isFileProblem, requestCancel, updateRunning, type RunningPhase } from "./JobProgressView";
 import { useModal } from "../components/modal";
 import { RadioGroup, StepHeading } from "./controls";
 import {
@@ -40,7 +39,7 @@ type PreviewState =
 
 type Phase =
   | { name: "setup"; runError: ErrorPayload | null }
-  | { name: "running"; progress: JobProgress | null; cancelling: boolean }
+  | RunningPhase
   | { name: "report"; summary: ImportSummary; path: string };
 
 const MATCHES: readonly ImportMatch[] = ["control_number", "isbn", "none"];
@@ -131,7 +130,7 @@ export function ImportDialog({ api, onClose, onImported, onError }: ImportDialog
         { path: source, format: format === "" ? null : format, match_on: matchOn, on_match: onMatch },
         (progress) => {
           if (!mounted.current) return;
-          setPhase((current) => (current.name === "running" ? { ...current, progress } : current));
+          setPhase(updateRunning<Phase>({ progress }));
         },
       );
       if (!mounted.current) return;
@@ -145,16 +144,7 @@ export function ImportDialog({ api, onClose, onImported, onError }: ImportDialog
     }
   };
 
-  const cancel = async () => {
-    setPhase((current) => (current.name === "running" ? { ...current, cancelling: true } : current));
-    try {
-      await api.cancelJob();
-    } catch (err) {
-      // The run goes on; let the cataloger try again.
-      if (mounted.current) setPhase((current) => (current.name === "running" ? { ...current, cancelling: false } : current));
-      onError(err);
-    }
-  };
+  const cancel = () => requestCancel<Phase>(api, setPhase, () => mounted.current, onError);
 
   const again = () => {
     setPath("");

@@ -4,6 +4,7 @@
  */
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
+import type { CatalogApi } from "../api";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { JobProgress } from "../bindings/JobProgress";
 import { LOCALES, currentLanguage, formatNumber } from "../i18n";
@@ -13,6 +14,35 @@ import { formatFileSize, progressDecile, progressMeasure } from "./transfer";
 /** Failures caused by the file or the moment (wrong path, another job): the dialog says all there is to say. */
 export function isFileProblem(error: ErrorPayload): boolean {
   return error.code === "not_found" || error.code === "invalid_input" || error.code === "job_running";
+}
+
+/** The step of a dialog while its import or export runs. */
+export type RunningPhase = { name: "running"; progress: JobProgress | null; cancelling: boolean };
+
+/** Changes the running step; any other step stays as it is (an event that arrives after the job ended). */
+export function updateRunning<P extends { name: string }>(
+  change: Partial<Omit<RunningPhase, "name">>,
+): (current: P) => P {
+  return (current) => (current.name === "running" ? ({ ...current, ...change } as P) : current);
+}
+
+/**
+ * Asks the back end to stop the running job. If the request itself fails the job goes on:
+ * Cancel is offered again and the error is reported.
+ */
+export async function requestCancel<P extends { name: string }>(
+  api: CatalogApi,
+  setPhase: (update: (current: P) => P) => void,
+  stillShown: () => boolean,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  setPhase(updateRunning<P>({ cancelling: true }));
+  try {
+    await api.cancelJob();
+  } catch (err) {
+    if (stillShown()) setPhase(updateRunning<P>({ cancelling: false }));
+    onError(err);
+  }
 }
 
 export type JobKind = "preview" | "import" | "export";
