@@ -1,6 +1,24 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import type { AccessLevel } from "./bindings/AccessLevel";
+import type { AttachRequest } from "./bindings/AttachRequest";
+import type { AttachResult } from "./bindings/AttachResult";
+import type { BulkDetermination } from "./bindings/BulkDetermination";
+import type { Determination } from "./bindings/Determination";
+import type { DeterminationSummary } from "./bindings/DeterminationSummary";
+import type { DigitalObject } from "./bindings/DigitalObject";
+import type { FullTextQuery } from "./bindings/FullTextQuery";
+import type { FullTextResults } from "./bindings/FullTextResults";
+import type { OpenedObject } from "./bindings/OpenedObject";
+import type { ReaderRequest } from "./bindings/ReaderRequest";
+import type { RecordRights } from "./bindings/RecordRights";
+import type { ReviewPage } from "./bindings/ReviewPage";
+import type { ReviewQuery } from "./bindings/ReviewQuery";
+import type { RightsStatus } from "./bindings/RightsStatus";
+import type { RightsReport } from "./bindings/RightsReport";
+import type { TextPart } from "./bindings/TextPart";
+import type { AccessDecision } from "./bindings/AccessDecision";
 import type { Branch } from "./bindings/Branch";
 import type { CheckinResult } from "./bindings/CheckinResult";
 import type { CheckoutResult } from "./bindings/CheckoutResult";
@@ -116,6 +134,40 @@ export interface CatalogApi {
   exitKiosk(password: string): Promise<boolean>;
   /** Kiosk mode fills the screen. */
   setFullscreen(on: boolean): Promise<void>;
+
+  // Rights (copyright status and access levels). Dates `YYYY-MM-DD`.
+  /** Works waiting for a person's determination, sorted by what matters. */
+  rightsReviewQueue(query: ReviewQuery): Promise<ReviewPage>;
+  /** The record's rights tab: current determination with its explanation, history, what the rules say now. */
+  recordRights(recordId: string): Promise<RecordRights>;
+  /** A person's status for one or many works, with a reason (required); the rules leave it standing. */
+  setRightsStatus(request: BulkDetermination): Promise<DeterminationSummary>;
+  /** Sets the work's access level with a reason; `access` null returns it to following the status. */
+  setAccessLevel(recordId: string, access: AccessLevel | null, reason: string): Promise<Determination>;
+  /** Applies the jurisdiction's rules to these works (null: every work); a person's decision stands. */
+  computeRights(recordIds: string[] | null): Promise<DeterminationSummary>;
+  /** `asOf` null: the library's today. */
+  rightsReport(asOf: string | null): Promise<RightsReport>;
+  /** The report as CSV (UTF-8 with BOM) at `path`. */
+  exportRightsReport(asOf: string | null, path: string): Promise<void>;
+
+  // The digital collection. Content is opened only through openDigitalObject/digitalText,
+  // which apply the access rules for `reader`; a refusal of text rejects with `access_denied`
+  // and the AccessDecision as JSON in `details` (see accessDecisionOf).
+  digitalObjects(recordId: string): Promise<DigitalObject[]>;
+  /** Stores the file content-addressed (never twice), extracts its text, indexes it. */
+  attachDigitalObject(request: AttachRequest): Promise<AttachResult>;
+  /** Detaches it from the record, with a reason; the content goes when nothing else uses it. */
+  removeDigitalObject(objectId: string, reason: string): Promise<void>;
+  /** The object's own status and level (null: the work's), with a reason. */
+  setObjectRights(objectId: string, status: RightsStatus | null, access: AccessLevel | null, reason: string): Promise<DigitalObject>;
+  /** The decision for this reader and, when allowed, `content_url`, text parts and resume position. */
+  openDigitalObject(objectId: string, reader: ReaderRequest): Promise<OpenedObject>;
+  digitalText(objectId: string, part: number, reader: ReaderRequest): Promise<TextPart>;
+  /** Where this reader stopped in a recording, and at what speed. */
+  savePlaybackPosition(objectId: string, reader: ReaderRequest, positionMs: number, rate: number): Promise<void>;
+  /** Full text of every digital object; excerpts only where `reader` may open the object. */
+  searchFullText(query: FullTextQuery, reader: ReaderRequest): Promise<FullTextResults>;
 }
 
 async function withProgress<T>(
@@ -305,6 +357,66 @@ export class TauriCatalogApi implements CatalogApi {
     await getCurrentWindow().setFullscreen(on);
   }
 
+  rightsReviewQueue(query: ReviewQuery): Promise<ReviewPage> {
+    return invoke<ReviewPage>("rights_review_queue", { query });
+  }
+
+  recordRights(recordId: string): Promise<RecordRights> {
+    return invoke<RecordRights>("record_rights", { recordId });
+  }
+
+  setRightsStatus(request: BulkDetermination): Promise<DeterminationSummary> {
+    return invoke<DeterminationSummary>("set_rights_status", { request });
+  }
+
+  setAccessLevel(recordId: string, access: AccessLevel | null, reason: string): Promise<Determination> {
+    return invoke<Determination>("set_access_level", { recordId, access, reason });
+  }
+
+  computeRights(recordIds: string[] | null): Promise<DeterminationSummary> {
+    return invoke<DeterminationSummary>("compute_rights", { recordIds });
+  }
+
+  rightsReport(asOf: string | null): Promise<RightsReport> {
+    return invoke<RightsReport>("rights_report", { asOf });
+  }
+
+  exportRightsReport(asOf: string | null, path: string): Promise<void> {
+    return invoke<void>("export_rights_report", { asOf, path });
+  }
+
+  digitalObjects(recordId: string): Promise<DigitalObject[]> {
+    return invoke<DigitalObject[]>("digital_objects", { recordId });
+  }
+
+  attachDigitalObject(request: AttachRequest): Promise<AttachResult> {
+    return invoke<AttachResult>("attach_digital_object", { request });
+  }
+
+  removeDigitalObject(objectId: string, reason: string): Promise<void> {
+    return invoke<void>("remove_digital_object", { objectId, reason });
+  }
+
+  setObjectRights(objectId: string, status: RightsStatus | null, access: AccessLevel | null, reason: string): Promise<DigitalObject> {
+    return invoke<DigitalObject>("set_object_rights", { objectId, status, access, reason });
+  }
+
+  openDigitalObject(objectId: string, reader: ReaderRequest): Promise<OpenedObject> {
+    return invoke<OpenedObject>("open_digital_object", { objectId, reader });
+  }
+
+  digitalText(objectId: string, part: number, reader: ReaderRequest): Promise<TextPart> {
+    return invoke<TextPart>("digital_text", { objectId, part, reader });
+  }
+
+  savePlaybackPosition(objectId: string, reader: ReaderRequest, positionMs: number, rate: number): Promise<void> {
+    return invoke<void>("save_playback_position", { objectId, reader, positionMs, rate });
+  }
+
+  searchFullText(query: FullTextQuery, reader: ReaderRequest): Promise<FullTextResults> {
+    return invoke<FullTextResults>("search_full_text", { query, reader });
+  }
+
   guardWindowClose(ask: () => Promise<boolean>): () => void {
     const window = getCurrentWindow();
     let unlisten: UnlistenFn | null = null;
@@ -338,6 +450,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "items_on_loan",
   "job_running",
   "refused",
+  "access_denied",
   "storage",
   "internal",
 ];
@@ -354,6 +467,22 @@ export function refusalOf(error: ErrorPayload): Refusal | null {
     return null;
   }
 }
+
+/** The access decision a rejected content call carries (code `access_denied`), or null. */
+export function accessDecisionOf(error: ErrorPayload): AccessDecision | null {
+  if (error.code !== "access_denied" || !error.details) return null;
+  try {
+    const value = JSON.parse(error.details) as Partial<AccessDecision>;
+    return typeof value.allowed === "boolean" && typeof value.explanation_vi === "string" && typeof value.explanation_en === "string"
+      ? (value as AccessDecision)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The desktop app's own reader: library staff at a branch. */
+export const STAFF_READER: ReaderRequest = { role: "staff", card: null, on_premises: true };
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);

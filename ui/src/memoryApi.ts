@@ -120,6 +120,23 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
       return false;
     },
     async setFullscreen() {},
+    rightsReviewQueue: unavailable,
+    recordRights: unavailable,
+    setRightsStatus: unavailable,
+    setAccessLevel: unavailable,
+    computeRights: unavailable,
+    rightsReport: unavailable,
+    exportRightsReport: unavailable,
+    async digitalObjects() {
+      return [];
+    },
+    attachDigitalObject: unavailable,
+    removeDigitalObject: unavailable,
+    setObjectRights: unavailable,
+    openDigitalObject: unavailable,
+    digitalText: unavailable,
+    async savePlaybackPosition() {},
+    searchFullText: unavailable,
     // There is no window to close outside Tauri; tests that need the guard replace this.
     guardWindowClose() {
       return () => {};

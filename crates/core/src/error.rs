@@ -114,6 +114,14 @@ pub enum CoreError {
     #[error("refused ({}): {}", .0.code.as_str(), .0.message_en)]
     Refused(crate::api::Refusal),
 
+    /// The access rules do not let this reader open a digital copy; the decision says why in
+    /// both languages.
+    #[error("{what} may not be opened: {}", .decision.explanation_en)]
+    AccessDenied {
+        what: String,
+        decision: Box<crate::api::AccessDecision>,
+    },
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -154,6 +162,7 @@ impl CoreError {
             }
             CoreError::Payload(_) => ErrorCode::Internal,
             CoreError::Refused(_) => ErrorCode::Refused,
+            CoreError::AccessDenied { .. } => ErrorCode::AccessDenied,
         }
     }
 
@@ -161,6 +170,8 @@ impl CoreError {
         let details = match self {
             // The desk reads the refusal itself (code, both messages, params) from details.
             CoreError::Refused(refusal) => serde_json::to_string(refusal).ok(),
+            // The viewer shows the decision (level, basis, both explanations) from details.
+            CoreError::AccessDenied { decision, .. } => serde_json::to_string(decision).ok(),
             _ => std::error::Error::source(self).map(|s| s.to_string()),
         };
         ErrorPayload {

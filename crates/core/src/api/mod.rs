@@ -11,10 +11,12 @@ use ts_rs::TS;
 
 pub mod cataloging;
 pub mod circulation;
+pub mod digital;
 pub mod rights;
 
 pub use cataloging::*;
 pub use circulation::*;
+pub use digital::*;
 pub use rights::*;
 
 use crate::changelog::{ChangeEntry, EntityType, Operation};
@@ -206,6 +208,9 @@ pub enum ErrorCode {
     /// Circulation said no (a loan, renewal or hold); `details` carries the [`Refusal`] as
     /// JSON, with its stable code and both messages.
     Refused,
+    /// The access rules keep this reader from a digital copy; `details` carries the
+    /// [`AccessDecision`] as JSON.
+    AccessDenied,
     Storage,
     Internal,
 }
@@ -251,6 +256,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in rights::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in digital::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -268,6 +276,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in rights::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in digital::schemas() {
         schema(name, value);
     }
     files

@@ -377,6 +377,9 @@ pub struct RightsReport {
     /// The next 1 January after `as_of`.
     pub next_public_domain_day: String,
     pub entering_public_domain: Vec<PublicDomainEntry>,
+    /// Works entering the public domain on each of the next ten 1 Januaries (the first is
+    /// `next_public_domain_day`), for the report's chart.
+    pub public_domain_by_year: Vec<YearCount>,
     /// Works with no determination at all.
     #[ts(type = "number")]
     pub not_evaluated: u64,
@@ -427,6 +430,112 @@ pub struct AccessDecision {
     pub explanation_en: String,
 }
 
+/// Which works the review queue lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewFilter {
+    /// Works no one has evaluated, and works evaluated `UND` or `CNE`.
+    NeedsReview,
+    /// Works with no determination at all.
+    NotEvaluated,
+    /// Works whose determination is `UND`.
+    Undetermined,
+}
+
+/// The review queue's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewSort {
+    /// Most loans first (readers want these), then oldest.
+    MostBorrowed,
+    /// Oldest publication first (likeliest to be free), unknown years last.
+    Oldest,
+    /// Works with digital copies first (what could be opened), then most borrowed.
+    DigitalFirst,
+    Title,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ReviewQuery {
+    pub filter: ReviewFilter,
+    pub sort: ReviewSort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A work waiting for a person's determination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ReviewEntry {
+    pub record_id: String,
+    pub control_number: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub year: Option<i32>,
+    /// `null`: never evaluated.
+    pub status: Option<RightsStatus>,
+    /// Why the rules could not decide (the current determination's explanation).
+    pub explanation_vi: Option<String>,
+    pub explanation_en: Option<String>,
+    #[ts(type = "number")]
+    pub loans: u64,
+    pub digital_objects: u32,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ReviewPage {
+    #[ts(type = "number")]
+    pub total: u64,
+    pub entries: Vec<ReviewEntry>,
+}
+
+/// A person's determination for one or many works at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct BulkDetermination {
+    pub record_ids: Vec<String>,
+    pub status: RightsStatus,
+    /// Required: why (kept with each determination).
+    pub reason: String,
+    /// A level to set at the same time; `null` leaves the level to follow the status.
+    pub access: Option<AccessLevel>,
+}
+
+/// What a bulk determination or a computation did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct DeterminationSummary {
+    /// Works looked at.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Works whose determination changed.
+    #[ts(type = "number")]
+    pub changed: u64,
+    /// The resulting statuses.
+    pub by_status: Vec<StatusCount>,
+}
+
+/// A record's rights tab: the current determination with its explanation, the history, and
+/// its digital objects' levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct RecordRights {
+    pub record_id: String,
+    /// `null`: never evaluated.
+    pub current: Option<Determination>,
+    /// Earlier determinations, newest first (the current one not repeated).
+    pub history: Vec<Determination>,
+    /// Who may open the work's digital copies now.
+    pub access: AccessLevel,
+    /// What the rules would say today, without storing it (to compare with a decision).
+    pub computed: Determination,
+}
+
+/// How many works enter the public domain on one 1 January.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct YearCount {
+    pub year: i32,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
 pub(super) fn typescript(
     cfg: &ts_rs::Config,
 ) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
@@ -447,6 +556,21 @@ pub(super) fn typescript(
         ("ReaderContext", ReaderContext::export_to_string(cfg)),
         ("AccessBasis", AccessBasis::export_to_string(cfg)),
         ("AccessDecision", AccessDecision::export_to_string(cfg)),
+        ("ReviewFilter", ReviewFilter::export_to_string(cfg)),
+        ("ReviewSort", ReviewSort::export_to_string(cfg)),
+        ("ReviewQuery", ReviewQuery::export_to_string(cfg)),
+        ("ReviewEntry", ReviewEntry::export_to_string(cfg)),
+        ("ReviewPage", ReviewPage::export_to_string(cfg)),
+        (
+            "BulkDetermination",
+            BulkDetermination::export_to_string(cfg),
+        ),
+        (
+            "DeterminationSummary",
+            DeterminationSummary::export_to_string(cfg),
+        ),
+        ("RecordRights", RecordRights::export_to_string(cfg)),
+        ("YearCount", YearCount::export_to_string(cfg)),
     ]
 }
 
@@ -456,5 +580,10 @@ pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         ("determination", schemars::schema_for!(Determination)),
         ("rights-report", schemars::schema_for!(RightsReport)),
         ("access-decision", schemars::schema_for!(AccessDecision)),
+        ("review-page", schemars::schema_for!(ReviewPage)),
+        (
+            "determination-summary",
+            schemars::schema_for!(DeterminationSummary),
+        ),
     ]
 }

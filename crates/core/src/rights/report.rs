@@ -7,7 +7,7 @@ use time::{Date, Month};
 
 use super::determinations::{all_records, current_conn, date_text, parse_date, today};
 use super::jurisdiction;
-use crate::api::{PublicDomainEntry, RightsReport, RightsStatus, StatusCount};
+use crate::api::{PublicDomainEntry, RightsReport, RightsStatus, StatusCount, YearCount};
 use crate::error::CoreError;
 use crate::store::Catalog;
 
@@ -31,6 +31,8 @@ pub fn report(catalog: &Catalog, as_of: Option<Date>) -> Result<RightsReport, Co
     let mut entering = Vec::new();
     let mut not_evaluated = 0;
     let mut undetermined = 0;
+    // The chart's ten years, zeros included, so a gap reads as a gap.
+    let mut by_year: BTreeMap<i32, u64> = (next_year..next_year + 10).map(|y| (y, 0)).collect();
     let records = all_records(conn)?;
     for (id, control_number, title) in &records {
         let status = match current_conn(conn, *id)? {
@@ -44,6 +46,14 @@ pub fn report(catalog: &Catalog, as_of: Option<Date>) -> Result<RightsReport, Co
                     .as_deref()
                     .map(parse_date)
                     .transpose()?;
+                if d.status == RightsStatus::InC
+                    && let Some(f) = from
+                    && f.month() == Month::January
+                    && f.day() == 1
+                    && let Some(n) = by_year.get_mut(&f.year())
+                {
+                    *n += 1;
+                }
                 if d.status == RightsStatus::InC && from == Some(next_day) {
                     entering.push(PublicDomainEntry {
                         record_id: id.to_string(),
@@ -84,6 +94,10 @@ pub fn report(catalog: &Catalog, as_of: Option<Date>) -> Result<RightsReport, Co
         by_status,
         next_public_domain_day: next_text,
         entering_public_domain: entering,
+        public_domain_by_year: by_year
+            .into_iter()
+            .map(|(year, count)| YearCount { year, count })
+            .collect(),
         not_evaluated,
         undetermined,
     })

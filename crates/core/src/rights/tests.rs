@@ -476,6 +476,15 @@ fn the_report_counts_statuses_and_next_years_entries() {
     assert_eq!(report.not_evaluated, 1);
     assert_eq!(report.next_public_domain_day, "2027-01-01");
     assert_eq!(report.entering_public_domain.len(), 1);
+    let years: Vec<(i32, u64)> = report
+        .public_domain_by_year
+        .iter()
+        .map(|y| (y.year, y.count))
+        .collect();
+    assert_eq!(years.len(), 10);
+    assert_eq!(years[0], (2027, 1));
+    assert!(years[1..].iter().all(|&(_, n)| n == 0), "{years:?}");
+    assert_eq!(years[9].0, 2036);
     let count = |s: RightsStatus| {
         report
             .by_status
