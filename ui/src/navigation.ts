@@ -11,7 +11,15 @@ export type View =
   /** The circulation desk: check out, check in, patrons. */
   | { name: "desk" }
   /** Circulation statistics. */
-  | { name: "report" };
+  | { name: "report" }
+  /** The rights review queue: works not yet evaluated or undetermined. */
+  | { name: "rights" }
+  /** The rights report: works by status, entering the public domain, not evaluated. */
+  | { name: "rights-report" }
+  /** A digital object opened in the viewer or the audiobook player. */
+  | { name: "viewer"; objectId: string; recordId: string }
+  /** Full-text search over the digital collection. */
+  | { name: "fulltext" };
 
 export type Dialog = "import" | "export" | "kiosk" | null;
 
@@ -23,9 +31,14 @@ export function parentOf(view: View): View {
       return { name: "catalog" };
     case "edit":
       return { name: "record", id: view.id };
+    case "viewer":
+      return { name: "record", id: view.recordId };
     case "new":
     case "desk":
     case "report":
+    case "rights":
+    case "rights-report":
+    case "fulltext":
       return { name: "catalog" };
   }
 }
