@@ -103,7 +103,7 @@ pub fn run(
         },
         batch_size: args.batch_size,
         holdings: holdings(args.holdings_map.as_deref())?,
-        cancel: None,
+        ..ImportOptions::default()
     };
     // Every file is checked before the catalog is opened, so a typo touches nothing.
     for file in &args.files {

@@ -44,7 +44,7 @@ use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
 use crate::search::{Feed, Holding, SearchIndex};
-use crate::store::{Catalog, Mutation};
+use crate::store::{Catalog, Mutation, deferred};
 
 /// Schema version 5: the import ledger.
 pub(crate) const MIGRATION_IMPORT_LEDGER: &str = "
@@ -103,6 +103,10 @@ pub struct ImportOptions {
     pub batch_size: usize,
     /// The embedded-holdings mappings applied to every record.
     pub holdings: Vec<HoldingsMap>,
+    /// An import of about this many records or more (judged by the file's size), that also
+    /// adds at least a quarter of what the catalog holds, sets the indexes whose keys arrive
+    /// in no order aside and builds them once at the end (see `store::deferred`).
+    pub set_aside_indexes_from: u64,
     /// Set from elsewhere (the Cancel button) to stop the import between two batches: the
     /// batches committed stay, the one in hand is not written, and the report says
     /// `cancelled`. Re-running the same file later goes on where it stopped (the ledger).
@@ -124,6 +128,7 @@ impl Default for ImportOptions {
             on_match: OnMatch::Skip,
             batch_size: 5_000,
             holdings: HoldingsMap::built_in().to_vec(),
+            set_aside_indexes_from: SET_ASIDE_FROM,
             cancel: None,
         }
     }
@@ -307,6 +312,43 @@ const CHECKPOINT_EVERY: u64 = 10_000;
 /// everything copied: without these pauses a 1,000,000-record import left a WAL of 6 GB.
 const WAL_RESTART_EVERY: u64 = 50_000;
 
+/// The size of import from which indexes are set aside (see `ImportOptions`). At 100,000
+/// records keeping them up costs little; at 1,000,000 it was most of the writing.
+const SET_ASIDE_FROM: u64 = 50_000;
+
+/// What an ISO 2709 record takes, on average, in the files libraries import; a MARCXML file
+/// is larger, so its size overstates its records, which only sets indexes aside sooner.
+const BYTES_PER_RECORD: u64 = 1_000;
+
+/// The indexes whose keys an import adds in no order, which are set aside for a large one:
+/// the title order (lists only) and, unless the import matches on them, the ISBNs. The
+/// control numbers stay: the default matching looks them up for every record.
+fn indexes_to_set_aside(
+    catalog: &Catalog,
+    file_bytes: u64,
+    options: &ImportOptions,
+) -> Result<Vec<&'static str>, CoreError> {
+    let incoming = file_bytes / BYTES_PER_RECORD;
+    if incoming < options.set_aside_indexes_from {
+        return Ok(Vec::new());
+    }
+    // The highest rowid stands in for the count, which a large catalog takes a while to give.
+    let held: i64 =
+        catalog
+            .conn()
+            .query_row("SELECT coalesce(max(rowid), 0) FROM records", [], |r| {
+                r.get(0)
+            })?;
+    if incoming.saturating_mul(4) < held.max(0) as u64 {
+        return Ok(Vec::new());
+    }
+    let mut names = vec!["records_sort_title"];
+    if options.match_on != MatchOn::Isbn {
+        names.push("record_identifiers_value");
+    }
+    Ok(names)
+}
+
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
 /// file cannot be read at all or the catalog cannot be written; bad records are reported.
 ///
@@ -349,6 +391,10 @@ pub fn import_file(
     // Best effort: an index that cannot be fed now is brought up to date afterwards.
     let feed = Feed::start(catalog).ok().flatten();
     let autocheckpoint = start_bulk_load(catalog)?;
+    let set_aside = indexes_to_set_aside(catalog, meta.len(), options)?;
+    if !set_aside.is_empty() {
+        deferred::set_aside(catalog.conn(), &set_aside)?;
+    }
     // The record numbers an earlier run of this same file committed, read once.
     let in_ledger: HashSet<u64> = catalog
         .conn()
@@ -471,8 +517,11 @@ pub fn import_file(
         // A failed indexer leaves the index as it was: it is caught up afterwards.
         Ok::<_, CoreError>((written, indexer.join().ok().flatten()))
     });
-    // Put back even when the import failed; its own error is the one worth reporting.
-    let restored = end_bulk_load(catalog, autocheckpoint);
+    // Put back even when the import failed; its own error is the one worth reporting. The
+    // indexes set aside are built here (a sort each), before the search index's commit, so
+    // the catalog is whole again when the import returns.
+    let restored =
+        end_bulk_load(catalog, autocheckpoint).and_then(|()| deferred::restore(catalog.conn()));
     let (written, feed) = ran?;
     written.and(restored)?;
     // After the last SQLite commit. Best effort, as above: an index whose commit failed is

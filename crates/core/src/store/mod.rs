@@ -7,6 +7,7 @@
 //! copied aside (`VACUUM INTO`) before it is migrated, and a migration runs in one
 //! transaction, so a failed upgrade leaves the old version intact.
 
+pub(crate) mod deferred;
 pub mod location;
 mod migrations;
 
@@ -574,6 +575,8 @@ fn finish_open(
     options: CatalogOptions,
 ) -> Result<Catalog, CoreError> {
     let node = ensure_node_id(&conn, path, options.clock.now())?;
+    // An import killed while it had indexes set aside left them for the next open to build.
+    deferred::restore(&conn)?;
     // Every entry was stamped by this node's clock, which only moves forward, so the newest
     // time is the last entry's: read from the end of the table, with no index on `hlc` to
     // keep up on every append (see `changelog::MIGRATION_CHEAPER_APPENDS`).
