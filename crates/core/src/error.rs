@@ -114,6 +114,14 @@ pub enum CoreError {
     #[error("refused ({}): {}", .0.code.as_str(), .0.message_en)]
     Refused(crate::api::Refusal),
 
+    /// The central server refused a sync request (bad token, another branch's node id, a
+    /// malformed batch); `code` says which, the message what to do.
+    #[error("sync refused ({code:?}): {message}")]
+    SyncRefused {
+        code: crate::api::SyncErrorCode,
+        message: String,
+    },
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -154,6 +162,7 @@ impl CoreError {
             }
             CoreError::Payload(_) => ErrorCode::Internal,
             CoreError::Refused(_) => ErrorCode::Refused,
+            CoreError::SyncRefused { .. } => ErrorCode::SyncRefused,
         }
     }
 

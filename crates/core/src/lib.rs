@@ -28,6 +28,7 @@ mod error;
 pub mod holdings;
 pub mod rights;
 pub mod search;
+pub mod sync;
 mod store;
 pub mod text;
 

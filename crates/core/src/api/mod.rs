@@ -12,10 +12,12 @@ use ts_rs::TS;
 pub mod cataloging;
 pub mod circulation;
 pub mod rights;
+pub mod sync;
 
 pub use cataloging::*;
 pub use circulation::*;
 pub use rights::*;
+pub use sync::*;
 
 use crate::changelog::{ChangeEntry, EntityType, Operation};
 
@@ -206,6 +208,8 @@ pub enum ErrorCode {
     /// Circulation said no (a loan, renewal or hold); `details` carries the [`Refusal`] as
     /// JSON, with its stable code and both messages.
     Refused,
+    /// The central server refused a sync request (token, node id, batch).
+    SyncRefused,
     Storage,
     Internal,
 }
@@ -251,6 +255,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in rights::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in sync::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -268,6 +275,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in rights::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in sync::schemas() {
         schema(name, value);
     }
     files
