@@ -28,8 +28,8 @@ mod error;
 pub mod holdings;
 pub mod rights;
 pub mod search;
-pub mod sync;
 mod store;
+pub mod sync;
 pub mod text;
 
 pub use changelog::{ChangeEntry, EntityType, Operation};

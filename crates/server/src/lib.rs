@@ -42,8 +42,12 @@ pub trait SyncStore: Send + 'static {
     fn pull(&self, branch: &str, after: i64, limit: u32) -> Result<PullResponse, CoreError>;
     /// Brings the union catalog up to the shared log.
     fn catch_up_union(&mut self) -> Result<u32, CoreError>;
-    fn search(&mut self, text: &str, offset: u64, limit: u32)
-    -> Result<UnionSearchResults, CoreError>;
+    fn search(
+        &mut self,
+        text: &str,
+        offset: u64,
+        limit: u32,
+    ) -> Result<UnionSearchResults, CoreError>;
 }
 
 /// The SQLite store: core's hub and the union catalog's search index.
@@ -235,8 +239,12 @@ async fn push(
     body: axum::body::Bytes,
 ) -> Result<Json<PushResponse>, ApiError> {
     let branch = admit(&store, &headers)?;
-    let request: PushRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError(SyncErrorCode::BadRequest, format!("not a push request: {e}")))?;
+    let request: PushRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(
+            SyncErrorCode::BadRequest,
+            format!("not a push request: {e}"),
+        )
+    })?;
     let response = blocking(store, move |s| {
         let response = s.push(&branch, &request)?;
         // The batch is stored; the union catalog follows. Should this fail, the next push or
@@ -399,8 +407,8 @@ mod tests {
         .await;
         assert!(pull.starts_with("HTTP/1.1 401"), "{pull}");
         assert!(pull.contains("\"code\":\"unauthorized\""), "{pull}");
-        let old = ask("GET /v1/sync/pull HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into())
-            .await;
+        let old =
+            ask("GET /v1/sync/pull HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into()).await;
         assert!(old.starts_with("HTTP/1.1 426"), "{old}");
         assert!(old.contains("client_too_old"), "{old}");
     }

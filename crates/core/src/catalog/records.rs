@@ -297,8 +297,14 @@ pub(crate) fn put_synced(
 /// import ledger); its items were deleted by their own entries.
 pub(crate) fn remove_synced(conn: &Connection, id: Uuid) -> Result<(), CoreError> {
     let id_text = id.to_string();
-    conn.execute("DELETE FROM record_identifiers WHERE record_id = ?1", params![id_text])?;
-    conn.execute("DELETE FROM import_sources WHERE record_id = ?1", params![id_text])?;
+    conn.execute(
+        "DELETE FROM record_identifiers WHERE record_id = ?1",
+        params![id_text],
+    )?;
+    conn.execute(
+        "DELETE FROM import_sources WHERE record_id = ?1",
+        params![id_text],
+    )?;
     conn.execute("DELETE FROM items WHERE record_id = ?1", params![id_text])?;
     conn.execute("DELETE FROM records WHERE id = ?1", params![id_text])?;
     Ok(())

@@ -146,7 +146,10 @@ fn take_field(into: &mut Record, from: &Record, tag: &str) {
 
 /// The fields this node's own update `row` changed: against the record as this node had it
 /// just before (every entry before it, materialized).
-pub(crate) fn changed_fields_of_own(conn: &Connection, row: &Row) -> Result<Vec<String>, CoreError> {
+pub(crate) fn changed_fields_of_own(
+    conn: &Connection,
+    row: &Row,
+) -> Result<Vec<String>, CoreError> {
     let id = parse_uuid("entity id", &row.entity_id)?;
     let all = versions(conn, id)?;
     let before: Vec<&Version> = all.iter().filter(|v| v.row.seq < row.seq).collect();
@@ -175,9 +178,7 @@ fn fields_with_tags(record: &Record) -> Vec<String> {
 /// Materializes a record from `versions`: `(record, deleted)`.
 fn fold(conn: &Connection, versions: &[&Version]) -> Result<(Option<Record>, bool), CoreError> {
     let mut ordered: Vec<&&Version> = versions.iter().collect();
-    ordered.sort_by(|a, b| {
-        (a.row.hlc, &a.row.origin_node).cmp(&(b.row.hlc, &b.row.origin_node))
-    });
+    ordered.sort_by(|a, b| (a.row.hlc, &a.row.origin_node).cmp(&(b.row.hlc, &b.row.origin_node)));
     let mut state: Option<Record> = None;
     let mut deleted = false;
     for v in ordered {
@@ -268,7 +269,12 @@ fn materialize_record(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreError> 
                                     "kept": version_facts(pair.1, tag),
                                     "other": version_facts(pair.0, tag),
                                 }),
-                                &["local", "remote", &pair.0.row.change_id, &pair.1.row.change_id],
+                                &[
+                                    "local",
+                                    "remote",
+                                    &pair.0.row.change_id,
+                                    &pair.1.row.change_id,
+                                ],
                             )?;
                         }
                     }
@@ -411,8 +417,10 @@ fn str_of<'v>(payload: &'v Value, key: &str) -> Option<&'v str> {
 }
 
 fn apply_branch(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, CoreError> {
-    let (Some(code), Some(name)) = (str_of(&entry.payload, "code"), str_of(&entry.payload, "name"))
-    else {
+    let (Some(code), Some(name)) = (
+        str_of(&entry.payload, "code"),
+        str_of(&entry.payload, "name"),
+    ) else {
         return Ok(0);
     };
     let taken: Option<String> = m
@@ -435,7 +443,10 @@ fn apply_branch(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32
                 ExceptionKind::BranchCodeTaken,
                 EntityType::Branch,
                 id,
-                &[&mine.clone().min(other.clone()), &mine.clone().max(other.clone())],
+                &[
+                    &mine.clone().min(other.clone()),
+                    &mine.clone().max(other.clone()),
+                ],
                 json!({ "code": code, "branches": [mine, other] }),
                 &["rename"],
             )?;
@@ -472,9 +483,11 @@ fn apply_item(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, 
     }
     let exists: bool = m
         .conn()
-        .query_row("SELECT 1 FROM items WHERE id = ?1", params![id_text], |_| {
-            Ok(true)
-        })
+        .query_row(
+            "SELECT 1 FROM items WHERE id = ?1",
+            params![id_text],
+            |_| Ok(true),
+        )
         .optional()?
         .unwrap_or(false);
     // The item's own fields, flattened (some payloads nest them under `item`).
@@ -492,16 +505,20 @@ fn apply_item(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, 
         };
         let record_there: bool = m
             .conn()
-            .query_row("SELECT 1 FROM records WHERE id = ?1", params![record], |_| {
-                Ok(true)
-            })
+            .query_row(
+                "SELECT 1 FROM records WHERE id = ?1",
+                params![record],
+                |_| Ok(true),
+            )
             .optional()?
             .unwrap_or(false);
         let branch_there: bool = m
             .conn()
-            .query_row("SELECT 1 FROM branches WHERE id = ?1", params![branch], |_| {
-                Ok(true)
-            })
+            .query_row(
+                "SELECT 1 FROM branches WHERE id = ?1",
+                params![branch],
+                |_| Ok(true),
+            )
             .optional()?
             .unwrap_or(false);
         if !record_there || !branch_there {
@@ -533,7 +550,10 @@ fn apply_item(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, 
                 ExceptionKind::BarcodeTaken,
                 EntityType::Item,
                 id,
-                &[&other.clone().min(id_text.clone()), &other.clone().max(id_text.clone())],
+                &[
+                    &other.clone().min(id_text.clone()),
+                    &other.clone().max(id_text.clone()),
+                ],
                 json!({ "barcode": barcode, "items": [other, id_text], "added": who_entry(entry) }),
                 &["relabel"],
             );
@@ -557,7 +577,14 @@ fn apply_item(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, 
         )?;
         return Ok(0);
     }
-    for column in ["barcode", "branch_id", "location", "call_number", "item_type", "status"] {
+    for column in [
+        "barcode",
+        "branch_id",
+        "location",
+        "call_number",
+        "item_type",
+        "status",
+    ] {
         if let Some(value) = get(column) {
             m.conn().execute(
                 &format!("UPDATE items SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
@@ -604,7 +631,10 @@ pub(crate) fn resolve(
         return Ok(keep.to_string());
     }
     let id = parse_uuid("record id", &exception.entity_id)?;
-    let field = exception.facts["field"].as_str().unwrap_or_default().to_string();
+    let field = exception.facts["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let kept = &exception.facts["kept"];
     let other = &exception.facts["other"];
     let chosen = match keep {

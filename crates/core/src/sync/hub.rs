@@ -14,9 +14,8 @@ use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::api::{
-    MAX_BATCH, PullResponse, PulledEntry, PushRequest, PushResponse, RegisteredBranch,
-    SearchQuery, SearchSort, SyncEntry, SyncErrorCode, UnionHolding, UnionRecord,
-    UnionSearchResults,
+    MAX_BATCH, PullResponse, PulledEntry, PushRequest, PushResponse, RegisteredBranch, SearchQuery,
+    SearchSort, SyncEntry, SyncErrorCode, UnionHolding, UnionRecord, UnionSearchResults,
 };
 use crate::error::CoreError;
 use crate::search::SearchIndex;
@@ -281,10 +280,11 @@ impl Hub {
         let conn = self.catalog.conn();
         // The newest first, and nothing past it read: a push committing in between must not
         // be covered by the cursor without being handed out.
-        let newest: i64 =
-            conn.query_row("SELECT coalesce(max(server_seq), 0) FROM hub_log", [], |r| {
-                r.get(0)
-            })?;
+        let newest: i64 = conn.query_row(
+            "SELECT coalesce(max(server_seq), 0) FROM hub_log",
+            [],
+            |r| r.get(0),
+        )?;
         let mut stmt = conn.prepare_cached(
             "SELECT server_seq, entry FROM hub_log
              WHERE server_seq > ?1 AND server_seq <= ?4 AND branch <> ?2

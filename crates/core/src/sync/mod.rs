@@ -364,7 +364,12 @@ pub fn resolve(
         let resolution = apply::resolve(m, &found, keep, &node)?;
         let exception_id = parse_uuid("exception id", &found.id)?;
         let payload = serde_json::json!({ "resolution": resolution });
-        m.log(EntityType::Exception, exception_id, Operation::Update, &payload)?;
+        m.log(
+            EntityType::Exception,
+            exception_id,
+            Operation::Update,
+            &payload,
+        )?;
         apply::mark_resolved(m, &found.id, &resolution, &text::rfc3339(m.now()))
     })?;
     exceptions(catalog, false)?

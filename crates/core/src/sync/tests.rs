@@ -18,7 +18,9 @@ const TOKEN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 const TOKEN_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
 fn marc(title: &str, subject: &str) -> Record {
-    let text = format!("=LDR  00000nam a2200000 a 4500\n=001  rec-1\n=245  10$a{title}\n=650  \\0$a{subject}\n");
+    let text = format!(
+        "=LDR  00000nam a2200000 a 4500\n=001  rec-1\n=245  10$a{title}\n=650  \\0$a{subject}\n"
+    );
     mrk::parse_record(&text).expect("mnemonic record").record
 }
 
@@ -114,27 +116,27 @@ fn world() -> World {
 #[test]
 fn edits_to_different_fields_merge_and_the_same_field_is_flagged() {
     let mut w = world();
-    let id = w
-        .a
-        .write("ana", |m| records::insert(m, &marc("Truyện Kiều", "Thơ")))
-        .expect("insert");
+    let id =
+        w.a.write("ana", |m| records::insert(m, &marc("Truyện Kiều", "Thơ")))
+            .expect("insert");
     sync(&mut w.hub, "A", TOKEN_A, &mut w.a);
     sync(&mut w.hub, "B", TOKEN_B, &mut w.b);
     assert_eq!(title_and_subject(&w.b, id).0, "Truyện Kiều");
 
     // Offline: A changes the title, B the subject.
     w.clock.advance(time::Duration::minutes(1));
-    w.a.write("ana", |m| records::overlay(m, id, &marc("Truyện Kiều (bản mới)", "Thơ")))
-        .expect("edit A");
-    w.b.write("bao", |m| records::overlay(m, id, &marc("Truyện Kiều", "Văn học")))
-        .expect("edit B");
+    w.a.write("ana", |m| {
+        records::overlay(m, id, &marc("Truyện Kiều (bản mới)", "Thơ"))
+    })
+    .expect("edit A");
+    w.b.write("bao", |m| {
+        records::overlay(m, id, &marc("Truyện Kiều", "Văn học"))
+    })
+    .expect("edit B");
     sync(&mut w.hub, "A", TOKEN_A, &mut w.a);
     sync(&mut w.hub, "B", TOKEN_B, &mut w.b);
     sync(&mut w.hub, "A", TOKEN_A, &mut w.a);
-    let merged = (
-        "Truyện Kiều (bản mới)".to_string(),
-        "Văn học".to_string(),
-    );
+    let merged = ("Truyện Kiều (bản mới)".to_string(), "Văn học".to_string());
     assert_eq!(title_and_subject(&w.a, id), merged);
     assert_eq!(title_and_subject(&w.b, id), merged);
     assert_eq!(title_and_subject(w.hub.catalog(), id), merged);
@@ -142,11 +144,15 @@ fn edits_to_different_fields_merge_and_the_same_field_is_flagged() {
 
     // Offline again: both change the title.
     w.clock.advance(time::Duration::minutes(1));
-    w.a.write("ana", |m| records::overlay(m, id, &marc("Kiều A", "Văn học")))
-        .expect("edit A");
+    w.a.write("ana", |m| {
+        records::overlay(m, id, &marc("Kiều A", "Văn học"))
+    })
+    .expect("edit A");
     w.clock.advance(time::Duration::seconds(1));
-    w.b.write("bao", |m| records::overlay(m, id, &marc("Kiều B", "Văn học")))
-        .expect("edit B");
+    w.b.write("bao", |m| {
+        records::overlay(m, id, &marc("Kiều B", "Văn học"))
+    })
+    .expect("edit B");
     sync(&mut w.hub, "B", TOKEN_B, &mut w.b);
     sync(&mut w.hub, "A", TOKEN_A, &mut w.a);
     sync(&mut w.hub, "B", TOKEN_B, &mut w.b);
@@ -209,7 +215,10 @@ fn tokens_and_node_ids_are_checked() {
         other => panic!("{other}"),
     };
     use crate::api::SyncErrorCode;
-    assert_eq!(code(w.hub.authenticate(None).unwrap_err()), SyncErrorCode::Unauthorized);
+    assert_eq!(
+        code(w.hub.authenticate(None).unwrap_err()),
+        SyncErrorCode::Unauthorized
+    );
     assert_eq!(
         code(w.hub.authenticate(Some("wrong")).unwrap_err()),
         SyncErrorCode::Unauthorized
@@ -223,13 +232,19 @@ fn tokens_and_node_ids_are_checked() {
     };
     w.hub.push("A", &request).expect("A binds its node");
     // B's token cannot push A's node's entries.
-    assert_eq!(code(w.hub.push("B", &request).unwrap_err()), SyncErrorCode::WrongNode);
+    assert_eq!(
+        code(w.hub.push("B", &request).unwrap_err()),
+        SyncErrorCode::WrongNode
+    );
     // Nor can a batch claim one node and carry another's entries.
     let forged = PushRequest {
         node_id: w.b.node_id().to_string(),
         entries: batch.entries.clone(),
     };
-    assert_eq!(code(w.hub.push("B", &forged).unwrap_err()), SyncErrorCode::WrongNode);
+    assert_eq!(
+        code(w.hub.push("B", &forged).unwrap_err()),
+        SyncErrorCode::WrongNode
+    );
     w.hub.revoke_branch("A").expect("revoke");
     assert_eq!(
         code(w.hub.authenticate(Some(TOKEN_A)).unwrap_err()),
