@@ -451,6 +451,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "job_running",
   "refused",
   "access_denied",
+  "sync_refused",
   "storage",
   "internal",
 ];

@@ -16,6 +16,7 @@ mod kiosk;
 mod marc;
 mod rights;
 mod search;
+mod sync;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +85,16 @@ enum Command {
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
+    /// Push this branch's changes to the central server and pull everyone else's, once.
+    Sync(sync::SyncArgs),
+    /// Run the central server over the union catalog in --db.
+    Serve(sync::ServeArgs),
+    /// Administer the central server's branches (on its --db).
+    #[command(subcommand)]
+    Server(sync::ServerCommand),
+    /// Sync conflicts and circulation exceptions: list and resolve.
+    #[command(subcommand)]
+    Exceptions(sync::ExceptionsCommand),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -145,12 +156,16 @@ fn report(error: &anyhow::Error, json: bool) {
     }
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Catalog> {
+fn db_path(cli: &Cli) -> anyhow::Result<PathBuf> {
     let env = std::env::var(shelfmark_core::DB_ENV_VAR).ok();
     let (path, _) = resolve_catalog_path(cli.db.as_deref(), env.as_deref()).ok_or_else(|| {
         anyhow::anyhow!("this platform has no data directory; name a catalog with --db PATH")
     })?;
-    Ok(Catalog::open(path, CatalogOptions::default())?)
+    Ok(path)
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Catalog> {
+    Ok(Catalog::open(db_path(cli)?, CatalogOptions::default())?)
 }
 
 fn user(cli: &Cli) -> String {
@@ -185,6 +200,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
+        Command::Sync(args) => sync::run_sync(&mut open(cli)?, args, cli.json),
+        Command::Serve(args) => sync::run_serve(&db_path(cli)?, args),
+        Command::Server(command) => sync::run_server(&db_path(cli)?, command, cli.json),
+        Command::Exceptions(command) => {
+            sync::run_exceptions(&mut open(cli)?, command, cli.json, &user(cli))
+        }
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
         Command::Export(args) => {
             // Records that could not be written fail the command; the rest are in the file.

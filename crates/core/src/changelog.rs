@@ -88,6 +88,8 @@ pub enum EntityType {
     ClosedDay,
     /// A rights determination (append-only; the record's current one is the latest).
     Determination,
+    /// A sync exception's resolution (the exceptions themselves are found on every node).
+    Exception,
 }
 
 impl EntityType {
@@ -103,10 +105,11 @@ impl EntityType {
             EntityType::Policy => "policy",
             EntityType::ClosedDay => "closed_day",
             EntityType::Determination => "determination",
+            EntityType::Exception => "exception",
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [
             EntityType::Record,
             EntityType::Branch,
@@ -118,6 +121,7 @@ impl EntityType {
             EntityType::Policy,
             EntityType::ClosedDay,
             EntityType::Determination,
+            EntityType::Exception,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)
@@ -141,7 +145,7 @@ impl Operation {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [Operation::Create, Operation::Update, Operation::Delete]
             .into_iter()
             .find(|o| o.as_str() == s)

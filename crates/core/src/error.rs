@@ -122,6 +122,14 @@ pub enum CoreError {
         decision: Box<crate::api::AccessDecision>,
     },
 
+    /// The central server refused a sync request (bad token, another branch's node id, a
+    /// malformed batch); `code` says which, the message what to do.
+    #[error("sync refused ({code:?}): {message}")]
+    SyncRefused {
+        code: crate::api::SyncErrorCode,
+        message: String,
+    },
+
     #[error("catalog storage error: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -163,6 +171,7 @@ impl CoreError {
             CoreError::Payload(_) => ErrorCode::Internal,
             CoreError::Refused(_) => ErrorCode::Refused,
             CoreError::AccessDenied { .. } => ErrorCode::AccessDenied,
+            CoreError::SyncRefused { .. } => ErrorCode::SyncRefused,
         }
     }
 

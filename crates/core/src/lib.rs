@@ -29,6 +29,7 @@ pub mod holdings;
 pub mod rights;
 pub mod search;
 mod store;
+pub mod sync;
 pub mod text;
 
 pub use changelog::{ChangeEntry, EntityType, Operation};

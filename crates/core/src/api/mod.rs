@@ -13,11 +13,13 @@ pub mod cataloging;
 pub mod circulation;
 pub mod digital;
 pub mod rights;
+pub mod sync;
 
 pub use cataloging::*;
 pub use circulation::*;
 pub use digital::*;
 pub use rights::*;
+pub use sync::*;
 
 use crate::changelog::{ChangeEntry, EntityType, Operation};
 
@@ -211,6 +213,8 @@ pub enum ErrorCode {
     /// The access rules keep this reader from a digital copy; `details` carries the
     /// [`AccessDecision`] as JSON.
     AccessDenied,
+    /// The central server refused a sync request (token, node id, batch).
+    SyncRefused,
     Storage,
     Internal,
 }
@@ -259,6 +263,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in digital::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in sync::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -279,6 +286,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in digital::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in sync::schemas() {
         schema(name, value);
     }
     files

@@ -256,6 +256,60 @@ pub(crate) fn overlay_prepared(
     Ok(())
 }
 
+/// Stores a record as sync materialized it from the change log (see `sync::apply`): the row
+/// and its identifiers, created or replaced, with no change-log entry of its own (the entries
+/// it came from are already in the log).
+pub(crate) fn put_synced(
+    conn: &Connection,
+    id: Uuid,
+    record: &Record,
+    now: &str,
+) -> Result<(), CoreError> {
+    let e = Extracted::of(record);
+    let p = prepare(record, &e)?;
+    let id_text = id.to_string();
+    let changed = conn
+        .prepare_cached(
+            "UPDATE records SET control_number = ?2, title = ?3, author = ?4, year = ?5,
+                material_type = ?6, sort_title = ?7, marc = ?8, updated_at = ?9,
+                responsibility = ?10, authors = ?11, subjects = ?12, publisher = ?13,
+                languages = ?14, call_number = ?15, serial = ?16
+             WHERE id = ?1",
+        )?
+        .execute(record_row!(id_text, e, p, now))?;
+    if changed == 0 {
+        conn.prepare_cached(
+            "INSERT INTO records
+               (id, control_number, title, author, year, material_type, sort_title, marc,
+                created_at, updated_at, responsibility, authors, subjects, publisher, languages,
+                call_number, serial)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?
+        .execute(record_row!(id_text, e, p, now))?;
+    }
+    conn.prepare_cached("DELETE FROM record_identifiers WHERE record_id = ?1")?
+        .execute(params![id_text])?;
+    insert_identifiers(conn, &id_text, &e)?;
+    Ok(())
+}
+
+/// Removes a record sync found deleted, with what hangs off it locally (identifiers, the
+/// import ledger); its items were deleted by their own entries.
+pub(crate) fn remove_synced(conn: &Connection, id: Uuid) -> Result<(), CoreError> {
+    let id_text = id.to_string();
+    conn.execute(
+        "DELETE FROM record_identifiers WHERE record_id = ?1",
+        params![id_text],
+    )?;
+    conn.execute(
+        "DELETE FROM import_sources WHERE record_id = ?1",
+        params![id_text],
+    )?;
+    conn.execute("DELETE FROM items WHERE record_id = ?1", params![id_text])?;
+    conn.execute("DELETE FROM records WHERE id = ?1", params![id_text])?;
+    Ok(())
+}
+
 /// Records whose 001 is `control_number` (trimmed, NFC), oldest first.
 ///
 /// Sorted here rather than by `ORDER BY`: SQLite sorts through a temporary b-tree it opens

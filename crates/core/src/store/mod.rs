@@ -28,7 +28,7 @@ use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
 use crate::error::CoreError;
 
 /// The schema version this program creates and understands.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
 pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
@@ -267,6 +267,24 @@ impl Checkpointer {
     }
 }
 
+/// The newest hybrid time this node has issued or observed: its own last entry's (which is the
+/// newest of its own, see `changelog::MIGRATION_CHEAPER_APPENDS`) or the highest time of the
+/// entries sync pulled from other nodes, whichever is greater.
+const NEWEST_HLC: &str = "SELECT max(
+    coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0),
+    coalesce((SELECT observed_hlc FROM sync_state WHERE id = 1), 0))";
+
+impl Catalog {
+    /// Takes a time pulled from another node into account, so later local changes order
+    /// after it (the value is also kept in `sync_state.observed_hlc` by the same transaction
+    /// that appended the pulled entries).
+    pub(crate) fn observe_hlc(&mut self, remote: HlcTimestamp) {
+        if remote > self.hlc.last() {
+            self.hlc = Hlc::resume(remote);
+        }
+    }
+}
+
 /// One transaction of domain writes, each logged to the change log as it is made.
 pub struct Mutation<'c> {
     tx: Transaction<'c>,
@@ -328,12 +346,11 @@ impl Mutation<'_> {
             // line), each with its own clock: the first entry of a transaction, which holds
             // the write lock by now, starts after the newest one in the log. So `hlc` always
             // grows with `seq`, which is how a catalog finds its newest time when it opens.
-            let newest: Option<i64> = self
+            let newest: i64 = self
                 .tx
-                .prepare_cached("SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1")?
-                .query_row([], |r| r.get(0))
-                .optional()?;
-            let newest = HlcTimestamp::from_u64(newest.map_or(0, |v| v as u64));
+                .prepare_cached(NEWEST_HLC)?
+                .query_row([], |r| r.get(0))?;
+            let newest = HlcTimestamp::from_u64(newest as u64);
             if newest > self.hlc.last() {
                 self.hlc = Hlc::resume(newest);
             }
@@ -580,14 +597,10 @@ fn finish_open(
     // Every entry was stamped by this node's clock, which only moves forward, so the newest
     // time is the last entry's: read from the end of the table, with no index on `hlc` to
     // keep up on every append (see `changelog::MIGRATION_CHEAPER_APPENDS`).
-    let last: Option<i64> = conn
-        .query_row(
-            "SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let hlc = Hlc::resume(HlcTimestamp::from_u64(last.map_or(0, |v| v as u64)));
+    // Entries pulled by sync keep their origin's times, so the highest time observed is kept
+    // beside the log (`sync_state.observed_hlc`) and the clock resumes after the greater.
+    let last: i64 = conn.query_row(NEWEST_HLC, [], |r| r.get(0))?;
+    let hlc = Hlc::resume(HlcTimestamp::from_u64(last as u64));
     let checkpoints = BackgroundCheckpoints::start(path);
     if checkpoints.running() {
         conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_AUTOCHECKPOINT)?;
