@@ -18,6 +18,9 @@ import type { ReviewQuery } from "./bindings/ReviewQuery";
 import type { RightsStatus } from "./bindings/RightsStatus";
 import type { RightsReport } from "./bindings/RightsReport";
 import type { TextPart } from "./bindings/TextPart";
+import type { SyncException } from "./bindings/SyncException";
+import type { SyncSettings } from "./bindings/SyncSettings";
+import type { SyncStatus } from "./bindings/SyncStatus";
 import type { AccessDecision } from "./bindings/AccessDecision";
 import type { Branch } from "./bindings/Branch";
 import type { CheckinResult } from "./bindings/CheckinResult";
@@ -168,6 +171,19 @@ export interface CatalogApi {
   savePlaybackPosition(objectId: string, reader: ReaderRequest, positionMs: number, rate: number): Promise<void>;
   /** Full text of every digital object; excerpts only where `reader` may open the object. */
   searchFullText(query: FullTextQuery, reader: ReaderRequest): Promise<FullTextResults>;
+
+  // Sync with the central server. The app syncs in the background; none of these waits for
+  // the network except syncNow, which resolves when that one attempt ends.
+  syncStatus(): Promise<SyncStatus>;
+  /** Pushes and pulls once now; a failure resolves with `last_error` set, not a rejection. */
+  syncNow(): Promise<SyncStatus>;
+  syncSettings(): Promise<SyncSettings>;
+  /** `token` null keeps the one stored; `serverUrl` null stops syncing. */
+  saveSyncSettings(serverUrl: string | null, token: string | null, intervalMinutes: number): Promise<SyncSettings>;
+  /** Exceptions waiting for a person (with `includeResolved`, the resolved ones too), newest first. */
+  syncExceptions(includeResolved: boolean): Promise<SyncException[]>;
+  /** `keep`: one of the exception's `actions`. */
+  resolveSyncException(id: string, keep: string): Promise<SyncException>;
 }
 
 async function withProgress<T>(
@@ -415,6 +431,30 @@ export class TauriCatalogApi implements CatalogApi {
 
   searchFullText(query: FullTextQuery, reader: ReaderRequest): Promise<FullTextResults> {
     return invoke<FullTextResults>("search_full_text", { query, reader });
+  }
+
+  syncStatus(): Promise<SyncStatus> {
+    return invoke<SyncStatus>("sync_status");
+  }
+
+  syncNow(): Promise<SyncStatus> {
+    return invoke<SyncStatus>("sync_now");
+  }
+
+  syncSettings(): Promise<SyncSettings> {
+    return invoke<SyncSettings>("sync_settings");
+  }
+
+  saveSyncSettings(serverUrl: string | null, token: string | null, intervalMinutes: number): Promise<SyncSettings> {
+    return invoke<SyncSettings>("save_sync_settings", { serverUrl, token, intervalMinutes });
+  }
+
+  syncExceptions(includeResolved: boolean): Promise<SyncException[]> {
+    return invoke<SyncException[]>("sync_exceptions", { includeResolved });
+  }
+
+  resolveSyncException(id: string, keep: string): Promise<SyncException> {
+    return invoke<SyncException>("resolve_sync_exception", { id, keep });
   }
 
   guardWindowClose(ask: () => Promise<boolean>): () => void {

@@ -137,6 +137,28 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
     digitalText: unavailable,
     async savePlaybackPosition() {},
     searchFullText: unavailable,
+    async syncStatus() {
+      return {
+        configured: false,
+        online: null,
+        syncing: false,
+        pending_changes: api.state.unsynced_changes,
+        last_sync_at: null,
+        last_error: null,
+        last_report: null,
+        open_exceptions: 0,
+        next_attempt_at: null,
+      };
+    },
+    syncNow: unavailable,
+    async syncSettings() {
+      return { server_url: null, has_token: false, interval_minutes: 5 };
+    },
+    saveSyncSettings: unavailable,
+    async syncExceptions() {
+      return [];
+    },
+    resolveSyncException: unavailable,
     // There is no window to close outside Tauri; tests that need the guard replace this.
     guardWindowClose() {
       return () => {};

@@ -19,7 +19,9 @@ export type View =
   /** A digital object opened in the viewer or the audiobook player. */
   | { name: "viewer"; objectId: string; recordId: string }
   /** Full-text search over the digital collection. */
-  | { name: "fulltext" };
+  | { name: "fulltext" }
+  /** Sync with the central server: status, exceptions to resolve, settings. */
+  | { name: "sync" };
 
 export type Dialog = "import" | "export" | "kiosk" | null;
 
@@ -39,6 +41,7 @@ export function parentOf(view: View): View {
     case "rights":
     case "rights-report":
     case "fulltext":
+    case "sync":
       return { name: "catalog" };
   }
 }

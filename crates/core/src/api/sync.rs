@@ -220,11 +220,49 @@ pub struct SyncException {
     pub resolved: Option<String>,
 }
 
+/// Where the branch syncs to, as the settings screen shows it (the token is never shown
+/// back: only whether one is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SyncSettings {
+    /// `https://thuvien.hanoi.gov.vn:8787`; `null`: this catalog does not sync.
+    pub server_url: Option<String>,
+    pub has_token: bool,
+    /// Minutes between automatic syncs while the app is open (0: only when asked).
+    pub interval_minutes: u32,
+}
+
+/// The state of sync as the indicator shows it, always at hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct SyncStatus {
+    /// A server and token are set.
+    pub configured: bool,
+    /// The last attempt reached the server (`null`: not tried since the app started).
+    pub online: Option<bool>,
+    /// A sync is running now.
+    pub syncing: bool,
+    /// This node's changes the server has not yet accepted.
+    #[ts(type = "number")]
+    pub pending_changes: u64,
+    /// When the last sync finished with everything moved (RFC 3339).
+    pub last_sync_at: Option<String>,
+    /// Why the last attempt failed, in words a person can act on.
+    pub last_error: Option<String>,
+    /// What the last successful sync moved.
+    pub last_report: Option<SyncReport>,
+    /// Exceptions waiting for a person.
+    #[ts(type = "number")]
+    pub open_exceptions: u64,
+    /// When the next automatic attempt is due (after a failure: the backoff).
+    pub next_attempt_at: Option<String>,
+}
+
 pub(crate) fn typescript(
     cfg: &ts_rs::Config,
 ) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
     vec![
         ("SyncEntry", SyncEntry::export_to_string(cfg)),
+        ("SyncSettings", SyncSettings::export_to_string(cfg)),
+        ("SyncStatus", SyncStatus::export_to_string(cfg)),
         ("PushRequest", PushRequest::export_to_string(cfg)),
         ("PushResponse", PushResponse::export_to_string(cfg)),
         ("PulledEntry", PulledEntry::export_to_string(cfg)),
