@@ -652,7 +652,11 @@ impl Session {
             Ok(i) => i,
             Err(m) => return m,
         };
-        let returned_at = self.returned_at(req.fixed(2), now);
+        // "No block" Y: the machine took this return while offline and reports it now, with
+        // the return date it took it at; otherwise the return is now.
+        let returned_at = (req.fixed(0) == "Y")
+            .then(|| self.returned_at(req.fixed(2), now))
+            .flatten();
         let branch = account.branch_code.clone();
         let result = retry(|| {
             catalog.write(&self.user, |m| {
@@ -730,7 +734,8 @@ impl Session {
     }
 
     /// The return date a book-drop sends for a return it took while offline: in the past and
-    /// readable (local, or UTC with `   Z`), else now.
+    /// readable (local, or UTC with `   Z`), else none (now). Core refuses a date before the
+    /// loan began.
     fn returned_at(&self, date: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
         let b = date.as_bytes();
         if b.len() != 18 || date.trim().is_empty() {
