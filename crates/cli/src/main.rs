@@ -16,6 +16,7 @@ mod kiosk;
 mod marc;
 mod rights;
 mod search;
+mod sip2;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +85,9 @@ enum Command {
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
+    /// SIP2 for self-check kiosks and return machines: the server and its accounts.
+    #[command(subcommand)]
+    Sip2(sip2::Sip2Command),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -184,6 +188,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Sip2(command) => sip2::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
         Command::Export(args) => {
