@@ -110,7 +110,10 @@ pub fn run(
             if json {
                 println!("{}", serde_json::to_string_pretty(&account)?);
             } else {
-                println!("SIP2 account {} added for branch {}.", account.login, account.branch_code);
+                println!(
+                    "SIP2 account {} added for branch {}.",
+                    account.login, account.branch_code
+                );
             }
             Ok(())
         }
@@ -119,7 +122,9 @@ pub fn run(
             if json {
                 println!("{}", serde_json::to_string_pretty(&all)?);
             } else if all.is_empty() {
-                println!("No SIP2 accounts. Add one with `shelfmark sip2 account add LOGIN --branch CODE`.");
+                println!(
+                    "No SIP2 accounts. Add one with `shelfmark sip2 account add LOGIN --branch CODE`."
+                );
             } else {
                 let yn = |b: bool| if b { "yes" } else { "no" };
                 println!("login\tbranch\tcheck out\tcheck in\trenew\tlanguage");

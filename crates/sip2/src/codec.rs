@@ -95,11 +95,15 @@ impl Charset {
         match self.encoding() {
             None => std::str::from_utf8(bytes)
                 .map(|s| s.nfc().collect())
-                .map_err(|_| CodecError::Encoding { charset: self.name() }),
+                .map_err(|_| CodecError::Encoding {
+                    charset: self.name(),
+                }),
             Some(encoding) => {
                 let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
                 if had_errors {
-                    return Err(CodecError::Encoding { charset: self.name() });
+                    return Err(CodecError::Encoding {
+                        charset: self.name(),
+                    });
                 }
                 Ok(text.nfc().collect())
             }
@@ -123,9 +127,13 @@ pub enum CodecError {
     TooLong { max: usize },
     #[error("{start:?} does not start with a two-digit SIP2 message type")]
     NotAMessage { start: String },
-    #[error("message type {code} is not one this server answers (see the supported messages, BX, of the status 98)")]
+    #[error(
+        "message type {code} is not one this server answers (see the supported messages, BX, of the status 98)"
+    )]
     UnknownType { code: String },
-    #[error("message type {code}: fixed field {field} needs {length} characters and the message ends before")]
+    #[error(
+        "message type {code}: fixed field {field} needs {length} characters and the message ends before"
+    )]
     FixedFieldsShort {
         code: String,
         field: usize,
@@ -133,7 +141,9 @@ pub enum CodecError {
     },
     #[error("{field:?} is not a variable field (two-character code, value, `|`)")]
     BadField { field: String },
-    #[error("the checksum is {found}, the bytes sum to {expected}; the message was damaged on the way")]
+    #[error(
+        "the checksum is {found}, the bytes sum to {expected}; the message was damaged on the way"
+    )]
     BadChecksum { expected: String, found: String },
     #[error("the checksum {found:?} is not four hex digits")]
     ChecksumMalformed { found: String },
@@ -332,16 +342,17 @@ mod tests {
 
     #[test]
     fn vietnamese_names_are_summed_over_their_utf8_bytes() {
-        let msg = Message::new(Kind::PatronStatusResponse, &["", "008", "20260301    100000"])
-            .field("AA", "200000000001")
-            .field("AE", "Nguyễn Thị Ánh Tuyết");
+        let msg = Message::new(
+            Kind::PatronStatusResponse,
+            &["", "008", "20260301    100000"],
+        )
+        .field("AA", "200000000001")
+        .field("AE", "Nguyễn Thị Ánh Tuyết");
         let bytes = encode(&msg, Charset::Utf8, Some(3));
         let text = std::str::from_utf8(&bytes).expect("utf-8");
         assert!(text.contains("Nguyễn Thị Ánh Tuyết"));
         let az = bytes.len() - 5;
-        let byte_sum = bytes[..az]
-            .iter()
-            .fold(0u32, |a, b| a + u32::from(*b));
+        let byte_sum = bytes[..az].iter().fold(0u32, |a, b| a + u32::from(*b));
         let expected = format!("{:04X}", (0x10000 - (byte_sum & 0xFFFF)) & 0xFFFF);
         assert_eq!(&text[az..az + 4], expected);
         // A character-wise sum would differ: the name has multi-byte letters.
@@ -360,8 +371,11 @@ mod tests {
         // ễ = ê (0xEA) + combining tilde (0xDE); ă is 0xE3 in Windows-1258.
         assert!(bytes.windows(2).any(|w| w == [0xEA, 0xDE]));
         assert_eq!(Charset::Cp1258.decode(&bytes).expect("decodes"), name);
-        let msg = Message::new(Kind::PatronStatusResponse, &["", "008", "20260301    100000"])
-            .field("AE", name);
+        let msg = Message::new(
+            Kind::PatronStatusResponse,
+            &["", "008", "20260301    100000"],
+        )
+        .field("AE", name);
         let wire = encode(&msg, Charset::Cp1258, Some(0));
         let back = decode(&wire[..wire.len() - 1], Charset::Cp1258).expect("decodes");
         assert_eq!(back.message.get("AE"), Some(name));
@@ -370,7 +384,10 @@ mod tests {
     #[test]
     fn latin1_keeps_what_it_has_and_sends_base_letters_for_the_rest() {
         let bytes = Charset::Latin1.encode("Ánh Tuyết");
-        assert_eq!(Charset::Latin1.decode(&bytes).expect("decodes"), "Ánh Tuyêt");
+        assert_eq!(
+            Charset::Latin1.decode(&bytes).expect("decodes"),
+            "Ánh Tuyêt"
+        );
         assert_eq!(Charset::parse("CP1258"), Some(Charset::Cp1258));
         assert_eq!(Charset::parse("ebcdic"), None);
     }
@@ -403,7 +420,11 @@ mod tests {
         let frame = decode(b"9300CNkiosk|COpw|CPHK|", Charset::Utf8).expect("decodes");
         assert_eq!((frame.sequence, frame.checksummed), (None, false));
         assert_eq!(frame.message.get("CP"), Some("HK"));
-        let bytes = encode(&Message::new(Kind::LoginResponse, &["1"]), Charset::Utf8, None);
+        let bytes = encode(
+            &Message::new(Kind::LoginResponse, &["1"]),
+            Charset::Utf8,
+            None,
+        );
         assert_eq!(bytes, b"941\r");
     }
 }

@@ -187,7 +187,15 @@ impl Message {
         let clean: String = value
             .as_ref()
             .chars()
-            .map(|c| if c == '|' { '/' } else if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c == '|' {
+                    '/'
+                } else if c.is_control() {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         self.fields.push(Field {
             code: code.to_string(),

@@ -7,7 +7,8 @@
 //! unless sent to a blocking pool anyway; a branch has tens of kiosks, not thousands, so a
 //! thread per connection costs little and keeps the code plain. Each connection opens its own
 //! [`Catalog`] (one SQLite connection; a kiosk keeps its connection all day): in WAL mode
-//! readers run side by side and writers take turns, each operation one core transaction.
+//! readers run side by side; writers take turns through one lock of the server's (see
+//! [`Session::sharing`]), each operation one core transaction.
 //!
 //! A connection is closed when nothing arrives for the idle timeout (which also ends
 //! half-open connections whose machine vanished without a FIN), when a write cannot complete
@@ -17,8 +18,8 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -60,7 +61,9 @@ impl ServerConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("cannot listen on {addr}: {source}. Choose another address or port with --listen, or stop the program using it.")]
+    #[error(
+        "cannot listen on {addr}: {source}. Choose another address or port with --listen, or stop the program using it."
+    )]
     Bind {
         addr: SocketAddr,
         #[source]
@@ -124,6 +127,7 @@ impl Server {
     /// Serves until [`ShutdownHandle::shutdown`]; then waits for every connection to close.
     pub fn run(self) -> Result<(), ServerError> {
         let open = Arc::new(AtomicUsize::new(0));
+        let writes = Arc::new(Mutex::new(()));
         let mut threads: Vec<JoinHandle<()>> = Vec::new();
         tracing::info!(target: "shelfmark_sip2", "SIP2 server listening on {}", self.local_addr()?);
         while !self.stop.is_shut_down() {
@@ -139,10 +143,11 @@ impl Server {
                     let config = self.config.clone();
                     let stop = self.stop.clone();
                     let open = open.clone();
+                    let writes = writes.clone();
                     let spawned = std::thread::Builder::new()
                         .name(format!("sip2 {peer}"))
                         .spawn(move || {
-                            serve(stream, peer, &config, &stop);
+                            serve(stream, peer, &config, &stop, writes);
                             open.fetch_sub(1, Ordering::SeqCst);
                         });
                     match spawned {
@@ -171,7 +176,13 @@ impl Server {
 
 /// One connection, from accept to close. Never panics on what the machine sends: every
 /// failure ends in a closed connection and a log line.
-fn serve(mut stream: TcpStream, peer: SocketAddr, config: &ServerConfig, stop: &ShutdownHandle) {
+fn serve(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    config: &ServerConfig,
+    stop: &ShutdownHandle,
+    writes: Arc<Mutex<()>>,
+) {
     let setup = stream
         .set_nonblocking(false)
         .and_then(|_| stream.set_read_timeout(Some(POLL)))
@@ -189,7 +200,7 @@ fn serve(mut stream: TcpStream, peer: SocketAddr, config: &ServerConfig, stop: &
         }
     };
     tracing::info!(target: "shelfmark_sip2", "{peer} connected");
-    let mut session = Session::new(config.charset);
+    let mut session = Session::sharing(config.charset, writes);
     let mut frames = FrameBuffer::default();
     let mut last_heard = Instant::now();
     let mut chunk = [0u8; 2048];

@@ -17,6 +17,8 @@ use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
 use shelfmark_core::{Catalog, CoreError, holdings};
 use time::OffsetDateTime;
 
+use std::sync::{Arc, Mutex};
+
 use crate::codec::{self, Charset, CodecError, Frame};
 use crate::message::{Kind, Message};
 
@@ -48,6 +50,11 @@ pub struct Session {
     library_time: Option<LibraryTime>,
     last_answer: Option<Vec<u8>>,
     resend_requests: u32,
+    /// Shared by every session of a server: one core write at a time. Each connection has its
+    /// own SQLite connection, and SQLite transactions begin deferred (read, then write): two
+    /// of them upgrading at once get "busy" at once rather than waiting. Taking turns here
+    /// avoids that; the PIN check (Argon2, slow on purpose) stays outside the turn.
+    writes: Arc<Mutex<()>>,
 }
 
 /// A two-language text for the screen message (AF).
@@ -65,7 +72,13 @@ fn text(vi: impl Into<String>, en: impl Into<String>) -> Text {
 
 impl Session {
     pub fn new(charset: Charset) -> Session {
+        Session::sharing(charset, Arc::new(Mutex::new(())))
+    }
+
+    /// A session that takes turns writing with the others holding `writes`.
+    pub fn sharing(charset: Charset, writes: Arc<Mutex<()>>) -> Session {
         Session {
+            writes,
             charset,
             account: None,
             user: "sip2".into(),
@@ -104,8 +117,8 @@ impl Session {
             };
         };
         tracing::debug!(target: "shelfmark_sip2::wire", "out {}", response.to_log_text());
-        let detection = (frame.checksummed || frame.sequence.is_some())
-            .then_some(frame.sequence.unwrap_or(0));
+        let detection =
+            (frame.checksummed || frame.sequence.is_some()).then_some(frame.sequence.unwrap_or(0));
         let bytes = codec::encode(&response, self.charset, detection);
         self.last_answer = Some(bytes.clone());
         Answer::Reply(bytes)
@@ -152,12 +165,11 @@ impl Session {
                         Kind::Renew => self.renew(catalog, &account, req, now),
                         Kind::ItemInformation => self.item_information(catalog, req, now),
                         Kind::FeePaid => self.fee_paid(catalog, req, now),
-                        Kind::EndPatronSession => Message::new(
-                            Kind::EndSessionResponse,
-                            &["Y", &self.date(now)],
-                        )
-                        .field("AO", req.get("AO").unwrap_or(""))
-                        .field("AA", req.get("AA").unwrap_or("")),
+                        Kind::EndPatronSession => {
+                            Message::new(Kind::EndSessionResponse, &["Y", &self.date(now)])
+                                .field("AO", req.get("AO").unwrap_or(""))
+                                .field("AA", req.get("AA").unwrap_or(""))
+                        }
                         _ => return None,
                     },
                 }
@@ -328,13 +340,11 @@ impl Session {
                 .field("AO", ao)
                 .field("AB", ab)
                 .field("AQ", ""),
-            Kind::PatronStatusResponse => {
-                Message::new(kind, &["YYYY          ", &language, &date])
-                    .field("AO", ao)
-                    .field("AA", aa)
-                    .field("AE", "")
-                    .field("BL", "N")
-            }
+            Kind::PatronStatusResponse => Message::new(kind, &["YYYY          ", &language, &date])
+                .field("AO", ao)
+                .field("AA", aa)
+                .field("AE", "")
+                .field("BL", "N"),
             Kind::PatronInformationResponse => Message::new(
                 kind,
                 &[
@@ -353,9 +363,9 @@ impl Session {
             .field("AA", aa)
             .field("AE", "")
             .field("BL", "N"),
-            Kind::EndSessionResponse | Kind::FeePaidResponse => {
-                Message::new(kind, &["N", &date]).field("AO", ao).field("AA", aa)
-            }
+            Kind::EndSessionResponse | Kind::FeePaidResponse => Message::new(kind, &["N", &date])
+                .field("AO", ao)
+                .field("AA", aa),
             Kind::ItemInformationResponse => Message::new(kind, &["01", "00", "01", &date])
                 .field("AB", ab)
                 .field("AJ", ""),
@@ -460,7 +470,10 @@ impl Session {
         .field("AA", &account.barcode)
         .field("AE", &account.name)
         .field("BL", "Y")
-        .field_opt("CQ", pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }))
+        .field_opt(
+            "CQ",
+            pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }),
+        )
         .field("BH", "VND")
         .field("BV", account.balance.to_string())
         .field_opt("AF", (!screen.is_empty()).then_some(screen))
@@ -484,7 +497,11 @@ impl Session {
             .holds
             .iter()
             .filter(|h| h.status == HoldStatus::OnShelf)
-            .map(|h| h.trapped_item_barcode.clone().unwrap_or_else(|| h.title.clone()))
+            .map(|h| {
+                h.trapped_item_barcode
+                    .clone()
+                    .unwrap_or_else(|| h.title.clone())
+            })
             .collect();
         let unavailable: Vec<String> = account
             .holds
@@ -498,7 +515,11 @@ impl Session {
             .filter(|l| l.overdue)
             .map(|l| l.item_barcode.clone())
             .collect();
-        let charged: Vec<String> = account.loans.iter().map(|l| l.item_barcode.clone()).collect();
+        let charged: Vec<String> = account
+            .loans
+            .iter()
+            .map(|l| l.item_barcode.clone())
+            .collect();
         let fines: Vec<String> = if account.balance > 0 {
             vec![self.say(&text(
                 format!("Nợ {} đồng", account.balance),
@@ -526,7 +547,10 @@ impl Session {
         .field("AA", &account.barcode)
         .field("AE", &account.name)
         .field("BL", "Y")
-        .field_opt("CQ", pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }))
+        .field_opt(
+            "CQ",
+            pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }),
+        )
         .field("BH", "VND")
         .field("BV", account.balance.to_string())
         .field_opt("BE", account.email.as_deref())
@@ -553,7 +577,11 @@ impl Session {
                     .get("BQ")
                     .and_then(|v| v.trim().parse::<usize>().ok())
                     .unwrap_or(usize::MAX);
-                for item in items.iter().skip(start - 1).take(end.saturating_sub(start - 1)) {
+                for item in items
+                    .iter()
+                    .skip(start - 1)
+                    .take(end.saturating_sub(start - 1))
+                {
                     msg = msg.field(code, item);
                 }
             }
@@ -595,15 +623,12 @@ impl Session {
         let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
             return self.failed(req, kind, now, &self.pin_required());
         };
-        let lent = retry(|| {
-            kiosk::checkout(
-                catalog,
-                &self.user,
-                patron,
-                pin,
-                item,
-                Some(&account.branch_code),
-            )
+        // The kiosk's own sequence (core's `kiosk::checkout`): the PIN with its lockout, then
+        // an ordinary loan with no override; split so the slow PIN check is not in the turn.
+        let lent = retry(|| kiosk::sign_in(catalog, &self.user, patron, pin)).and_then(|_| {
+            self.write(catalog, |m| {
+                loans::checkout(m, patron, item, Some(&account.branch_code), None)
+            })
         });
         match lent {
             Ok(result) => {
@@ -658,10 +683,8 @@ impl Session {
             .then(|| self.returned_at(req.fixed(2), now))
             .flatten();
         let branch = account.branch_code.clone();
-        let result = retry(|| {
-            catalog.write(&self.user, |m| {
-                loans::checkin(m, item, Some(&branch), returned_at)
-            })
+        let result = self.write(catalog, |m| {
+            loans::checkin(m, item, Some(&branch), returned_at)
         });
         let result = match result {
             Ok(r) => r,
@@ -676,7 +699,13 @@ impl Session {
         let alert = !matches!(result.action, CheckinAction::Reshelve);
         let mut msg = Message::new(
             kind,
-            &["1", if alert { "N" } else { "Y" }, "N", if alert { "Y" } else { "N" }, &self.date(now)],
+            &[
+                "1",
+                if alert { "N" } else { "Y" },
+                "N",
+                if alert { "Y" } else { "N" },
+                &self.date(now),
+            ],
         )
         .field("AO", req.get("AO").unwrap_or(""))
         .field("AB", &result.item_barcode)
@@ -751,8 +780,15 @@ impl Session {
             num(16..18)?,
         );
         let month = time::Month::try_from(u8::try_from(mo).ok()?).ok()?;
-        let day = time::Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()?;
-        let clock = time::Time::from_hms(u8::try_from(h).ok()?, u8::try_from(mi).ok()?, u8::try_from(s).ok()?).ok()?;
+        let day =
+            time::Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?)
+                .ok()?;
+        let clock = time::Time::from_hms(
+            u8::try_from(h).ok()?,
+            u8::try_from(mi).ok()?,
+            u8::try_from(s).ok()?,
+        )
+        .ok()?;
         let at = match &date[8..12] {
             "    " => {
                 let offset = self.library_time.as_ref()?.local_time(now).offset();
@@ -777,7 +813,10 @@ impl Session {
                 req,
                 kind,
                 now,
-                &text("Máy này không được gia hạn.", "This machine may not renew loans."),
+                &text(
+                    "Máy này không được gia hạn.",
+                    "This machine may not renew loans.",
+                ),
             );
         }
         let (patron, item) = match (
@@ -808,7 +847,7 @@ impl Session {
                 ),
             );
         }
-        match retry(|| catalog.write(&self.user, |m| loans::renew(m, item, None))) {
+        match self.write(catalog, |m| loans::renew(m, item, None)) {
             Ok(result) => {
                 let loan = result.loan;
                 let mut shown = self.say(&text(
@@ -869,13 +908,12 @@ impl Session {
             .and_then(|h| h.shelf_expires_on.clone());
         Message::new(kind, &[circulation, "00", "01", &self.date(now)])
             .field("CF", state.holds_queue.to_string())
-            .field_opt(
-                "AH",
-                state.loan.as_ref().map(|l| self.date_of(&l.due_at)),
-            )
+            .field_opt("AH", state.loan.as_ref().map(|l| self.date_of(&l.due_at)))
             .field_opt(
                 "CM",
-                shelf_day.as_deref().map(|d| format!("{}    235959", d.replace('-', ""))),
+                shelf_day
+                    .as_deref()
+                    .map(|d| format!("{}    235959", d.replace('-', ""))),
             )
             .field("AB", &state.barcode)
             .field("AJ", &state.title)
@@ -926,7 +964,7 @@ impl Session {
                 format!(", transaction {transaction}")
             }
         );
-        match retry(|| catalog.write(&self.user, |m| fines::pay(m, patron, amount, &note))) {
+        match self.write(catalog, |m| fines::pay(m, patron, amount, &note)) {
             Ok(_) => {
                 let left = patrons::account(catalog, patron)
                     .map(|a| a.balance)
@@ -951,6 +989,21 @@ impl Session {
                 self.refused(req, kind, now, shown)
             }
         }
+    }
+}
+
+impl Session {
+    /// One core write, in turn with the server's other sessions, run again if another
+    /// program holding the catalog (the desk) made it busy.
+    fn write<T>(
+        &self,
+        catalog: &mut Catalog,
+        mut work: impl FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        // A session that panicked while holding the turn left nothing half-written (its
+        // transaction rolled back), so the turn is still good.
+        let _turn = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        retry(|| catalog.write(&self.user, &mut work))
     }
 }
 

@@ -56,7 +56,9 @@ fn check_login(login: &str) -> Result<String, CoreError> {
     // characters would end the message.
     if login.is_empty()
         || login.chars().count() > 64
-        || login.chars().any(|c| c == '|' || c.is_control() || c.is_whitespace())
+        || login
+            .chars()
+            .any(|c| c == '|' || c.is_control() || c.is_whitespace())
     {
         return Err(CoreError::InvalidInput {
             what: "SIP2 login",
@@ -90,8 +92,7 @@ pub fn add_account(
         return Err(CoreError::InvalidInput {
             what: "SIP2 login",
             value: login,
-            reason: "an account with this login exists; remove it first or choose another"
-                .into(),
+            reason: "an account with this login exists; remove it first or choose another".into(),
         });
     }
     // Hashing is slow on purpose; it happens before the transaction so no lock waits for it.
@@ -229,8 +230,7 @@ mod tests {
 
     fn catalog() -> (tempfile::TempDir, Catalog) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut catalog =
-            Catalog::open(dir.path().join("c.db"), Default::default()).expect("open");
+        let mut catalog = Catalog::open(dir.path().join("c.db"), Default::default()).expect("open");
         catalog
             .write("t", |m| {
                 crate::holdings::add_branch(
@@ -260,8 +260,8 @@ mod tests {
     fn an_account_is_added_signed_in_listed_and_removed_with_the_log() {
         let (_dir, mut catalog) = catalog();
         let before = changelog::count(catalog.conn()).expect("count");
-        let added = add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw")
-            .expect("add");
+        let added =
+            add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
         assert_eq!(added.branch_code, "HK");
         assert!(!added.may_renew);
         assert_eq!(accounts(&catalog).expect("list"), vec![added.clone()]);
@@ -269,8 +269,14 @@ mod tests {
             sign_in(&catalog, "kiosk-1", "secret-pw").expect("sign in"),
             Some(added)
         );
-        assert_eq!(sign_in(&catalog, "kiosk-1", "wrong-pw").expect("wrong"), None);
-        assert_eq!(sign_in(&catalog, "nobody", "secret-pw").expect("unknown"), None);
+        assert_eq!(
+            sign_in(&catalog, "kiosk-1", "wrong-pw").expect("wrong"),
+            None
+        );
+        assert_eq!(
+            sign_in(&catalog, "nobody", "secret-pw").expect("unknown"),
+            None
+        );
         remove_account(&mut catalog, "staff", "kiosk-1").expect("remove");
         assert!(accounts(&catalog).expect("list").is_empty());
         assert_eq!(changelog::count(catalog.conn()).expect("count"), before + 2);
@@ -279,7 +285,11 @@ mod tests {
             .into_iter()
             .map(|e| e.payload.to_string())
             .collect();
-        assert!(logged.iter().all(|p| !p.contains("secret-pw") && !p.contains("argon2")));
+        assert!(
+            logged
+                .iter()
+                .all(|p| !p.contains("secret-pw") && !p.contains("argon2"))
+        );
     }
 
     #[test]

@@ -912,7 +912,12 @@ fn item_circulation_tells_loan_queue_and_trapped_hold() {
     lib.at(datetime!(2026-03-01 10:00 +7));
     let shelf = loans::item_circulation(&lib.catalog, "B1").expect("item");
     assert_eq!(
-        (shelf.status, shelf.loan, shelf.holds_queue, shelf.trapped_for),
+        (
+            shelf.status,
+            shelf.loan,
+            shelf.holds_queue,
+            shelf.trapped_for
+        ),
         (ItemStatus::Available, None, 0, None)
     );
     assert_eq!(shelf.home_branch_code, "HK");

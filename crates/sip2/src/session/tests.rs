@@ -18,8 +18,16 @@ pub(crate) fn demo_catalog() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut catalog =
         Catalog::open(dir.path().join("c.db"), CatalogOptions::default()).expect("opens");
-    demo::build(&mut catalog, "demo", DemoConfig { records: 300, seed: 7 }, |_| {})
-        .expect("demo");
+    demo::build(
+        &mut catalog,
+        "demo",
+        DemoConfig {
+            records: 300,
+            seed: 7,
+        },
+        |_| {},
+    )
+    .expect("demo");
     for (login, out, renew, language) in [
         ("kiosk", true, true, Sip2Language::Vi),
         ("drop", false, false, Sip2Language::Vi),
@@ -65,10 +73,7 @@ pub(crate) fn demo_catalog() -> Demo {
             Ok(())
         })
         .expect("readers");
-    Demo {
-        _dir: dir,
-        catalog,
-    }
+    Demo { _dir: dir, catalog }
 }
 
 const READERS: [&str; 3] = ["Nguyễn Thị Ánh Tuyết", "Trần Văn Đức", "Lê Hoàng Yến"];
@@ -78,9 +83,7 @@ const OWING: &str = "299000000002";
 pub(crate) fn good_reader(catalog: &Catalog, skip: usize) -> String {
     (0..READERS.len())
         .map(|n| format!("29900000000{n}"))
-        .filter(|b| {
-            patrons::account(catalog, b).is_ok_and(|a| a.refusals.is_empty() && a.has_pin)
-        })
+        .filter(|b| patrons::account(catalog, b).is_ok_and(|a| a.refusals.is_empty() && a.has_pin))
         .nth(skip)
         .expect("a reader free to borrow")
 }
@@ -102,7 +105,9 @@ fn ask(session: &mut Session, catalog: &mut Catalog, request: &str) -> Message {
     match session.answer(catalog, request.as_bytes()) {
         Answer::Reply(bytes) => {
             let body = &bytes[..bytes.len() - 1];
-            codec::decode(body, Charset::Utf8).expect("answer decodes").message
+            codec::decode(body, Charset::Utf8)
+                .expect("answer decodes")
+                .message
         }
         Answer::Close { reason, .. } => panic!("closed: {reason}"),
     }
@@ -112,7 +117,11 @@ const DATE: &str = "20260301    100000";
 
 fn logged_in(demo: &mut Demo, login: &str) -> Session {
     let mut s = Session::new(Charset::Utf8);
-    let ok = ask(&mut s, &mut demo.catalog, &format!("9300CN{login}|COsecret-pw|CPHK|"));
+    let ok = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("9300CN{login}|COsecret-pw|CPHK|"),
+    );
     assert_eq!(ok.fixed(0), "1");
     s
 }
@@ -121,7 +130,11 @@ fn logged_in(demo: &mut Demo, login: &str) -> Session {
 fn login_status_and_the_refusal_before_login() {
     let mut demo = demo_catalog();
     let mut s = Session::new(Charset::Utf8);
-    let before = ask(&mut s, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA1|AB2|AD1234|"));
+    let before = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA1|AB2|AD1234|"),
+    );
     assert_eq!(before.kind, Kind::CheckoutResponse);
     assert_eq!(before.fixed(0), "0");
     assert!(before.get("AF").expect("AF").contains("chưa đăng nhập"));
@@ -137,30 +150,62 @@ fn login_status_and_the_refusal_before_login() {
     let mut drop = logged_in(&mut demo, "drop");
     let status = ask(&mut drop, &mut demo.catalog, "9900302.00");
     assert_eq!(&status.fixed[..4], ["Y", "Y", "N", "N"]);
-    let refused = ask(&mut drop, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA1|AB2|AD1234|"));
-    assert!(refused.get("AF").expect("AF").contains("không được cho mượn"));
+    let refused = ask(
+        &mut drop,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA1|AB2|AD1234|"),
+    );
+    assert!(
+        refused
+            .get("AF")
+            .expect("AF")
+            .contains("không được cho mượn")
+    );
 }
 
 #[test]
 fn patron_status_with_without_and_with_a_wrong_pin() {
     let mut demo = demo_catalog();
     let reader = good_reader(&demo.catalog, 0);
-    let name = patrons::account(&demo.catalog, &reader).expect("reader").name;
+    let name = patrons::account(&demo.catalog, &reader)
+        .expect("reader")
+        .name;
     let mut s = logged_in(&mut demo, "kiosk");
-    let plain = ask(&mut s, &mut demo.catalog, &format!("23000{DATE}AOHK|AA{reader}|"));
+    let plain = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23000{DATE}AOHK|AA{reader}|"),
+    );
     assert_eq!(plain.get("BL"), Some("Y"));
     assert_eq!(plain.get("CQ"), None);
     assert_eq!(plain.get("AE"), Some(name.as_str()));
     assert_eq!(plain.fixed(0), " ".repeat(14));
-    let right = ask(&mut s, &mut demo.catalog, &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"));
+    let right = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
+    );
     assert_eq!(right.get("CQ"), Some("Y"));
-    let wrong = ask(&mut s, &mut demo.catalog, &format!("23000{DATE}AOHK|AA{reader}|AD9999|"));
+    let wrong = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23000{DATE}AOHK|AA{reader}|AD9999|"),
+    );
     assert_eq!(wrong.get("CQ"), Some("N"));
     // Core's own refusal, in Vietnamese: 4 tries left before the lock.
     assert!(wrong.get("AF").expect("AF").contains('4'), "{wrong:?}");
-    let unknown = ask(&mut s, &mut demo.catalog, &format!("23000{DATE}AOHK|AA999|"));
+    let unknown = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23000{DATE}AOHK|AA999|"),
+    );
     assert_eq!(unknown.get("BL"), Some("N"));
-    assert!(unknown.get("AF").expect("AF").contains("Không tìm thấy thẻ"));
+    assert!(
+        unknown
+            .get("AF")
+            .expect("AF")
+            .contains("Không tìm thấy thẻ")
+    );
 }
 
 #[test]
@@ -170,16 +215,28 @@ fn check_out_item_information_patron_information_renew_and_check_in() {
     let items = free_items(&demo.catalog, 1);
     let item = &items[0];
     let mut s = logged_in(&mut demo, "kiosk");
-    let no_pin = ask(&mut s, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|"));
+    let no_pin = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|"),
+    );
     assert_eq!(no_pin.fixed(0), "0");
     assert!(no_pin.get("AF").expect("AF").contains("PIN"));
-    let out = ask(&mut s, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"));
+    let out = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+    );
     assert_eq!(out.fixed(0), "1", "{out:?}");
     assert_eq!(out.get("AH").map(str::len), Some(18));
     let lent = loans::item_circulation(&demo.catalog, item).expect("item");
     assert_eq!(lent.loan.as_ref().expect("loan").branch_code, "HK");
     // The same item again: core's refusal, word for word.
-    let twice = ask(&mut s, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"));
+    let twice = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+    );
     assert_eq!(twice.fixed(0), "0");
     let refusal = demo
         .catalog
@@ -190,26 +247,59 @@ fn check_out_item_information_patron_information_renew_and_check_in() {
     };
     assert_eq!(twice.get("AF"), Some(r.message_vi.as_str()));
 
-    let info = ask(&mut s, &mut demo.catalog, &format!("17{DATE}AOHK|AB{item}|"));
+    let info = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("17{DATE}AOHK|AB{item}|"),
+    );
     assert_eq!(info.fixed(0), "04");
     assert_eq!(info.get("AH"), out.get("AH"));
-    let summary = ask(&mut s, &mut demo.catalog, &format!("63000{DATE}  Y       AOHK|AA{reader}|AD{DEMO_PIN}|"));
+    let summary = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("63000{DATE}  Y       AOHK|AA{reader}|AD{DEMO_PIN}|"),
+    );
     assert!(summary.all("AU").any(|b| b == item));
-    let without_pin = ask(&mut s, &mut demo.catalog, &format!("63000{DATE}  Y       AOHK|AA{reader}|"));
+    let without_pin = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("63000{DATE}  Y       AOHK|AA{reader}|"),
+    );
     assert_eq!(without_pin.all("AU").count(), 0);
     assert_eq!(without_pin.fixed(5), summary.fixed(5));
 
-    let renewed = ask(&mut s, &mut demo.catalog, &format!("29NN{DATE}{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|AB{item}|"));
+    let renewed = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("29NN{DATE}{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|AB{item}|"),
+    );
     assert_eq!(renewed.fixed(0), "1", "{renewed:?}");
     let other = good_reader(&demo.catalog, 1);
-    let not_theirs = ask(&mut s, &mut demo.catalog, &format!("29NN{DATE}{DATE}AOHK|AA{other}|AD{DEMO_PIN}|AB{item}|"));
+    let not_theirs = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("29NN{DATE}{DATE}AOHK|AA{other}|AD{DEMO_PIN}|AB{item}|"),
+    );
     assert_eq!(not_theirs.fixed(0), "0");
 
-    let back = ask(&mut s, &mut demo.catalog, &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"));
+    let back = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"),
+    );
     assert_eq!(back.fixed(0), "1");
     assert_eq!(back.get("AA"), Some(reader.as_str()));
-    assert!(loans::item_circulation(&demo.catalog, item).expect("item").loan.is_none());
-    let end = ask(&mut s, &mut demo.catalog, &format!("35{DATE}AOHK|AA{reader}|"));
+    assert!(
+        loans::item_circulation(&demo.catalog, item)
+            .expect("item")
+            .loan
+            .is_none()
+    );
+    let end = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("35{DATE}AOHK|AA{reader}|"),
+    );
     assert_eq!(end.fixed(0), "Y");
 }
 
@@ -221,12 +311,20 @@ fn check_in_routes_to_the_hold_shelf_or_another_branch() {
     let items = free_items(&demo.catalog, 2);
     let mut s = logged_in(&mut demo, "kiosk");
     for (item, pickup) in items.iter().zip(["HK", "CG"]) {
-        let out = ask(&mut s, &mut demo.catalog, &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"));
+        let out = ask(
+            &mut s,
+            &mut demo.catalog,
+            &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+        );
         assert_eq!(out.fixed(0), "1");
         demo.catalog
             .write("opac", |m| holds::place(m, &waiting, item, pickup, None))
             .expect("hold");
-        let back = ask(&mut s, &mut demo.catalog, &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"));
+        let back = ask(
+            &mut s,
+            &mut demo.catalog,
+            &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"),
+        );
         assert_eq!(back.fixed(0), "1");
         assert_eq!(back.fixed(3), "Y", "alert");
         if pickup == "HK" {
@@ -244,16 +342,35 @@ fn check_in_routes_to_the_hold_shelf_or_another_branch() {
 fn english_accounts_get_english_screens_and_fees_are_paid_through_core() {
     let mut demo = demo_catalog();
     let owing = OWING.to_string();
-    let before = patrons::account(&demo.catalog, &owing).expect("reader").balance;
+    let before = patrons::account(&demo.catalog, &owing)
+        .expect("reader")
+        .balance;
     let mut s = logged_in(&mut demo, "kiosk-en");
-    let paid = ask(&mut s, &mut demo.catalog, &format!("37{DATE}0100VNDBV1000|AOHK|AA{owing}|BKtx-1|"));
+    let paid = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV1000|AOHK|AA{owing}|BKtx-1|"),
+    );
     assert_eq!(paid.fixed(0), "Y", "{paid:?}");
     assert!(paid.get("AF").expect("AF").starts_with("Received 1000 VND"));
     assert_eq!(paid.get("BK"), Some("tx-1"));
-    assert_eq!(patrons::account(&demo.catalog, &owing).expect("reader").balance, before - 1000);
-    let too_much = ask(&mut s, &mut demo.catalog, &format!("37{DATE}0100VNDBV{}|AOHK|AA{owing}|", before * 10));
+    assert_eq!(
+        patrons::account(&demo.catalog, &owing)
+            .expect("reader")
+            .balance,
+        before - 1000
+    );
+    let too_much = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV{}|AOHK|AA{owing}|", before * 10),
+    );
     assert_eq!(too_much.fixed(0), "N");
-    let dollars = ask(&mut s, &mut demo.catalog, &format!("37{DATE}0100USDBV5|AOHK|AA{owing}|"));
+    let dollars = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100USDBV5|AOHK|AA{owing}|"),
+    );
     assert!(dollars.get("AF").expect("AF").contains("USD"));
     let unknown = ask(&mut s, &mut demo.catalog, &format!("17{DATE}AOHK|ABnope|"));
     assert_eq!(unknown.get("AF"), Some("No item with barcode nope."));
@@ -282,8 +399,17 @@ fn checksums_sequence_numbers_resends_and_damaged_messages() {
         Answer::Close { .. }
     ));
     let mut s = logged_in(&mut demo, "kiosk");
-    assert!(matches!(s.answer(&mut demo.catalog, b"01N20260301    100000AOHK|AA1|"), Answer::Close { .. }));
+    assert!(matches!(
+        s.answer(&mut demo.catalog, b"01N20260301    100000AOHK|AA1|"),
+        Answer::Close { .. }
+    ));
     let mut s = logged_in(&mut demo, "kiosk");
-    assert_eq!(s.answer(&mut demo.catalog, b"11YN2026"), Answer::Reply(b"96\r".to_vec()));
-    assert!(matches!(s.answer(&mut demo.catalog, b"941"), Answer::Close { .. }));
+    assert_eq!(
+        s.answer(&mut demo.catalog, b"11YN2026"),
+        Answer::Reply(b"96\r".to_vec())
+    );
+    assert!(matches!(
+        s.answer(&mut demo.catalog, b"941"),
+        Answer::Close { .. }
+    ));
 }

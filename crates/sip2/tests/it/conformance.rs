@@ -27,9 +27,19 @@ fn the_sip2_crate_client_runs_a_kiosk_session() {
         con.sendrecv(&req).expect("answer the client can parse")
     };
 
-    let bad = send(&mut con, "93", &["0", "0"], &[("CN", LOGIN), ("CO", "wrong")]);
+    let bad = send(
+        &mut con,
+        "93",
+        &["0", "0"],
+        &[("CN", LOGIN), ("CO", "wrong")],
+    );
     assert_eq!(ff(&bad, 0), "0");
-    let login = send(&mut con, "93", &["0", "0"], &[("CN", LOGIN), ("CO", PASSWORD)]);
+    let login = send(
+        &mut con,
+        "93",
+        &["0", "0"],
+        &[("CN", LOGIN), ("CO", PASSWORD)],
+    );
     assert_eq!(login.spec().code, "94");
     assert_eq!(ff(&login, 0), "1");
 
@@ -54,11 +64,21 @@ fn the_sip2_crate_client_runs_a_kiosk_session() {
         &mut con,
         "11",
         &["N", "N", DATE, DATE],
-        &[("AO", "HK"), ("AA", READER), ("AB", item), ("AC", ""), ("AD", DEMO_PIN)],
+        &[
+            ("AO", "HK"),
+            ("AA", READER),
+            ("AB", item),
+            ("AC", ""),
+            ("AD", DEMO_PIN),
+        ],
     );
     assert_eq!(out.spec().code, "12");
     assert_eq!(ff(&out, 0), "1", "{out:?}");
-    assert!(out.get_field_value("AF").expect("AF").starts_with("Mượn thành công"));
+    assert!(
+        out.get_field_value("AF")
+            .expect("AF")
+            .starts_with("Mượn thành công")
+    );
 
     let info = send(&mut con, "17", &[DATE], &[("AO", "HK"), ("AB", item)]);
     assert_eq!(info.spec().code, "18");
@@ -98,7 +118,12 @@ fn the_sip2_crate_client_runs_a_kiosk_session() {
     con.disconnect().expect("disconnects");
     server.stop();
     let catalog = lib.catalog();
-    assert!(loans::item_circulation(&catalog, item).expect("item").loan.is_none());
+    assert!(
+        loans::item_circulation(&catalog, item)
+            .expect("item")
+            .loan
+            .is_none()
+    );
 }
 
 /// Reads one answer (to CR) or `None` when the server closed the connection.
@@ -149,7 +174,8 @@ fn bad_checksums_unknown_types_dropped_and_idle_connections() {
     assert_eq!(frame.sequence, Some(1));
 
     // An unknown message type: the connection is closed.
-    s.write_all(b"01N20260301    100000AOHK|AA1|\r").expect("writes");
+    s.write_all(b"01N20260301    100000AOHK|AA1|\r")
+        .expect("writes");
     assert_eq!(read_answer(&mut s), None);
 
     // A check-out cut off by a dropped connection does nothing.
@@ -164,13 +190,22 @@ fn bad_checksums_unknown_types_dropped_and_idle_connections() {
     s.write_all(format!("17{DATE}AOHK|AB{item}|\r").as_bytes())
         .expect("writes");
     let info = read_answer(&mut s).expect("answer");
-    assert!(info.starts_with(b"1803"), "{}", String::from_utf8_lossy(&info));
+    assert!(
+        info.starts_with(b"1803"),
+        "{}",
+        String::from_utf8_lossy(&info)
+    );
 
     // Idle past the timeout: closed by the server.
     assert_eq!(read_answer(&mut s), None);
     server.stop();
     let catalog = lib.catalog();
-    assert!(loans::item_circulation(&catalog, item).expect("item").loan.is_none());
+    assert!(
+        loans::item_circulation(&catalog, item)
+            .expect("item")
+            .loan
+            .is_none()
+    );
 }
 
 #[test]
@@ -181,12 +216,14 @@ fn cp1258_machines_get_vietnamese_in_their_code_page() {
     login(&mut s);
     s.write_all(format!("23000{DATE}AOHK|AA{READER}|AY2AZ").as_bytes())
         .expect("writes");
-    let sum = shelfmark_sip2::codec::checksum(
-        format!("23000{DATE}AOHK|AA{READER}|AY2AZ").as_bytes(),
-    );
+    let sum =
+        shelfmark_sip2::codec::checksum(format!("23000{DATE}AOHK|AA{READER}|AY2AZ").as_bytes());
     s.write_all(format!("{sum}\r").as_bytes()).expect("writes");
     let answer = read_answer(&mut s).expect("answer");
-    assert!(std::str::from_utf8(&answer).is_err(), "sent in cp1258, not UTF-8");
+    assert!(
+        std::str::from_utf8(&answer).is_err(),
+        "sent in cp1258, not UTF-8"
+    );
     let frame = shelfmark_sip2::codec::decode(&answer[..answer.len() - 1], Charset::Cp1258)
         .expect("checksum over the cp1258 bytes");
     assert_eq!(frame.message.get("AE"), Some(READER_NAME));

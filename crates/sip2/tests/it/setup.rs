@@ -28,8 +28,13 @@ impl Library {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("branch.db");
         let mut catalog = Catalog::open(&path, CatalogOptions::default()).expect("opens");
-        demo::build(&mut catalog, "demo", DemoConfig { records, seed: 11 }, |_| {})
-            .expect("demo");
+        demo::build(
+            &mut catalog,
+            "demo",
+            DemoConfig { records, seed: 11 },
+            |_| {},
+        )
+        .expect("demo");
         sip2::add_account(
             &mut catalog,
             "staff",
@@ -101,10 +106,8 @@ impl Library {
     }
 
     pub fn serve(&self, idle: Duration, charset: Charset) -> Running {
-        let mut config = ServerConfig::new(
-            "127.0.0.1:0".parse().expect("address"),
-            self.path.clone(),
-        );
+        let mut config =
+            ServerConfig::new("127.0.0.1:0".parse().expect("address"), self.path.clone());
         config.idle_timeout = idle;
         config.charset = charset;
         let server = Server::bind(config).expect("binds");
