@@ -17,6 +17,7 @@ mod marc;
 mod rights;
 mod search;
 mod sync;
+mod sip2;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -95,6 +96,9 @@ enum Command {
     /// Sync conflicts and circulation exceptions: list and resolve.
     #[command(subcommand)]
     Exceptions(sync::ExceptionsCommand),
+    /// SIP2 for self-check kiosks and return machines: the server and its accounts.
+    #[command(subcommand)]
+    Sip2(sip2::Sip2Command),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -199,6 +203,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Sip2(command) => sip2::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Sync(args) => sync::run_sync(&mut open(cli)?, args, cli.json),
         Command::Serve(args) => sync::run_serve(&db_path(cli)?, args),

@@ -354,3 +354,50 @@ fn kiosk_password_is_set_from_stdin_and_changed_only_with_the_current_one() {
         "{text}"
     );
 }
+
+#[test]
+fn sip2_accounts_are_added_from_stdin_listed_and_removed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    let added = with_stdin(
+        &db,
+        &[
+            "--json",
+            "sip2",
+            "account",
+            "add",
+            "kiosk-1",
+            "--branch",
+            "HK",
+            "--no-renew",
+        ],
+        "mật khẩu máy 1\n",
+    );
+    assert_success(&added);
+    let out: Value = serde_json::from_slice(&added.stdout).expect("json");
+    assert_eq!(
+        (out["login"].as_str(), out["may_renew"].as_bool()),
+        (Some("kiosk-1"), Some(false))
+    );
+    let short = with_stdin(
+        &db,
+        &["sip2", "account", "add", "k2", "--branch", "HK"],
+        "abc\n",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    let list = shelfmark(&db)
+        .args(["sip2", "account", "list"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&list.stdout).contains("kiosk-1\tHK\tyes\tyes\tno\tvi"));
+    let removed = shelfmark(&db)
+        .args(["sip2", "account", "remove", "kiosk-1"])
+        .output()
+        .expect("runs");
+    assert_success(&removed);
+    let log = shelfmark(&db)
+        .args(["--json", "log", "-n", "5"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&log.stdout).contains("mật khẩu"));
+}

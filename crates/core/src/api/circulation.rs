@@ -438,6 +438,55 @@ pub struct CirculationStats {
     pub overdue: Vec<Loan>,
 }
 
+/// The language a SIP2 machine shows its screen messages (AF) in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sip2Language {
+    Vi,
+    En,
+}
+
+impl Sip2Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sip2Language::Vi => "vi",
+            Sip2Language::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "vi" => Some(Sip2Language::Vi),
+            "en" => Some(Sip2Language::En),
+            _ => None,
+        }
+    }
+}
+
+/// A SIP2 account: the login a self-check kiosk or return machine uses, the branch it lends
+/// for and what it may do. Its password is never shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Sip2Account {
+    pub login: String,
+    pub branch_code: String,
+    pub may_check_out: bool,
+    pub may_check_in: bool,
+    pub may_renew: bool,
+    pub language: Sip2Language,
+    pub created_at: String,
+}
+
+/// A new SIP2 account's details (its password is given apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Sip2AccountInput {
+    pub login: String,
+    pub branch_code: String,
+    pub may_check_out: bool,
+    pub may_check_in: bool,
+    pub may_renew: bool,
+    pub language: Sip2Language,
+}
+
 pub(super) fn typescript(
     cfg: &ts_rs::Config,
 ) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
@@ -470,6 +519,9 @@ pub(super) fn typescript(
         ("DayCount", DayCount::export_to_string(cfg)),
         ("KeyCount", KeyCount::export_to_string(cfg)),
         ("CirculationStats", CirculationStats::export_to_string(cfg)),
+        ("Sip2Language", Sip2Language::export_to_string(cfg)),
+        ("Sip2Account", Sip2Account::export_to_string(cfg)),
+        ("Sip2AccountInput", Sip2AccountInput::export_to_string(cfg)),
     ]
 }
 
@@ -491,5 +543,6 @@ pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
             schemars::schema_for!(CirculationPolicy),
         ),
         ("closed-day", schemars::schema_for!(ClosedDay)),
+        ("sip2-account", schemars::schema_for!(Sip2Account)),
     ]
 }

@@ -590,3 +590,52 @@ pub(crate) fn move_due_dates_off(
     }
     Ok(ids.len())
 }
+
+/// An item as a self-check machine asks about it (SIP2 item information): where it is, its
+/// open loan, how many readers wait for its title and the hold it is set aside for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemCirculation {
+    pub barcode: String,
+    pub title: String,
+    pub status: ItemStatus,
+    pub home_branch_code: String,
+    /// Where the item is (or last was): its holding branch, else its home.
+    pub current_branch_code: String,
+    pub loan: Option<Loan>,
+    /// Active holds on the item's record (waiting, suspended, in transit, on the shelf).
+    pub holds_queue: u32,
+    /// The hold the item is set aside for (in transit to the pickup branch or on its shelf).
+    pub trapped_for: Option<crate::api::Hold>,
+}
+
+/// The circulation state of the item with `barcode`; reads only.
+pub fn item_circulation(
+    catalog: &crate::Catalog,
+    barcode: &str,
+) -> Result<ItemCirculation, CoreError> {
+    let conn = catalog.conn();
+    let item = item_by_barcode(conn, barcode)?;
+    let now = catalog.clock().now();
+    let loan = open_loan_of_item(conn, item.id)?
+        .map(|l| loan_view(conn, l.id, now))
+        .transpose()?;
+    let holds_queue: u32 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM holds WHERE record_id = ?1
+               AND status IN ('waiting', 'suspended', 'in_transit', 'on_shelf')",
+        )?
+        .query_row(params![item.record_id.to_string()], |r| r.get(0))?;
+    let trapped_for = holds::trapped_for(conn, item.id)?
+        .map(|h| holds::hold_view(conn, h.id))
+        .transpose()?;
+    Ok(ItemCirculation {
+        barcode: item.barcode.clone(),
+        title: item.title.clone(),
+        status: item.status,
+        home_branch_code: branch_code(conn, item.home_branch)?,
+        current_branch_code: branch_code(conn, item.current_branch())?,
+        loan,
+        holds_queue,
+        trapped_for,
+    })
+}

@@ -5,8 +5,8 @@
 //! check in, renew, lost/damaged/claimed returned), `holds` (queues, trapping, the hold
 //! shelf), `fines` (the append-only ledger and the overdue rule), `refusal` (every "no" with a
 //! stable code and a message in Vietnamese and English), `kiosk` (self-service sign-in with a
-//! PIN, its lockout, the staff password that leaves kiosk mode), `stats` (the circulation
-//! report and its CSV).
+//! PIN, its lockout, the staff password that leaves kiosk mode), `sip2` (the accounts of the
+//! self-check machines that speak SIP2), `stats` (the circulation report and its CSV).
 //!
 //! Every operation is one [`crate::Mutation`]: the loan, the item's status, the hold and the
 //! fine of one scan are written and logged together or not at all. Time comes from the
@@ -24,6 +24,7 @@ pub mod loans;
 pub mod patrons;
 pub mod policy;
 pub(crate) mod refusal;
+pub mod sip2;
 pub mod stats;
 
 #[cfg(test)]

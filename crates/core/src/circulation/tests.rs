@@ -905,3 +905,39 @@ fn a_refusal_reaches_the_ui_as_the_refused_error_code_with_the_refusal_in_detail
         serde_json::from_str(payload.details.as_deref().expect("details")).expect("a refusal");
     assert_eq!(details.code, RefusalCode::CardExpired);
 }
+
+#[test]
+fn item_circulation_tells_loan_queue_and_trapped_hold() {
+    let mut lib = library();
+    lib.at(datetime!(2026-03-01 10:00 +7));
+    let shelf = loans::item_circulation(&lib.catalog, "B1").expect("item");
+    assert_eq!(
+        (
+            shelf.status,
+            shelf.loan,
+            shelf.holds_queue,
+            shelf.trapped_for
+        ),
+        (ItemStatus::Available, None, 0, None)
+    );
+    assert_eq!(shelf.home_branch_code, "HK");
+    lib.checkout("P1", "B1").expect("lends");
+    lib.catalog
+        .write("opac", |m| holds::place(m, "P2", "B1", "BD", None))
+        .expect("holds");
+    let lent = loans::item_circulation(&lib.catalog, "B1").expect("item");
+    assert_eq!(lent.status, ItemStatus::OnLoan);
+    assert_eq!(lent.loan.expect("loan").patron_barcode, "P1");
+    assert_eq!(lent.holds_queue, 1);
+    lib.checkin("B1", None);
+    let moving = loans::item_circulation(&lib.catalog, "B1").expect("item");
+    assert_eq!(moving.status, ItemStatus::InTransit);
+    assert_eq!(
+        moving.trapped_for.expect("trapped").pickup_branch_code,
+        "BD"
+    );
+    assert!(matches!(
+        loans::item_circulation(&lib.catalog, "NOPE"),
+        Err(CoreError::NotFound { .. })
+    ));
+}

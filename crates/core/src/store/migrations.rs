@@ -16,7 +16,8 @@ use crate::{catalog, changelog, circulation, holdings, rights, sync};
 /// kiosk PIN attempts; report indexes on loan, return and fine times). 8: cheaper change-log
 /// and ledger appends (no `hlc` index; `IN` checks written as comparisons). 9: rights
 /// determinations (append-only). 10: sync (pull cursor, highest observed time, what each
-/// entry changed and knew, the exceptions list, and the central server's hub tables).
+/// entry changed and knew, the exceptions list, and the central server's hub tables). 11:
+/// SIP2 accounts (the self-check machines' logins).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -46,6 +47,7 @@ pub fn all() -> Migrations<'static> {
         }),
         M::up(rights::MIGRATION_DETERMINATIONS),
         M::up(sync::MIGRATION_SYNC),
+        M::up(circulation::sip2::MIGRATION_SIP2_ACCOUNTS),
     ])
 }
 

@@ -1,0 +1,316 @@
+//! SIP2 accounts: the logins that self-check kiosks and automated return machines use to
+//! speak SIP2 (3M Standard Interchange Protocol 2.00) with the branch.
+//!
+//! Each account lends for one branch (its loans and returns count there) and may be allowed
+//! or not to check out, check in and renew, so a book-drop can be a return-only machine.
+//! Its password is kept as a salted Argon2id hash, like a reader's PIN; the change log records
+//! that an account was added or removed and what it may do, never the password or its hash.
+//! The protocol itself lives in the `shelfmark-sip2` crate; this module never speaks it.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::api::{Sip2Account, Sip2AccountInput, Sip2Language};
+use crate::changelog::{EntityType, Operation};
+use crate::error::CoreError;
+use crate::store::Catalog;
+
+use super::{branch_id, patrons, policy, stamp};
+
+/// The shortest SIP2 account password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 6;
+
+/// The SIP2 accounts table (its own constant so the migration can be renumbered on merge).
+pub(crate) const MIGRATION_SIP2_ACCOUNTS: &str = "
+CREATE TABLE sip2_accounts (
+    login          TEXT PRIMARY KEY,
+    password_hash  TEXT NOT NULL,
+    branch_id      TEXT NOT NULL REFERENCES branches (id),
+    may_check_out  INTEGER NOT NULL CHECK (may_check_out IN (0, 1)),
+    may_check_in   INTEGER NOT NULL CHECK (may_check_in IN (0, 1)),
+    may_renew      INTEGER NOT NULL CHECK (may_renew IN (0, 1)),
+    -- The language of the screen messages (AF) this machine shows: 'vi' or 'en'.
+    language       TEXT NOT NULL CHECK (language IN ('vi', 'en')),
+    created_at     TEXT NOT NULL
+) STRICT;
+";
+
+/// What the change log records about an account: never its password.
+#[derive(Serialize)]
+struct AccountPayload<'a> {
+    sip2_account: &'a str,
+    event: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a Sip2Account>,
+}
+
+/// The change-log entity of an account: derived from its login, so its add and remove share
+/// one entity.
+fn entity(login: &str) -> uuid::Uuid {
+    policy::policy_entity(&format!("sip2_account:{login}"))
+}
+
+fn check_login(login: &str) -> Result<String, CoreError> {
+    let login = login.trim();
+    // The login travels in a SIP2 variable field: `|` would end it early, and control
+    // characters would end the message.
+    if login.is_empty()
+        || login.chars().count() > 64
+        || login
+            .chars()
+            .any(|c| c == '|' || c.is_control() || c.is_whitespace())
+    {
+        return Err(CoreError::InvalidInput {
+            what: "SIP2 login",
+            value: login.to_string(),
+            reason: "use 1 to 64 characters without spaces, `|` or control characters".into(),
+        });
+    }
+    Ok(login.to_string())
+}
+
+/// Adds a SIP2 account. The login must be new; the password at least
+/// [`MIN_PASSWORD_CHARS`] characters (and without `|`, which SIP2 cannot carry).
+pub fn add_account(
+    catalog: &mut Catalog,
+    user: &str,
+    input: &Sip2AccountInput,
+    password: &str,
+) -> Result<Sip2Account, CoreError> {
+    let login = check_login(&input.login)?;
+    if password.chars().count() < MIN_PASSWORD_CHARS || password.contains('|') {
+        return Err(CoreError::InvalidInput {
+            what: "SIP2 password",
+            value: "(hidden)".into(),
+            reason: format!(
+                "use at least {MIN_PASSWORD_CHARS} characters, without `|` (SIP2 cannot carry it)"
+            ),
+        });
+    }
+    let branch = branch_id(catalog.conn(), &input.branch_code)?;
+    if account(catalog, &login)?.is_some() {
+        return Err(CoreError::InvalidInput {
+            what: "SIP2 login",
+            value: login,
+            reason: "an account with this login exists; remove it first or choose another".into(),
+        });
+    }
+    // Hashing is slow on purpose; it happens before the transaction so no lock waits for it.
+    let hash = patrons::hash_secret(password, "SIP2 password")?;
+    catalog.write(user, |m| {
+        let now = m.now();
+        m.conn()
+            .prepare_cached(
+                "INSERT INTO sip2_accounts (login, password_hash, branch_id, may_check_out,
+                        may_check_in, may_renew, language, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                login,
+                hash,
+                branch.to_string(),
+                input.may_check_out,
+                input.may_check_in,
+                input.may_renew,
+                input.language.as_str(),
+                stamp(now)
+            ])?;
+        let created = Sip2Account {
+            login: login.clone(),
+            branch_code: input.branch_code.trim().to_string(),
+            may_check_out: input.may_check_out,
+            may_check_in: input.may_check_in,
+            may_renew: input.may_renew,
+            language: input.language,
+            created_at: stamp(now),
+        };
+        m.log(
+            EntityType::Policy,
+            entity(&login),
+            Operation::Create,
+            &AccountPayload {
+                sip2_account: &login,
+                event: "added",
+                account: Some(&created),
+            },
+        )?;
+        Ok(created)
+    })
+}
+
+const ACCOUNT_SELECT: &str = "SELECT a.login, b.code, a.may_check_out, a.may_check_in,
+        a.may_renew, a.language, a.created_at
+     FROM sip2_accounts a JOIN branches b ON b.id = a.branch_id";
+
+fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sip2Account> {
+    let language: String = r.get(5)?;
+    Ok(Sip2Account {
+        login: r.get(0)?,
+        branch_code: r.get(1)?,
+        may_check_out: r.get(2)?,
+        may_check_in: r.get(3)?,
+        may_renew: r.get(4)?,
+        // The table's CHECK allows only these two.
+        language: Sip2Language::parse(&language).unwrap_or(Sip2Language::Vi),
+        created_at: r.get(6)?,
+    })
+}
+
+/// Every SIP2 account, by login.
+pub fn accounts(catalog: &Catalog) -> Result<Vec<Sip2Account>, CoreError> {
+    let mut stmt = catalog
+        .conn()
+        .prepare_cached(&format!("{ACCOUNT_SELECT} ORDER BY a.login"))?;
+    let rows = stmt
+        .query_map([], account_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// The account with this login, if any.
+pub fn account(catalog: &Catalog, login: &str) -> Result<Option<Sip2Account>, CoreError> {
+    Ok(catalog
+        .conn()
+        .prepare_cached(&format!("{ACCOUNT_SELECT} WHERE a.login = ?1"))?
+        .query_row(params![login.trim()], account_from_row)
+        .optional()?)
+}
+
+/// Removes a SIP2 account; a machine logged in with it is refused from its next login on.
+pub fn remove_account(catalog: &mut Catalog, user: &str, login: &str) -> Result<(), CoreError> {
+    let login = login.trim().to_string();
+    catalog.write(user, |m| {
+        let removed = m
+            .conn()
+            .prepare_cached("DELETE FROM sip2_accounts WHERE login = ?1")?
+            .execute(params![login])?;
+        if removed == 0 {
+            return Err(CoreError::NotFound {
+                entity: "SIP2 account",
+                key: "login",
+                value: login.clone(),
+            });
+        }
+        m.log(
+            EntityType::Policy,
+            entity(&login),
+            Operation::Delete,
+            &AccountPayload {
+                sip2_account: &login,
+                event: "removed",
+                account: None,
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// The account when `password` is its password; `None` for a wrong password or an unknown
+/// login alike, so a machine cannot tell which logins exist.
+pub fn sign_in(
+    catalog: &Catalog,
+    login: &str,
+    password: &str,
+) -> Result<Option<Sip2Account>, CoreError> {
+    let hash: Option<String> = catalog
+        .conn()
+        .prepare_cached("SELECT password_hash FROM sip2_accounts WHERE login = ?1")?
+        .query_row(params![login.trim()], |r| r.get(0))
+        .optional()?;
+    match hash {
+        Some(hash) if patrons::verify_secret(&hash, password) => account(catalog, login),
+        _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changelog;
+
+    fn catalog() -> (tempfile::TempDir, Catalog) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut catalog = Catalog::open(dir.path().join("c.db"), Default::default()).expect("open");
+        catalog
+            .write("t", |m| {
+                crate::holdings::add_branch(
+                    m,
+                    &crate::holdings::NewBranch {
+                        code: "HK".into(),
+                        name: "Chi nhánh Hoàn Kiếm".into(),
+                    },
+                )
+            })
+            .expect("branch");
+        (dir, catalog)
+    }
+
+    fn input(login: &str) -> Sip2AccountInput {
+        Sip2AccountInput {
+            login: login.into(),
+            branch_code: "HK".into(),
+            may_check_out: true,
+            may_check_in: true,
+            may_renew: false,
+            language: Sip2Language::Vi,
+        }
+    }
+
+    #[test]
+    fn an_account_is_added_signed_in_listed_and_removed_with_the_log() {
+        let (_dir, mut catalog) = catalog();
+        let before = changelog::count(catalog.conn()).expect("count");
+        let added =
+            add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
+        assert_eq!(added.branch_code, "HK");
+        assert!(!added.may_renew);
+        assert_eq!(accounts(&catalog).expect("list"), vec![added.clone()]);
+        assert_eq!(
+            sign_in(&catalog, "kiosk-1", "secret-pw").expect("sign in"),
+            Some(added)
+        );
+        assert_eq!(
+            sign_in(&catalog, "kiosk-1", "wrong-pw").expect("wrong"),
+            None
+        );
+        assert_eq!(
+            sign_in(&catalog, "nobody", "secret-pw").expect("unknown"),
+            None
+        );
+        remove_account(&mut catalog, "staff", "kiosk-1").expect("remove");
+        assert!(accounts(&catalog).expect("list").is_empty());
+        assert_eq!(changelog::count(catalog.conn()).expect("count"), before + 2);
+        let logged: Vec<String> = changelog::recent(&catalog, 2)
+            .expect("recent")
+            .into_iter()
+            .map(|e| e.payload.to_string())
+            .collect();
+        assert!(
+            logged
+                .iter()
+                .all(|p| !p.contains("secret-pw") && !p.contains("argon2"))
+        );
+    }
+
+    #[test]
+    fn bad_logins_passwords_branches_and_duplicates_are_refused() {
+        let (_dir, mut catalog) = catalog();
+        for login in ["", "a b", "a|b"] {
+            let err = add_account(&mut catalog, "s", &input(login), "secret-pw").unwrap_err();
+            assert!(matches!(err, CoreError::InvalidInput { .. }), "{login:?}");
+        }
+        for pw in ["short", "has|bar1"] {
+            let err = add_account(&mut catalog, "s", &input("k"), pw).unwrap_err();
+            assert!(matches!(err, CoreError::InvalidInput { .. }), "{pw:?}");
+        }
+        let mut elsewhere = input("k");
+        elsewhere.branch_code = "XX".into();
+        let err = add_account(&mut catalog, "s", &elsewhere, "secret-pw").unwrap_err();
+        assert!(matches!(err, CoreError::NotFound { .. }));
+        add_account(&mut catalog, "s", &input("k"), "secret-pw").expect("add");
+        let err = add_account(&mut catalog, "s", &input("k"), "secret-pw").unwrap_err();
+        assert!(matches!(err, CoreError::InvalidInput { .. }));
+        let err = remove_account(&mut catalog, "s", "nobody").unwrap_err();
+        assert!(matches!(err, CoreError::NotFound { .. }));
+    }
+}

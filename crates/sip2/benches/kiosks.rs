@@ -1,0 +1,200 @@
+//! 100 kiosks at once on loopback: each logs in, then round after round asks patron status
+//! (with the PIN), checks out its own item and checks it in again. Prints p50/p99 per message
+//! type and messages per second. Sizes from the environment: SIP2_BENCH_SESSIONS (100),
+//! SIP2_BENCH_ROUNDS (20), SIP2_BENCH_RECORDS (2000).
+//!
+//! `cargo bench -p shelfmark-sip2 --bench kiosks`
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use shelfmark_core::api::{ItemStatus, PatronInput, Sip2AccountInput, Sip2Language};
+use shelfmark_core::circulation::{loans, patrons, sip2};
+use shelfmark_core::demo::{self, DEMO_PIN, DemoConfig};
+use shelfmark_core::{Catalog, CatalogOptions};
+use shelfmark_sip2::{Server, ServerConfig};
+
+const DATE: &str = "20260301    100000";
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn ask(stream: &mut TcpStream, message: &str) -> Vec<u8> {
+    stream
+        .write_all(format!("{message}\r").as_bytes())
+        .expect("writes");
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !out.ends_with(b"\r") {
+        let n = stream.read(&mut buf).expect("reads");
+        assert!(n > 0, "server closed the connection");
+        out.extend_from_slice(&buf[..n]);
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let sessions = env("SIP2_BENCH_SESSIONS", 100);
+    let rounds = env("SIP2_BENCH_ROUNDS", 20);
+    let records = env("SIP2_BENCH_RECORDS", 2000) as u64;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let mut catalog = Catalog::open(&path, CatalogOptions::default()).expect("opens");
+    demo::build(
+        &mut catalog,
+        "demo",
+        DemoConfig { records, seed: 3 },
+        |_| {},
+    )
+    .expect("demo");
+    sip2::add_account(
+        &mut catalog,
+        "bench",
+        &Sip2AccountInput {
+            login: "kiosk".into(),
+            branch_code: "HK".into(),
+            may_check_out: true,
+            may_check_in: true,
+            may_renew: true,
+            language: Sip2Language::Vi,
+        },
+        "secret-pw",
+    )
+    .expect("account");
+    let readers: Vec<String> = (0..sessions).map(|n| format!("2990000{n:05}")).collect();
+    for barcode in &readers {
+        catalog
+            .write("bench", |m| {
+                patrons::add(
+                    m,
+                    &PatronInput {
+                        barcode: barcode.clone(),
+                        name: "Nguyễn Thị Ánh Tuyết".into(),
+                        category: "staff".into(),
+                        email: None,
+                        phone: None,
+                        home_branch_code: Some("HK".into()),
+                        expires_on: "2099-12-31".into(),
+                        notes: String::new(),
+                    },
+                )?;
+                patrons::set_pin(m, barcode, DEMO_PIN)
+            })
+            .expect("reader");
+    }
+    let mut titles = std::collections::HashSet::new();
+    let items: Vec<String> = (1..10_000_000u64)
+        .map(|n| format!("3{n:011}"))
+        .map_while(|b| loans::item_circulation(&catalog, &b).ok())
+        // Items of HK, where the kiosk is: checked in there, they go back on the shelf.
+        .filter(|i| {
+            i.status == ItemStatus::Available && i.holds_queue == 0 && i.home_branch_code == "HK"
+        })
+        .filter(|i| titles.insert(i.title.clone()))
+        .map(|i| i.barcode)
+        .take(sessions)
+        .collect();
+    assert_eq!(
+        items.len(),
+        sessions,
+        "not enough free titles: raise SIP2_BENCH_RECORDS"
+    );
+    drop(catalog);
+
+    let server = Server::bind(ServerConfig::new(
+        "127.0.0.1:0".parse().expect("address"),
+        path.clone(),
+    ))
+    .expect("binds");
+    let addr = server.local_addr().expect("address");
+    let stop = server.shutdown_handle();
+    let running = std::thread::spawn(move || server.run().expect("serves"));
+
+    let started = Instant::now();
+    let kiosks: Vec<_> = readers
+        .into_iter()
+        .zip(items)
+        .map(|(reader, item)| {
+            std::thread::spawn(move || {
+                let mut times: [Vec<Duration>; 4] = Default::default();
+                let mut s = TcpStream::connect(addr).expect("connects");
+                let mut timed = |i: usize, s: &mut TcpStream, msg: &str| {
+                    let t = Instant::now();
+                    let answer = ask(s, msg);
+                    times[i].push(t.elapsed());
+                    answer
+                };
+                let ok = timed(0, &mut s, "9300CNkiosk|COsecret-pw|");
+                assert_eq!(ok, b"941\r");
+                for _ in 0..rounds {
+                    timed(
+                        1,
+                        &mut s,
+                        &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
+                    );
+                    let out = timed(
+                        2,
+                        &mut s,
+                        &format!("11NN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+                    );
+                    assert!(out.starts_with(b"121"), "{}", String::from_utf8_lossy(&out));
+                    let back = timed(3, &mut s, &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"));
+                    assert!(
+                        back.starts_with(b"101"),
+                        "{}",
+                        String::from_utf8_lossy(&back)
+                    );
+                }
+                times
+            })
+        })
+        .collect();
+    let mut all: [Vec<Duration>; 4] = Default::default();
+    for k in kiosks {
+        let times = k.join().expect("kiosk finished");
+        for (a, t) in all.iter_mut().zip(times) {
+            a.extend(t);
+        }
+    }
+    let elapsed = started.elapsed();
+    stop.shutdown();
+    running.join().expect("server stopped");
+
+    let total: usize = all.iter().map(Vec::len).sum();
+    println!("{sessions} kiosk sessions x {rounds} rounds on loopback, {records} demo records");
+    for (name, times) in [
+        "login (93)",
+        "patron status (23)",
+        "check-out (11)",
+        "check-in (09)",
+    ]
+    .iter()
+    .zip(all.iter_mut())
+    {
+        times.sort();
+        println!(
+            "{name:20} n={:6} p50={:8.2} ms p99={:8.2} ms",
+            times.len(),
+            percentile(times, 0.5).as_secs_f64() * 1e3,
+            percentile(times, 0.99).as_secs_f64() * 1e3
+        );
+    }
+    println!(
+        "{total} messages in {:.2} s: {:.0} messages/s",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+}

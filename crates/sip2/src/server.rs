@@ -1,0 +1,261 @@
+//! The SIP2 TCP server: accepts machines' connections, gives each its own thread, catalog
+//! connection and [`Session`], closes idle ones, and stops gracefully. Owns sockets and
+//! threads; never answers a message itself (that is the session's).
+//!
+//! Threads rather than an async runtime: every answer is blocking work, a SQLite transaction
+//! and often an Argon2 PIN check that is slow on purpose, which would stall an async executor
+//! unless sent to a blocking pool anyway; a branch has tens of kiosks, not thousands, so a
+//! thread per connection costs little and keeps the code plain. Each connection opens its own
+//! [`Catalog`] (one SQLite connection; a kiosk keeps its connection all day): in WAL mode
+//! readers run side by side; writers take turns through one lock of the server's (see
+//! [`Session::sharing`]), each operation one core transaction.
+//!
+//! A connection is closed when nothing arrives for the idle timeout (which also ends
+//! half-open connections whose machine vanished without a FIN), when a write cannot complete
+//! within [`WRITE_TIMEOUT`], or when the machine sends what no resend can cure. A message cut
+//! off by a dropped connection is discarded: only complete messages are acted on.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use shelfmark_core::{Catalog, CatalogOptions};
+
+use crate::codec::{Charset, FrameBuffer};
+use crate::session::{Answer, Session};
+
+/// How long a machine may take to read an answer before it is given up on.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a waiting connection or the listener looks at the shutdown flag.
+const POLL: Duration = Duration::from_millis(100);
+
+/// What the server listens on and how it answers.
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub catalog_path: PathBuf,
+    pub catalog_options: CatalogOptions,
+    pub charset: Charset,
+    /// A connection with nothing received for this long is closed (default 5 minutes).
+    pub idle_timeout: Duration,
+    /// Connections served at once; more are refused (closed at once) until one ends.
+    pub max_connections: usize,
+}
+
+impl ServerConfig {
+    pub fn new(listen: SocketAddr, catalog_path: PathBuf) -> ServerConfig {
+        ServerConfig {
+            listen,
+            catalog_path,
+            catalog_options: CatalogOptions::default(),
+            charset: Charset::Utf8,
+            idle_timeout: Duration::from_secs(300),
+            max_connections: 256,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(
+        "cannot listen on {addr}: {source}. Choose another address or port with --listen, or stop the program using it."
+    )]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the catalog for the SIP2 server: {0}")]
+    Catalog(#[from] shelfmark_core::CoreError),
+    #[error("the SIP2 listener failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Asks a running server to stop: it takes no new connections, lets each connection finish
+/// the message it is answering, closes them and returns from [`Server::run`].
+#[derive(Clone)]
+pub struct ShutdownHandle(Arc<AtomicBool>);
+
+impl ShutdownHandle {
+    pub fn shutdown(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct Server {
+    listener: TcpListener,
+    config: ServerConfig,
+    stop: ShutdownHandle,
+}
+
+impl Server {
+    /// Binds the address and checks that the catalog opens (so a wrong `--db` fails now, not
+    /// at the first kiosk).
+    pub fn bind(config: ServerConfig) -> Result<Server, ServerError> {
+        drop(Catalog::open(
+            &config.catalog_path,
+            config.catalog_options.clone(),
+        )?);
+        let listener = TcpListener::bind(config.listen).map_err(|source| ServerError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        listener.set_nonblocking(true)?;
+        Ok(Server {
+            listener,
+            config,
+            stop: ShutdownHandle(Arc::new(AtomicBool::new(false))),
+        })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.stop.clone()
+    }
+
+    /// Serves until [`ShutdownHandle::shutdown`]; then waits for every connection to close.
+    pub fn run(self) -> Result<(), ServerError> {
+        let open = Arc::new(AtomicUsize::new(0));
+        let writes = Arc::new(Mutex::new(()));
+        let mut threads: Vec<JoinHandle<()>> = Vec::new();
+        tracing::info!(target: "shelfmark_sip2", "SIP2 server listening on {}", self.local_addr()?);
+        while !self.stop.is_shut_down() {
+            match self.listener.accept() {
+                Ok((stream, peer)) => {
+                    threads.retain(|t| !t.is_finished());
+                    if open.load(Ordering::SeqCst) >= self.config.max_connections {
+                        tracing::warn!(target: "shelfmark_sip2", "refused {peer}: {} connections already", self.config.max_connections);
+                        drop(stream);
+                        continue;
+                    }
+                    open.fetch_add(1, Ordering::SeqCst);
+                    let config = self.config.clone();
+                    let stop = self.stop.clone();
+                    let open = open.clone();
+                    let writes = writes.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name(format!("sip2 {peer}"))
+                        .spawn(move || {
+                            serve(stream, peer, &config, &stop, writes);
+                            open.fetch_sub(1, Ordering::SeqCst);
+                        });
+                    match spawned {
+                        Ok(t) => threads.push(t),
+                        Err(e) => {
+                            tracing::warn!(target: "shelfmark_sip2", "no thread for {peer}: {e}");
+                        }
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(POLL / 4),
+                // A connection reset before it was accepted is that connection's problem.
+                Err(e) if e.kind() == ErrorKind::ConnectionAborted => {}
+                Err(e) => {
+                    tracing::warn!(target: "shelfmark_sip2", "accept failed: {e}");
+                    std::thread::sleep(POLL);
+                }
+            }
+        }
+        for t in threads {
+            let _ = t.join();
+        }
+        tracing::info!(target: "shelfmark_sip2", "SIP2 server stopped");
+        Ok(())
+    }
+}
+
+/// One connection, from accept to close. Never panics on what the machine sends: every
+/// failure ends in a closed connection and a log line.
+fn serve(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    config: &ServerConfig,
+    stop: &ShutdownHandle,
+    writes: Arc<Mutex<()>>,
+) {
+    let setup = stream
+        .set_nonblocking(false)
+        .and_then(|_| stream.set_read_timeout(Some(POLL)))
+        .and_then(|_| stream.set_write_timeout(Some(WRITE_TIMEOUT)))
+        .and_then(|_| stream.set_nodelay(true));
+    if let Err(e) = setup {
+        tracing::warn!(target: "shelfmark_sip2", "{peer}: socket set-up failed: {e}");
+        return;
+    }
+    let mut catalog = match Catalog::open(&config.catalog_path, config.catalog_options.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(target: "shelfmark_sip2", "{peer}: catalog did not open: {e}");
+            return;
+        }
+    };
+    tracing::info!(target: "shelfmark_sip2", "{peer} connected");
+    let mut session = Session::sharing(config.charset, writes);
+    let mut frames = FrameBuffer::default();
+    let mut last_heard = Instant::now();
+    let mut chunk = [0u8; 2048];
+    let why = loop {
+        if stop.is_shut_down() {
+            break "the server is stopping".to_string();
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) if frames.has_partial() => {
+                break "the machine closed the connection mid-message (discarded)".into();
+            }
+            Ok(0) => break "the machine closed the connection".into(),
+            Ok(n) => {
+                last_heard = Instant::now();
+                frames.push(&chunk[..n]);
+                match answer_all(&mut frames, &mut session, &mut catalog, &mut stream) {
+                    Ok(None) => {}
+                    Ok(Some(reason)) => break reason,
+                    Err(e) => break format!("write failed: {e}"),
+                }
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if last_heard.elapsed() >= config.idle_timeout {
+                    break format!("idle for {} s", config.idle_timeout.as_secs());
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => break format!("read failed: {e}"),
+        }
+    };
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    tracing::info!(target: "shelfmark_sip2", "{peer} closed: {why}");
+}
+
+/// Answers every complete message in the buffer; `Some(reason)` when the connection must close.
+fn answer_all(
+    frames: &mut FrameBuffer,
+    session: &mut Session,
+    catalog: &mut Catalog,
+    stream: &mut TcpStream,
+) -> std::io::Result<Option<String>> {
+    loop {
+        let bytes = match frames.next_message() {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(None),
+            Err(e) => return Ok(Some(e.to_string())),
+        };
+        match session.answer(catalog, &bytes) {
+            Answer::Reply(out) => stream.write_all(&out)?,
+            Answer::Close { bytes, reason } => {
+                if !bytes.is_empty() {
+                    stream.write_all(&bytes)?;
+                }
+                return Ok(Some(reason));
+            }
+        }
+    }
+}

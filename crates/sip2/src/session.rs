@@ -1,0 +1,1046 @@
+//! One SIP2 connection: the machine's login, then each request answered from core's
+//! circulation functions with the same rules and refusals as the desk. Owns the connection's
+//! state (account, last answer for a resend) and the mapping between core's results and SIP2
+//! fields; never decides a rule, never overrides a refusal (like the kiosk), never writes to
+//! the catalog except through one core function per operation (one transaction each).
+//!
+//! Operations on a reader's account (check-out, renewal, the lists of patron information)
+//! need the reader's PIN (AD), checked by core's kiosk sign-in with its lockout. A check-in
+//! needs none: a book-drop has no keypad. Patron status without a PIN answers with the
+//! valid-patron field (BL) and leaves out the valid-password field (CQ), as SIP2 says.
+
+use shelfmark_core::api::{
+    CheckinAction, HoldStatus, ItemStatus, PatronAccount, Refusal, Sip2Account, Sip2Language,
+};
+use shelfmark_core::circulation::calendar::LibraryTime;
+use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
+use shelfmark_core::{Catalog, CoreError, holdings};
+use time::OffsetDateTime;
+
+use std::sync::{Arc, Mutex};
+
+use crate::codec::{self, Charset, CodecError, Frame};
+use crate::message::{Kind, Message};
+
+/// The messages this server answers, in the order of the BX field of the ACS status (98):
+/// patron status, check-out, check-in, block patron, status, resend, login, patron
+/// information, end session, fee paid, item information, item status update, patron enable,
+/// hold, renew, renew all.
+pub const SUPPORTED_MESSAGES: &str = "YYYNYYYYYYYNNNYN";
+
+/// Damaged messages in a row answered with 96 before the connection is closed: a machine
+/// that keeps sending the same garbage would otherwise be asked to resend forever.
+pub const MAX_RESEND_REQUESTS: u32 = 3;
+
+/// What to do with the connection after a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Send these bytes and go on.
+    Reply(Vec<u8>),
+    /// Close the connection (after sending these bytes, if any): why, for the log.
+    Close { bytes: Vec<u8>, reason: String },
+}
+
+/// One connection's state.
+pub struct Session {
+    charset: Charset,
+    account: Option<Sip2Account>,
+    /// `sip2:<login>`, recorded as the user of every change this machine makes.
+    user: String,
+    library_time: Option<LibraryTime>,
+    last_answer: Option<Vec<u8>>,
+    resend_requests: u32,
+    /// Shared by every session of a server: one core write at a time. Each connection has its
+    /// own SQLite connection, and SQLite transactions begin deferred (read, then write): two
+    /// of them upgrading at once get "busy" at once rather than waiting. Taking turns here
+    /// avoids that; the PIN check (Argon2, slow on purpose) stays outside the turn.
+    writes: Arc<Mutex<()>>,
+}
+
+/// A two-language text for the screen message (AF).
+struct Text {
+    vi: String,
+    en: String,
+}
+
+fn text(vi: impl Into<String>, en: impl Into<String>) -> Text {
+    Text {
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+impl Session {
+    pub fn new(charset: Charset) -> Session {
+        Session::sharing(charset, Arc::new(Mutex::new(())))
+    }
+
+    /// A session that takes turns writing with the others holding `writes`.
+    pub fn sharing(charset: Charset, writes: Arc<Mutex<()>>) -> Session {
+        Session {
+            writes,
+            charset,
+            account: None,
+            user: "sip2".into(),
+            library_time: None,
+            last_answer: None,
+            resend_requests: 0,
+        }
+    }
+
+    /// The account this connection logged in with.
+    pub fn account(&self) -> Option<&Sip2Account> {
+        self.account.as_ref()
+    }
+
+    /// Answers one message's bytes (terminator removed).
+    pub fn answer(&mut self, catalog: &mut Catalog, bytes: &[u8]) -> Answer {
+        let frame = match codec::decode(bytes, self.charset) {
+            Ok(frame) => frame,
+            Err(err) => return self.damaged(bytes, err),
+        };
+        self.resend_requests = 0;
+        tracing::debug!(target: "shelfmark_sip2::wire", "in  {}", frame.message.to_log_text());
+        if frame.message.kind == Kind::RequestAcsResend {
+            return match &self.last_answer {
+                Some(last) => Answer::Reply(last.clone()),
+                None => Answer::Reply(codec::encode_resend_request(frame.checksummed)),
+            };
+        }
+        let Some(response) = self.respond(catalog, &frame) else {
+            return Answer::Close {
+                bytes: Vec::new(),
+                reason: format!(
+                    "message type {} is an answer, not a request",
+                    frame.message.kind.code()
+                ),
+            };
+        };
+        tracing::debug!(target: "shelfmark_sip2::wire", "out {}", response.to_log_text());
+        let detection =
+            (frame.checksummed || frame.sequence.is_some()).then_some(frame.sequence.unwrap_or(0));
+        let bytes = codec::encode(&response, self.charset, detection);
+        self.last_answer = Some(bytes.clone());
+        Answer::Reply(bytes)
+    }
+
+    /// A message that could not be read: 96 when a resend may cure it, else the connection is
+    /// closed (a machine sending unknown types is not one this server can serve).
+    fn damaged(&mut self, bytes: &[u8], err: CodecError) -> Answer {
+        let checksummed = bytes.len() >= 6 && &bytes[bytes.len() - 6..bytes.len() - 4] == b"AZ";
+        tracing::debug!(target: "shelfmark_sip2::wire", "bad message: {err}");
+        if err.asks_resend() && self.resend_requests < MAX_RESEND_REQUESTS {
+            self.resend_requests += 1;
+            return Answer::Reply(codec::encode_resend_request(checksummed));
+        }
+        Answer::Close {
+            bytes: Vec::new(),
+            reason: err.to_string(),
+        }
+    }
+
+    fn respond(&mut self, catalog: &mut Catalog, frame: &Frame) -> Option<Message> {
+        let req = &frame.message;
+        let now = catalog.clock().now();
+        let response = match req.kind {
+            Kind::Login => self.login(catalog, req),
+            Kind::ScStatus => self.status(catalog, now),
+            kind => {
+                let response = kind.response()?;
+                match self.account.clone() {
+                    None => self.failed(
+                        req,
+                        response,
+                        now,
+                        &text(
+                            "Máy chưa đăng nhập SIP2 (93).",
+                            "This machine has not logged in (93).",
+                        ),
+                    ),
+                    Some(account) => match kind {
+                        Kind::PatronStatusRequest => self.patron_status(catalog, req, now),
+                        Kind::PatronInformation => self.patron_information(catalog, req, now),
+                        Kind::Checkout => self.checkout(catalog, &account, req, now),
+                        Kind::Checkin => self.checkin(catalog, &account, req, now),
+                        Kind::Renew => self.renew(catalog, &account, req, now),
+                        Kind::ItemInformation => self.item_information(catalog, req, now),
+                        Kind::FeePaid => self.fee_paid(catalog, req, now),
+                        Kind::EndPatronSession => {
+                            Message::new(Kind::EndSessionResponse, &["Y", &self.date(now)])
+                                .field("AO", req.get("AO").unwrap_or(""))
+                                .field("AA", req.get("AA").unwrap_or(""))
+                        }
+                        _ => return None,
+                    },
+                }
+            }
+        };
+        Some(response)
+    }
+
+    fn lang(&self) -> Sip2Language {
+        self.account
+            .as_ref()
+            .map(|a| a.language)
+            .unwrap_or(Sip2Language::Vi)
+    }
+
+    fn say(&self, t: &Text) -> String {
+        match self.lang() {
+            Sip2Language::Vi => t.vi.clone(),
+            Sip2Language::En => t.en.clone(),
+        }
+    }
+
+    fn refusal_text(&self, r: &Refusal) -> String {
+        match self.lang() {
+            Sip2Language::Vi => r.message_vi.clone(),
+            Sip2Language::En => r.message_en.clone(),
+        }
+    }
+
+    /// What to show for a core error: the refusal's own message, a missing card or item, or
+    /// a plain "go to the desk" (the details go to the log).
+    fn error_text(&self, err: &CoreError, patron: &str, item: &str) -> String {
+        match err {
+            CoreError::Refused(r) => self.refusal_text(r),
+            CoreError::NotFound {
+                entity: "patron", ..
+            } => self.say(&text(
+                format!("Không tìm thấy thẻ bạn đọc {patron}."),
+                format!("No reader with card {patron}."),
+            )),
+            CoreError::NotFound { entity: "item", .. } => self.say(&text(
+                format!("Không tìm thấy bản {item}."),
+                format!("No item with barcode {item}."),
+            )),
+            other => {
+                tracing::warn!(target: "shelfmark_sip2", "operation failed: {other}");
+                self.say(&text(
+                    "Không thực hiện được. Mời bạn đến quầy thủ thư.",
+                    "This could not be done. Please see the library staff.",
+                ))
+            }
+        }
+    }
+
+    /// `YYYYMMDDZZZZHHMMSS` in the library's local time (ZZZZ blank: local).
+    fn date(&self, t: OffsetDateTime) -> String {
+        let local = self
+            .library_time
+            .as_ref()
+            .map(|lt| lt.local_time(t))
+            .unwrap_or(t);
+        format!(
+            "{:04}{:02}{:02}    {:02}{:02}{:02}",
+            local.year(),
+            u8::from(local.month()),
+            local.day(),
+            local.hour(),
+            local.minute(),
+            local.second()
+        )
+    }
+
+    /// An RFC 3339 time from core as a SIP2 date ("" when unreadable).
+    fn date_of(&self, rfc3339: &str) -> String {
+        OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+            .map(|t| self.date(t))
+            .unwrap_or_default()
+    }
+
+    /// A day `YYYY-MM-DD` as the reader reads it (`dd/mm/yyyy`).
+    fn day(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        match parts.as_slice() {
+            [y, m, d] => format!("{d}/{m}/{y}"),
+            _ => iso.to_string(),
+        }
+    }
+
+    fn login(&mut self, catalog: &Catalog, req: &Message) -> Message {
+        let login = req.get("CN").unwrap_or("");
+        let password = req.get("CO").unwrap_or("");
+        let ok = match sip2::sign_in(catalog, login, password) {
+            Ok(Some(account)) => {
+                self.library_time = policy::current(catalog)
+                    .ok()
+                    .and_then(|p| LibraryTime::named(&p.settings.time_zone).ok());
+                self.user = format!("sip2:{}", account.login);
+                self.account = Some(account);
+                true
+            }
+            Ok(None) => {
+                tracing::info!(target: "shelfmark_sip2", "login refused for {login:?}");
+                self.account = None;
+                false
+            }
+            Err(err) => {
+                tracing::warn!(target: "shelfmark_sip2", "login failed: {err}");
+                false
+            }
+        };
+        Message::new(Kind::LoginResponse, &[if ok { "1" } else { "0" }])
+    }
+
+    fn status(&self, catalog: &Catalog, now: OffsetDateTime) -> Message {
+        let yn = |b: bool| if b { "Y" } else { "N" };
+        let account = self.account.as_ref();
+        let branch = account.map(|a| a.branch_code.clone()).unwrap_or_default();
+        let library = holdings::branches(catalog)
+            .ok()
+            .and_then(|all| all.into_iter().find(|b| b.code == branch))
+            .map(|b| b.name)
+            .unwrap_or_else(|| "Shelfmark".into());
+        Message::new(
+            Kind::AcsStatus,
+            &[
+                "Y",
+                yn(account.is_some_and(|a| a.may_check_in)),
+                yn(account.is_some_and(|a| a.may_check_out)),
+                yn(account.is_some_and(|a| a.may_renew)),
+                "N",
+                "N",
+                "100",
+                "003",
+                &self.date(now),
+                "2.00",
+            ],
+        )
+        .field("AO", &branch)
+        .field("AM", library)
+        .field("BX", SUPPORTED_MESSAGES)
+        .field("AN", &branch)
+    }
+
+    /// The answer of `kind` saying no, with `reason` on the screen.
+    fn failed(&self, req: &Message, kind: Kind, now: OffsetDateTime, reason: &Text) -> Message {
+        self.refused(req, kind, now, self.say(reason))
+    }
+
+    fn refused(&self, req: &Message, kind: Kind, now: OffsetDateTime, reason: String) -> Message {
+        let date = self.date(now);
+        let ao = req.get("AO").unwrap_or("");
+        let aa = req.get("AA").unwrap_or("");
+        let ab = req.get("AB").unwrap_or("");
+        let language = match req.kind {
+            Kind::PatronStatusRequest | Kind::PatronInformation => req.fixed(0).to_string(),
+            _ => "000".into(),
+        };
+        let msg = match kind {
+            Kind::CheckoutResponse | Kind::RenewResponse => {
+                Message::new(kind, &["0", "N", "U", "N", &date])
+                    .field("AO", ao)
+                    .field("AA", aa)
+                    .field("AB", ab)
+                    .field("AJ", "")
+                    .field("AH", "")
+            }
+            Kind::CheckinResponse => Message::new(kind, &["0", "N", "U", "N", &date])
+                .field("AO", ao)
+                .field("AB", ab)
+                .field("AQ", ""),
+            Kind::PatronStatusResponse => Message::new(kind, &["YYYY          ", &language, &date])
+                .field("AO", ao)
+                .field("AA", aa)
+                .field("AE", "")
+                .field("BL", "N"),
+            Kind::PatronInformationResponse => Message::new(
+                kind,
+                &[
+                    "YYYY          ",
+                    &language,
+                    &date,
+                    "0000",
+                    "0000",
+                    "0000",
+                    "0000",
+                    "0000",
+                    "0000",
+                ],
+            )
+            .field("AO", ao)
+            .field("AA", aa)
+            .field("AE", "")
+            .field("BL", "N"),
+            Kind::EndSessionResponse | Kind::FeePaidResponse => Message::new(kind, &["N", &date])
+                .field("AO", ao)
+                .field("AA", aa),
+            Kind::ItemInformationResponse => Message::new(kind, &["01", "00", "01", &date])
+                .field("AB", ab)
+                .field("AJ", ""),
+            other => Message::new(other, &[]),
+        };
+        msg.field("AF", reason)
+    }
+
+    fn required<'m>(
+        &self,
+        req: &'m Message,
+        code: &str,
+        kind: Kind,
+        now: OffsetDateTime,
+    ) -> Result<&'m str, Message> {
+        match req.get(code).map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) => Ok(v),
+            None => Err(self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Thiếu trường {code} trong yêu cầu."),
+                    format!("The request lacks the field {code}."),
+                ),
+            )),
+        }
+    }
+
+    fn pin_required(&self) -> Text {
+        text(
+            "Hãy nhập mã PIN của thẻ bạn đọc.",
+            "Please enter your card's PIN.",
+        )
+    }
+
+    /// Patron status bits (14): charge, renewal, recall and hold privileges denied, card
+    /// lost, too many charged, overdue, renewals, claims, lost, excessive fines, fees, recall
+    /// overdue, too many billed.
+    fn patron_bits(account: &PatronAccount) -> String {
+        use shelfmark_core::api::RefusalCode as R;
+        let has = |codes: &[R]| account.refusals.iter().any(|r| codes.contains(&r.code));
+        let card = has(&[R::CardExpired, R::PatronBlocked]);
+        let mut bits = [' '; 14];
+        let mut set = |i: usize, on: bool| {
+            if on {
+                bits[i] = 'Y';
+            }
+        };
+        set(0, !account.refusals.is_empty());
+        set(1, card);
+        set(3, card);
+        set(6, has(&[R::OverdueItems]));
+        set(10, has(&[R::FinesOverLimit]));
+        bits.iter().collect()
+    }
+
+    /// The reader's account, and whether the PIN given (if any) is right; a wrong PIN is
+    /// counted by core towards the lockout.
+    fn reader(
+        &self,
+        catalog: &mut Catalog,
+        req: &Message,
+    ) -> Result<(PatronAccount, Option<Result<(), Refusal>>), CoreError> {
+        let barcode = req.get("AA").unwrap_or("").trim();
+        let account = patrons::account(catalog, barcode)?;
+        let pin = match req.get("AD").filter(|p| !p.is_empty()) {
+            None => None,
+            Some(pin) => Some(
+                match retry(|| kiosk::sign_in(catalog, &self.user, barcode, pin)) {
+                    Ok(_) => Ok(()),
+                    Err(CoreError::Refused(r)) => Err(r),
+                    Err(other) => return Err(other),
+                },
+            ),
+        };
+        Ok((account, pin))
+    }
+
+    fn patron_status(&self, catalog: &mut Catalog, req: &Message, now: OffsetDateTime) -> Message {
+        let kind = Kind::PatronStatusResponse;
+        let (account, pin) = match self.reader(catalog, req) {
+            Ok(found) => found,
+            Err(err) => {
+                let shown = self.error_text(&err, req.get("AA").unwrap_or(""), "");
+                return self.refused(req, kind, now, shown);
+            }
+        };
+        let screen = match &pin {
+            Some(Err(r)) => self.refusal_text(r),
+            _ => account
+                .refusals
+                .first()
+                .map(|r| self.refusal_text(r))
+                .unwrap_or_default(),
+        };
+        Message::new(
+            kind,
+            &[&Self::patron_bits(&account), req.fixed(0), &self.date(now)],
+        )
+        .field("AO", req.get("AO").unwrap_or(""))
+        .field("AA", &account.barcode)
+        .field("AE", &account.name)
+        .field("BL", "Y")
+        .field_opt(
+            "CQ",
+            pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }),
+        )
+        .field("BH", "VND")
+        .field("BV", account.balance.to_string())
+        .field_opt("AF", (!screen.is_empty()).then_some(screen))
+    }
+
+    fn patron_information(
+        &self,
+        catalog: &mut Catalog,
+        req: &Message,
+        now: OffsetDateTime,
+    ) -> Message {
+        let kind = Kind::PatronInformationResponse;
+        let (account, pin) = match self.reader(catalog, req) {
+            Ok(found) => found,
+            Err(err) => {
+                let shown = self.error_text(&err, req.get("AA").unwrap_or(""), "");
+                return self.refused(req, kind, now, shown);
+            }
+        };
+        let on_shelf: Vec<String> = account
+            .holds
+            .iter()
+            .filter(|h| h.status == HoldStatus::OnShelf)
+            .map(|h| {
+                h.trapped_item_barcode
+                    .clone()
+                    .unwrap_or_else(|| h.title.clone())
+            })
+            .collect();
+        let unavailable: Vec<String> = account
+            .holds
+            .iter()
+            .filter(|h| h.status != HoldStatus::OnShelf)
+            .map(|h| h.item_barcode.clone().unwrap_or_else(|| h.title.clone()))
+            .collect();
+        let overdue: Vec<String> = account
+            .loans
+            .iter()
+            .filter(|l| l.overdue)
+            .map(|l| l.item_barcode.clone())
+            .collect();
+        let charged: Vec<String> = account
+            .loans
+            .iter()
+            .map(|l| l.item_barcode.clone())
+            .collect();
+        let fines: Vec<String> = if account.balance > 0 {
+            vec![self.say(&text(
+                format!("Nợ {} đồng", account.balance),
+                format!("Owes {} VND", account.balance),
+            ))]
+        } else {
+            Vec::new()
+        };
+        let count = |n: usize| format!("{:04}", n.min(9999));
+        let mut msg = Message::new(
+            kind,
+            &[
+                &Self::patron_bits(&account),
+                req.fixed(0),
+                &self.date(now),
+                &count(on_shelf.len()),
+                &count(overdue.len()),
+                &count(charged.len()),
+                &count(fines.len()),
+                "0000",
+                &count(unavailable.len()),
+            ],
+        )
+        .field("AO", req.get("AO").unwrap_or(""))
+        .field("AA", &account.barcode)
+        .field("AE", &account.name)
+        .field("BL", "Y")
+        .field_opt(
+            "CQ",
+            pin.as_ref().map(|p| if p.is_ok() { "Y" } else { "N" }),
+        )
+        .field("BH", "VND")
+        .field("BV", account.balance.to_string())
+        .field_opt("BE", account.email.as_deref())
+        .field_opt("BF", account.phone.as_deref());
+        // The lists are the reader's own business: only with the right PIN.
+        if matches!(pin, Some(Ok(()))) {
+            let summary = req.fixed(2);
+            let which = summary.find('Y');
+            let list = match which {
+                Some(0) => Some(("AS", &on_shelf)),
+                Some(1) => Some(("AT", &overdue)),
+                Some(2) => Some(("AU", &charged)),
+                Some(3) => Some(("AV", &fines)),
+                Some(5) => Some(("CD", &unavailable)),
+                _ => None,
+            };
+            if let Some((code, items)) = list {
+                let start = req
+                    .get("BP")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                let end = req
+                    .get("BQ")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(usize::MAX);
+                for item in items
+                    .iter()
+                    .skip(start - 1)
+                    .take(end.saturating_sub(start - 1))
+                {
+                    msg = msg.field(code, item);
+                }
+            }
+        }
+        let screen = match &pin {
+            Some(Err(r)) => Some(self.refusal_text(r)),
+            None => Some(self.say(&self.pin_required())).filter(|_| req.fixed(2).contains('Y')),
+            Some(Ok(())) => account.refusals.first().map(|r| self.refusal_text(r)),
+        };
+        msg.field_opt("AF", screen)
+    }
+
+    fn checkout(
+        &self,
+        catalog: &mut Catalog,
+        account: &Sip2Account,
+        req: &Message,
+        now: OffsetDateTime,
+    ) -> Message {
+        let kind = Kind::CheckoutResponse;
+        if !account.may_check_out {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    "Máy này không được cho mượn sách.",
+                    "This machine may not lend items.",
+                ),
+            );
+        }
+        let (patron, item) = match (
+            self.required(req, "AA", kind, now),
+            self.required(req, "AB", kind, now),
+        ) {
+            (Ok(p), Ok(i)) => (p, i),
+            (Err(m), _) | (_, Err(m)) => return m,
+        };
+        let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
+            return self.failed(req, kind, now, &self.pin_required());
+        };
+        // The kiosk's own sequence (core's `kiosk::checkout`): the PIN with its lockout, then
+        // an ordinary loan with no override; split so the slow PIN check is not in the turn.
+        let lent = retry(|| kiosk::sign_in(catalog, &self.user, patron, pin)).and_then(|_| {
+            self.write(catalog, |m| {
+                loans::checkout(m, patron, item, Some(&account.branch_code), None)
+            })
+        });
+        match lent {
+            Ok(result) => {
+                let loan = result.loan;
+                Message::new(kind, &["1", "N", "N", "Y", &self.date(now)])
+                    .field("AO", req.get("AO").unwrap_or(""))
+                    .field("AA", &loan.patron_barcode)
+                    .field("AB", &loan.item_barcode)
+                    .field("AJ", &loan.title)
+                    .field("AH", self.date_of(&loan.due_at))
+                    .field(
+                        "AF",
+                        self.say(&text(
+                            format!("Mượn thành công. Hạn trả: {}.", self.day(&loan.due_on)),
+                            format!("Borrowed. Due back {}.", self.day(&loan.due_on)),
+                        )),
+                    )
+            }
+            Err(err) => {
+                let shown = self.error_text(&err, patron, item);
+                self.refused(req, kind, now, shown)
+            }
+        }
+    }
+
+    fn checkin(
+        &self,
+        catalog: &mut Catalog,
+        account: &Sip2Account,
+        req: &Message,
+        now: OffsetDateTime,
+    ) -> Message {
+        let kind = Kind::CheckinResponse;
+        if !account.may_check_in {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    "Máy này không được nhận trả sách.",
+                    "This machine may not take returns.",
+                ),
+            );
+        }
+        let item = match self.required(req, "AB", kind, now) {
+            Ok(i) => i,
+            Err(m) => return m,
+        };
+        // "No block" Y: the machine took this return while offline and reports it now, with
+        // the return date it took it at; otherwise the return is now.
+        let returned_at = (req.fixed(0) == "Y")
+            .then(|| self.returned_at(req.fixed(2), now))
+            .flatten();
+        let branch = account.branch_code.clone();
+        let result = self.write(catalog, |m| {
+            loans::checkin(m, item, Some(&branch), returned_at)
+        });
+        let result = match result {
+            Ok(r) => r,
+            Err(err) => {
+                let shown = self.error_text(&err, "", item);
+                return self.refused(req, kind, now, shown);
+            }
+        };
+        let home = loans::item_circulation(catalog, item)
+            .map(|i| i.home_branch_code)
+            .unwrap_or_default();
+        let alert = !matches!(result.action, CheckinAction::Reshelve);
+        let mut msg = Message::new(
+            kind,
+            &[
+                "1",
+                if alert { "N" } else { "Y" },
+                "N",
+                if alert { "Y" } else { "N" },
+                &self.date(now),
+            ],
+        )
+        .field("AO", req.get("AO").unwrap_or(""))
+        .field("AB", &result.item_barcode)
+        .field("AQ", home)
+        .field("AJ", &result.title)
+        .field_opt("AA", result.loan.as_ref().map(|l| l.patron_barcode.clone()));
+        let fine = (result.fine_charged > 0).then(|| {
+            self.say(&text(
+                format!(" Phí trả muộn: {} đồng.", result.fine_charged),
+                format!(" Late fee: {} VND.", result.fine_charged),
+            ))
+        });
+        let screen = match &result.action {
+            CheckinAction::Reshelve => {
+                msg = msg.field("CL", "");
+                self.say(&text("Đã nhận trả. Cảm ơn bạn.", "Returned. Thank you."))
+            }
+            CheckinAction::HoldShelf {
+                patron_barcode,
+                patron_name,
+                ..
+            } => {
+                msg = msg
+                    .field("CL", "HOLD")
+                    .field("CT", &branch)
+                    .field("CV", "01")
+                    .field("CY", patron_barcode)
+                    .field("DA", patron_name);
+                self.say(&text(
+                    format!("Đã nhận trả. Để lên giá sách đặt trước cho {patron_name}."),
+                    format!("Returned. Put it on the hold shelf for {patron_name}."),
+                ))
+            }
+            CheckinAction::Transit {
+                branch_code,
+                hold_id,
+            } => {
+                msg = msg
+                    .field("CL", branch_code)
+                    .field("CT", branch_code)
+                    .field("CV", if hold_id.is_some() { "02" } else { "04" });
+                match hold_id {
+                    Some(_) => self.say(&text(
+                        format!("Đã nhận trả. Chuyển đến {branch_code}: có bạn đọc đang chờ."),
+                        format!("Returned. Send it to {branch_code}: a reader waits for it."),
+                    )),
+                    None => self.say(&text(
+                        format!("Đã nhận trả. Chuyển về {branch_code}."),
+                        format!("Returned. Send it home to {branch_code}."),
+                    )),
+                }
+            }
+        };
+        msg.field("AF", format!("{screen}{}", fine.unwrap_or_default()))
+    }
+
+    /// The return date a book-drop sends for a return it took while offline: in the past and
+    /// readable (local, or UTC with `   Z`), else none (now). Core refuses a date before the
+    /// loan began.
+    fn returned_at(&self, date: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        let b = date.as_bytes();
+        if b.len() != 18 || date.trim().is_empty() {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| date.get(r).and_then(|s| s.parse::<u32>().ok());
+        let (y, mo, d, h, mi, s) = (
+            num(0..4)?,
+            num(4..6)?,
+            num(6..8)?,
+            num(12..14)?,
+            num(14..16)?,
+            num(16..18)?,
+        );
+        let month = time::Month::try_from(u8::try_from(mo).ok()?).ok()?;
+        let day =
+            time::Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?)
+                .ok()?;
+        let clock = time::Time::from_hms(
+            u8::try_from(h).ok()?,
+            u8::try_from(mi).ok()?,
+            u8::try_from(s).ok()?,
+        )
+        .ok()?;
+        let at = match &date[8..12] {
+            "    " => {
+                let offset = self.library_time.as_ref()?.local_time(now).offset();
+                day.with_time(clock).assume_offset(offset)
+            }
+            "   Z" => day.with_time(clock).assume_utc(),
+            _ => return None,
+        };
+        (at < now).then_some(at)
+    }
+
+    fn renew(
+        &self,
+        catalog: &mut Catalog,
+        account: &Sip2Account,
+        req: &Message,
+        now: OffsetDateTime,
+    ) -> Message {
+        let kind = Kind::RenewResponse;
+        if !account.may_renew {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    "Máy này không được gia hạn.",
+                    "This machine may not renew loans.",
+                ),
+            );
+        }
+        let (patron, item) = match (
+            self.required(req, "AA", kind, now),
+            self.required(req, "AB", kind, now),
+        ) {
+            (Ok(p), Ok(i)) => (p, i),
+            (Err(m), _) | (_, Err(m)) => return m,
+        };
+        let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
+            return self.failed(req, kind, now, &self.pin_required());
+        };
+        let reader = match retry(|| kiosk::sign_in(catalog, &self.user, patron, pin)) {
+            Ok(reader) => reader,
+            Err(err) => {
+                let shown = self.error_text(&err, patron, item);
+                return self.refused(req, kind, now, shown);
+            }
+        };
+        if !reader.loans.iter().any(|l| l.item_barcode == item) {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Bản {item} không nằm trong số sách bạn đang mượn."),
+                    format!("Item {item} is not on loan to this card."),
+                ),
+            );
+        }
+        match self.write(catalog, |m| loans::renew(m, item, None)) {
+            Ok(result) => {
+                let loan = result.loan;
+                let mut shown = self.say(&text(
+                    format!("Đã gia hạn. Hạn trả mới: {}.", self.day(&loan.due_on)),
+                    format!("Renewed. Now due back {}.", self.day(&loan.due_on)),
+                ));
+                if result.fine_charged > 0 {
+                    shown.push_str(&self.say(&text(
+                        format!(" Phí trả muộn: {} đồng.", result.fine_charged),
+                        format!(" Late fee: {} VND.", result.fine_charged),
+                    )));
+                }
+                Message::new(kind, &["1", "Y", "N", "Y", &self.date(now)])
+                    .field("AO", req.get("AO").unwrap_or(""))
+                    .field("AA", &loan.patron_barcode)
+                    .field("AB", &loan.item_barcode)
+                    .field("AJ", &loan.title)
+                    .field("AH", self.date_of(&loan.due_at))
+                    .field_opt(
+                        "BV",
+                        (result.fine_charged > 0).then(|| result.fine_charged.to_string()),
+                    )
+                    .field("AF", shown)
+            }
+            Err(err) => {
+                let shown = self.error_text(&err, patron, item);
+                self.refused(req, kind, now, shown)
+            }
+        }
+    }
+
+    fn item_information(&self, catalog: &Catalog, req: &Message, now: OffsetDateTime) -> Message {
+        let kind = Kind::ItemInformationResponse;
+        let item = match self.required(req, "AB", kind, now) {
+            Ok(i) => i,
+            Err(m) => return m,
+        };
+        let state = match loans::item_circulation(catalog, item) {
+            Ok(s) => s,
+            Err(err) => {
+                let shown = self.error_text(&err, "", item);
+                return self.refused(req, kind, now, shown);
+            }
+        };
+        let circulation = match state.status {
+            ItemStatus::Available => "03",
+            ItemStatus::OnLoan => "04",
+            ItemStatus::OnHoldShelf => "08",
+            ItemStatus::InTransit => "10",
+            ItemStatus::ClaimedReturned => "11",
+            ItemStatus::Lost => "12",
+            ItemStatus::Withdrawn => "13",
+            ItemStatus::NotForLoan | ItemStatus::Damaged => "01",
+        };
+        let shelf_day = state
+            .trapped_for
+            .as_ref()
+            .and_then(|h| h.shelf_expires_on.clone());
+        Message::new(kind, &[circulation, "00", "01", &self.date(now)])
+            .field("CF", state.holds_queue.to_string())
+            .field_opt("AH", state.loan.as_ref().map(|l| self.date_of(&l.due_at)))
+            .field_opt(
+                "CM",
+                shelf_day
+                    .as_deref()
+                    .map(|d| format!("{}    235959", d.replace('-', ""))),
+            )
+            .field("AB", &state.barcode)
+            .field("AJ", &state.title)
+            .field("BG", &state.home_branch_code)
+            .field("AQ", &state.home_branch_code)
+            .field("AP", &state.current_branch_code)
+    }
+
+    fn fee_paid(&self, catalog: &mut Catalog, req: &Message, now: OffsetDateTime) -> Message {
+        let kind = Kind::FeePaidResponse;
+        let (patron, amount) = match (
+            self.required(req, "AA", kind, now),
+            self.required(req, "BV", kind, now),
+        ) {
+            (Ok(p), Ok(a)) => (p, a),
+            (Err(m), _) | (_, Err(m)) => return m,
+        };
+        let currency = req.fixed(3).trim();
+        if !currency.is_empty() && currency != "VND" {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Chỉ nhận tiền đồng (VND), không nhận {currency}."),
+                    format!("Only đồng (VND) are accepted, not {currency}."),
+                ),
+            );
+        }
+        let Some(amount) = whole_dong(amount) else {
+            return self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Số tiền {amount} không hợp lệ (số đồng, không có phần lẻ)."),
+                    format!("The amount {amount} is not a whole number of đồng."),
+                ),
+            );
+        };
+        let transaction = req.get("BK").unwrap_or("");
+        let note = format!(
+            "SIP2 fee paid (payment type {}){}",
+            req.fixed(2),
+            if transaction.is_empty() {
+                String::new()
+            } else {
+                format!(", transaction {transaction}")
+            }
+        );
+        match self.write(catalog, |m| fines::pay(m, patron, amount, &note)) {
+            Ok(_) => {
+                let left = patrons::account(catalog, patron)
+                    .map(|a| a.balance)
+                    .unwrap_or_default();
+                Message::new(kind, &["Y", &self.date(now)])
+                    .field("AO", req.get("AO").unwrap_or(""))
+                    .field("AA", patron)
+                    .field_opt("BK", (!transaction.is_empty()).then_some(transaction))
+                    .field(
+                        "AF",
+                        self.say(&text(
+                            format!("Đã nhận {amount} đồng. Còn nợ {left} đồng."),
+                            format!("Received {amount} VND. Still owed: {left} VND."),
+                        )),
+                    )
+            }
+            Err(err) => {
+                let shown = match &err {
+                    CoreError::InvalidInput { reason, .. } => reason.clone(),
+                    other => self.error_text(other, patron, ""),
+                };
+                self.refused(req, kind, now, shown)
+            }
+        }
+    }
+}
+
+impl Session {
+    /// One core write, in turn with the server's other sessions, run again if another
+    /// program holding the catalog (the desk) made it busy.
+    fn write<T>(
+        &self,
+        catalog: &mut Catalog,
+        mut work: impl FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        // A session that panicked while holding the turn left nothing half-written (its
+        // transaction rolled back), so the turn is still good.
+        let _turn = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        retry(|| catalog.write(&self.user, &mut work))
+    }
+}
+
+/// `15000`, `15000.00` or `15.000` (the Vietnamese thousands point): whole đồng, above 0.
+fn whole_dong(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let t = t.strip_suffix(".00").unwrap_or(t);
+    let digits: String = t.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<i64>().ok().filter(|a| *a > 0)
+}
+
+/// Runs one core operation again when SQLite says the catalog is busy: another connection
+/// wrote between this transaction's read and its write (WAL's "busy snapshot", which SQLite's
+/// busy timeout does not wait out). The failed transaction was rolled back whole, so running
+/// it again is safe.
+fn retry<T>(mut op: impl FnMut() -> Result<T, CoreError>) -> Result<T, CoreError> {
+    const ATTEMPTS: u32 = 10;
+    let mut attempt = 0;
+    loop {
+        match op() {
+            Err(CoreError::Storage(rusqlite::Error::SqliteFailure(e, _)))
+                if attempt + 1 < ATTEMPTS
+                    && matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt) * 3));
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
