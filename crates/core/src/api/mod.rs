@@ -11,11 +11,13 @@ use ts_rs::TS;
 
 pub mod cataloging;
 pub mod circulation;
+pub mod copy;
 pub mod digital;
 pub mod rights;
 
 pub use cataloging::*;
 pub use circulation::*;
+pub use copy::*;
 pub use digital::*;
 pub use rights::*;
 
@@ -259,6 +261,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in digital::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in copy::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -279,6 +284,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in digital::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in copy::schemas() {
         schema(name, value);
     }
     files
