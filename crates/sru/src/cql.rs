@@ -889,7 +889,7 @@ mod tests {
         let e = err("title = = kieu");
         assert_eq!(e.position, 9);
         assert!(err("a b").message.contains("unexpected word \"b\""));
-        assert!(err("title =/ kieu").message.contains("modifier name"));
+        assert!(err("title =/ \"kieu\"").message.contains("modifier name"));
         assert!(err(">").message.contains("context set prefix"));
         assert!(err(&"(".repeat(200)).message.contains("nested more than"));
     }
