@@ -16,6 +16,7 @@ mod kiosk;
 mod marc;
 mod rights;
 mod search;
+mod sru;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +85,12 @@ enum Command {
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
+    /// Serve this catalog over SRU (for other libraries' copy cataloging, and for tests).
+    #[command(subcommand)]
+    Sru(sru::SruCommand),
+    /// Copy cataloging: search other libraries' SRU targets and import their records.
+    #[command(subcommand)]
+    Copy(sru::CopyCommand),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -184,6 +191,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Sru(command) => sru::run_sru(command, open(cli)?),
+        Command::Copy(command) => sru::run_copy(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),
         Command::Export(args) => {
