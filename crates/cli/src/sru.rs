@@ -6,11 +6,11 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
+use shelfmark_core::Catalog;
 use shelfmark_core::api::{CopyImportAction, CopyQuery, CopyTarget};
 use shelfmark_core::catalog::copy;
 use shelfmark_core::catalog::import::{MatchOn, OnMatch};
 use shelfmark_core::search::SearchIndex;
-use shelfmark_core::Catalog;
 use shelfmark_sru::client;
 
 use crate::print_json;
@@ -183,7 +183,9 @@ pub fn run_copy(
             if json {
                 print_json(&all)?;
             } else if all.is_empty() {
-                println!("no copy-cataloging targets; add one with `shelfmark copy targets add NAME URL`");
+                println!(
+                    "no copy-cataloging targets; add one with `shelfmark copy targets add NAME URL`"
+                );
             } else {
                 for t in all {
                     println!(

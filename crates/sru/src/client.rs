@@ -43,7 +43,9 @@ const SRU_NAMESPACES: [&str; 2] = [
 pub enum SruError {
     #[error("the search is not valid: {reason}")]
     InvalidQuery { reason: String },
-    #[error("the SRU target at {url} did not answer ({detail}); check the address and the network, or try again later")]
+    #[error(
+        "the SRU target at {url} did not answer ({detail}); check the address and the network, or try again later"
+    )]
     Unreachable { url: String, detail: String },
     #[error("the SRU target at {url} did not answer within {seconds} seconds; try again later")]
     Timeout { url: String, seconds: u64 },
@@ -300,9 +302,7 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
                     continue;
                 }
                 match local {
-                    "numberOfRecords" if current.is_none() => {
-                        collecting = Some("numberOfRecords")
-                    }
+                    "numberOfRecords" if current.is_none() => collecting = Some("numberOfRecords"),
                     "record" => current = Some(Raw::default()),
                     "recordSchema" if current.is_some() => collecting = Some("recordSchema"),
                     "recordPosition" if current.is_some() => collecting = Some("recordPosition"),
@@ -390,7 +390,9 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
         if !diagnostics.is_empty() {
             return Err(ReadError::Diagnostics(diagnostics));
         }
-        return Err(ReadError::NotSru("the answer has no numberOfRecords".into()));
+        return Err(ReadError::NotSru(
+            "the answer has no numberOfRecords".into(),
+        ));
     };
     if raws.is_empty() && !diagnostics.is_empty() && diagnostics.iter().any(fatal) {
         return Err(ReadError::Diagnostics(diagnostics));
@@ -604,11 +606,18 @@ mod tests {
             }
             other => panic!("diagnostics expected, got {other:?}"),
         }
-        assert!(matches!(read_response("<html><body>Not found</body></html>"), Err(ReadError::NotSru(m)) if m.contains("<html>")));
+        assert!(
+            matches!(read_response("<html><body>Not found</body></html>"), Err(ReadError::NotSru(m)) if m.contains("<html>"))
+        );
         assert!(matches!(read_response(""), Err(ReadError::NotSru(_))));
-        assert!(matches!(read_response("not xml at all <"), Err(ReadError::NotSru(_))));
+        assert!(matches!(
+            read_response("not xml at all <"),
+            Err(ReadError::NotSru(_))
+        ));
         let no_count = r#"<searchRetrieveResponse xmlns="http://www.loc.gov/zing/srw/"></searchRetrieveResponse>"#;
-        assert!(matches!(read_response(no_count), Err(ReadError::NotSru(m)) if m.contains("numberOfRecords")));
+        assert!(
+            matches!(read_response(no_count), Err(ReadError::NotSru(m)) if m.contains("numberOfRecords"))
+        );
     }
 
     proptest::proptest! {

@@ -148,7 +148,10 @@ enum Tok {
     /// `=`, `==`, `<>`, `<`, `>`, `<=`, `>=`
     Symbol(&'static str),
     /// A word, or a quoted string (`quoted`), escapes of `"` undone.
-    Word { text: String, quoted: bool },
+    Word {
+        text: String,
+        quoted: bool,
+    },
 }
 
 type Spanned = (Tok, usize);
@@ -178,7 +181,10 @@ pub fn parse(input: &str) -> Result<CqlQuery, CqlError> {
                 CqlErrorKind::Parentheses,
                 "a closing parenthesis with no opening one".to_string(),
             ),
-            other => (CqlErrorKind::Syntax, format!("unexpected {}", describe(&other))),
+            other => (
+                CqlErrorKind::Syntax,
+                format!("unexpected {}", describe(&other)),
+            ),
         };
         return Err(p.error(kind, pos, what));
     }
@@ -328,15 +334,19 @@ impl Parser {
 
     fn boolean(&self) -> Option<BooleanOp> {
         match self.peek() {
-            Some((Tok::Word { text, quoted: false }, _)) => {
-                match text.to_ascii_lowercase().as_str() {
-                    "and" => Some(BooleanOp::And),
-                    "or" => Some(BooleanOp::Or),
-                    "not" => Some(BooleanOp::Not),
-                    "prox" => Some(BooleanOp::Prox),
-                    _ => None,
-                }
-            }
+            Some((
+                Tok::Word {
+                    text,
+                    quoted: false,
+                },
+                _,
+            )) => match text.to_ascii_lowercase().as_str() {
+                "and" => Some(BooleanOp::And),
+                "or" => Some(BooleanOp::Or),
+                "not" => Some(BooleanOp::Not),
+                "prox" => Some(BooleanOp::Prox),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -528,16 +538,19 @@ impl Parser {
     fn relation_follows(&self) -> bool {
         match self.peek_at(1) {
             Some((Tok::Symbol(_), _)) => true,
-            Some((Tok::Word { text, quoted: false }, _)) => {
+            Some((
+                Tok::Word {
+                    text,
+                    quoted: false,
+                },
+                _,
+            )) => {
                 let lower = text.to_ascii_lowercase();
                 if matches!(lower.as_str(), "and" | "or" | "not" | "prox" | "sortby") {
                     return false;
                 }
                 // A named relation is followed by a term or by its modifiers.
-                matches!(
-                    self.peek_at(2),
-                    Some((Tok::Word { .. } | Tok::Slash, _))
-                )
+                matches!(self.peek_at(2), Some((Tok::Word { .. } | Tok::Slash, _)))
             }
             _ => false,
         }
@@ -606,7 +619,13 @@ impl Parser {
         while let Some((Tok::Slash, pos)) = self.peek().cloned() {
             self.next += 1;
             let name = match self.peek().cloned() {
-                Some((Tok::Word { text, quoted: false }, _)) => {
+                Some((
+                    Tok::Word {
+                        text,
+                        quoted: false,
+                    },
+                    _,
+                )) => {
                     self.next += 1;
                     text
                 }
@@ -763,7 +782,10 @@ mod tests {
         for sym in ["=", "==", "<>", "<", ">", "<=", ">="] {
             let c = clause(&format!("dc.date{sym}1990"));
             assert_eq!(c.index.as_deref(), Some("dc.date"));
-            assert_eq!(c.relation.as_ref().map(|r| r.comparator.as_str()), Some(sym));
+            assert_eq!(
+                c.relation.as_ref().map(|r| r.comparator.as_str()),
+                Some(sym)
+            );
             assert_eq!(c.term, "1990");
             let spaced = clause(&format!("dc.date {sym} 1990"));
             assert_eq!((spaced.index, spaced.relation), (c.index, c.relation));
@@ -881,7 +903,10 @@ mod tests {
         assert!(e.message.contains("\"and\" has nothing after it"), "{e}");
         assert_eq!(e.position, 3);
         let e = err("and a");
-        assert!(e.message.contains("boolean operator with nothing before it"));
+        assert!(
+            e.message
+                .contains("boolean operator with nothing before it")
+        );
         let e = err("title=");
         assert!(e.message.contains("ends where a search term"), "{e}");
         let e = err("= kieu");
@@ -902,7 +927,13 @@ mod tests {
         assert_eq!(c.relation.map(|r| r.comparator), Some("foo".to_string()));
         assert_eq!(c.term, "bar");
         // With a boolean in the middle it is two terms.
-        assert!(matches!(root("war and peace"), Node::Boolean { op: BooleanOp::And, .. }));
+        assert!(matches!(
+            root("war and peace"),
+            Node::Boolean {
+                op: BooleanOp::And,
+                ..
+            }
+        ));
     }
 
     proptest::proptest! {

@@ -43,7 +43,11 @@ pub const SORT_UNSUPPORTED: u32 = 80;
 pub const UNSUPPORTED_SORT_INDEX: u32 = 82;
 
 impl Diagnostic {
-    pub fn new(number: u32, details: impl Into<Option<String>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        number: u32,
+        details: impl Into<Option<String>>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             number,
             details: details.into(),

@@ -60,10 +60,12 @@ pub fn elements(record: &Record) -> Vec<Element> {
         }
     }
     let fixed = record.control_value("008").unwrap_or("");
-    if !date_found {
-        if let Some(year) = fixed.get(7..11).filter(|y| y.bytes().all(|b| b.is_ascii_digit())) {
-            push("date", year.to_string());
-        }
+    if !date_found
+        && let Some(year) = fixed
+            .get(7..11)
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))
+    {
+        push("date", year.to_string());
     }
     push("type", kind(record.leader.record_type()).to_string());
     for f in record.fields_with_tag("020") {
@@ -144,7 +146,11 @@ fn subject(f: &Field) -> String {
             continue;
         }
         if !out.is_empty() {
-            out.push_str(if matches!(c, 'v' | 'x' | 'y' | 'z') { "--" } else { " " });
+            out.push_str(if matches!(c, 'v' | 'x' | 'y' | 'z') {
+                "--"
+            } else {
+                " "
+            });
         }
         out.push_str(&v);
     }
@@ -153,7 +159,10 @@ fn subject(f: &Field) -> String {
 
 /// A value without the ISBD punctuation MARC leaves at its end (` /`, ` :`, `,`, `;`, `.`).
 fn trim_isbd(s: &str) -> String {
-    let t = s.trim().trim_end_matches([' ', '/', ':', ';', ',', '=']).trim_end();
+    let t = s
+        .trim()
+        .trim_end_matches([' ', '/', ':', ';', ',', '='])
+        .trim_end();
     // A full stop ends an abbreviation often ("Co.", "ed."): kept unless the value is long
     // enough that it is punctuation.
     let t = match t.strip_suffix('.') {
@@ -189,7 +198,13 @@ mod tests {
             .control("001", "vn0001")
             .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
             .and_then(|r| r.data("020", [' ', ' '], &[('a', "9786042123456 (bìa mềm)")]))
-            .and_then(|r| r.data("100", ['1', ' '], &[('a', "Nguyễn, Du,"), ('d', "1765-1820.")]))
+            .and_then(|r| {
+                r.data(
+                    "100",
+                    ['1', ' '],
+                    &[('a', "Nguyễn, Du,"), ('d', "1765-1820.")],
+                )
+            })
             .and_then(|r| {
                 r.data(
                     "245",
@@ -197,10 +212,28 @@ mod tests {
                     &[('a', "Truyện Kiều /"), ('c', "Nguyễn Du.")],
                 )
             })
-            .and_then(|r| r.data("264", [' ', '1'], &[('a', "Hà Nội :"), ('b', "Văn học,"), ('c', "2019.")]))
+            .and_then(|r| {
+                r.data(
+                    "264",
+                    [' ', '1'],
+                    &[('a', "Hà Nội :"), ('b', "Văn học,"), ('c', "2019.")],
+                )
+            })
             .and_then(|r| r.data("520", [' ', ' '], &[('a', "Truyện thơ lục bát.")]))
-            .and_then(|r| r.data("650", [' ', '7'], &[('a', "Thơ Việt Nam"), ('y', "Thế kỷ 19"), ('2', "local")]))
-            .and_then(|r| r.data("700", ['1', ' '], &[('a', "Đào, Duy Anh,"), ('e', "chú giải.")]))
+            .and_then(|r| {
+                r.data(
+                    "650",
+                    [' ', '7'],
+                    &[('a', "Thơ Việt Nam"), ('y', "Thế kỷ 19"), ('2', "local")],
+                )
+            })
+            .and_then(|r| {
+                r.data(
+                    "700",
+                    ['1', ' '],
+                    &[('a', "Đào, Duy Anh,"), ('e', "chú giải.")],
+                )
+            })
             .and_then(|r| r.data("041", ['0', ' '], &[('a', "vie"), ('a', "fre")]))
             .expect("a valid record")
     }
@@ -209,7 +242,10 @@ mod tests {
     fn the_loc_crosswalk() {
         let e = elements(&record());
         let get = |n: &str| -> Vec<&str> {
-            e.iter().filter(|(k, _)| *k == n).map(|(_, v)| v.as_str()).collect()
+            e.iter()
+                .filter(|(k, _)| *k == n)
+                .map(|(_, v)| v.as_str())
+                .collect()
         };
         assert_eq!(get("title"), ["Truyện Kiều"]);
         assert_eq!(get("creator"), ["Nguyễn, Du, 1765-1820", "Đào, Duy Anh"]);

@@ -5,11 +5,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use shelfmark_core::Catalog;
 use shelfmark_core::search::SearchIndex;
 

@@ -22,8 +22,16 @@ pub const CONTEXT_SETS: [(&str, &str); 3] = [
 
 /// The indexes Shelfmark answers, as explain lists them: (set, name, title).
 pub const INDEXES: [(&str, &str, &str); 10] = [
-    ("cql", "serverChoice", "Any words: title, author, subject, publisher, identifiers"),
-    ("cql", "anywhere", "Any words: title, author, subject, publisher, identifiers"),
+    (
+        "cql",
+        "serverChoice",
+        "Any words: title, author, subject, publisher, identifiers",
+    ),
+    (
+        "cql",
+        "anywhere",
+        "Any words: title, author, subject, publisher, identifiers",
+    ),
     ("cql", "allRecords", "Every record"),
     ("dc", "title", "Title"),
     ("dc", "creator", "Author"),
@@ -221,10 +229,7 @@ fn refuse_modifiers(modifiers: &[Modifier], number: u32, on: &str) -> Result<(),
         Some(m) => Err(Diagnostic::new(
             number,
             m.name.clone(),
-            format!(
-                "the {on} modifier /{} is not supported; remove it",
-                m.name
-            ),
+            format!("the {on} modifier /{} is not supported; remove it", m.name),
         )),
     }
 }
@@ -391,9 +396,9 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
             let range = |from: Option<i64>, to: Option<i64>| -> Result<String, Diagnostic> {
                 match (from, to) {
                     (None, None) => Err(invalid("a date needs a year".into())),
-                    (Some(f), Some(t)) if f > t => Err(invalid(format!(
-                        "the years {f} to {t} run backwards"
-                    ))),
+                    (Some(f), Some(t)) if f > t => {
+                        Err(invalid(format!("the years {f} to {t} run backwards")))
+                    }
                     (Some(f), Some(t)) if f == t => Ok(format!("year:{f}")),
                     (Some(f), Some(t)) => Ok(format!("year:{f}..{t}")),
                     (Some(f), None) => Ok(format!("year:{f}..")),
@@ -510,7 +515,10 @@ mod tests {
     use crate::cql::parse;
 
     fn text(q: &str) -> String {
-        match parse(q).map_err(|e| e.to_string()).and_then(|t| map(&t).map_err(|d| d.to_string())) {
+        match parse(q)
+            .map_err(|e| e.to_string())
+            .and_then(|t| map(&t).map_err(|d| d.to_string()))
+        {
             Ok(m) => m.text,
             Err(e) => panic!("{q:?} should map: {e}"),
         }
@@ -526,12 +534,21 @@ mod tests {
 
     #[test]
     fn word_indexes_and_relations() {
-        assert_eq!(text("dc.title = \"truyện kiều\""), "title:truyện AND title:kiều");
+        assert_eq!(
+            text("dc.title = \"truyện kiều\""),
+            "title:truyện AND title:kiều"
+        );
         assert_eq!(text("title all \"war peace\""), "title:war AND title:peace");
-        assert_eq!(text("dc.creator any \"du tuan\""), "author:du OR author:tuan");
+        assert_eq!(
+            text("dc.creator any \"du tuan\""),
+            "author:du OR author:tuan"
+        );
         assert_eq!(text("dc.subject adj \"lịch sử\""), "subject:\"lịch sử\"");
         assert_eq!(text("author == \"Nguyễn Du\""), "author:\"Nguyễn Du\"");
-        assert_eq!(text("dc.publisher exact \"Kim Đồng\""), "publisher:\"Kim Đồng\"");
+        assert_eq!(
+            text("dc.publisher exact \"Kim Đồng\""),
+            "publisher:\"Kim Đồng\""
+        );
         assert_eq!(text("kieu"), "kieu");
         assert_eq!(text("cql.serverChoice = \"ha noi\""), "ha AND noi");
         assert_eq!(text("cql.anywhere any \"a b\""), "a OR b");
@@ -569,7 +586,10 @@ mod tests {
         let d = diag("bath.isbn = 0-306-40615-3");
         assert_eq!(d.number, d::TERM_INVALID_FOR_INDEX);
         assert!(d.message.contains("check digit"), "{}", d.message);
-        assert_eq!(diag("bath.isbn all 0306406152").number, d::UNSUPPORTED_RELATION);
+        assert_eq!(
+            diag("bath.isbn all 0306406152").number,
+            d::UNSUPPORTED_RELATION
+        );
     }
 
     #[test]
@@ -582,7 +602,10 @@ mod tests {
         assert_eq!(text("dc.date >= 1990"), "year:1990..");
         assert_eq!(text("dc.date within \"1990 2000\""), "year:1990..2000");
         assert_eq!(diag("dc.date = nineties").number, d::TERM_INVALID_FOR_INDEX);
-        assert_eq!(diag("dc.date within \"2000 1990\"").number, d::TERM_INVALID_FOR_INDEX);
+        assert_eq!(
+            diag("dc.date within \"2000 1990\"").number,
+            d::TERM_INVALID_FOR_INDEX
+        );
         assert_eq!(diag("dc.date any 1990").number, d::UNSUPPORTED_RELATION);
     }
 
@@ -590,7 +613,10 @@ mod tests {
     fn all_records() {
         assert_eq!(text("cql.allRecords = 1"), "");
         assert_eq!(text("cql.allRecords = 1 and title=kieu"), "title:kieu");
-        assert_eq!(text("cql.allRecords = 1 not title=kieu"), "NOT (title:kieu)");
+        assert_eq!(
+            text("cql.allRecords = 1 not title=kieu"),
+            "NOT (title:kieu)"
+        );
         assert_eq!(text("title=kieu or cql.allRecords = 1"), "");
     }
 
@@ -603,14 +629,23 @@ mod tests {
         assert_eq!(diag("title < kieu").number, d::UNSUPPORTED_RELATION);
         assert_eq!(diag("title encloses kieu").number, d::UNSUPPORTED_RELATION);
         assert_eq!(diag("title foo bar").number, d::UNSUPPORTED_RELATION);
-        assert_eq!(diag("title =/stem kieu").number, d::UNSUPPORTED_RELATION_MODIFIER);
+        assert_eq!(
+            diag("title =/stem kieu").number,
+            d::UNSUPPORTED_RELATION_MODIFIER
+        );
         assert_eq!(diag("a prox b").number, d::PROXIMITY_UNSUPPORTED);
-        assert_eq!(diag("a and/rel.algorithm=cori b").number, d::UNSUPPORTED_BOOLEAN_MODIFIER);
+        assert_eq!(
+            diag("a and/rel.algorithm=cori b").number,
+            d::UNSUPPORTED_BOOLEAN_MODIFIER
+        );
         assert_eq!(diag("title = \"\"").number, d::EMPTY_TERM);
         assert_eq!(diag("title = kie*").number, d::MASKING_UNSUPPORTED);
         assert_eq!(diag("title = \"^kieu\"").number, d::ANCHORING_UNSUPPORTED);
         assert_eq!(text(r#"title = "C\*""#), "title:C*");
-        assert_eq!(diag(">x=\"info:unknown\" x.title=a").number, d::UNSUPPORTED_CONTEXT_SET);
+        assert_eq!(
+            diag(">x=\"info:unknown\" x.title=a").number,
+            d::UNSUPPORTED_CONTEXT_SET
+        );
     }
 
     #[test]
@@ -619,7 +654,10 @@ mod tests {
             text(">d=\"info:srw/cql-context-set/1/dc-v1.1\" d.title=kieu"),
             "title:kieu"
         );
-        assert_eq!(text("> \"info:srw/cql-context-set/1/dc-v1.1\" creator=du"), "author:du");
+        assert_eq!(
+            text("> \"info:srw/cql-context-set/1/dc-v1.1\" creator=du"),
+            "author:du"
+        );
     }
 
     #[test]

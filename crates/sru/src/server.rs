@@ -54,7 +54,9 @@ pub struct SruResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
     /// 1.1 and 1.2 share a namespace and shape; `minor` is echoed.
-    V1 { minor: u8 },
+    V1 {
+        minor: u8,
+    },
     V2,
 }
 
@@ -97,11 +99,15 @@ enum Schema {
 impl Schema {
     fn parse(s: &str) -> Option<Schema> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "marcxml" | "marc21" | "marc21xml" | "info:srw/schema/1/marcxml-v1.1"
-            | "info:srw/schema/1/marcxml-1.1" | "http://www.loc.gov/marc21/slim" => {
-                Some(Schema::MarcXml)
-            }
-            "dc" | "info:srw/schema/1/dc-v1.1" | "info:srw/schema/1/dc-schema"
+            "marcxml"
+            | "marc21"
+            | "marc21xml"
+            | "info:srw/schema/1/marcxml-v1.1"
+            | "info:srw/schema/1/marcxml-1.1"
+            | "http://www.loc.gov/marc21/slim" => Some(Schema::MarcXml),
+            "dc"
+            | "info:srw/schema/1/dc-v1.1"
+            | "info:srw/schema/1/dc-schema"
             | "http://purl.org/dc/elements/1.1/" => Some(Schema::DublinCore),
             _ => None,
         }
@@ -295,9 +301,7 @@ fn diagnostics_only(version: Version, root: &str, diags: &[Diagnostic]) -> SruRe
 
 /// Host and port of a base URL, for explain's `serverInfo`.
 fn host_port_path(base_url: &str) -> (String, String, String) {
-    let rest = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, r)| r);
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty() => {
@@ -350,7 +354,14 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         doc.empty("set", &[("identifier", uri), ("name", name)]);
     }
     for (set, name, title) in INDEXES.iter().chain(MORE_INDEXES.iter()) {
-        doc.start("index", &[("search", "true"), ("scan", "false"), ("sort", sortable(set, name))]);
+        doc.start(
+            "index",
+            &[
+                ("search", "true"),
+                ("scan", "false"),
+                ("sort", sortable(set, name)),
+            ],
+        );
         doc.elem_attrs("title", &[("lang", "en")], title);
         doc.start("map", &[]);
         doc.elem_attrs("name", &[("set", set)], name);
@@ -362,7 +373,12 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
     for (id, name, title) in SCHEMAS {
         doc.start(
             "schema",
-            &[("identifier", id), ("name", name), ("retrieve", "true"), ("sort", "false")],
+            &[
+                ("identifier", id),
+                ("name", name),
+                ("retrieve", "true"),
+                ("sort", "false"),
+            ],
         );
         doc.elem_attrs("title", &[("lang", "en")], title);
         doc.end("schema");
@@ -380,7 +396,9 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         &[("type", "maximumRecords")],
         &MAX_MAXIMUM_RECORDS.to_string(),
     );
-    for relation in ["=", "==", "<", ">", "<=", ">=", "all", "any", "adj", "exact", "within"] {
+    for relation in [
+        "=", "==", "<", ">", "<=", ">=", "all", "any", "adj", "exact", "within",
+    ] {
         doc.elem_attrs("supports", &[("type", "relation")], relation);
     }
     for boolean in ["and", "or", "not"] {
@@ -499,10 +517,9 @@ fn parse_request<'p>(
         }
     };
     let start = number("startRecord", 1)?.unwrap_or(1);
-    let maximum = number("maximumRecords", 0)?
-        .map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
-            m.min(u64::from(MAX_MAXIMUM_RECORDS)) as u32
-        });
+    let maximum = number("maximumRecords", 0)?.map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
+        m.min(u64::from(MAX_MAXIMUM_RECORDS)) as u32
+    });
     let schema_asked = get("recordSchema").filter(|s| !s.trim().is_empty());
     let schema = match schema_asked {
         None => Schema::MarcXml,
@@ -535,7 +552,9 @@ fn parse_request<'p>(
     };
     if let Version::V2 = version {
         // In 2.0 recordPacking means packed/unpacked; records are always packed.
-        if let Some(p) = get("recordPacking").map(str::trim).filter(|p| !p.is_empty())
+        if let Some(p) = get("recordPacking")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
             && p != "packed"
             && p != "unpacked"
         {
@@ -606,7 +625,11 @@ fn search_retrieve(
             return diagnostics_only(
                 version,
                 "searchRetrieveResponse",
-                &[Diagnostic::new(d::QUERY_SYNTAX_ERROR, query.to_string(), reason)],
+                &[Diagnostic::new(
+                    d::QUERY_SYNTAX_ERROR,
+                    query.to_string(),
+                    reason,
+                )],
             );
         }
         Err(e) => {
@@ -646,7 +669,14 @@ fn search_retrieve(
                     value: hit.id.clone(),
                 })
                 .and_then(|id| records::marc(catalog, id));
-            write_record(&mut doc, version, &request, record.as_ref(), position, &hit.id);
+            write_record(
+                &mut doc,
+                version,
+                &request,
+                record.as_ref(),
+                position,
+                &hit.id,
+            );
         }
         doc.end("zs:records");
     }

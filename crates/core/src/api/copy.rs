@@ -106,7 +106,10 @@ pub(super) fn typescript(
         ("CopySearchPage", CopySearchPage::export_to_string(cfg)),
         ("CopyImportAction", CopyImportAction::export_to_string(cfg)),
         ("CopyIssue", CopyIssue::export_to_string(cfg)),
-        ("CopyImportOutcome", CopyImportOutcome::export_to_string(cfg)),
+        (
+            "CopyImportOutcome",
+            CopyImportOutcome::export_to_string(cfg),
+        ),
     ]
 }
 
@@ -115,6 +118,9 @@ pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![
         ("copy-target", schemars::schema_for!(CopyTarget)),
         ("copy-search-page", schemars::schema_for!(CopySearchPage)),
-        ("copy-import-outcome", schemars::schema_for!(CopyImportOutcome)),
+        (
+            "copy-import-outcome",
+            schemars::schema_for!(CopyImportOutcome),
+        ),
     ]
 }

@@ -245,12 +245,21 @@ mod tests {
         let mut loc = target("loc");
         loc.version = "1.2".into();
         c.write("cataloger", |m| add_target(m, &loc)).expect("add");
-        let names: Vec<String> = targets(&c).expect("list").into_iter().map(|t| t.name).collect();
+        let names: Vec<String> = targets(&c)
+            .expect("list")
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
         assert_eq!(names, ["loc", "nlv"]);
         loc.base_url = "https://example.org/sru".into();
-        c.write("cataloger", |m| add_target(m, &loc)).expect("replace");
-        assert_eq!(super::target(&c, "loc").expect("get").base_url, "https://example.org/sru");
-        c.write("cataloger", |m| remove_target(m, "nlv")).expect("remove");
+        c.write("cataloger", |m| add_target(m, &loc))
+            .expect("replace");
+        assert_eq!(
+            super::target(&c, "loc").expect("get").base_url,
+            "https://example.org/sru"
+        );
+        c.write("cataloger", |m| remove_target(m, "nlv"))
+            .expect("remove");
         assert_eq!(targets(&c).expect("list").len(), 1);
         assert_eq!(c.summary().expect("summary").changes, before + 4);
         let gone = c.write("cataloger", |m| remove_target(m, "nlv"));
@@ -298,28 +307,48 @@ mod tests {
         let (_dir, mut c) = catalog();
         let first = c
             .write("cataloger", |m| {
-                import_one(m, &book("a1", "0-306-40615-2"), MatchOn::Isbn, OnMatch::Skip)
+                import_one(
+                    m,
+                    &book("a1", "0-306-40615-2"),
+                    MatchOn::Isbn,
+                    OnMatch::Skip,
+                )
             })
             .expect("import");
         assert_eq!(first.action, CopyImportAction::Added);
         assert_eq!(first.title, "Truyện Kiều");
         let again = c
             .write("cataloger", |m| {
-                import_one(m, &book("other", "9780306406157"), MatchOn::Isbn, OnMatch::Skip)
+                import_one(
+                    m,
+                    &book("other", "9780306406157"),
+                    MatchOn::Isbn,
+                    OnMatch::Skip,
+                )
             })
             .expect("import");
         assert_eq!(again.action, CopyImportAction::Matched);
         assert_eq!(again.record_id, first.record_id);
-        assert_eq!(again.matched, [first.record_id.clone()]);
+        assert_eq!(again.matched, std::slice::from_ref(&first.record_id));
         let by_cn = c
             .write("cataloger", |m| {
-                import_one(m, &book("a1", "9780306406157"), MatchOn::ControlNumber, OnMatch::Overlay)
+                import_one(
+                    m,
+                    &book("a1", "9780306406157"),
+                    MatchOn::ControlNumber,
+                    OnMatch::Overlay,
+                )
             })
             .expect("import");
         assert_eq!(by_cn.action, CopyImportAction::Overlaid);
         let none = c
             .write("cataloger", |m| {
-                import_one(m, &book("a1", "9780306406157"), MatchOn::None, OnMatch::Skip)
+                import_one(
+                    m,
+                    &book("a1", "9780306406157"),
+                    MatchOn::None,
+                    OnMatch::Skip,
+                )
             })
             .expect("import");
         assert_eq!(none.action, CopyImportAction::Added);
@@ -333,7 +362,9 @@ mod tests {
             .data("245", ['9', '0'], &[('a', "No 008, bad indicator")])
             .expect("record");
         let out = c
-            .write("cataloger", |m| import_one(m, &bad, MatchOn::Isbn, OnMatch::Skip))
+            .write("cataloger", |m| {
+                import_one(m, &bad, MatchOn::Isbn, OnMatch::Skip)
+            })
             .expect("import");
         assert_eq!(out.action, CopyImportAction::Added);
         assert!(!out.issues.is_empty());

@@ -22,8 +22,16 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut catalog =
         Catalog::open(dir.path().join("demo.shelfmark"), CatalogOptions::default()).expect("open");
-    demo::build(&mut catalog, "demo", DemoConfig { records: 120, seed: 11 }, |_| {})
-        .expect("demo");
+    demo::build(
+        &mut catalog,
+        "demo",
+        DemoConfig {
+            records: 120,
+            seed: 11,
+        },
+        |_| {},
+    )
+    .expect("demo");
     let index = SearchIndex::open(&catalog).expect("index");
     Fixture {
         _dir: dir,
@@ -86,7 +94,10 @@ fn explain_is_the_default_operation_in_2_0_with_indexes_and_schemas() {
     let root = f.ask(&[]);
     assert_eq!(root.name, "explainResponse");
     assert_eq!(root.ns, NS_20);
-    assert!(root.child("version").is_none(), "2.0 has no version element");
+    assert!(
+        root.child("version").is_none(),
+        "2.0 has no version element"
+    );
     let record = root.child("record").expect("record");
     assert_eq!(record.text_at(&["recordSchema"]), Some(EXPLAIN_SCHEMA));
     let explain = record
@@ -104,12 +115,25 @@ fn explain_is_the_default_operation_in_2_0_with_indexes_and_schemas() {
         .iter()
         .map(|n| format!("{}.{}", n.attr("set").unwrap_or(""), n.text))
         .collect();
-    for wanted in ["dc.title", "dc.creator", "dc.subject", "bath.isbn", "cql.anywhere", "dc.date"] {
-        assert!(indexes.iter().any(|i| i == wanted), "{wanted} in {indexes:?}");
+    for wanted in [
+        "dc.title",
+        "dc.creator",
+        "dc.subject",
+        "bath.isbn",
+        "cql.anywhere",
+        "dc.date",
+    ] {
+        assert!(
+            indexes.iter().any(|i| i == wanted),
+            "{wanted} in {indexes:?}"
+        );
     }
     let mut schemas = Vec::new();
     explain.find_all("schema", &mut schemas);
-    let ids: Vec<&str> = schemas.iter().filter_map(|s| s.attr("identifier")).collect();
+    let ids: Vec<&str> = schemas
+        .iter()
+        .filter_map(|s| s.attr("identifier"))
+        .collect();
     assert_eq!(ids, [MARCXML_SCHEMA, DC_SCHEMA]);
 }
 
@@ -119,10 +143,7 @@ fn explain_in_1_2_has_its_namespace_and_version() {
     let root = f.ask(&[("version", "1.2"), ("operation", "explain")]);
     assert_eq!(root.ns, NS_12);
     assert_eq!(root.text_at(&["version"]), Some("1.2"));
-    assert_eq!(
-        root.text_at(&["record", "recordPacking"]),
-        Some("xml")
-    );
+    assert_eq!(root.text_at(&["record", "recordPacking"]), Some("xml"));
 }
 
 #[test]
@@ -130,7 +151,9 @@ fn search_by_isbn_finds_the_record_as_marcxml() {
     let mut f = fixture();
     let (id, e) = f.with_isbn();
     let isbn = e.isbns[0].clone();
-    let expected = records::find_by_isbn(&f.catalog, &isbn).expect("find").len() as u64;
+    let expected = records::find_by_isbn(&f.catalog, &isbn)
+        .expect("find")
+        .len() as u64;
     let query = format!("bath.isbn = {isbn}");
     let root = f.ask(&[("operation", "searchRetrieve"), ("query", &query)]);
     assert_eq!(root.name, "searchRetrieveResponse");
@@ -156,7 +179,7 @@ fn search_by_isbn_finds_the_record_as_marcxml() {
     .body;
     let start = body.find("<record xmlns=").expect("record start");
     let end = body[start..].find("</record>").expect("record end") + start + "</record>".len();
-    let decoded = marcxml::Reader::new(body[start..end].as_bytes())
+    let decoded = marcxml::Reader::new(&body.as_bytes()[start..end])
         .next()
         .expect("one record")
         .expect("readable");
@@ -211,7 +234,10 @@ fn dublin_core_records_carry_the_title_and_creator() {
     let mut f = fixture();
     let (_, e) = f.with_isbn();
     let query = format!("bath.isbn = {}", e.isbns[0]);
-    let root = f.ask(&[("query", &query), ("recordSchema", "info:srw/schema/1/dc-v1.1")]);
+    let root = f.ask(&[
+        ("query", &query),
+        ("recordSchema", "info:srw/schema/1/dc-v1.1"),
+    ]);
     let recs = records_of(&root);
     let dc = recs[0]
         .child("recordData")
@@ -221,15 +247,21 @@ fn dublin_core_records_carry_the_title_and_creator() {
     let title = dc.child("title").expect("dc:title");
     assert_eq!(title.ns, dublin_core::DC_NS);
     assert!(
-        e.title.starts_with(&title.text) || title.text.starts_with(e.title.trim_end_matches(['/', ' '])),
+        e.title.starts_with(&title.text)
+            || title.text.starts_with(e.title.trim_end_matches(['/', ' '])),
         "{:?} vs {:?}",
         title.text,
         e.title
     );
     if let Some(author) = e.authors.first() {
-        let creators: Vec<&str> = dc.children_named("creator").map(|c| c.text.as_str()).collect();
+        let creators: Vec<&str> = dc
+            .children_named("creator")
+            .map(|c| c.text.as_str())
+            .collect();
         assert!(
-            creators.iter().any(|c| c.starts_with(author.trim_end_matches([',', '.']))),
+            creators
+                .iter()
+                .any(|c| c.starts_with(author.trim_end_matches([',', '.']))),
             "{author:?} in {creators:?}"
         );
     }
@@ -284,11 +316,17 @@ fn words_booleans_and_dates_agree_with_the_search_box() {
             .expect("search")
             .total
     };
-    let cql = f.ask(&[("query", &format!("dc.title = \"{word}\"")), ("maximumRecords", "0")]);
+    let cql = f.ask(&[
+        ("query", &format!("dc.title = \"{word}\"")),
+        ("maximumRecords", "0"),
+    ]);
     assert_eq!(total(&cql), box_total(&mut f, &format!("title:\"{word}\"")));
     assert!(total(&cql) >= 1);
     let not = f.ask(&[
-        ("query", &format!("cql.allRecords = 1 not dc.title = \"{word}\"")),
+        (
+            "query",
+            &format!("cql.allRecords = 1 not dc.title = \"{word}\""),
+        ),
         ("maximumRecords", "0"),
     ]);
     assert_eq!(total(&not) + total(&cql), 120);
@@ -302,18 +340,39 @@ fn words_booleans_and_dates_agree_with_the_search_box() {
 fn bad_requests_get_the_right_diagnostic() {
     let mut f = fixture();
     let cases: [(&[(&str, &str)], u32); 13] = [
-        (&[("operation", "searchRetrieve")], d::MANDATORY_PARAMETER_MISSING),
+        (
+            &[("operation", "searchRetrieve")],
+            d::MANDATORY_PARAMETER_MISSING,
+        ),
         (&[("query", "dc.format = book")], d::UNSUPPORTED_INDEX),
         (&[("query", "dc.title < kieu")], d::UNSUPPORTED_RELATION),
         (&[("query", "dc.title = (kieu")], d::PARENTHESES),
         (&[("query", "dc.title =")], d::QUERY_SYNTAX_ERROR),
         (&[("query", "\"kieu")], d::QUOTES),
-        (&[("query", "kieu"), ("startRecord", "0")], d::UNSUPPORTED_PARAMETER_VALUE),
-        (&[("query", "kieu"), ("maximumRecords", "ten")], d::UNSUPPORTED_PARAMETER_VALUE),
-        (&[("query", "kieu"), ("recordSchema", "mods")], d::UNKNOWN_SCHEMA),
-        (&[("query", "kieu"), ("version", "3.0")], d::UNSUPPORTED_VERSION),
-        (&[("operation", "scan"), ("scanClause", "kieu")], d::UNSUPPORTED_OPERATION),
-        (&[("query", "kieu"), ("colour", "red")], d::UNSUPPORTED_PARAMETER),
+        (
+            &[("query", "kieu"), ("startRecord", "0")],
+            d::UNSUPPORTED_PARAMETER_VALUE,
+        ),
+        (
+            &[("query", "kieu"), ("maximumRecords", "ten")],
+            d::UNSUPPORTED_PARAMETER_VALUE,
+        ),
+        (
+            &[("query", "kieu"), ("recordSchema", "mods")],
+            d::UNKNOWN_SCHEMA,
+        ),
+        (
+            &[("query", "kieu"), ("version", "3.0")],
+            d::UNSUPPORTED_VERSION,
+        ),
+        (
+            &[("operation", "scan"), ("scanClause", "kieu")],
+            d::UNSUPPORTED_OPERATION,
+        ),
+        (
+            &[("query", "kieu"), ("colour", "red")],
+            d::UNSUPPORTED_PARAMETER,
+        ),
         (&[("query", "bath.isbn = 12345")], d::TERM_INVALID_FOR_INDEX),
     ];
     for (params, number) in cases {

@@ -36,7 +36,13 @@ fn demo_catalog(dir: &Path, name: &str, records: u64) -> Catalog {
     let mut catalog =
         Catalog::open(dir.join(name), CatalogOptions::default()).expect("open catalog");
     if records > 0 {
-        demo::build(&mut catalog, "demo", DemoConfig { records, seed: 5 }, |_| {}).expect("demo");
+        demo::build(
+            &mut catalog,
+            "demo",
+            DemoConfig { records, seed: 5 },
+            |_| {},
+        )
+        .expect("demo");
     }
     catalog
 }
@@ -144,13 +150,21 @@ fn yaz_client_searches_our_server_over_sru_2_0_and_1_2_get_and_post() {
     assert!(twain > 0 && twain_old <= twain, "{twain} {twain_old}");
     // `show 1` printed the record it received, as MARCXML.
     assert!(
-        text.contains(&format!("<controlfield tag=\"001\">{control}</controlfield>")),
+        text.contains(&format!(
+            "<controlfield tag=\"001\">{control}</controlfield>"
+        )),
         "{text}"
     );
     assert!(text.contains(&format!("<subfield code=\"a\">{isbn}</subfield>")));
-    assert!(text.contains("SRW diagnostic info:srw/diagnostic/1/16"), "{text}");
+    assert!(
+        text.contains("SRW diagnostic info:srw/diagnostic/1/16"),
+        "{text}"
+    );
     assert!(text.contains("Details: dc.format"), "{text}");
-    assert!(text.contains("SRW diagnostic info:srw/diagnostic/1/14"), "{text}");
+    assert!(
+        text.contains("SRW diagnostic info:srw/diagnostic/1/14"),
+        "{text}"
+    );
 }
 
 /// `yaz-ztest` on a free loopback port, stopped when dropped.
@@ -172,10 +186,11 @@ impl ZTest {
             .stderr(Stdio::null())
             .spawn()
             .expect("start yaz-ztest");
-        // Ready once it accepts a connection.
+        // Ready once it accepts a connection; dropped (killed and waited for) otherwise.
+        let ztest = ZTest { child, port };
         for _ in 0..500 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return ZTest { child, port };
+                return ztest;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
@@ -214,8 +229,14 @@ fn copy_cataloging_from_yaz_ztest_in_both_versions() {
         assert_eq!(results.total, 3, "version {version}");
         assert_eq!(results.records.len(), 3);
         assert!(results.problems.is_empty(), "{:?}", results.problems);
-        assert_eq!(results.records[0].summary.title, "How to program a computer");
-        assert_eq!(results.records[0].summary.author.as_deref(), Some("Jack Collins"));
+        assert_eq!(
+            results.records[0].summary.title,
+            "How to program a computer"
+        );
+        assert_eq!(
+            results.records[0].summary.author.as_deref(),
+            Some("Jack Collins")
+        );
         let page = client::search(&t, &CopyQuery::Title("computer".into()), 2, 1).expect("page");
         assert_eq!((page.start, page.records.len()), (2, 1));
         assert_eq!(page.records[0].position, 2);
@@ -248,7 +269,9 @@ fn copy_cataloging_from_our_own_server_into_an_empty_catalog() {
     let url = serve(source);
     let mut branch = demo_catalog(dir.path(), "branch.shelfmark", 0);
     branch
-        .write("cataloger", |m| copy::add_target(m, &target("central", &url, "2.0")))
+        .write("cataloger", |m| {
+            copy::add_target(m, &target("central", &url, "2.0"))
+        })
         .expect("add target");
     let t = copy::target(&branch, "central").expect("target");
     // The ISBN in its ISBN-10 form finds the same record.
@@ -260,14 +283,28 @@ fn copy_cataloging_from_our_own_server_into_an_empty_catalog() {
             .map(|(i, c)| c.to_digit(10).unwrap_or(0) * (10 - i as u32))
             .sum();
         let check = (11 - sum % 11) % 11;
-        format!("{core}{}", if check == 10 { 'X' } else { char::from_digit(check, 10).unwrap_or('0') })
+        format!(
+            "{core}{}",
+            if check == 10 {
+                'X'
+            } else {
+                char::from_digit(check, 10).unwrap_or('0')
+            }
+        )
     };
-    let asked = if isbn.starts_with("978") { ten } else { isbn.clone() };
+    let asked = if isbn.starts_with("978") {
+        ten
+    } else {
+        isbn.clone()
+    };
     let results = client::search(&t, &CopyQuery::Isbn(asked), 1, 10).expect("search");
     assert_eq!(results.total, 1);
     let found = &results.records[0];
-    assert_eq!(found.summary.control_number.as_deref(), Some(control.as_str()));
-    assert_eq!(found.summary.isbns, [isbn.clone()]);
+    assert_eq!(
+        found.summary.control_number.as_deref(),
+        Some(control.as_str())
+    );
+    assert_eq!(found.summary.isbns, std::slice::from_ref(&isbn));
     assert_eq!(found.summary.title, title);
     let added = branch
         .write("cataloger", |m| {
@@ -275,9 +312,12 @@ fn copy_cataloging_from_our_own_server_into_an_empty_catalog() {
         })
         .expect("import");
     assert_eq!(added.action, CopyImportAction::Added);
-    assert_eq!(records::find_by_isbn(&branch, &isbn).expect("find").len(), 1);
-    let stored = records::marc(&branch, Uuid::parse_str(&added.record_id).expect("uuid"))
-        .expect("stored");
+    assert_eq!(
+        records::find_by_isbn(&branch, &isbn).expect("find").len(),
+        1
+    );
+    let stored =
+        records::marc(&branch, Uuid::parse_str(&added.record_id).expect("uuid")).expect("stored");
     assert_eq!(stored, found.record);
     let matched = branch
         .write("cataloger", |m| {
