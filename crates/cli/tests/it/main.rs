@@ -208,6 +208,7 @@ mod import;
 mod marc;
 mod rights;
 mod search;
+mod sru;
 
 /// `shelfmark --json records | head -c 16`: once the reader closes the pipe the CLI ends quietly, with
 /// no panic on stderr.
