@@ -20,7 +20,7 @@ const APP_PACKAGES: &[&str] = &[
 ];
 
 /// What the end-to-end tests need on top: a virtual display, WebKit's WebDriver, a session
-/// bus and ImageMagick's `import` for screenshots of the display; and the MARC peers the corpus test compares with: yaz (yaz-marcdump) and Python for pymarc.
+/// bus and ImageMagick's `import` for screenshots of the display; and the MARC peers the corpus test compares with: yaz (yaz-marcdump) and Python for pymarc; yaz also gives the SRU conformance tests their real client and server (yaz-client, yaz-ztest).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",

@@ -18,6 +18,7 @@ mod rights;
 mod search;
 mod sync;
 mod sip2;
+mod sru;
 mod usage;
 
 use clap::{Parser, Subcommand};
@@ -99,6 +100,12 @@ enum Command {
     /// SIP2 for self-check kiosks and return machines: the server and its accounts.
     #[command(subcommand)]
     Sip2(sip2::Sip2Command),
+    /// Serve this catalog over SRU (for other libraries' copy cataloging, and for tests).
+    #[command(subcommand)]
+    Sru(sru::SruCommand),
+    /// Copy cataloging: search other libraries' SRU targets and import their records.
+    #[command(subcommand)]
+    Copy(sru::CopyCommand),
     /// List bibliographic records in title order, as the desktop app does.
     Records {
         #[arg(long, default_value_t = 0)]
@@ -204,6 +211,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Sip2(command) => sip2::run(command, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Sru(command) => sru::run_sru(command, open(cli)?),
+        Command::Copy(command) => sru::run_copy(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Sync(args) => sync::run_sync(&mut open(cli)?, args, cli.json),
         Command::Serve(args) => sync::run_serve(&db_path(cli)?, args),

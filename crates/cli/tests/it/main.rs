@@ -209,6 +209,7 @@ mod marc;
 mod rights;
 mod search;
 mod sync;
+mod sru;
 
 /// `shelfmark --json records | head -c 16`: once the reader closes the pipe the CLI ends quietly, with
 /// no panic on stderr.

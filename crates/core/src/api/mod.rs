@@ -11,12 +11,14 @@ use ts_rs::TS;
 
 pub mod cataloging;
 pub mod circulation;
+pub mod copy;
 pub mod digital;
 pub mod rights;
 pub mod sync;
 
 pub use cataloging::*;
 pub use circulation::*;
+pub use copy::*;
 pub use digital::*;
 pub use rights::*;
 pub use sync::*;
@@ -266,6 +268,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for (name, decl) in sync::typescript(&cfg) {
         ts(name, decl);
     }
+    for (name, decl) in copy::typescript(&cfg) {
+        ts(name, decl);
+    }
     let mut schema = |name: &str, value: schemars::Schema| {
         let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
         files.push((format!("schemas/{name}.schema.json"), text));
@@ -289,6 +294,9 @@ pub fn generated_files() -> Vec<(String, String)> {
         schema(name, value);
     }
     for (name, value) in sync::schemas() {
+        schema(name, value);
+    }
+    for (name, value) in copy::schemas() {
         schema(name, value);
     }
     files

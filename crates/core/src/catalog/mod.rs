@@ -1,5 +1,6 @@
 //! Bibliographic records: the MARC kept faithfully, plus columns extracted for lists and sort.
 
+pub mod copy;
 pub mod display;
 pub mod editing;
 pub mod export;

@@ -1,0 +1,629 @@
+//! The copy-cataloging client: searches another library's SRU server by ISBN, title or author
+//! and reads the MARCXML records it sends back with the MARC engine.
+//!
+//! - The CQL is built here ([`cql_for`]): an ISBN is checked and normalized with core's
+//!   identifiers module and asked for in both its ISBN-13 and ISBN-10 forms; words go in
+//!   quotes with CQL's special characters escaped, with `all` (every word, any order).
+//! - HTTP is `ureq` (blocking, with connect and overall timeouts), so the desktop app calls it
+//!   from a command thread and the CLI directly.
+//! - The response is read namespace-aware (SRU 1.1/1.2 and 2.0), whatever prefixes the target
+//!   uses: a target that does not answer, answers HTTP errors, answers something that is not
+//!   SRU, or answers with diagnostics gives a [`SruError`] that says which; a record that
+//!   does not parse is listed in `problems` and the others are kept.
+//!
+//! This module never writes to a catalog: importing a chosen record is core's
+//! `catalog::copy::import_one`.
+
+use std::time::Duration;
+
+use quick_xml::events::Event;
+use quick_xml::name::{Namespace, ResolveResult};
+use quick_xml::reader::NsReader;
+use shelfmark_core::api::{CopyHit, CopyQuery, CopySearchPage, CopyTarget};
+use shelfmark_core::catalog::editing;
+use shelfmark_core::catalog::extract::Extracted;
+use shelfmark_core::catalog::identifiers::normalize_isbn;
+use shelfmark_marc::{Record, marcxml};
+
+use crate::diagnostic::Diagnostic;
+
+/// How long to wait for a target to accept the connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole request may take, answer included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most records asked for in one page.
+pub const MAX_PAGE: u32 = 50;
+
+const SRU_NAMESPACES: [&str; 2] = [
+    "http://www.loc.gov/zing/srw/",
+    "http://docs.oasis-open.org/ns/search-ws/sruResponse",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SruError {
+    #[error("the search is not valid: {reason}")]
+    InvalidQuery { reason: String },
+    #[error(
+        "the SRU target at {url} did not answer ({detail}); check the address and the network, or try again later"
+    )]
+    Unreachable { url: String, detail: String },
+    #[error("the SRU target at {url} did not answer within {seconds} seconds; try again later")]
+    Timeout { url: String, seconds: u64 },
+    #[error("the SRU target at {url} answered HTTP {status}; check the target's base URL")]
+    Http { url: String, status: u16 },
+    #[error("{url} did not answer with SRU ({detail}); check the target's base URL and version")]
+    NotSru { url: String, detail: String },
+    #[error("the SRU target at {url} refused the search: {}", list(.diagnostics))]
+    Diagnostics {
+        url: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn list(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(Diagnostic::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A record a target sent, read by the MARC engine, with its summary.
+#[derive(Debug, Clone)]
+pub struct CopyRecord {
+    pub position: u64,
+    pub record: Record,
+    pub summary: CopyHit,
+}
+
+/// One page of a target's answer.
+#[derive(Debug, Clone)]
+pub struct CopyResults {
+    /// The CQL sent.
+    pub query: String,
+    pub total: u64,
+    pub start: u64,
+    pub records: Vec<CopyRecord>,
+    /// Records that could not be read, surrogate and non-fatal diagnostics.
+    pub problems: Vec<String>,
+}
+
+impl CopyResults {
+    /// As the CLI's `--json` and the desktop app show it.
+    pub fn to_page(&self, target: &str) -> CopySearchPage {
+        CopySearchPage {
+            target: target.to_string(),
+            query: self.query.clone(),
+            total: self.total,
+            start: self.start,
+            hits: self.records.iter().map(|r| r.summary.clone()).collect(),
+            problems: self.problems.clone(),
+        }
+    }
+}
+
+/// A CQL term: quoted, with `"`, `\`, and the masking and anchoring characters escaped so the
+/// target searches them as written.
+fn quoted(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('"');
+    for c in term.chars() {
+        if matches!(c, '"' | '\\' | '*' | '?' | '^') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// The ISBN-10 form of an ISBN-13 that has one (978 prefix).
+fn isbn10(isbn13: &str) -> Option<String> {
+    let core = isbn13.strip_prefix("978")?.get(..9)?;
+    let sum: u32 = core
+        .chars()
+        .enumerate()
+        .map(|(i, c)| c.to_digit(10).map_or(0, |d| d * (10 - i as u32)))
+        .sum();
+    let check = (11 - sum % 11) % 11;
+    let check = if check == 10 {
+        'X'
+    } else {
+        char::from_digit(check, 10)?
+    };
+    Some(format!("{core}{check}"))
+}
+
+/// The CQL for a copy-cataloging search.
+pub fn cql_for(query: &CopyQuery) -> Result<String, SruError> {
+    let words = |what: &str, v: &str| -> Result<String, SruError> {
+        let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+        if v.is_empty() {
+            return Err(SruError::InvalidQuery {
+                reason: format!("the {what} is empty; type words to look for"),
+            });
+        }
+        Ok(v)
+    };
+    match query {
+        CopyQuery::Isbn(raw) => {
+            let isbn = normalize_isbn(raw).map_err(|p| SruError::InvalidQuery {
+                reason: format!("the ISBN {:?} {p}", raw.trim()),
+            })?;
+            Ok(match isbn10(&isbn) {
+                Some(ten) => format!("bath.isbn={} or bath.isbn={}", quoted(&isbn), quoted(&ten)),
+                None => format!("bath.isbn={}", quoted(&isbn)),
+            })
+        }
+        CopyQuery::Title(t) => Ok(format!("dc.title all {}", quoted(&words("title", t)?))),
+        CopyQuery::Author(a) => Ok(format!("dc.creator all {}", quoted(&words("author", a)?))),
+    }
+}
+
+/// Searches a target: one page of up to `max` records (at most [`MAX_PAGE`]) from `start`
+/// (from 1).
+pub fn search(
+    target: &CopyTarget,
+    query: &CopyQuery,
+    start: u64,
+    max: u32,
+) -> Result<CopyResults, SruError> {
+    let cql = cql_for(query)?;
+    let start = start.max(1);
+    let max = max.clamp(1, MAX_PAGE);
+    let url = target.base_url.trim().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_global(Some(REQUEST_TIMEOUT))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut request = agent
+        .get(&url)
+        .query("version", target.version.trim())
+        .query("operation", "searchRetrieve")
+        .query("query", &cql)
+        .query("startRecord", start.to_string())
+        .query("maximumRecords", max.to_string())
+        .query("recordSchema", target.record_schema.trim());
+    request = if target.version.trim() == "2.0" {
+        request.query("recordXMLEscaping", "xml")
+    } else {
+        request.query("recordPacking", "xml")
+    };
+    let mut response = request.call().map_err(|e| match e {
+        ureq::Error::Timeout(_) => SruError::Timeout {
+            url: url.clone(),
+            seconds: REQUEST_TIMEOUT.as_secs(),
+        },
+        other => SruError::Unreachable {
+            url: url.clone(),
+            detail: other.to_string(),
+        },
+    })?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(SruError::Http { url, status });
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => SruError::Timeout {
+                url: url.clone(),
+                seconds: REQUEST_TIMEOUT.as_secs(),
+            },
+            other => SruError::NotSru {
+                url: url.clone(),
+                detail: format!("the answer could not be read: {other}"),
+            },
+        })?;
+    let mut results = read_response(&body).map_err(|e| match e {
+        ReadError::NotSru(detail) => SruError::NotSru {
+            url: url.clone(),
+            detail,
+        },
+        ReadError::Diagnostics(diagnostics) => SruError::Diagnostics {
+            url: url.clone(),
+            diagnostics,
+        },
+    })?;
+    results.query = cql;
+    results.start = start;
+    Ok(results)
+}
+
+/// Why a response could not be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    NotSru(String),
+    /// Diagnostics and no records: the search failed.
+    Diagnostics(Vec<Diagnostic>),
+}
+
+/// One `zs:record` as read.
+#[derive(Default)]
+struct Raw {
+    schema: String,
+    data: Option<String>,
+    position: Option<u64>,
+}
+
+fn is_sru(ns: &ResolveResult) -> bool {
+    matches!(ns, ResolveResult::Bound(Namespace(n)) if SRU_NAMESPACES.contains(n))
+}
+
+/// Reads an SRU searchRetrieve response (1.1, 1.2 or 2.0). Pure: the tests feed it text.
+pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
+    let mut reader = NsReader::from_str(body);
+    let mut total: Option<u64> = None;
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut current: Option<Raw> = None;
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut root_seen = false;
+    // The SRU element whose text is being collected.
+    let mut collecting: Option<&'static str> = None;
+    let mut text = String::new();
+    let mut in_diagnostics = false;
+    let mut diag_parts: Option<(String, Option<String>, String)> = None;
+    let mut diag_field: Option<&'static str> = None;
+    loop {
+        let event = reader
+            .read_resolved_event()
+            .map_err(|e| ReadError::NotSru(format!("the XML is malformed: {e}")))?;
+        match event {
+            (ns, Event::Start(start)) => {
+                let local = start.local_name();
+                let local = local.as_ref();
+                if !root_seen {
+                    root_seen = true;
+                    if local != "searchRetrieveResponse" {
+                        return Err(ReadError::NotSru(format!(
+                            "the answer is <{}>, not an SRU searchRetrieveResponse",
+                            start.name().as_ref()
+                        )));
+                    }
+                    continue;
+                }
+                if in_diagnostics {
+                    match local {
+                        "diagnostic" => diag_parts = Some((String::new(), None, String::new())),
+                        "uri" => diag_field = Some("uri"),
+                        "details" => diag_field = Some("details"),
+                        "message" => diag_field = Some("message"),
+                        _ => {}
+                    }
+                    text.clear();
+                    continue;
+                }
+                if !is_sru(&ns) {
+                    continue;
+                }
+                match local {
+                    "numberOfRecords" if current.is_none() => collecting = Some("numberOfRecords"),
+                    "record" => current = Some(Raw::default()),
+                    "recordSchema" if current.is_some() => collecting = Some("recordSchema"),
+                    "recordPosition" if current.is_some() => collecting = Some("recordPosition"),
+                    "recordData" if current.is_some() => {
+                        let span = reader
+                            .read_to_end(start.name())
+                            .map_err(|e| ReadError::NotSru(format!("the XML is malformed: {e}")))?;
+                        let inner = usize::try_from(span.start)
+                            .ok()
+                            .zip(usize::try_from(span.end).ok())
+                            .and_then(|(a, b)| body.get(a..b))
+                            .unwrap_or("");
+                        if let Some(raw) = current.as_mut() {
+                            raw.data = Some(inner.to_string());
+                        }
+                    }
+                    "diagnostics" if current.is_none() => in_diagnostics = true,
+                    _ => {}
+                }
+                text.clear();
+            }
+            (_, Event::Text(t)) => text.push_str(&t.xml10_content()),
+            (_, Event::CData(t)) => text.push_str(&t.xml10_content()),
+            (_, Event::GeneralRef(r)) => match r.resolve_char_ref() {
+                Ok(Some(c)) => text.push(c),
+                _ => text.push_str(match &*r {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    _ => "",
+                }),
+            },
+            (_, Event::End(end)) => {
+                let local = end.local_name();
+                let local = local.as_ref();
+                if in_diagnostics {
+                    match (local, diag_field, diag_parts.as_mut()) {
+                        ("diagnostics", _, _) => in_diagnostics = false,
+                        ("diagnostic", _, Some(_)) => {
+                            if let Some((uri, details, message)) = diag_parts.take() {
+                                diagnostics.push(diagnostic_of(&uri, details, &message));
+                            }
+                        }
+                        (_, Some(field), Some(parts)) => {
+                            let value = text.trim().to_string();
+                            match field {
+                                "uri" => parts.0 = value,
+                                "details" => parts.1 = Some(value),
+                                _ => parts.2 = value,
+                            }
+                            diag_field = None;
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                match (collecting.take(), current.as_mut()) {
+                    (Some("numberOfRecords"), _) => {
+                        total = Some(text.trim().parse().map_err(|_| {
+                            ReadError::NotSru(format!(
+                                "numberOfRecords is {:?}, not a number",
+                                text.trim()
+                            ))
+                        })?);
+                    }
+                    (Some("recordSchema"), Some(raw)) => raw.schema = text.trim().to_string(),
+                    (Some("recordPosition"), Some(raw)) => raw.position = text.trim().parse().ok(),
+                    _ => {}
+                }
+                if local == "record" && current.is_some() {
+                    raws.extend(current.take());
+                }
+                text.clear();
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        return Err(ReadError::NotSru("the answer is empty or not XML".into()));
+    }
+    let Some(total) = total else {
+        if !diagnostics.is_empty() {
+            return Err(ReadError::Diagnostics(diagnostics));
+        }
+        return Err(ReadError::NotSru(
+            "the answer has no numberOfRecords".into(),
+        ));
+    };
+    if raws.is_empty() && !diagnostics.is_empty() && diagnostics.iter().any(fatal) {
+        return Err(ReadError::Diagnostics(diagnostics));
+    }
+    let mut problems: Vec<String> = diagnostics.iter().map(Diagnostic::to_string).collect();
+    let mut records = Vec::new();
+    for (i, raw) in raws.into_iter().enumerate() {
+        let position = raw.position.unwrap_or(i as u64 + 1);
+        let data = raw.data.unwrap_or_default();
+        if raw.schema.contains("diagnostic") {
+            problems.push(format!(
+                "record {position}: the target could not send it ({})",
+                surrogate(&data)
+            ));
+            continue;
+        }
+        match record_of(&data) {
+            Ok(record) => {
+                let summary = summary(position, &record);
+                records.push(CopyRecord {
+                    position,
+                    record,
+                    summary,
+                });
+            }
+            Err(why) => problems.push(format!("record {position}: {why}")),
+        }
+    }
+    Ok(CopyResults {
+        query: String::new(),
+        total,
+        start: 1,
+        records,
+        problems,
+    })
+}
+
+/// Diagnostic 61 (first record out of range) comes with a count; others mean the search
+/// failed.
+fn fatal(d: &Diagnostic) -> bool {
+    d.number != crate::diagnostic::FIRST_RECORD_OUT_OF_RANGE
+}
+
+fn diagnostic_of(uri: &str, details: Option<String>, message: &str) -> Diagnostic {
+    let number = Diagnostic::number_of(uri).unwrap_or(0);
+    let message = if message.is_empty() {
+        Diagnostic::standard_message(number).to_string()
+    } else {
+        message.to_string()
+    };
+    Diagnostic {
+        number,
+        details: details.filter(|d| !d.is_empty()),
+        message,
+    }
+}
+
+/// A surrogate diagnostic's message, for the problem list.
+fn surrogate(xml: &str) -> String {
+    let mut reader = NsReader::from_str(xml);
+    let mut text = String::new();
+    let mut parts = Vec::new();
+    while let Ok((_, event)) = reader.read_resolved_event() {
+        match event {
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::End(_) => {
+                let t = text.trim();
+                if !t.is_empty() {
+                    parts.push(t.to_string());
+                }
+                text.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    parts.join(": ")
+}
+
+/// The MARCXML in a `recordData` (escaped as a string or as XML) read by the MARC engine.
+fn record_of(data: &str) -> Result<Record, String> {
+    let trimmed = data.trim();
+    let unescaped;
+    let xml = if trimmed.starts_with("&lt;") {
+        unescaped = quick_xml::escape::unescape(trimmed)
+            .map_err(|e| format!("the escaped record is not valid: {e}"))?
+            .into_owned();
+        unescaped.as_str()
+    } else {
+        trimmed
+    };
+    if xml.is_empty() {
+        return Err("the target sent an empty record".into());
+    }
+    let mut reader = marcxml::Reader::new(xml.as_bytes());
+    match reader.next() {
+        Some(Ok(decoded)) => Ok(decoded.record),
+        Some(Err(d)) => Err(format!("not a readable MARCXML record: {}", d.message)),
+        None => Err("no MARCXML record in it (is the record schema marcxml?)".into()),
+    }
+}
+
+/// A record's summary for the result list, from core's one extraction.
+pub fn summary(position: u64, record: &Record) -> CopyHit {
+    let e = Extracted::of(record);
+    CopyHit {
+        position,
+        title: e.title.clone(),
+        author: e.authors.first().cloned(),
+        publisher: e.publisher.clone(),
+        year: e.year,
+        isbns: e.isbns.clone(),
+        control_number: e.control_number.clone(),
+        record: editing::to_api(record),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cql_for_each_kind_of_search() {
+        assert_eq!(
+            cql_for(&CopyQuery::Isbn("0-306-40615-2".into())).expect("cql"),
+            "bath.isbn=\"9780306406157\" or bath.isbn=\"0306406152\""
+        );
+        assert_eq!(
+            cql_for(&CopyQuery::Isbn("979-10-90636-07-1".into())).expect("cql"),
+            "bath.isbn=\"9791090636071\""
+        );
+        assert_eq!(
+            cql_for(&CopyQuery::Title("  Truyện   Kiều ".into())).expect("cql"),
+            "dc.title all \"Truyện Kiều\""
+        );
+        assert_eq!(
+            cql_for(&CopyQuery::Author("say \"hi\" C*".into())).expect("cql"),
+            r#"dc.creator all "say \"hi\" C\*""#
+        );
+        assert!(matches!(
+            cql_for(&CopyQuery::Isbn("12345".into())),
+            Err(SruError::InvalidQuery { .. })
+        ));
+        assert!(matches!(
+            cql_for(&CopyQuery::Title("  ".into())),
+            Err(SruError::InvalidQuery { .. })
+        ));
+        // What the client sends, our own parser reads.
+        for q in [
+            CopyQuery::Isbn("0306406152".into()),
+            CopyQuery::Title("a \"b\" c*".into()),
+        ] {
+            let cql = cql_for(&q).expect("cql");
+            let tree = crate::cql::parse(&cql).expect("parses");
+            crate::mapping::map(&tree).expect("maps");
+        }
+    }
+
+    #[test]
+    fn isbn10_of_isbn13() {
+        assert_eq!(isbn10("9780306406157").as_deref(), Some("0306406152"));
+        assert_eq!(isbn10("9780804429573").as_deref(), Some("080442957X"));
+        assert_eq!(isbn10("9791090636071"), None);
+    }
+
+    const V12: &str = r#"<?xml version="1.0"?>
+<zs:searchRetrieveResponse xmlns:zs="http://www.loc.gov/zing/srw/"><zs:version>1.2</zs:version>
+<zs:numberOfRecords>7</zs:numberOfRecords><zs:records>
+<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>xml</zs:recordPacking>
+<zs:recordData><record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader>
+<controlfield tag="001">x1</controlfield>
+<datafield tag="020" ind1=" " ind2=" "><subfield code="a">0306406152</subfield></datafield>
+<datafield tag="245" ind1="1" ind2="0"><subfield code="a">Truyện Kiều &amp; thơ</subfield></datafield></record></zs:recordData>
+<zs:recordPosition>3</zs:recordPosition></zs:record>
+<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>string</zs:recordPacking>
+<zs:recordData>&lt;record xmlns="http://www.loc.gov/MARC21/slim"&gt;&lt;leader&gt;00000nam a2200000 a 4500&lt;/leader&gt;&lt;datafield tag="245" ind1="0" ind2="0"&gt;&lt;subfield code="a"&gt;Escaped&lt;/subfield&gt;&lt;/datafield&gt;&lt;/record&gt;</zs:recordData>
+<zs:recordPosition>4</zs:recordPosition></zs:record>
+<zs:record><zs:recordSchema>info:srw/schema/1/diagnostics-v1.1</zs:recordSchema><zs:recordPacking>xml</zs:recordPacking>
+<zs:recordData><diagnostic xmlns="http://www.loc.gov/zing/srw/diagnostic/"><uri>info:srw/diagnostic/1/64</uri><message>Record temporarily unavailable</message></diagnostic></zs:recordData>
+<zs:recordPosition>5</zs:recordPosition></zs:record>
+<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>xml</zs:recordPacking>
+<zs:recordData><dc xmlns="http://purl.org/dc/elements/1.1/"><title>Not MARC</title></dc></zs:recordData>
+<zs:recordPosition>6</zs:recordPosition></zs:record>
+</zs:records></zs:searchRetrieveResponse>"#;
+
+    #[test]
+    fn reads_records_escaped_or_not_and_lists_the_rest_as_problems() {
+        let r = read_response(V12).expect("reads");
+        assert_eq!(r.total, 7);
+        assert_eq!(r.records.len(), 2);
+        assert_eq!(r.records[0].position, 3);
+        assert_eq!(r.records[0].summary.title, "Truyện Kiều & thơ");
+        assert_eq!(r.records[0].summary.isbns, ["9780306406157"]);
+        assert_eq!(r.records[1].summary.title, "Escaped");
+        assert_eq!(r.problems.len(), 2, "{:?}", r.problems);
+        assert!(r.problems[0].contains("record 5"), "{:?}", r.problems);
+        assert!(r.problems[0].contains("temporarily unavailable"));
+        assert!(r.problems[1].contains("record 6"));
+    }
+
+    #[test]
+    fn fatal_diagnostics_and_non_sru_answers_are_errors() {
+        let v20 = r#"<sru:searchRetrieveResponse xmlns:sru="http://docs.oasis-open.org/ns/search-ws/sruResponse">
+<sru:numberOfRecords>0</sru:numberOfRecords><sru:diagnostics>
+<d:diagnostic xmlns:d="http://docs.oasis-open.org/ns/search-ws/diagnostic"><d:uri>info:srw/diagnostic/1/16</d:uri><d:details>dc.format</d:details><d:message>Unsupported index</d:message></d:diagnostic>
+</sru:diagnostics></sru:searchRetrieveResponse>"#;
+        match read_response(v20) {
+            Err(ReadError::Diagnostics(d)) => {
+                assert_eq!(d[0].number, 16);
+                assert_eq!(d[0].details.as_deref(), Some("dc.format"));
+            }
+            other => panic!("diagnostics expected, got {other:?}"),
+        }
+        assert!(
+            matches!(read_response("<html><body>Not found</body></html>"), Err(ReadError::NotSru(m)) if m.contains("<html>"))
+        );
+        assert!(matches!(read_response(""), Err(ReadError::NotSru(_))));
+        assert!(matches!(
+            read_response("not xml at all <"),
+            Err(ReadError::NotSru(_))
+        ));
+        let no_count = r#"<searchRetrieveResponse xmlns="http://www.loc.gov/zing/srw/"></searchRetrieveResponse>"#;
+        assert!(
+            matches!(read_response(no_count), Err(ReadError::NotSru(m)) if m.contains("numberOfRecords"))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_answer_is_read_or_refused_without_panicking(s in "\\PC{0,200}") {
+            let _ = read_response(&s);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! The server over a demo catalog, every answer parsed as XML (namespaces resolved).
+
+use shelfmark_core::catalog::extract::Extracted;
+use shelfmark_core::catalog::records;
+use shelfmark_core::demo::{self, DemoConfig};
+use shelfmark_core::search::SearchIndex;
+use shelfmark_core::{Catalog, CatalogOptions};
+use shelfmark_marc::marcxml;
+
+use super::*;
+use crate::xml_tree::{self, Element};
+
+const BASE: &str = "http://127.0.0.1:8790/sru";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    catalog: Catalog,
+    index: SearchIndex,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog =
+        Catalog::open(dir.path().join("demo.shelfmark"), CatalogOptions::default()).expect("open");
+    demo::build(
+        &mut catalog,
+        "demo",
+        DemoConfig {
+            records: 120,
+            seed: 11,
+        },
+        |_| {},
+    )
+    .expect("demo");
+    let index = SearchIndex::open(&catalog).expect("index");
+    Fixture {
+        _dir: dir,
+        catalog,
+        index,
+    }
+}
+
+impl Fixture {
+    fn ask(&mut self, params: &[(&str, &str)]) -> Element {
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let response = respond(&self.catalog, &mut self.index, &params, BASE);
+        assert!(response.content_type.contains("xml"));
+        xml_tree::parse(&response.body)
+            .unwrap_or_else(|e| panic!("not XML ({e}): {}", response.body))
+    }
+
+    /// A demo record with an ISBN, and its extraction.
+    fn with_isbn(&self) -> (String, Extracted) {
+        let page = records::list(&self.catalog, 0, 200).expect("list");
+        page.rows
+            .iter()
+            .find_map(|row| {
+                let id = Uuid::parse_str(&row.id).ok()?;
+                let e = Extracted::of(&records::marc(&self.catalog, id).ok()?);
+                (!e.isbns.is_empty()).then(|| (row.id.clone(), e))
+            })
+            .expect("a demo record with an ISBN")
+    }
+}
+
+fn diagnostic_numbers(root: &Element) -> Vec<u32> {
+    let mut found = Vec::new();
+    root.find_all("diagnostic", &mut found);
+    found
+        .iter()
+        .filter_map(|d| d.child("uri"))
+        .filter_map(|u| Diagnostic::number_of(&u.text))
+        .collect()
+}
+
+fn records_of(root: &Element) -> Vec<&Element> {
+    root.child("records")
+        .map(|r| r.children_named("record").collect())
+        .unwrap_or_default()
+}
+
+fn total(root: &Element) -> u64 {
+    root.text_at(&["numberOfRecords"])
+        .and_then(|t| t.parse().ok())
+        .expect("numberOfRecords")
+}
+
+#[test]
+fn explain_is_the_default_operation_in_2_0_with_indexes_and_schemas() {
+    let mut f = fixture();
+    let root = f.ask(&[]);
+    assert_eq!(root.name, "explainResponse");
+    assert_eq!(root.ns, NS_20);
+    assert!(
+        root.child("version").is_none(),
+        "2.0 has no version element"
+    );
+    let record = root.child("record").expect("record");
+    assert_eq!(record.text_at(&["recordSchema"]), Some(EXPLAIN_SCHEMA));
+    let explain = record
+        .child("recordData")
+        .and_then(|d| d.child("explain"))
+        .expect("explain");
+    assert_eq!(explain.ns, EXPLAIN_SCHEMA);
+    let server = explain.child("serverInfo").expect("serverInfo");
+    assert_eq!(server.text_at(&["host"]), Some("127.0.0.1"));
+    assert_eq!(server.text_at(&["port"]), Some("8790"));
+    assert_eq!(server.text_at(&["database"]), Some("sru"));
+    let mut names = Vec::new();
+    explain.find_all("name", &mut names);
+    let indexes: Vec<String> = names
+        .iter()
+        .map(|n| format!("{}.{}", n.attr("set").unwrap_or(""), n.text))
+        .collect();
+    for wanted in [
+        "dc.title",
+        "dc.creator",
+        "dc.subject",
+        "bath.isbn",
+        "cql.anywhere",
+        "dc.date",
+    ] {
+        assert!(
+            indexes.iter().any(|i| i == wanted),
+            "{wanted} in {indexes:?}"
+        );
+    }
+    let mut schemas = Vec::new();
+    explain.find_all("schema", &mut schemas);
+    let ids: Vec<&str> = schemas
+        .iter()
+        .filter_map(|s| s.attr("identifier"))
+        .collect();
+    assert_eq!(ids, [MARCXML_SCHEMA, DC_SCHEMA]);
+}
+
+#[test]
+fn explain_in_1_2_has_its_namespace_and_version() {
+    let mut f = fixture();
+    let root = f.ask(&[("version", "1.2"), ("operation", "explain")]);
+    assert_eq!(root.ns, NS_12);
+    assert_eq!(root.text_at(&["version"]), Some("1.2"));
+    assert_eq!(root.text_at(&["record", "recordPacking"]), Some("xml"));
+}
+
+#[test]
+fn search_by_isbn_finds_the_record_as_marcxml() {
+    let mut f = fixture();
+    let (id, e) = f.with_isbn();
+    let isbn = e.isbns[0].clone();
+    let expected = records::find_by_isbn(&f.catalog, &isbn)
+        .expect("find")
+        .len() as u64;
+    let query = format!("bath.isbn = {isbn}");
+    let root = f.ask(&[("operation", "searchRetrieve"), ("query", &query)]);
+    assert_eq!(root.name, "searchRetrieveResponse");
+    assert_eq!(total(&root), expected);
+    let recs = records_of(&root);
+    assert_eq!(recs.len() as u64, expected);
+    let first = recs[0];
+    assert_eq!(first.text_at(&["recordSchema"]), Some(MARCXML_SCHEMA));
+    assert_eq!(first.text_at(&["recordXMLEscaping"]), Some("xml"));
+    assert_eq!(first.text_at(&["recordPosition"]), Some("1"));
+    let marc = first
+        .child("recordData")
+        .and_then(|d| d.child("record"))
+        .expect("a MARCXML record");
+    assert_eq!(marc.ns, MARC_NS);
+    // The whole response's record reads back through the MARC engine as the stored one.
+    let body = respond(
+        &f.catalog,
+        &mut f.index,
+        &[("query".to_string(), query.clone())],
+        BASE,
+    )
+    .body;
+    let start = body.find("<record xmlns=").expect("record start");
+    let end = body[start..].find("</record>").expect("record end") + start + "</record>".len();
+    let decoded = marcxml::Reader::new(&body.as_bytes()[start..end])
+        .next()
+        .expect("one record")
+        .expect("readable");
+    let stored = records::marc(&f.catalog, Uuid::parse_str(&id).expect("uuid")).expect("stored");
+    if expected == 1 {
+        assert_eq!(decoded.record, stored);
+    }
+    assert!(Extracted::of(&decoded.record).isbns.contains(&isbn));
+    assert!(root.child("nextRecordPosition").is_none());
+    assert_eq!(
+        root.text_at(&["echoedSearchRetrieveRequest", "query"]),
+        Some(query.as_str())
+    );
+}
+
+#[test]
+fn title_search_pages_with_start_and_maximum() {
+    let mut f = fixture();
+    let all = f.ask(&[("query", "cql.allRecords = 1"), ("maximumRecords", "0")]);
+    assert_eq!(total(&all), 120);
+    assert!(records_of(&all).is_empty());
+    let page = f.ask(&[
+        ("query", "cql.allRecords = 1"),
+        ("startRecord", "11"),
+        ("maximumRecords", "5"),
+        ("recordSchema", "dc"),
+    ]);
+    let recs = records_of(&page);
+    assert_eq!(recs.len(), 5);
+    let positions: Vec<&str> = recs
+        .iter()
+        .filter_map(|r| r.text_at(&["recordPosition"]))
+        .collect();
+    assert_eq!(positions, ["11", "12", "13", "14", "15"]);
+    assert_eq!(page.text_at(&["nextRecordPosition"]), Some("16"));
+    let last = f.ask(&[
+        ("query", "cql.allRecords = 1"),
+        ("startRecord", "118"),
+        ("maximumRecords", "5"),
+    ]);
+    assert_eq!(records_of(&last).len(), 3);
+    assert!(last.child("nextRecordPosition").is_none());
+    let big = f.ask(&[("query", "cql.allRecords = 1"), ("maximumRecords", "5000")]);
+    assert_eq!(records_of(&big).len(), MAX_MAXIMUM_RECORDS as usize);
+    let past = f.ask(&[("query", "cql.allRecords = 1"), ("startRecord", "500")]);
+    assert_eq!(total(&past), 120);
+    assert_eq!(diagnostic_numbers(&past), [d::FIRST_RECORD_OUT_OF_RANGE]);
+}
+
+#[test]
+fn dublin_core_records_carry_the_title_and_creator() {
+    let mut f = fixture();
+    let (_, e) = f.with_isbn();
+    let query = format!("bath.isbn = {}", e.isbns[0]);
+    let root = f.ask(&[
+        ("query", &query),
+        ("recordSchema", "info:srw/schema/1/dc-v1.1"),
+    ]);
+    let recs = records_of(&root);
+    let dc = recs[0]
+        .child("recordData")
+        .and_then(|d| d.child("dc"))
+        .expect("srw_dc:dc");
+    assert_eq!(dc.ns, dublin_core::SRW_DC_NS);
+    let title = dc.child("title").expect("dc:title");
+    assert_eq!(title.ns, dublin_core::DC_NS);
+    assert!(
+        e.title.starts_with(&title.text)
+            || title.text.starts_with(e.title.trim_end_matches(['/', ' '])),
+        "{:?} vs {:?}",
+        title.text,
+        e.title
+    );
+    if let Some(author) = e.authors.first() {
+        let creators: Vec<&str> = dc
+            .children_named("creator")
+            .map(|c| c.text.as_str())
+            .collect();
+        assert!(
+            creators
+                .iter()
+                .any(|c| c.starts_with(author.trim_end_matches([',', '.']))),
+            "{author:?} in {creators:?}"
+        );
+    }
+}
+
+#[test]
+fn version_1_2_with_string_packing() {
+    let mut f = fixture();
+    let (_, e) = f.with_isbn();
+    let query = format!("bath.isbn = {}", e.isbns[0]);
+    let root = f.ask(&[
+        ("version", "1.2"),
+        ("operation", "searchRetrieve"),
+        ("query", &query),
+        ("recordPacking", "string"),
+    ]);
+    assert_eq!(root.ns, NS_12);
+    assert_eq!(root.text_at(&["version"]), Some("1.2"));
+    let rec = records_of(&root)[0];
+    assert_eq!(rec.text_at(&["recordPacking"]), Some("string"));
+    let data = rec.child("recordData").expect("recordData");
+    assert!(data.children.is_empty(), "escaped, not elements");
+    let decoded = marcxml::Reader::new(data.text.as_bytes())
+        .next()
+        .expect("a record")
+        .expect("readable");
+    assert!(Extracted::of(&decoded.record).isbns.contains(&e.isbns[0]));
+}
+
+#[test]
+fn words_booleans_and_dates_agree_with_the_search_box() {
+    let mut f = fixture();
+    let (_, e) = f.with_isbn();
+    let word = e
+        .title
+        .split_whitespace()
+        .find(|w| w.chars().count() > 3 && w.chars().all(char::is_alphabetic))
+        .unwrap_or("the")
+        .to_string();
+    let box_total = |f: &mut Fixture, text: &str| {
+        f.index
+            .search(
+                &f.catalog,
+                &SearchQuery {
+                    text: text.into(),
+                    offset: 0,
+                    limit: 0,
+                    sort: Default::default(),
+                    facets: false,
+                },
+            )
+            .expect("search")
+            .total
+    };
+    let cql = f.ask(&[
+        ("query", &format!("dc.title = \"{word}\"")),
+        ("maximumRecords", "0"),
+    ]);
+    assert_eq!(total(&cql), box_total(&mut f, &format!("title:\"{word}\"")));
+    assert!(total(&cql) >= 1);
+    let not = f.ask(&[
+        (
+            "query",
+            &format!("cql.allRecords = 1 not dc.title = \"{word}\""),
+        ),
+        ("maximumRecords", "0"),
+    ]);
+    assert_eq!(total(&not) + total(&cql), 120);
+    let before = f.ask(&[("query", "dc.date < 2000"), ("maximumRecords", "0")]);
+    let after = f.ask(&[("query", "dc.date >= 2000"), ("maximumRecords", "0")]);
+    let dated = box_total(&mut f, "year:0..9999");
+    assert_eq!(total(&before) + total(&after), dated);
+}
+
+#[test]
+fn bad_requests_get_the_right_diagnostic() {
+    let mut f = fixture();
+    let cases: [(&[(&str, &str)], u32); 13] = [
+        (
+            &[("operation", "searchRetrieve")],
+            d::MANDATORY_PARAMETER_MISSING,
+        ),
+        (&[("query", "dc.format = book")], d::UNSUPPORTED_INDEX),
+        (&[("query", "dc.title < kieu")], d::UNSUPPORTED_RELATION),
+        (&[("query", "dc.title = (kieu")], d::PARENTHESES),
+        (&[("query", "dc.title =")], d::QUERY_SYNTAX_ERROR),
+        (&[("query", "\"kieu")], d::QUOTES),
+        (
+            &[("query", "kieu"), ("startRecord", "0")],
+            d::UNSUPPORTED_PARAMETER_VALUE,
+        ),
+        (
+            &[("query", "kieu"), ("maximumRecords", "ten")],
+            d::UNSUPPORTED_PARAMETER_VALUE,
+        ),
+        (
+            &[("query", "kieu"), ("recordSchema", "mods")],
+            d::UNKNOWN_SCHEMA,
+        ),
+        (
+            &[("query", "kieu"), ("version", "3.0")],
+            d::UNSUPPORTED_VERSION,
+        ),
+        (
+            &[("operation", "scan"), ("scanClause", "kieu")],
+            d::UNSUPPORTED_OPERATION,
+        ),
+        (
+            &[("query", "kieu"), ("colour", "red")],
+            d::UNSUPPORTED_PARAMETER,
+        ),
+        (&[("query", "bath.isbn = 12345")], d::TERM_INVALID_FOR_INDEX),
+    ];
+    for (params, number) in cases {
+        let root = f.ask(params);
+        assert_eq!(root.name, "searchRetrieveResponse", "{params:?}");
+        assert_eq!(diagnostic_numbers(&root), [number], "{params:?}");
+        assert_eq!(total(&root), 0, "{params:?}");
+        let mut details = Vec::new();
+        root.find_all("message", &mut details);
+        assert!(!details[0].text.is_empty());
+    }
+    let v12 = f.ask(&[("version", "1.2"), ("query", "dc.format = x")]);
+    let mut diags = Vec::new();
+    v12.find_all("diagnostic", &mut diags);
+    assert_eq!(diags[0].ns, DIAG_NS_12);
+    assert_eq!(diags[0].text_at(&["details"]), Some("dc.format"));
+}
