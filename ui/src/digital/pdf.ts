@@ -38,7 +38,13 @@ function isCancelled(err: unknown): boolean {
 
 export async function openPdf(url: string): Promise<PdfDocumentHandle> {
   const lib = await pdfjs();
-  const task = lib.getDocument({ url });
+  // The bytes are fetched here and handed over whole: pdf.js streams only http(s) URLs
+  // itself, and the app serves content through its own scheme (`shelfmark-content://` on
+  // Linux and macOS), which its XHR fallback handles differently per webview.
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`.trim());
+  const data = new Uint8Array(await response.arrayBuffer());
+  const task = lib.getDocument({ data });
   const doc = await task.promise;
   const running = new WeakMap<HTMLCanvasElement, { cancel(): void }>();
   return {
