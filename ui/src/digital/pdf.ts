@@ -4,7 +4,7 @@
  * and serves from the app bundle (`?url`), so parsing runs off the main thread. Tests replace
  * this module: pdf.js cannot draw in jsdom.
  */
-import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
+import workerUrl from "pdfjs-dist/legacy/build/pdf.worker.min.mjs?url";
 
 export interface PdfPageSize {
   /** At zoom 1, in CSS pixels. */
@@ -20,11 +20,16 @@ export interface PdfDocumentHandle {
   destroy(): void;
 }
 
-type PdfJs = typeof import("pdfjs-dist");
+/*
+ * The legacy build: the modern one targets only the newest browsers, and the app runs in the
+ * system's webview (WebKitGTK on Linux at whatever version the distribution ships), which
+ * may lack the newest JavaScript built-ins the modern build relies on.
+ */
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let loading: Promise<PdfJs> | null = null;
 
 function pdfjs(): Promise<PdfJs> {
-  loading ??= import("pdfjs-dist").then((lib) => {
+  loading ??= import("pdfjs-dist/legacy/build/pdf.mjs").then((lib) => {
     lib.GlobalWorkerOptions.workerSrc = workerUrl;
     return lib;
   });
