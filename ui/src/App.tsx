@@ -9,6 +9,8 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { StatusBar } from "./components/StatusBar";
 import { DeskScreen } from "./desk/DeskScreen";
+import { FullTextScreen } from "./digital/FullTextScreen";
+import { ViewerScreen } from "./digital/ViewerScreen";
 import { MarcEditor } from "./editor/MarcEditor";
 import { KioskLauncher, KioskMode } from "./kiosk/KioskMode";
 import { createI18n } from "./i18n";
@@ -213,6 +215,14 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           >
             {t("nav.report")}
           </button>
+          <button
+            type="button"
+            data-testid="nav-fulltext"
+            aria-current={view.name === "fulltext" ? "page" : undefined}
+            onClick={() => go({ name: "fulltext" })}
+          >
+            {t("digital.nav")}
+          </button>
           <button type="button" data-testid="nav-import" aria-keyshortcuts="Control+I" onClick={() => setDialog("import")}>
             {t("nav.import")}
           </button>
@@ -257,6 +267,7 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
             }}
             onChanged={afterChange}
             onError={onError}
+            onOpenDigital={(objectId) => go({ name: "viewer", objectId, recordId: view.id })}
           />
         )}
         {(view.name === "edit" || view.name === "new") && (
@@ -292,6 +303,22 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           />
         )}
         {view.name === "report" && <ReportScreen api={api} onError={onError} />}
+        {view.name === "viewer" && (
+          <ViewerScreen
+            key={`${view.objectId}:${view.part ?? ""}`}
+            api={api}
+            objectId={view.objectId}
+            recordId={view.recordId}
+            part={view.part}
+            onBack={() => go(parentOf(view))}
+          />
+        )}
+        {view.name === "fulltext" && (
+          <FullTextScreen
+            api={api}
+            onOpen={(objectId, recordId, part) => go({ name: "viewer", objectId, recordId, part: part ?? undefined })}
+          />
+        )}
       </main>
       {dialog === "kiosk" && (
         <KioskLauncher

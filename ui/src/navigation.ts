@@ -16,8 +16,11 @@ export type View =
   | { name: "rights" }
   /** The rights report: works by status, entering the public domain, not evaluated. */
   | { name: "rights-report" }
-  /** A digital object opened in the viewer or the audiobook player. */
-  | { name: "viewer"; objectId: string; recordId: string }
+  /**
+   * A digital object opened in the viewer or the audiobook player; `part` (a text part's
+   * index: a PDF page from 0, an EPUB chapter) opens it there, as a full-text hit does.
+   */
+  | { name: "viewer"; objectId: string; recordId: string; part?: number }
   /** Full-text search over the digital collection. */
   | { name: "fulltext" }
   /** Sync with the central server: status, exceptions to resolve, settings. */

@@ -6,6 +6,7 @@ import type { Item } from "../bindings/Item";
 import type { MarcRecord } from "../bindings/MarcRecord";
 import type { RecordDetail } from "../bindings/RecordDetail";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DigitalPanel } from "../digital/DigitalPanel";
 import { currentLanguage, formatNumber } from "../i18n";
 import { DescriptionPanel } from "./DescriptionPanel";
 import { withoutControlNumber } from "./format";
@@ -26,9 +27,11 @@ export interface RecordViewProps {
   /** Something about the record or its items was saved (the summary's counts may change). */
   onChanged(): void;
   onError(err: unknown): void;
+  /** Opens one of the record's digital copies in the viewer. */
+  onOpenDigital?(objectId: string): void;
 }
 
-export const RECORD_TABS = ["description", "marc", "items", "history"] as const;
+export const RECORD_TABS = ["description", "marc", "items", "digital", "history"] as const;
 export type RecordTab = (typeof RECORD_TABS)[number];
 
 type Load = { state: "loading" } | { state: "failed"; error: ErrorPayload } | { state: "ready"; detail: RecordDetail };
@@ -131,6 +134,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
     description: null,
     marc: null,
     items: null,
+    digital: null,
     history: null,
   });
   const base = useId();
@@ -282,7 +286,11 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
             onKeyDown={onTabKey}
             data-testid={`record-tab-${key}`}
           >
-            {key === "items" ? t("record.tabs.items", { formatted: formatNumber(itemCount, lang) }) : t(`record.tabs.${key}`)}
+            {key === "items"
+              ? t("record.tabs.items", { formatted: formatNumber(itemCount, lang) })
+              : key === "digital"
+                ? t("digital.tab")
+                : t(`record.tabs.${key}`)}
           </button>
         ))}
       </div>
@@ -308,6 +316,9 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
               onSaved={onItemSaved}
               onFormOpen={setFormOpen}
             />
+          )}
+          {tab === key && key === "digital" && (
+            <DigitalPanel api={api} recordId={detail.id} onOpen={(objectId) => props.onOpenDigital?.(objectId)} onFormOpen={setFormOpen} />
           )}
           {tab === key && key === "history" && <HistoryPanel api={api} id={detail.id} />}
         </div>
