@@ -21,6 +21,15 @@ import type { TextPart } from "./bindings/TextPart";
 import type { SyncException } from "./bindings/SyncException";
 import type { SyncSettings } from "./bindings/SyncSettings";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { Sip2Account } from "./bindings/Sip2Account";
+import type { Sip2AccountInput } from "./bindings/Sip2AccountInput";
+import type { Sip2ServerStatus } from "./bindings/Sip2ServerStatus";
+import type { CopyTarget } from "./bindings/CopyTarget";
+import type { CopyQuery } from "./bindings/CopyQuery";
+import type { CopySearchPage } from "./bindings/CopySearchPage";
+import type { CopyImportOutcome } from "./bindings/CopyImportOutcome";
+import type { ImportMatch } from "./bindings/ImportMatch";
+import type { ImportOnMatch } from "./bindings/ImportOnMatch";
 import type { AccessDecision } from "./bindings/AccessDecision";
 import type { Branch } from "./bindings/Branch";
 import type { CheckinResult } from "./bindings/CheckinResult";
@@ -184,6 +193,25 @@ export interface CatalogApi {
   syncExceptions(includeResolved: boolean): Promise<SyncException[]>;
   /** `keep`: one of the exception's `actions`. */
   resolveSyncException(id: string, keep: string): Promise<SyncException>;
+
+  // The branch's SIP2 server for self-check machines, run by the app while it is open.
+  sip2Status(): Promise<Sip2ServerStatus>;
+  /** `listen`: `127.0.0.1:6001`; `charset`: `utf-8`, `cp1258` or `latin1`. Remembered for the next start of the app. */
+  startSip2(listen: string, charset: string): Promise<Sip2ServerStatus>;
+  stopSip2(): Promise<Sip2ServerStatus>;
+  sip2Accounts(): Promise<Sip2Account[]>;
+  /** The machine's password is given once here and kept only as a hash. */
+  addSip2Account(input: Sip2AccountInput, password: string): Promise<Sip2Account>;
+  removeSip2Account(login: string): Promise<void>;
+
+  // Copy cataloging over SRU from other libraries' catalogs.
+  copyTargets(): Promise<CopyTarget[]>;
+  addCopyTarget(target: CopyTarget): Promise<CopyTarget>;
+  removeCopyTarget(name: string): Promise<void>;
+  /** `start` from 1, as SRU counts. Waits for the network (the dialog shows it is searching). */
+  copySearch(target: string, query: CopyQuery, start: number, max: number): Promise<CopySearchPage>;
+  /** Validates and matches against the local catalog; a match is skipped, overlaid or added by `onMatch`. */
+  copyImport(record: MarcRecord, matchOn: ImportMatch, onMatch: ImportOnMatch): Promise<CopyImportOutcome>;
 }
 
 async function withProgress<T>(
@@ -455,6 +483,50 @@ export class TauriCatalogApi implements CatalogApi {
 
   resolveSyncException(id: string, keep: string): Promise<SyncException> {
     return invoke<SyncException>("resolve_sync_exception", { id, keep });
+  }
+
+  sip2Status(): Promise<Sip2ServerStatus> {
+    return invoke<Sip2ServerStatus>("sip2_status");
+  }
+
+  startSip2(listen: string, charset: string): Promise<Sip2ServerStatus> {
+    return invoke<Sip2ServerStatus>("start_sip2", { listen, charset });
+  }
+
+  stopSip2(): Promise<Sip2ServerStatus> {
+    return invoke<Sip2ServerStatus>("stop_sip2");
+  }
+
+  sip2Accounts(): Promise<Sip2Account[]> {
+    return invoke<Sip2Account[]>("sip2_accounts");
+  }
+
+  addSip2Account(input: Sip2AccountInput, password: string): Promise<Sip2Account> {
+    return invoke<Sip2Account>("add_sip2_account", { input, password });
+  }
+
+  removeSip2Account(login: string): Promise<void> {
+    return invoke<void>("remove_sip2_account", { login });
+  }
+
+  copyTargets(): Promise<CopyTarget[]> {
+    return invoke<CopyTarget[]>("copy_targets");
+  }
+
+  addCopyTarget(target: CopyTarget): Promise<CopyTarget> {
+    return invoke<CopyTarget>("add_copy_target", { target });
+  }
+
+  removeCopyTarget(name: string): Promise<void> {
+    return invoke<void>("remove_copy_target", { name });
+  }
+
+  copySearch(target: string, query: CopyQuery, start: number, max: number): Promise<CopySearchPage> {
+    return invoke<CopySearchPage>("copy_search", { target, query, start, max });
+  }
+
+  copyImport(record: MarcRecord, matchOn: ImportMatch, onMatch: ImportOnMatch): Promise<CopyImportOutcome> {
+    return invoke<CopyImportOutcome>("copy_import", { record, matchOn, onMatch });
   }
 
   guardWindowClose(ask: () => Promise<boolean>): () => void {

@@ -159,6 +159,23 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
       return [];
     },
     resolveSyncException: unavailable,
+    async sip2Status() {
+      return { running: false, listen: null, charset: "utf-8", connections: 0, error: null };
+    },
+    startSip2: unavailable,
+    stopSip2: unavailable,
+    async sip2Accounts() {
+      return [];
+    },
+    addSip2Account: unavailable,
+    removeSip2Account: unavailable,
+    async copyTargets() {
+      return [];
+    },
+    addCopyTarget: unavailable,
+    removeCopyTarget: unavailable,
+    copySearch: unavailable,
+    copyImport: unavailable,
     // There is no window to close outside Tauri; tests that need the guard replace this.
     guardWindowClose() {
       return () => {};

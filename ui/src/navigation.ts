@@ -24,7 +24,9 @@ export type View =
   /** Full-text search over the digital collection. */
   | { name: "fulltext" }
   /** Sync with the central server: status, exceptions to resolve, settings. */
-  | { name: "sync" };
+  | { name: "sync" }
+  /** Settings: sync server, the SIP2 server and its accounts, copy-cataloging targets. */
+  | { name: "settings" };
 
 export type Dialog = "import" | "export" | "kiosk" | null;
 
@@ -45,6 +47,7 @@ export function parentOf(view: View): View {
     case "rights-report":
     case "fulltext":
     case "sync":
+    case "settings":
       return { name: "catalog" };
   }
 }

@@ -16,9 +16,9 @@ mod kiosk;
 mod marc;
 mod rights;
 mod search;
-mod sync;
 mod sip2;
 mod sru;
+mod sync;
 mod usage;
 
 use clap::{Parser, Subcommand};

@@ -208,8 +208,8 @@ mod import;
 mod marc;
 mod rights;
 mod search;
-mod sync;
 mod sru;
+mod sync;
 
 /// `shelfmark --json records | head -c 16`: once the reader closes the pipe the CLI ends quietly, with
 /// no panic on stderr.

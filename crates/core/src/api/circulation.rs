@@ -487,11 +487,26 @@ pub struct Sip2AccountInput {
     pub language: Sip2Language,
 }
 
+/// The desktop app's SIP2 server, as its settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct Sip2ServerStatus {
+    pub running: bool,
+    /// `127.0.0.1:6001` while running (the address actually bound), else the last one used.
+    pub listen: Option<String>,
+    /// `utf-8`, `cp1258` or `latin1`.
+    pub charset: String,
+    /// Machines connected now.
+    pub connections: u32,
+    /// Why it stopped or could not start, in words a person can act on.
+    pub error: Option<String>,
+}
+
 pub(super) fn typescript(
     cfg: &ts_rs::Config,
 ) -> Vec<(&'static str, Result<String, ts_rs::ExportError>)> {
     vec![
         ("RefusalCode", RefusalCode::export_to_string(cfg)),
+        ("Sip2ServerStatus", Sip2ServerStatus::export_to_string(cfg)),
         ("Refusal", Refusal::export_to_string(cfg)),
         ("Loan", Loan::export_to_string(cfg)),
         ("CheckinAction", CheckinAction::export_to_string(cfg)),
