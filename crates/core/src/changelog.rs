@@ -88,6 +88,10 @@ pub enum EntityType {
     ClosedDay,
     /// A rights determination (append-only; the record's current one is the latest).
     Determination,
+    /// A file attached to a record (the digital collection), and its own rights.
+    DigitalObject,
+    /// Where a reader stopped in a recording.
+    PlaybackPosition,
 }
 
 impl EntityType {
@@ -103,6 +107,8 @@ impl EntityType {
             EntityType::Policy => "policy",
             EntityType::ClosedDay => "closed_day",
             EntityType::Determination => "determination",
+            EntityType::DigitalObject => "digital_object",
+            EntityType::PlaybackPosition => "playback_position",
         }
     }
 
@@ -118,6 +124,8 @@ impl EntityType {
             EntityType::Policy,
             EntityType::ClosedDay,
             EntityType::Determination,
+            EntityType::DigitalObject,
+            EntityType::PlaybackPosition,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)

@@ -5,7 +5,7 @@
 use rusqlite::Transaction;
 use rusqlite_migration::{M, Migrations};
 
-use crate::{catalog, changelog, circulation, holdings, rights};
+use crate::{catalog, changelog, circulation, digital, holdings, rights};
 
 /// Version 1: node identity and the change log. 2: bibliographic records.
 /// 3: branches and items. 4: patrons. 5: every extracted record column, record identifiers,
@@ -15,7 +15,8 @@ use crate::{catalog, changelog, circulation, holdings, rights};
 /// defaults). 7: the desk and the kiosk (patrons' folded names, backfilled from their names;
 /// kiosk PIN attempts; report indexes on loan, return and fine times). 8: cheaper change-log
 /// and ledger appends (no `hlc` index; `IN` checks written as comparisons). 9: rights
-/// determinations (append-only).
+/// determinations (append-only). 10: the digital collection (objects, their texts, their own
+/// rights, playback positions).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -44,6 +45,7 @@ pub fn all() -> Migrations<'static> {
             Ok(())
         }),
         M::up(rights::MIGRATION_DETERMINATIONS),
+        M::up(digital::MIGRATION_DIGITAL),
     ])
 }
 
