@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod circ;
+mod digital;
 mod import;
 mod kiosk;
 mod marc;
@@ -81,6 +82,8 @@ enum Command {
     Circ(circ::CircArgs),
     /// Copyright determinations: compute, set with a reason, access levels, the report.
     Rights(rights::RightsArgs),
+    /// The digital collection: attach files to records, search their text, verify the store.
+    Digital(digital::DigitalArgs),
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
@@ -183,6 +186,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Digital(args) => digital::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Search(args) => search::run_search(&open(cli)?, args, cli.json),
         Command::Reindex => search::run_reindex(&open(cli)?, cli.json),

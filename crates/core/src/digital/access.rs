@@ -15,8 +15,7 @@ use uuid::Uuid;
 use super::objects::{self, get};
 use super::{store, text};
 use crate::api::{
-    AccessDecision, DigitalObject, OpenedObject, ReaderContext, ReaderRequest, ReaderRole,
-    TextPart,
+    AccessDecision, DigitalObject, OpenedObject, ReaderContext, ReaderRequest, ReaderRole, TextPart,
 };
 use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
@@ -26,7 +25,10 @@ use crate::store::Catalog;
 /// The reader's context from a request: staff are staff (and registered); a patron's card
 /// says what they are (an unknown card is `NotFound`); someone not signed in is nobody in
 /// particular, on the premises or not.
-pub fn reader_context(catalog: &Catalog, reader: &ReaderRequest) -> Result<ReaderContext, CoreError> {
+pub fn reader_context(
+    catalog: &Catalog,
+    reader: &ReaderRequest,
+) -> Result<ReaderContext, CoreError> {
     match reader.role {
         ReaderRole::Staff => Ok(ReaderContext {
             registered: true,
@@ -59,7 +61,10 @@ pub fn reader_context(catalog: &Catalog, reader: &ReaderRequest) -> Result<Reade
 /// Whether this reader may open the object. The object's own accessible-format flag decides
 /// the print-disability exception (not the record's description: the record of a printed
 /// book can have an audiobook made for readers who cannot read print).
-pub fn decision_for(object: &DigitalObject, reader: ReaderContext) -> Result<AccessDecision, CoreError> {
+pub fn decision_for(
+    object: &DigitalObject,
+    reader: ReaderContext,
+) -> Result<AccessDecision, CoreError> {
     let accessible = object.accessible_format;
     decide(object.access, reader, || Ok(accessible))
 }

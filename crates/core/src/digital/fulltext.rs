@@ -137,7 +137,11 @@ fn add_object(
         "SELECT part, label, text FROM digital_texts WHERE object_id = ?1 ORDER BY part",
     )?;
     let rows = stmt.query_map(params![object_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     for row in rows {
         let (part, label, text) = row?;
@@ -147,7 +151,9 @@ fn add_object(
         doc.add_text(f.label, &label);
         doc.add_text(f.text, &text);
         doc.add_text(f.text_exact, &text);
-        writer.add_document(doc).map_err(|e| failed(Path::new(""), e))?;
+        writer
+            .add_document(doc)
+            .map_err(|e| failed(Path::new(""), e))?;
     }
     Ok(())
 }
@@ -526,6 +532,14 @@ mod tests {
     fn highlighted_ranges_become_segments() {
         let s = segments("Trăm năm trong cõi", &[6..10, 0..5]);
         let got: Vec<(&str, bool)> = s.iter().map(|s| (s.text.as_str(), s.highlighted)).collect();
-        assert_eq!(got, [("Trăm", true), (" ", false), ("năm", true), (" trong cõi", false)]);
+        assert_eq!(
+            got,
+            [
+                ("Trăm", true),
+                (" ", false),
+                ("năm", true),
+                (" trong cõi", false)
+            ]
+        );
     }
 }

@@ -57,9 +57,10 @@ pub fn set_base_url(m: &mut Mutation<'_>, url: Option<&str>) -> Result<(), CoreE
              ON CONFLICT (key) DO UPDATE SET value = ?2",
             params![BASE_URL_KEY, u],
         )?,
-        None => m
-            .conn()
-            .execute("DELETE FROM catalog_meta WHERE key = ?1", params![BASE_URL_KEY])?,
+        None => m.conn().execute(
+            "DELETE FROM catalog_meta WHERE key = ?1",
+            params![BASE_URL_KEY],
+        )?,
     };
     m.log(
         EntityType::Policy,
@@ -87,7 +88,10 @@ pub fn field(object: &DigitalObject, base_url: Option<&str>) -> Result<Field, Co
         None => format!("urn:sha256:{}", object.sha256),
     };
     let size = object.size_bytes.to_string();
-    let name = object.label.clone().unwrap_or_else(|| object.file_name.clone());
+    let name = object
+        .label
+        .clone()
+        .unwrap_or_else(|| object.file_name.clone());
     let subfields = [
         ('q', object.media_type.as_str()),
         ('s', size.as_str()),

@@ -323,7 +323,11 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 impl Package {
@@ -388,7 +392,12 @@ fn toc_links(xml: &str, link: &str, src: Option<&str>) -> Vec<(String, String)> 
                 if src.is_some() && e.local_name().as_ref() == link =>
             {
                 if let Some(href) = src.and_then(|s| attr(&e, s)) {
-                    let title = crate::text::nfc(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
+                    let title = crate::text::nfc(
+                        text.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .as_str(),
+                    );
                     if !title.is_empty() {
                         out.push((href, title));
                     }
@@ -405,7 +414,12 @@ fn toc_links(xml: &str, link: &str, src: Option<&str>) -> Vec<(String, String)> 
             }
             Ok(Event::End(e)) if src.is_none() && e.local_name().as_ref() == link => {
                 if let Some(href) = open.take() {
-                    let title = crate::text::nfc(text.split_whitespace().collect::<Vec<_>>().join(" ").as_str());
+                    let title = crate::text::nfc(
+                        text.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .as_str(),
+                    );
                     if !title.is_empty() {
                         out.push((href, title));
                     }
@@ -532,13 +546,22 @@ mod tests {
     fn kinds_come_from_the_first_bytes() {
         assert_eq!(sniff(b"%PDF-1.7\n").map(|k| k.0), Ok(DigitalKind::Pdf));
         assert_eq!(sniff(b"\xFF\xD8\xFF\xE0").map(|k| k.1), Ok("image/jpeg"));
-        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").map(|k| k.1), Ok("image/webp"));
+        assert_eq!(
+            sniff(b"RIFF\0\0\0\0WEBPVP8 ").map(|k| k.1),
+            Ok("image/webp")
+        );
         assert_eq!(sniff(b"MM\0*\0\0").map(|k| k.1), Ok("image/tiff"));
         assert_eq!(sniff(b"\0\0\0\x20ftypM4B \0").map(|k| k.1), Ok("audio/mp4"));
         assert_eq!(sniff(b"\xFF\xFB\x90\x64").map(|k| k.1), Ok("audio/mpeg"));
-        assert_eq!(sniff("Truyện Kiều".as_bytes()).map(|k| k.0), Ok(DigitalKind::Text));
+        assert_eq!(
+            sniff("Truyện Kiều".as_bytes()).map(|k| k.0),
+            Ok(DigitalKind::Text)
+        );
         // A character cut off at the end of the head is still a text.
-        assert_eq!(sniff(&"Kiều".as_bytes()[..4]).map(|k| k.0), Ok(DigitalKind::Text));
+        assert_eq!(
+            sniff(&"Kiều".as_bytes()[..4]).map(|k| k.0),
+            Ok(DigitalKind::Text)
+        );
         assert!(sniff(b"").is_err_and(|e| e.contains("empty")));
         assert!(sniff(b"\0\x01\x02\x03 binary").is_err_and(|e| e.contains("00 01 02 03")));
         assert!(sniff(b"caf\xE9 au lait").is_err_and(|e| e.contains("UTF-8")));

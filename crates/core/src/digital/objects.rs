@@ -109,7 +109,9 @@ fn own_rights(
             "SELECT status, access, reason FROM digital_object_rights WHERE object_id = ?1
              ORDER BY seq DESC LIMIT 1",
         )?
-        .query_row(params![object_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![object_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     Ok(found.map(|(s, a, reason)| {
         (
@@ -188,7 +190,11 @@ pub(crate) fn list_conn(
 /// The objects attached to a record, oldest first. An unknown record is an error.
 pub fn list(catalog: &Catalog, record_id: Uuid) -> Result<Vec<DigitalObject>, CoreError> {
     record_must_exist(catalog.conn(), record_id)?;
-    list_conn(catalog.conn(), catalog.clock().now(), &record_id.to_string())
+    list_conn(
+        catalog.conn(),
+        catalog.clock().now(),
+        &record_id.to_string(),
+    )
 }
 
 fn record_must_exist(conn: &Connection, record_id: Uuid) -> Result<(), CoreError> {
@@ -300,7 +306,9 @@ pub fn attach(
                 i64::try_from(object.size_bytes).unwrap_or(i64::MAX),
                 object.sha256,
                 object.parts,
-                object.duration_ms.map(|d| i64::try_from(d).unwrap_or(i64::MAX)),
+                object
+                    .duration_ms
+                    .map(|d| i64::try_from(d).unwrap_or(i64::MAX)),
                 serde_json::to_string(&object.chapters)?,
                 object.accessible_format,
                 object.has_text,
@@ -362,8 +370,10 @@ pub fn remove(
     let object = get(catalog, object_id)?;
     catalog.write(user, |m| {
         let id = object.id.as_str();
-        m.conn()
-            .execute("DELETE FROM digital_texts WHERE object_id = ?1", params![id])?;
+        m.conn().execute(
+            "DELETE FROM digital_texts WHERE object_id = ?1",
+            params![id],
+        )?;
         m.conn().execute(
             "DELETE FROM playback_positions WHERE object_id = ?1",
             params![id],

@@ -28,7 +28,11 @@ pub fn files_dir(catalog_path: &Path) -> PathBuf {
 /// Where content with this SHA-256 (lowercase hex) lives; `None` for anything that is not 64
 /// hex digits, so a stored value can never point outside the store.
 pub fn content_file(catalog_path: &Path, sha256: &str) -> Option<PathBuf> {
-    if sha256.len() != 64 || !sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     Some(files_dir(catalog_path).join(&sha256[..2]).join(sha256))

@@ -94,7 +94,8 @@ fn attach(catalog: &mut Catalog, record: Uuid, path: &Path, accessible: bool) ->
     .expect("attach")
 }
 
-const KIEU: &str = "Truyện Kiều\n\nTrăm năm trong cõi người ta,\nChữ tài chữ mệnh khéo là ghét nhau.";
+const KIEU: &str =
+    "Truyện Kiều\n\nTrăm năm trong cõi người ta,\nChữ tài chữ mệnh khéo là ghét nhau.";
 
 /// A PDF of two pages, each with a line of text in Helvetica.
 fn pdf(lines: &[&str]) -> Vec<u8> {
@@ -158,16 +159,41 @@ fn epub() -> Vec<u8> {
         z.write_all(text.as_bytes()).expect("write entry");
     };
     put(&mut z, "mimetype", "application/epub+zip", stored);
-    put(&mut z, "META-INF/container.xml", r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#, deflated);
-    put(&mut z, "OEBPS/content.opf", r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>
+    put(
+        &mut z,
+        "META-INF/container.xml",
+        r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#,
+        deflated,
+    );
+    put(
+        &mut z,
+        "OEBPS/content.opf",
+        r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>
 <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
 <item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>
 <item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/></manifest>
-<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>"#, deflated);
-    put(&mut z, "OEBPS/nav.xhtml", r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol>
-<li><a href="text/ch1.xhtml">Hồi thứ nhất</a></li><li><a href="text/ch2.xhtml#top">Hồi thứ hai</a></li></ol></nav></body></html>"#, deflated);
-    put(&mut z, "OEBPS/text/ch1.xhtml", r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title></head><body><h1>Hồi thứ nhất</h1><p>Sông Tiền Đường mênh mông sóng nước.</p></body></html>"#, deflated);
-    put(&mut z, "OEBPS/text/ch2.xhtml", r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Kim Trọng gặp Thúy Kiều bên mộ Đạm Tiên.</p></body></html>"#, deflated);
+<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>"#,
+        deflated,
+    );
+    put(
+        &mut z,
+        "OEBPS/nav.xhtml",
+        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol>
+<li><a href="text/ch1.xhtml">Hồi thứ nhất</a></li><li><a href="text/ch2.xhtml#top">Hồi thứ hai</a></li></ol></nav></body></html>"#,
+        deflated,
+    );
+    put(
+        &mut z,
+        "OEBPS/text/ch1.xhtml",
+        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title></head><body><h1>Hồi thứ nhất</h1><p>Sông Tiền Đường mênh mông sóng nước.</p></body></html>"#,
+        deflated,
+    );
+    put(
+        &mut z,
+        "OEBPS/text/ch2.xhtml",
+        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Kim Trọng gặp Thúy Kiều bên mộ Đạm Tiên.</p></body></html>"#,
+        deflated,
+    );
     z.finish().expect("finish zip");
     out.into_inner()
 }
@@ -216,11 +242,11 @@ fn mp3_with_chapters(frames: usize) -> Vec<u8> {
 
 /// A 1×1 PNG.
 pub(crate) const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
-    0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
-    0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
-    0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
 ];
 
 fn staff() -> ReaderRequest {
@@ -263,15 +289,27 @@ fn content_is_stored_once_removed_when_unused_and_verified() {
     let first = attach(&mut catalog, a, &file, false);
     assert!(!first.content_already_stored);
     let second = attach(&mut catalog, b, &file, false);
-    assert!(second.content_already_stored, "same content, no second copy");
+    assert!(
+        second.content_already_stored,
+        "same content, no second copy"
+    );
     assert_eq!(first.object.sha256, second.object.sha256);
     let stored = store::content_file(catalog.path(), &first.object.sha256).expect("address");
-    assert!(stored.starts_with(dir.path().join("c.db.files").join(&first.object.sha256[..2])));
+    assert!(
+        stored.starts_with(
+            dir.path()
+                .join("c.db.files")
+                .join(&first.object.sha256[..2])
+        )
+    );
     assert_eq!(std::fs::read(&stored).expect("stored"), KIEU.as_bytes());
     // No temporary file is left in the store.
     let leftovers = std::fs::read_dir(dir.path().join("c.db.files"))
         .expect("dir")
-        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.')))
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.'))
+        })
         .count();
     assert_eq!(leftovers, 0);
 
@@ -286,21 +324,39 @@ fn content_is_stored_once_removed_when_unused_and_verified() {
     assert!(!third.content_already_stored);
     assert_eq!(store::verify(&catalog).expect("verify").ok, 3);
 
-    let err = objects::remove(&mut catalog, "lan", objects::parse_id(&first.object.id).expect("id"), " ")
-        .expect_err("a reason is required");
+    let err = objects::remove(
+        &mut catalog,
+        "lan",
+        objects::parse_id(&first.object.id).expect("id"),
+        " ",
+    )
+    .expect_err("a reason is required");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     for o in [&first.object, &second.object] {
-        objects::remove(&mut catalog, "lan", objects::parse_id(&o.id).expect("id"), "thay bản quét")
-            .expect("remove");
+        objects::remove(
+            &mut catalog,
+            "lan",
+            objects::parse_id(&o.id).expect("id"),
+            "thay bản quét",
+        )
+        .expect("remove");
         assert!(stored.exists(), "another object still uses the content");
     }
-    objects::remove(&mut catalog, "lan", objects::parse_id(&third.object.id).expect("id"), "thay bản quét")
-        .expect("remove");
+    objects::remove(
+        &mut catalog,
+        "lan",
+        objects::parse_id(&third.object.id).expect("id"),
+        "thay bản quét",
+    )
+    .expect("remove");
     assert!(!stored.exists(), "no object uses it any more");
     let report = store::verify(&catalog).expect("verify");
     assert_eq!(report.objects, 0);
     assert_eq!(
-        count(&catalog, "SELECT count(*) FROM change_log WHERE entity_type = 'digital_object'"),
+        count(
+            &catalog,
+            "SELECT count(*) FROM change_log WHERE entity_type = 'digital_object'"
+        ),
         6
     );
     assert_eq!(count(&catalog, "SELECT count(*) FROM digital_texts"), 0);
@@ -311,8 +367,12 @@ fn content_is_stored_once_removed_when_unused_and_verified() {
         .expect("rm");
     let report = store::verify(&catalog).expect("verify");
     assert_eq!(report.missing, vec![again.object.id.clone()]);
-    let err = access::content_path(&catalog, objects::parse_id(&again.object.id).expect("id"), &staff())
-        .expect_err("missing");
+    let err = access::content_path(
+        &catalog,
+        objects::parse_id(&again.object.id).expect("id"),
+        &staff(),
+    )
+    .expect_err("missing");
     assert_eq!(err.code(), ErrorCode::Storage);
 }
 
@@ -321,7 +381,16 @@ fn each_kind_is_read_from_its_content_with_parts_text_and_chapters() {
     let (dir, mut catalog) = catalog();
     let r = record(&mut catalog, "Truyện Kiều");
 
-    let p = attach(&mut catalog, r, &write(dir.path(), "scan.bin", &pdf(&["Truyen Kieu page one", "Kim Trong page two"])), false);
+    let p = attach(
+        &mut catalog,
+        r,
+        &write(
+            dir.path(),
+            "scan.bin",
+            &pdf(&["Truyen Kieu page one", "Kim Trong page two"]),
+        ),
+        false,
+    );
     assert_eq!(p.object.kind, DigitalKind::Pdf);
     assert_eq!(p.object.media_type, "application/pdf");
     assert_eq!(p.object.parts, Some(2));
@@ -331,43 +400,92 @@ fn each_kind_is_read_from_its_content_with_parts_text_and_chapters() {
     assert_eq!(page2.label, "Trang 2");
     assert!(page2.text.contains("Kim Trong page two"), "{}", page2.text);
 
-    let e = attach(&mut catalog, r, &write(dir.path(), "kieu.epub", &epub()), false);
+    let e = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.epub", &epub()),
+        false,
+    );
     assert_eq!(e.object.kind, DigitalKind::Epub);
     assert_eq!(e.object.parts, Some(2));
-    let opened = access::open(&catalog, "lan", objects::parse_id(&e.object.id).expect("id"), &staff())
-        .expect("open");
+    let opened = access::open(
+        &catalog,
+        "lan",
+        objects::parse_id(&e.object.id).expect("id"),
+        &staff(),
+    )
+    .expect("open");
     let labels: Vec<&str> = opened.text_parts.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(labels, ["Hồi thứ nhất", "Hồi thứ hai"]);
-    let ch1 = access::text_part(&catalog, objects::parse_id(&e.object.id).expect("id"), 0, &staff())
-        .expect("chapter");
-    assert_eq!(ch1.text, "Hồi thứ nhất\n\nSông Tiền Đường mênh mông sóng nước.");
+    let ch1 = access::text_part(
+        &catalog,
+        objects::parse_id(&e.object.id).expect("id"),
+        0,
+        &staff(),
+    )
+    .expect("chapter");
+    assert_eq!(
+        ch1.text,
+        "Hồi thứ nhất\n\nSông Tiền Đường mênh mông sóng nước."
+    );
 
-    let m = attach(&mut catalog, r, &write(dir.path(), "kieu.mp3", &mp3_with_chapters(100)), true);
+    let m = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.mp3", &mp3_with_chapters(100)),
+        true,
+    );
     assert_eq!(m.object.kind, DigitalKind::Audio);
     assert_eq!(m.object.media_type, "audio/mpeg");
     let duration = m.object.duration_ms.expect("duration");
-    assert!((2_550..=2_700).contains(&duration), "100 frames of 26.1 ms: {duration}");
+    assert!(
+        (2_550..=2_700).contains(&duration),
+        "100 frames of 26.1 ms: {duration}"
+    );
     let chapters: Vec<(&str, u64, u64)> = m
         .object
         .chapters
         .iter()
         .map(|c| (c.title.as_str(), c.start_ms, c.end_ms))
         .collect();
-    assert_eq!(chapters, [("Phần một", 0, 1_000), ("Phần hai", 1_000, 2_000)]);
+    assert_eq!(
+        chapters,
+        [("Phần một", 0, 1_000), ("Phần hai", 1_000, 2_000)]
+    );
     assert!(m.object.accessible_format);
     assert!(!m.object.has_text && m.text_note.is_none());
 
     let i = attach(&mut catalog, r, &write(dir.path(), "bia.png", PNG), false);
-    assert_eq!((i.object.kind, i.object.media_type.as_str()), (DigitalKind::Image, "image/png"));
+    assert_eq!(
+        (i.object.kind, i.object.media_type.as_str()),
+        (DigitalKind::Image, "image/png")
+    );
     assert_eq!(i.object.parts, Some(1));
     assert!(i.text_note.as_deref().is_some_and(|n| n.contains("OCR")));
 
     // A PDF without a text layer is kept, and says why it has no text.
-    let blank = attach(&mut catalog, r, &write(dir.path(), "blank.pdf", &pdf(&[""])), false);
+    let blank = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "blank.pdf", &pdf(&[""])),
+        false,
+    );
     assert!(!blank.object.has_text);
-    assert!(blank.text_note.as_deref().is_some_and(|n| n.contains("text layer")), "{:?}", blank.text_note);
+    assert!(
+        blank
+            .text_note
+            .as_deref()
+            .is_some_and(|n| n.contains("text layer")),
+        "{:?}",
+        blank.text_note
+    );
     // A damaged PDF is kept too.
-    let broken = attach(&mut catalog, r, &write(dir.path(), "broken.pdf", b"%PDF-1.4\n1 0 obj <<"), false);
+    let broken = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "broken.pdf", b"%PDF-1.4\n1 0 obj <<"),
+        false,
+    );
     assert_eq!(broken.object.parts, None);
     assert!(broken.text_note.is_some());
 
@@ -378,7 +496,9 @@ fn each_kind_is_read_from_its_content_with_parts_text_and_chapters() {
         "lan",
         &AttachRequest {
             record_id: r.to_string(),
-            path: write(dir.path(), "x.exe", b"MZ\x90\0\x03\0\0\0\x04").display().to_string(),
+            path: write(dir.path(), "x.exe", b"MZ\x90\0\x03\0\0\0\x04")
+                .display()
+                .to_string(),
             label: None,
             accessible_format: false,
         },
@@ -386,9 +506,15 @@ fn each_kind_is_read_from_its_content_with_parts_text_and_chapters() {
     .expect_err("refused");
     assert!(matches!(err, CoreError::UnsupportedMedia { .. }), "{err}");
     assert!(err.to_string().contains("x.exe"));
-    assert_eq!(count(&catalog, "SELECT count(*) FROM digital_objects"), before);
+    assert_eq!(
+        count(&catalog, "SELECT count(*) FROM digital_objects"),
+        before
+    );
     let files: usize = walk(&dir.path().join("c.db.files"));
-    assert_eq!(files, before as usize, "only the objects' own content is stored");
+    assert_eq!(
+        files, before as usize,
+        "only the objects' own content is stored"
+    );
 
     let err = objects::attach(
         &mut catalog,
@@ -438,11 +564,20 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
     let (dir, mut catalog) = catalog();
     let r = record(&mut catalog, "Truyện Kiều");
     work_access(&mut catalog, r, AccessLevel::Open);
-    let kieu = attach(&mut catalog, r, &write(dir.path(), "kieu.txt", KIEU.as_bytes()), false);
+    let kieu = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.txt", KIEU.as_bytes()),
+        false,
+    );
     let ascii = attach(
         &mut catalog,
         r,
-        &write(dir.path(), "ascii.txt", b"Ban dich: truyen kieu, ban in 1902.\nkieu kieu"),
+        &write(
+            dir.path(),
+            "ascii.txt",
+            b"Ban dich: truyen kieu, ban in 1902.\nkieu kieu",
+        ),
         false,
     );
     let closed_record = record(&mut catalog, "Đoạn trường tân thanh");
@@ -450,7 +585,11 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
     let dark = attach(
         &mut catalog,
         closed_record,
-        &write(dir.path(), "doan-truong.txt", "Đoạn trường tân thanh, Truyện Kiều bản Nôm.".as_bytes()),
+        &write(
+            dir.path(),
+            "doan-truong.txt",
+            "Đoạn trường tân thanh, Truyện Kiều bản Nôm.".as_bytes(),
+        ),
         false,
     );
     let q = |text: &str| FullTextQuery {
@@ -461,7 +600,10 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
     let found = fulltext::search(&catalog, &q("truyen kieu"), &anonymous(false)).expect("search");
     assert_eq!(found.total, 3);
     let ids: Vec<&str> = found.hits.iter().map(|h| h.object_id.as_str()).collect();
-    assert!(ids.contains(&dark.object.id.as_str()), "a dark object is listed");
+    assert!(
+        ids.contains(&dark.object.id.as_str()),
+        "a dark object is listed"
+    );
     for hit in &found.hits {
         if hit.object_id == dark.object.id {
             assert!(!hit.decision.allowed);
@@ -477,7 +619,11 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
                 .filter(|s| s.highlighted)
                 .map(|s| crate::text::fold(&s.text))
                 .collect();
-            assert!(highlighted.contains(&"kieu".to_string()), "{:?}", hit.excerpts);
+            assert!(
+                highlighted.contains(&"kieu".to_string()),
+                "{:?}",
+                hit.excerpts
+            );
         }
     }
     // Typed with diacritics, the exact word ranks first, even over more frequent folded ones.
@@ -489,9 +635,18 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
         .iter()
         .find(|h| h.object_id == kieu.object.id)
         .expect("kieu");
-    let text: String = kieu_hit.excerpts[0].segments.iter().map(|s| s.text.as_str()).collect();
+    let text: String = kieu_hit.excerpts[0]
+        .segments
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
     assert!(text.contains("Truyện Kiều"), "{text}");
-    assert!(kieu_hit.excerpts[0].segments.iter().any(|s| s.highlighted && s.text == "Kiều"));
+    assert!(
+        kieu_hit.excerpts[0]
+            .segments
+            .iter()
+            .any(|s| s.highlighted && s.text == "Kiều")
+    );
     // A phrase must appear as written.
     let phrase = fulltext::search(&catalog, &q("\"chu tai chu menh\""), &staff()).expect("phrase");
     assert_eq!(phrase.total, 1);
@@ -501,11 +656,26 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
     assert_eq!(err.code(), ErrorCode::InvalidInput);
 
     // Removed: gone from the results at once; the index rebuilds itself when thrown away.
-    objects::remove(&mut catalog, "lan", objects::parse_id(&ascii.object.id).expect("id"), "trùng")
-        .expect("remove");
-    assert_eq!(fulltext::search(&catalog, &q("truyen kieu"), &staff()).expect("s").total, 2);
+    objects::remove(
+        &mut catalog,
+        "lan",
+        objects::parse_id(&ascii.object.id).expect("id"),
+        "trùng",
+    )
+    .expect("remove");
+    assert_eq!(
+        fulltext::search(&catalog, &q("truyen kieu"), &staff())
+            .expect("s")
+            .total,
+        2
+    );
     std::fs::remove_dir_all(fulltext::fulltext_dir(catalog.path())).expect("rm index");
-    assert_eq!(fulltext::search(&catalog, &q("truyen kieu"), &staff()).expect("s").total, 2);
+    assert_eq!(
+        fulltext::search(&catalog, &q("truyen kieu"), &staff())
+            .expect("s")
+            .total,
+        2
+    );
     std::fs::write(
         fulltext::fulltext_dir(catalog.path()).join("shelfmark-fulltext.json"),
         b"{not json",
@@ -513,7 +683,11 @@ fn full_text_finds_words_without_diacritics_and_shows_excerpts_only_to_who_may_o
     .expect("damage state");
     let page = fulltext::search(
         &catalog,
-        &FullTextQuery { text: "kieu".into(), offset: 1, limit: 1 },
+        &FullTextQuery {
+            text: "kieu".into(),
+            offset: 1,
+            limit: 1,
+        },
         &staff(),
     )
     .expect("page 2");
@@ -526,7 +700,12 @@ fn access_is_enforced_per_level_and_role() {
     patron(&mut catalog, "TV001", "adult");
     let r = record(&mut catalog, "Truyện Kiều");
     work_access(&mut catalog, r, AccessLevel::Registered);
-    let o = attach(&mut catalog, r, &write(dir.path(), "kieu.txt", KIEU.as_bytes()), false);
+    let o = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.txt", KIEU.as_bytes()),
+        false,
+    );
     let id = objects::parse_id(&o.object.id).expect("id");
     assert_eq!(o.object.access, AccessLevel::Registered, "follows the work");
     let on_site = anonymous(true);
@@ -542,10 +721,17 @@ fn access_is_enforced_per_level_and_role() {
     ];
     for (level, s, p, a_on, a_off) in table {
         let obj = catalog
-            .write("lan", |m| objects::set_rights(m, id, None, Some(level), "thử mức truy cập"))
+            .write("lan", |m| {
+                objects::set_rights(m, id, None, Some(level), "thử mức truy cập")
+            })
             .expect("set");
         assert_eq!(obj.access, level);
-        for (who, expect) in [(&staff(), s), (&reader, p), (&on_site, a_on), (&off_site, a_off)] {
+        for (who, expect) in [
+            (&staff(), s),
+            (&reader, p),
+            (&on_site, a_on),
+            (&off_site, a_off),
+        ] {
             let opened = access::open(&catalog, "lan", id, who).expect("open");
             assert_eq!(opened.decision.allowed, expect, "{level:?} for {who:?}");
             assert_eq!(opened.text_parts.is_empty(), !expect);
@@ -573,7 +759,11 @@ fn access_is_enforced_per_level_and_role() {
         &catalog,
         "lan",
         id,
-        &ReaderRequest { role: ReaderRole::Patron, card: None, on_premises: false },
+        &ReaderRequest {
+            role: ReaderRole::Patron,
+            card: None,
+            on_premises: false,
+        },
     )
     .expect_err("no card");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
@@ -588,14 +778,29 @@ fn a_print_disabled_reader_opens_an_accessible_audiobook_others_cannot() {
     patron(&mut catalog, "TV002", "adult");
     let r = record(&mut catalog, "Số đỏ");
     work_access(&mut catalog, r, AccessLevel::Staff);
-    let audio = attach(&mut catalog, r, &write(dir.path(), "so-do.mp3", &mp3_with_chapters(40)), true);
-    let print = attach(&mut catalog, r, &write(dir.path(), "so-do.txt", "Số đỏ".as_bytes()), false);
+    let audio = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "so-do.mp3", &mp3_with_chapters(40)),
+        true,
+    );
+    let print = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "so-do.txt", "Số đỏ".as_bytes()),
+        false,
+    );
     let audio_id = objects::parse_id(&audio.object.id).expect("id");
     let print_id = objects::parse_id(&print.object.id).expect("id");
     let vi = access::open(&catalog, "lan", audio_id, &card("KT001")).expect("open");
     assert!(vi.decision.allowed);
     assert_eq!(vi.decision.basis, AccessBasis::PrintDisabilityException);
-    assert!(vi.decision.citation.as_deref().is_some_and(|c| !c.is_empty()));
+    assert!(
+        vi.decision
+            .citation
+            .as_deref()
+            .is_some_and(|c| !c.is_empty())
+    );
     assert!(access::content_path(&catalog, audio_id, &card("KT001")).is_ok());
     let other = access::open(&catalog, "lan", audio_id, &card("TV002")).expect("open");
     assert!(!other.decision.allowed);
@@ -605,9 +810,16 @@ fn a_print_disabled_reader_opens_an_accessible_audiobook_others_cannot() {
     assert!(!not_print.decision.allowed);
     // Dark stays dark.
     catalog
-        .write("lan", |m| objects::set_rights(m, audio_id, None, Some(AccessLevel::Dark), "bản bảo quản"))
+        .write("lan", |m| {
+            objects::set_rights(m, audio_id, None, Some(AccessLevel::Dark), "bản bảo quản")
+        })
         .expect("dark");
-    assert!(!access::open(&catalog, "lan", audio_id, &card("KT001")).expect("open").decision.allowed);
+    assert!(
+        !access::open(&catalog, "lan", audio_id, &card("KT001"))
+            .expect("open")
+            .decision
+            .allowed
+    );
 }
 
 #[test]
@@ -616,34 +828,59 @@ fn playback_positions_are_kept_per_reader_and_clamped() {
     patron(&mut catalog, "KT001", "visually_impaired");
     let r = record(&mut catalog, "Truyện Kiều");
     work_access(&mut catalog, r, AccessLevel::Registered);
-    let audio = attach(&mut catalog, r, &write(dir.path(), "kieu.mp3", &mp3_with_chapters(100)), true);
+    let audio = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.mp3", &mp3_with_chapters(100)),
+        true,
+    );
     let id = objects::parse_id(&audio.object.id).expect("id");
     let duration = audio.object.duration_ms.expect("duration");
     access::save_position(&mut catalog, "lan", id, &card("KT001"), 1_500, 1.25).expect("save");
     access::save_position(&mut catalog, "lan", id, &staff(), 999_999, 2.0).expect("save staff");
     let opened = access::open(&catalog, "lan", id, &card("KT001")).expect("open");
-    assert_eq!((opened.resume_ms, opened.resume_rate), (Some(1_500), Some(1.25)));
+    assert_eq!(
+        (opened.resume_ms, opened.resume_rate),
+        (Some(1_500), Some(1.25))
+    );
     let staff_view = access::open(&catalog, "lan", id, &staff()).expect("open");
-    assert_eq!(staff_view.resume_ms, Some(duration), "clamped to the length");
+    assert_eq!(
+        staff_view.resume_ms,
+        Some(duration),
+        "clamped to the length"
+    );
     let other_staff = access::open(&catalog, "minh", id, &staff()).expect("open");
-    assert_eq!(other_staff.resume_ms, None, "each staff member has their own place");
+    assert_eq!(
+        other_staff.resume_ms, None,
+        "each staff member has their own place"
+    );
     // Someone not signed in has nowhere to keep it; nothing is stored, nothing fails.
     catalog
-        .write("lan", |m| objects::set_rights(m, id, None, Some(AccessLevel::Open), "mở"))
+        .write("lan", |m| {
+            objects::set_rights(m, id, None, Some(AccessLevel::Open), "mở")
+        })
         .expect("open it");
     access::save_position(&mut catalog, "lan", id, &anonymous(false), 10, 1.0).expect("no-op");
-    assert_eq!(count(&catalog, "SELECT count(*) FROM playback_positions"), 2);
+    assert_eq!(
+        count(&catalog, "SELECT count(*) FROM playback_positions"),
+        2
+    );
     let err = access::save_position(&mut catalog, "lan", id, &staff(), 10, 9.0).expect_err("speed");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     catalog
-        .write("lan", |m| objects::set_rights(m, id, None, Some(AccessLevel::Staff), "đóng"))
+        .write("lan", |m| {
+            objects::set_rights(m, id, None, Some(AccessLevel::Staff), "đóng")
+        })
         .expect("close it");
     patron(&mut catalog, "TV003", "adult");
     let err = access::save_position(&mut catalog, "lan", id, &card("TV003"), 10, 1.0)
         .expect_err("may not open it");
     assert_eq!(err.code(), ErrorCode::AccessDenied);
     assert_eq!(
-        count(&catalog, "SELECT count(*) FROM change_log WHERE entity_type = 'playback_position'"),
+        count(
+            &catalog,
+            "SELECT count(*) FROM change_log WHERE entity_type = 'playback_position'"
+        ),
         2
     );
 }
@@ -653,11 +890,21 @@ fn an_objects_own_rights_keep_a_history_and_fall_back_to_the_work() {
     let (dir, mut catalog) = catalog();
     let r = record(&mut catalog, "Truyện Kiều");
     work_access(&mut catalog, r, AccessLevel::Open);
-    let o = attach(&mut catalog, r, &write(dir.path(), "kieu.txt", KIEU.as_bytes()), false);
+    let o = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.txt", KIEU.as_bytes()),
+        false,
+    );
     let id = objects::parse_id(&o.object.id).expect("id");
-    assert_eq!((o.object.status, o.object.access), (None, AccessLevel::Open));
+    assert_eq!(
+        (o.object.status, o.object.access),
+        (None, AccessLevel::Open)
+    );
     let err = catalog
-        .write("lan", |m| objects::set_rights(m, id, Some(RightsStatus::InC), None, ""))
+        .write("lan", |m| {
+            objects::set_rights(m, id, Some(RightsStatus::InC), None, "")
+        })
         .expect_err("reason");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     let narrated = catalog
@@ -666,17 +913,35 @@ fn an_objects_own_rights_keep_a_history_and_fall_back_to_the_work() {
         })
         .expect("set");
     assert_eq!(narrated.status, Some(RightsStatus::InC));
-    assert_eq!(narrated.access, crate::rights::access::default_access(RightsStatus::InC));
+    assert_eq!(
+        narrated.access,
+        crate::rights::access::default_access(RightsStatus::InC)
+    );
     assert_eq!(narrated.rights_reason.as_deref(), Some("bản đọc mới, 2024"));
     let back = catalog
-        .write("lan", |m| objects::set_rights(m, id, None, None, "theo tác phẩm"))
+        .write("lan", |m| {
+            objects::set_rights(m, id, None, None, "theo tác phẩm")
+        })
         .expect("back");
-    assert_eq!((back.status, back.access, back.rights_reason), (None, AccessLevel::Open, None));
-    assert_eq!(objects::rights_history(&catalog, id).expect("history").len(), 2);
+    assert_eq!(
+        (back.status, back.access, back.rights_reason),
+        (None, AccessLevel::Open, None)
+    );
+    assert_eq!(
+        objects::rights_history(&catalog, id)
+            .expect("history")
+            .len(),
+        2
+    );
     let listed = objects::list(&catalog, r).expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].access, AccessLevel::Open);
-    assert_eq!(objects::list(&catalog, Uuid::nil()).expect_err("no record").code(), ErrorCode::NotFound);
+    assert_eq!(
+        objects::list(&catalog, Uuid::nil())
+            .expect_err("no record")
+            .code(),
+        ErrorCode::NotFound
+    );
 }
 
 #[test]
@@ -684,7 +949,12 @@ fn exports_carry_one_856_per_object_and_keep_the_records_own_links() {
     let (dir, mut catalog) = catalog();
     let r = record(&mut catalog, "Truyện Kiều");
     work_access(&mut catalog, r, AccessLevel::Premises);
-    let o = attach(&mut catalog, r, &write(dir.path(), "kieu.txt", KIEU.as_bytes()), false);
+    let o = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.txt", KIEU.as_bytes()),
+        false,
+    );
     let labelled = objects::attach(
         &mut catalog,
         "lan",
@@ -699,7 +969,11 @@ fn exports_carry_one_856_per_object_and_keep_the_records_own_links() {
     assert_eq!(labelled.object.label.as_deref(), Some("Bìa 1902"));
     let bytes: Vec<u8> = catalog
         .conn()
-        .query_row("SELECT marc FROM records WHERE id = ?1", params![r.to_string()], |row| row.get(0))
+        .query_row(
+            "SELECT marc FROM records WHERE id = ?1",
+            params![r.to_string()],
+            |row| row.get(0),
+        )
         .expect("marc");
     let now = catalog.clock().now();
     let annotate = |catalog: &Catalog, bytes: &[u8]| {
@@ -712,22 +986,39 @@ fn exports_carry_one_856_per_object_and_keep_the_records_own_links() {
     let f856: Vec<&shelfmark_marc::Field> = rec.fields_with_tag("856").collect();
     assert_eq!(f856.len(), 3, "the record's own link and one per object");
     assert_eq!(f856[0].subfield('u'), Some("https://nxb.example.vn/kieu"));
-    assert_eq!(f856[1].subfield('u').map(str::to_string), Some(format!("urn:sha256:{}", o.object.sha256)));
+    assert_eq!(
+        f856[1].subfield('u').map(str::to_string),
+        Some(format!("urn:sha256:{}", o.object.sha256))
+    );
     assert_eq!(f856[1].subfield('q'), Some("text/plain; charset=utf-8"));
     assert_eq!(f856[1].subfield('y'), Some("kieu.txt"));
-    assert_eq!(f856[1].subfield('z'), Some("On the library's premises only"));
-    assert_eq!(f856[1].subfield('s').map(str::to_string), Some(KIEU.len().to_string()));
+    assert_eq!(
+        f856[1].subfield('z'),
+        Some("On the library's premises only")
+    );
+    assert_eq!(
+        f856[1].subfield('s').map(str::to_string),
+        Some(KIEU.len().to_string())
+    );
     assert_eq!(f856[2].subfield('y'), Some("Bìa 1902"));
     // With the library's address set, and exported again from an export: no repeats.
     catalog
-        .write("lan", |m| marc::set_base_url(m, Some("https://thuvien.example.vn/so/")))
+        .write("lan", |m| {
+            marc::set_base_url(m, Some("https://thuvien.example.vn/so/"))
+        })
         .expect("base url");
-    let again = annotate(&catalog, &shelfmark_marc::iso2709::to_bytes(&rec).expect("bytes"));
+    let again = annotate(
+        &catalog,
+        &shelfmark_marc::iso2709::to_bytes(&rec).expect("bytes"),
+    );
     let f856: Vec<&shelfmark_marc::Field> = again.fields_with_tag("856").collect();
     assert_eq!(f856.len(), 3);
     assert_eq!(
         f856[1].subfield('u').map(str::to_string),
-        Some(format!("https://thuvien.example.vn/so/objects/{}", o.object.sha256))
+        Some(format!(
+            "https://thuvien.example.vn/so/objects/{}",
+            o.object.sha256
+        ))
     );
     let err = catalog
         .write("lan", |m| marc::set_base_url(m, Some("ftp://x")))

@@ -10,8 +10,8 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
 use quick_xml::events::BytesRef;
+use quick_xml::events::Event;
 use rusqlite::{Connection, params};
 
 use super::media::{self, Media};
@@ -95,8 +95,9 @@ fn plain(path: &Path) -> Result<Vec<TextPart>, String> {
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         // A character cut in two by the limit.
-        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()])
-            .map_err(|e| e.to_string())?,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).map_err(|e| e.to_string())?
+        }
         Err(e) => {
             return Err(format!(
                 "the text is not UTF-8 throughout (byte {} is not): save it as UTF-8 and attach it again",
@@ -193,9 +194,28 @@ pub(crate) fn reference(r: &BytesRef<'_>) -> Option<char> {
 /// scripts or styles.
 pub fn xhtml_text(xhtml: &str) -> String {
     const BLOCKS: &[&str] = &[
-        "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "section", "article", "pre", "hr", "dt", "dd", "figcaption",
-        "table", "ul", "ol",
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "pre",
+        "hr",
+        "dt",
+        "dd",
+        "figcaption",
+        "table",
+        "ul",
+        "ol",
     ];
     const HIDDEN: &[&str] = &["head", "script", "style", "title"];
     let mut reader = Reader::from_str(xhtml);
@@ -236,7 +256,11 @@ pub fn xhtml_text(xhtml: &str) -> String {
 }
 
 /// Stores an object's extracted parts.
-pub(crate) fn store(conn: &Connection, object_id: &str, parts: &[TextPart]) -> Result<(), CoreError> {
+pub(crate) fn store(
+    conn: &Connection,
+    object_id: &str,
+    parts: &[TextPart],
+) -> Result<(), CoreError> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO digital_texts (object_id, part, label, text) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -268,9 +292,7 @@ pub(crate) fn part(
 ) -> Result<Option<TextPart>, CoreError> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .prepare_cached(
-            "SELECT label, text FROM digital_texts WHERE object_id = ?1 AND part = ?2",
-        )?
+        .prepare_cached("SELECT label, text FROM digital_texts WHERE object_id = ?1 AND part = ?2")?
         .query_row(params![object_id, index], |r| {
             Ok(TextPart {
                 index,
