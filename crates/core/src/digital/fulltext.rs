@@ -340,8 +340,14 @@ fn words_query(field: Field, s: &str, form: Form) -> Option<Box<dyn Query>> {
     }
 }
 
-/// What must match (folded) and what ranks higher (exact).
-fn build(f: Fields, text: &str) -> Result<(Box<dyn Query>, Box<dyn Query>), CoreError> {
+/// A compiled search: what must match (folded; the snippets highlight its words) and the
+/// same with the exact words ranking higher.
+struct Compiled {
+    folded: Box<dyn Query>,
+    ranked: Box<dyn Query>,
+}
+
+fn build(f: Fields, text: &str) -> Result<Compiled, CoreError> {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut exact: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for piece in pieces(text) {
@@ -370,7 +376,7 @@ fn build(f: Fields, text: &str) -> Result<(Box<dyn Query>, Box<dyn Query>), Core
             Box::new(BoostQuery::new(Box::new(BooleanQuery::new(exact)), 2.0)),
         ),
     ]));
-    Ok((folded, ranked))
+    Ok(Compiled { folded, ranked })
 }
 
 /// A snippet's fragment cut into plain and highlighted segments.
@@ -426,7 +432,7 @@ pub fn search(
     let context = super::access::reader_context(catalog, reader)?;
     let index = FullTextIndex::open(catalog)?;
     let f = index.fields;
-    let (folded, ranked) = build(f, &query.text)?;
+    let Compiled { folded, ranked } = build(f, &query.text)?;
     let fail = |e: tantivy::TantivyError| failed(&index.dir, e);
     let searcher = index.reader.searcher();
     let top = searcher

@@ -120,15 +120,16 @@ pub fn annotate(
     base_url: Option<&str>,
 ) -> Result<(), CoreError> {
     record.fields.retain(|f| !ours(f));
-    let mut at = record
+    let at = record
         .fields
         .iter()
         .position(|f| f.tag().as_str() > "856")
         .unwrap_or(record.fields.len());
-    for object in objects {
-        record.fields.insert(at, field(object, base_url)?);
-        at += 1;
-    }
+    let made = objects
+        .iter()
+        .map(|o| field(o, base_url))
+        .collect::<Result<Vec<_>, _>>()?;
+    record.fields.splice(at..at, made);
     Ok(())
 }
 

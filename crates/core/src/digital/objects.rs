@@ -99,11 +99,11 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
+/// An object's own status and level (each `None`: not its own) and the reason.
+type OwnRights = (Option<RightsStatus>, Option<AccessLevel>, String);
+
 /// The object's own rights: the latest row of its history.
-fn own_rights(
-    conn: &Connection,
-    object_id: &str,
-) -> Result<Option<(Option<RightsStatus>, Option<AccessLevel>, String)>, CoreError> {
+fn own_rights(conn: &Connection, object_id: &str) -> Result<Option<OwnRights>, CoreError> {
     let found: Option<(Option<String>, Option<String>, String)> = conn
         .prepare_cached(
             "SELECT status, access, reason FROM digital_object_rights WHERE object_id = ?1
