@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod circ;
+mod digital;
 mod import;
 mod kiosk;
 mod marc;
@@ -84,6 +85,8 @@ enum Command {
     Circ(circ::CircArgs),
     /// Copyright determinations: compute, set with a reason, access levels, the report.
     Rights(rights::RightsArgs),
+    /// The digital collection: attach files to records, search their text, verify the store.
+    Digital(digital::DigitalArgs),
     /// The self-service kiosk's settings.
     #[command(subcommand)]
     Kiosk(kiosk::KioskCommand),
@@ -209,6 +212,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Circ(args) => return circ::run(args, cli.json, || open(cli), &user(cli)),
         Command::Rights(args) => rights::run(args, cli.json, &mut open(cli)?, &user(cli)),
+        Command::Digital(args) => digital::run(args, cli.json, &mut open(cli)?, &user(cli)),
         Command::Kiosk(command) => kiosk::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Sip2(command) => sip2::run(command, cli.json, &mut open(cli)?, &user(cli)),
         Command::Sru(command) => sru::run_sru(command, open(cli)?),

@@ -90,6 +90,10 @@ pub enum EntityType {
     Determination,
     /// A sync exception's resolution (the exceptions themselves are found on every node).
     Exception,
+    /// A file attached to a record (the digital collection), and its own rights.
+    DigitalObject,
+    /// Where a reader stopped in a recording.
+    PlaybackPosition,
 }
 
 impl EntityType {
@@ -106,6 +110,8 @@ impl EntityType {
             EntityType::ClosedDay => "closed_day",
             EntityType::Determination => "determination",
             EntityType::Exception => "exception",
+            EntityType::DigitalObject => "digital_object",
+            EntityType::PlaybackPosition => "playback_position",
         }
     }
 
@@ -122,6 +128,8 @@ impl EntityType {
             EntityType::ClosedDay,
             EntityType::Determination,
             EntityType::Exception,
+            EntityType::DigitalObject,
+            EntityType::PlaybackPosition,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)

@@ -111,6 +111,23 @@ pub enum CoreError {
     UnknownFormat { path: PathBuf },
 
     /// Circulation refused a loan, renewal or hold; the refusal says why in both languages.
+    #[error("cannot read the file to attach {path}: {source}. Nothing was attached.")]
+    AttachSource {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "{file} is not a kind of file the digital collection keeps: {detail}. Attach a PDF, an EPUB, a JPEG, PNG, TIFF or WebP image, an MP3 or M4B/M4A recording, or a UTF-8 text. Nothing was attached."
+    )]
+    UnsupportedMedia { file: String, detail: String },
+
+    #[error(
+        "the digital collection's files at {path} could not be used: {detail}. Check that the folder beside the catalog exists and can be written to; nothing was changed."
+    )]
+    ContentStore { path: PathBuf, detail: String },
+
     #[error("refused ({}): {}", .0.code.as_str(), .0.message_en)]
     Refused(crate::api::Refusal),
 
@@ -165,6 +182,15 @@ impl CoreError {
             CoreError::ImportSource { .. } | CoreError::UnknownFormat { .. } => {
                 ErrorCode::InvalidInput
             }
+            CoreError::AttachSource { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorCode::NotFound
+            }
+            CoreError::AttachSource { .. } | CoreError::UnsupportedMedia { .. } => {
+                ErrorCode::InvalidInput
+            }
+            CoreError::ContentStore { .. } => ErrorCode::Storage,
             CoreError::Storage(_) | CoreError::SearchIndex { .. } | CoreError::WriteFile { .. } => {
                 ErrorCode::Storage
             }

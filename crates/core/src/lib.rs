@@ -24,6 +24,7 @@ pub mod changelog;
 pub mod circulation;
 mod clock;
 pub mod demo;
+pub mod digital;
 mod error;
 pub mod holdings;
 pub mod rights;

@@ -3,4 +3,4 @@
 /**
  * The kinds of thing a change can be about.
  */
-export type EntityType = "record" | "branch" | "item" | "patron" | "loan" | "hold" | "fine_entry" | "policy" | "closed_day" | "determination" | "exception";
+export type EntityType = "record" | "branch" | "item" | "patron" | "loan" | "hold" | "fine_entry" | "policy" | "closed_day" | "determination" | "exception" | "digital_object" | "playback_position";

@@ -204,6 +204,7 @@ fn unknown_subcommands_and_bad_numbers_are_usage_errors() {
 }
 
 mod circ;
+mod digital;
 mod import;
 mod marc;
 mod rights;

@@ -172,6 +172,7 @@ fn write_all(
     let cancelled = move || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
     let mut sink = Sink::new(options.format, output, &mut out);
     let with_rights = options.with_rights && rights::marc::any(conn)?;
+    let now = catalog.clock().now();
     let mut each = |row: Row| -> Result<Next, CoreError> {
         if cancelled() {
             report.cancelled = true;
@@ -179,7 +180,7 @@ fn write_all(
         }
         let (id, control_number, mut marc) = row;
         let written = match with_rights {
-            true => match rights::marc::annotate_bytes(conn, &id, &marc) {
+            true => match rights::marc::annotate_bytes(conn, now, &id, &marc) {
                 Ok(Some(annotated)) => {
                     marc = annotated;
                     sink.write(&marc)

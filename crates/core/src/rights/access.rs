@@ -62,8 +62,16 @@ pub fn print_disability_citation() -> String {
 /// record never determined is evaluated on the spot (and is `staff` when the rules cannot
 /// tell).
 pub fn effective_access(catalog: &Catalog, record_id: Uuid) -> Result<AccessLevel, CoreError> {
-    let conn = catalog.conn();
-    let now = catalog.clock().now();
+    effective_access_conn(catalog.conn(), catalog.clock().now(), record_id)
+}
+
+/// [`effective_access`] on a connection at `now` (exports and the digital collection read it
+/// where they have no [`Catalog`] at hand).
+pub(crate) fn effective_access_conn(
+    conn: &rusqlite::Connection,
+    now: time::OffsetDateTime,
+    record_id: Uuid,
+) -> Result<AccessLevel, CoreError> {
     let d = match determinations::current_conn(conn, record_id)? {
         Some(d) => d,
         None => determinations::evaluate_conn(conn, record_id, today(conn, now)?, now)?,
@@ -143,13 +151,25 @@ fn decision(
     }
 }
 
-/// Whether this reader may open the record's digital copy, and on what basis.
+/// Whether this reader may open the record's digital copy, and on what basis. The record's
+/// own description (Leader/06, 007, 341) tells whether it is an accessible-format copy; for a
+/// particular file the digital collection asks [`decide`] with the file's own flag.
 pub fn may_open(
     catalog: &Catalog,
     record_id: Uuid,
     reader: ReaderContext,
 ) -> Result<AccessDecision, CoreError> {
     let access = effective_access(catalog, record_id)?;
+    decide(access, reader, || is_accessible_format(catalog, record_id))
+}
+
+/// The decision for a reader on content at `access`; `accessible_format` is asked only when
+/// the print-disability exception is the reader's last chance (it may read the record).
+pub fn decide(
+    access: AccessLevel,
+    reader: ReaderContext,
+    accessible_format: impl FnOnce() -> Result<bool, CoreError>,
+) -> Result<AccessDecision, CoreError> {
     use AccessBasis as B;
     use AccessLevel as L;
     let allowed = |basis, vi, en| Ok(decision(true, access, basis, None, vi, en));
@@ -188,7 +208,7 @@ pub fn may_open(
     }
     // The exception covers protected works too, but only an accessible-format copy, and only
     // for a registered reader the library knows to have a print disability.
-    if reader.print_disabled && reader.registered && is_accessible_format(catalog, record_id)? {
+    if reader.print_disabled && reader.registered && accessible_format()? {
         return Ok(decision(
             true,
             access,

@@ -119,29 +119,41 @@ pub fn annotate(record: &mut Record, d: &Determination) -> Result<(), CoreError>
     Ok(())
 }
 
-/// The stored record `bytes` with the record's current determination written in; `None` when
-/// it has none (the bytes go out as stored).
+/// The stored record `bytes` with the record's current determination and its digital
+/// objects (856, see `digital::marc`) written in; `None` when it has neither (the bytes go out
+/// as stored).
 pub(crate) fn annotate_bytes(
     conn: &Connection,
+    now: time::OffsetDateTime,
     record_id: &str,
     bytes: &[u8],
 ) -> Result<Option<Vec<u8>>, CoreError> {
     let Ok(id) = Uuid::parse_str(record_id) else {
         return Ok(None);
     };
-    let Some(d) = current_conn(conn, id)? else {
+    let d = current_conn(conn, id)?;
+    let objects = crate::digital::marc::objects_of(conn, now, record_id)?;
+    if d.is_none() && objects.is_empty() {
         return Ok(None);
-    };
+    }
     let mut record = shelfmark_marc::iso2709::from_bytes(bytes)?;
-    annotate(&mut record, &d)?;
+    if let Some(d) = &d {
+        annotate(&mut record, d)?;
+    }
+    if !objects.is_empty() {
+        let base = crate::digital::marc::base_url(conn)?;
+        crate::digital::marc::annotate(&mut record, &objects, base.as_deref())?;
+    }
     Ok(Some(shelfmark_marc::iso2709::to_bytes(&record)?))
 }
 
-/// Whether any record has a determination (an export without any skips the lookups).
+/// Whether any record has a determination or a digital object (an export without any skips
+/// the lookups).
 pub(crate) fn any(conn: &Connection) -> Result<bool, CoreError> {
-    Ok(conn.query_row(
+    let determined: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM rights_determinations)",
         params![],
         |r| r.get(0),
-    )?)
+    )?;
+    Ok(determined || crate::digital::marc::any(conn)?)
 }

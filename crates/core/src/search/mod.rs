@@ -16,7 +16,7 @@
 //! - Each record's searchable values come from [`Extracted::of`], the one extraction the
 //!   catalog also uses for its columns.
 
-mod analyzer;
+pub(crate) mod analyzer;
 mod facets;
 pub mod query;
 

@@ -5,7 +5,7 @@
 use rusqlite::Transaction;
 use rusqlite_migration::{M, Migrations};
 
-use crate::{catalog, changelog, circulation, holdings, rights, sync};
+use crate::{catalog, changelog, circulation, digital, holdings, rights, sync};
 
 /// Version 1: node identity and the change log. 2: bibliographic records.
 /// 3: branches and items. 4: patrons. 5: every extracted record column, record identifiers,
@@ -17,7 +17,8 @@ use crate::{catalog, changelog, circulation, holdings, rights, sync};
 /// and ledger appends (no `hlc` index; `IN` checks written as comparisons). 9: rights
 /// determinations (append-only). 10: sync (pull cursor, highest observed time, what each
 /// entry changed and knew, the exceptions list, and the central server's hub tables). 11:
-/// SIP2 accounts (the self-check machines' logins).
+/// SIP2 accounts (the self-check machines' logins). 12: the digital collection (objects,
+/// their texts, their own rights, playback positions).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -48,6 +49,7 @@ pub fn all() -> Migrations<'static> {
         M::up(rights::MIGRATION_DETERMINATIONS),
         M::up(sync::MIGRATION_SYNC),
         M::up(circulation::sip2::MIGRATION_SIP2_ACCOUNTS),
+        M::up(digital::MIGRATION_DIGITAL),
     ])
 }
 
