@@ -30,6 +30,7 @@ pub mod rights;
 pub mod search;
 mod store;
 pub mod text;
+mod tidy_csv;
 
 pub use changelog::{ChangeEntry, EntityType, Operation};
 pub use clock::{Clock, Hlc, HlcTimestamp, ManualClock, SystemClock};

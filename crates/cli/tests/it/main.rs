@@ -53,7 +53,7 @@ fn demo_then_info_reports_counts_as_json() {
     }
     assert_eq!(info["records"], 250);
     assert_eq!(info["patrons"], 12);
-    assert_eq!(info["schema_version"], 9);
+    assert_eq!(info["schema_version"], 10);
     let changes = info["changes"].as_u64().expect("number");
     let items = info["items"].as_u64().expect("number");
     // Records, items, patrons and branches, then the demo's circulation history on top.

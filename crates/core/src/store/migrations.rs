@@ -15,7 +15,8 @@ use crate::{catalog, changelog, circulation, holdings, rights};
 /// defaults). 7: the desk and the kiosk (patrons' folded names, backfilled from their names;
 /// kiosk PIN attempts; report indexes on loan, return and fine times). 8: cheaper change-log
 /// and ledger appends (no `hlc` index; `IN` checks written as comparisons). 9: rights
-/// determinations (append-only).
+/// determinations (append-only). 10: every loan by item (the rights review queue's
+/// loan counts).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -44,6 +45,7 @@ pub fn all() -> Migrations<'static> {
             Ok(())
         }),
         M::up(rights::MIGRATION_DETERMINATIONS),
+        M::up(rights::review::MIGRATION_LOANS_BY_ITEM),
     ])
 }
 
