@@ -12,6 +12,7 @@ import { withoutControlNumber } from "./format";
 import { HistoryPanel } from "./HistoryPanel";
 import { ItemsPanel } from "./ItemsPanel";
 import { MarcPanel } from "./MarcPanel";
+import { RightsPanel } from "../rights/RightsPanel";
 import "./record.css";
 
 export interface RecordViewProps {
@@ -28,7 +29,7 @@ export interface RecordViewProps {
   onError(err: unknown): void;
 }
 
-export const RECORD_TABS = ["description", "marc", "items", "history"] as const;
+export const RECORD_TABS = ["description", "marc", "items", "rights", "history"] as const;
 export type RecordTab = (typeof RECORD_TABS)[number];
 
 type Load = { state: "loading" } | { state: "failed"; error: ErrorPayload } | { state: "ready"; detail: RecordDetail };
@@ -131,6 +132,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
     description: null,
     marc: null,
     items: null,
+    rights: null,
     history: null,
   });
   const base = useId();
@@ -309,6 +311,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
               onFormOpen={setFormOpen}
             />
           )}
+          {tab === key && key === "rights" && <RightsPanel api={api} recordId={detail.id} />}
           {tab === key && key === "history" && <HistoryPanel api={api} id={detail.id} />}
         </div>
       ))}
