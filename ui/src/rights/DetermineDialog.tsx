@@ -106,10 +106,11 @@ export function DetermineDialog({ count, kind = "status", initialStatus = null, 
                       value={s}
                       checked={status === s}
                       onChange={() => setStatus(s)}
+                      aria-labelledby={`${id}-n-${s}`}
                       aria-describedby={`${id}-m-${s}`}
                       data-testid={`rights-status-${s}`}
                     />
-                    <span className="rights-status-name">{t(`rights.status.${s}.name`)}</span>
+                    <span id={`${id}-n-${s}`} className="rights-status-name">{t(`rights.status.${s}.name`)}</span>
                     <span id={`${id}-m-${s}`} className="rights-status-meaning">
                       {t(`rights.status.${s}.meaning`)}
                     </span>
