@@ -17,6 +17,8 @@ import { createI18n } from "./i18n";
 import { parentOf, type Dialog, type View } from "./navigation";
 import { RecordView } from "./record/RecordView";
 import { ReportScreen } from "./report/ReportScreen";
+import { ReviewScreen } from "./rights/ReviewScreen";
+import { RightsReportScreen } from "./rights/RightsReportScreen";
 import { SearchScreen } from "./search/SearchScreen";
 import { ExportDialog } from "./transfer/ExportDialog";
 import { ImportDialog } from "./transfer/ImportDialog";
@@ -223,6 +225,22 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           >
             {t("digital.nav")}
           </button>
+          <button
+            type="button"
+            data-testid="nav-rights"
+            aria-current={view.name === "rights" ? "page" : undefined}
+            onClick={() => go({ name: "rights" })}
+          >
+            {t("nav.rights")}
+          </button>
+          <button
+            type="button"
+            data-testid="nav-rights-report"
+            aria-current={view.name === "rights-report" ? "page" : undefined}
+            onClick={() => go({ name: "rights-report" })}
+          >
+            {t("nav.rightsReport")}
+          </button>
           <button type="button" data-testid="nav-import" aria-keyshortcuts="Control+I" onClick={() => setDialog("import")}>
             {t("nav.import")}
           </button>
@@ -317,6 +335,16 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           <FullTextScreen
             api={api}
             onOpen={(objectId, recordId, part) => go({ name: "viewer", objectId, recordId, part: part ?? undefined })}
+          />
+        )}
+        {view.name === "rights" && (
+          <ReviewScreen api={api} onOpenRecord={(id) => go({ name: "record", id })} onError={onError} />
+        )}
+        {view.name === "rights-report" && (
+          <RightsReportScreen
+            api={api}
+            onOpenRecord={(id) => go({ name: "record", id })}
+            onReview={() => go({ name: "rights" })}
           />
         )}
       </main>

@@ -1,11 +1,17 @@
 //! `shelfmark rights`: copyright determinations, a thin face over core's `rights` modules.
 //! `compute` stores what the rules say for today (a person's decision stands); with
 //! `--as-of` it only shows what they would say on that day. `set` and `access` record a
-//! person's decision with its reason; `report` counts.
+//! person's decision with its reason; `report` counts (and writes its CSV); `review` lists
+//! the works waiting for a person; `bulk` sets one status for many works at once.
 
-use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
-use shelfmark_core::api::{AccessLevel, Determination, RightsStatus};
+use shelfmark_core::api::{
+    AccessLevel, BulkDetermination, Determination, DeterminationSummary, ReviewFilter, ReviewQuery,
+    ReviewSort, RightsStatus,
+};
 use shelfmark_core::rights::{self, determinations, jurisdiction};
 use shelfmark_core::{Catalog, CoreError};
 use uuid::Uuid;
@@ -51,6 +57,39 @@ enum RightsCommand {
     Report {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Also write the report as CSV (UTF-8 with BOM) to this file.
+        #[arg(long, value_name = "PATH")]
+        csv: Option<PathBuf>,
+    },
+    /// The works waiting for a person's determination (never evaluated, UND, CNE).
+    Review {
+        #[arg(long, value_enum, default_value = "needs-review")]
+        filter: FilterArg,
+        #[arg(long, value_enum, default_value = "most-borrowed")]
+        sort: SortArg,
+        /// Works to skip (for the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Works to list (1 to 1000).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Set one status for many works at once, with the reason (all or nothing).
+    Bulk {
+        /// InC, InC-EDU, NoC-US, UND, PublicDomain, ... or a statement URI.
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        reason: String,
+        /// Also set who may open them: open, registered, premises, staff, dark.
+        #[arg(long)]
+        access: Option<String>,
+        /// Read record ids or control numbers from this file, one a line (`#` starts a
+        /// comment).
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
+        /// Record ids or control numbers.
+        records: Vec<String>,
     },
     /// Show or choose the jurisdiction (vn, berne, or one added with `--add FILE`).
     Jurisdiction {
@@ -61,6 +100,50 @@ enum RightsCommand {
         #[arg(long, value_name = "FILE")]
         add: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FilterArg {
+    /// Never evaluated, UND or CNE.
+    NeedsReview,
+    NotEvaluated,
+    Undetermined,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    MostBorrowed,
+    Oldest,
+    DigitalFirst,
+    Title,
+}
+
+fn parse_status(status: &str) -> Result<RightsStatus, CoreError> {
+    RightsStatus::parse(status).ok_or_else(|| CoreError::InvalidInput {
+        what: "rights status",
+        value: status.to_string(),
+        reason: "one of InC, InC-OW-EU, InC-EDU, InC-NC, InC-RUU, NoC-CR, NoC-NC, NoC-OKLR, NoC-US, CNE, UND, NKC, PublicDomain, or a statement URI".into(),
+    })
+}
+
+fn parse_level(level: &str) -> Result<AccessLevel, CoreError> {
+    AccessLevel::parse(level).ok_or_else(|| CoreError::InvalidInput {
+        what: "access level",
+        value: level.to_string(),
+        reason: "one of open, registered, premises, staff, dark".into(),
+    })
+}
+
+fn print_summary(s: &DeterminationSummary, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(s)?);
+    } else {
+        println!("{} works, {} changed", s.records, s.changed);
+        for c in &s.by_status {
+            println!("  {:<13} {:>8}", c.status.as_str(), c.count);
+        }
+    }
+    Ok(())
 }
 
 fn record_id(catalog: &Catalog, key: &str) -> Result<Uuid, CoreError> {
@@ -156,11 +239,7 @@ pub fn run(args: &RightsArgs, json: bool, catalog: &mut Catalog, user: &str) -> 
             public_domain_from,
         } => {
             let id = record_id(catalog, record)?;
-            let status = RightsStatus::parse(status).ok_or_else(|| CoreError::InvalidInput {
-                what: "rights status",
-                value: status.clone(),
-                reason: "one of InC, InC-OW-EU, InC-EDU, InC-NC, InC-RUU, NoC-CR, NoC-NC, NoC-OKLR, NoC-US, CNE, UND, NKC, PublicDomain, or a statement URI".into(),
-            })?;
+            let status = parse_status(status)?;
             let from = date(public_domain_from)?;
             let d = catalog.write(user, |m| {
                 determinations::set_status(m, id, status, from, reason)
@@ -173,11 +252,7 @@ pub fn run(args: &RightsArgs, json: bool, catalog: &mut Catalog, user: &str) -> 
             reason,
         } => {
             let id = record_id(catalog, record)?;
-            let level = AccessLevel::parse(level).ok_or_else(|| CoreError::InvalidInput {
-                what: "access level",
-                value: level.clone(),
-                reason: "one of open, registered, premises, staff, dark".into(),
-            })?;
+            let level = parse_level(level)?;
             let d = catalog.write(user, |m| determinations::set_access(m, id, level, reason))?;
             print_determination(&d, json)?;
         }
@@ -199,8 +274,11 @@ pub fn run(args: &RightsArgs, json: bool, catalog: &mut Catalog, user: &str) -> 
                 }
             }
         }
-        RightsCommand::Report { as_of } => {
+        RightsCommand::Report { as_of, csv } => {
             let report = rights::report(catalog, date(as_of)?)?;
+            if let Some(path) = csv {
+                rights::report_csv(&report, path)?;
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -233,6 +311,94 @@ pub fn run(args: &RightsArgs, json: bool, catalog: &mut Catalog, user: &str) -> 
                     );
                 }
             }
+        }
+        RightsCommand::Review {
+            filter,
+            sort,
+            offset,
+            limit,
+        } => {
+            let query = ReviewQuery {
+                filter: match filter {
+                    FilterArg::NeedsReview => ReviewFilter::NeedsReview,
+                    FilterArg::NotEvaluated => ReviewFilter::NotEvaluated,
+                    FilterArg::Undetermined => ReviewFilter::Undetermined,
+                },
+                sort: match sort {
+                    SortArg::MostBorrowed => ReviewSort::MostBorrowed,
+                    SortArg::Oldest => ReviewSort::Oldest,
+                    SortArg::DigitalFirst => ReviewSort::DigitalFirst,
+                    SortArg::Title => ReviewSort::Title,
+                },
+                offset: *offset,
+                limit: *limit,
+            };
+            let page = rights::review_queue(catalog, &query)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&page)?);
+            } else {
+                println!(
+                    "{} works to review; {} to {}",
+                    page.total,
+                    if page.entries.is_empty() {
+                        0
+                    } else {
+                        offset + 1
+                    },
+                    *offset as usize + page.entries.len()
+                );
+                for e in &page.entries {
+                    println!(
+                        "{:<12} {:<6} {:<5} {:>5}  {}{}",
+                        e.control_number.as_deref().unwrap_or("-"),
+                        e.status.map_or("-", RightsStatus::as_str),
+                        e.year.map_or("-".to_string(), |y| y.to_string()),
+                        e.loans,
+                        e.title,
+                        e.author
+                            .as_deref()
+                            .map(|a| format!(" / {a}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        RightsCommand::Bulk {
+            status,
+            reason,
+            access,
+            from_file,
+            records,
+        } => {
+            let status = parse_status(status)?;
+            let access = access.as_deref().map(parse_level).transpose()?;
+            let mut keys = records.clone();
+            if let Some(path) = from_file {
+                let text = std::fs::read_to_string(path).map_err(|source| {
+                    anyhow::anyhow!("cannot read {}: {source}", path.display())
+                })?;
+                keys.extend(
+                    text.lines()
+                        .map(|l| l.split('#').next().unwrap_or("").trim())
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                );
+            }
+            if keys.is_empty() {
+                anyhow::bail!("name the works: record ids or control numbers, or --from-file FILE");
+            }
+            let record_ids = keys
+                .iter()
+                .map(|k| record_id(catalog, k).map(|id| id.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let request = BulkDetermination {
+                record_ids,
+                status,
+                reason: reason.clone(),
+                access,
+            };
+            let summary = catalog.write(user, |m| rights::bulk_set(m, &request))?;
+            print_summary(&summary, json)?;
         }
         RightsCommand::Jurisdiction { set, add } => {
             if let Some(path) = add {

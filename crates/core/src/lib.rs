@@ -32,6 +32,7 @@ pub mod search;
 mod store;
 pub mod sync;
 pub mod text;
+mod tidy_csv;
 
 pub use changelog::{ChangeEntry, EntityType, Operation};
 pub use clock::{Clock, Hlc, HlcTimestamp, ManualClock, SystemClock};

@@ -13,6 +13,7 @@ import { withoutControlNumber } from "./format";
 import { HistoryPanel } from "./HistoryPanel";
 import { ItemsPanel } from "./ItemsPanel";
 import { MarcPanel } from "./MarcPanel";
+import { RightsPanel } from "../rights/RightsPanel";
 import "./record.css";
 
 export interface RecordViewProps {
@@ -31,7 +32,7 @@ export interface RecordViewProps {
   onOpenDigital?(objectId: string): void;
 }
 
-export const RECORD_TABS = ["description", "marc", "items", "digital", "history"] as const;
+export const RECORD_TABS = ["description", "marc", "items", "digital", "rights", "history"] as const;
 export type RecordTab = (typeof RECORD_TABS)[number];
 
 type Load = { state: "loading" } | { state: "failed"; error: ErrorPayload } | { state: "ready"; detail: RecordDetail };
@@ -135,6 +136,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
     marc: null,
     items: null,
     digital: null,
+    rights: null,
     history: null,
   });
   const base = useId();
@@ -320,6 +322,7 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
           {tab === key && key === "digital" && (
             <DigitalPanel api={api} recordId={detail.id} onOpen={(objectId) => props.onOpenDigital?.(objectId)} onFormOpen={setFormOpen} />
           )}
+          {tab === key && key === "rights" && <RightsPanel api={api} recordId={detail.id} />}
           {tab === key && key === "history" && <HistoryPanel api={api} id={detail.id} />}
         </div>
       ))}

@@ -65,3 +65,98 @@ fn compute_set_history_and_report() {
         .expect("runs");
     assert!(!refused.status.success());
 }
+
+#[test]
+fn review_lists_the_queue_bulk_decides_and_report_writes_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    assert_success(
+        &shelfmark(&db)
+            .args(["demo", "--records", "40", "--seed", "3"])
+            .output()
+            .expect("runs"),
+    );
+    let page = json_of(shelfmark(&db).args([
+        "rights",
+        "review",
+        "--filter",
+        "not-evaluated",
+        "--sort",
+        "oldest",
+        "--limit",
+        "5",
+    ]));
+    assert_eq!(page["total"], 40);
+    let entries = page["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 5);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["status"].is_null() && e["loans"].is_u64())
+    );
+    let ids: Vec<String> = entries
+        .iter()
+        .map(|e| e["record_id"].as_str().expect("id").to_string())
+        .collect();
+
+    // From a file: ids, a comment, a blank line.
+    let list = dir.path().join("works.txt");
+    std::fs::write(&list, format!("# đã kiểm tra\n{}\n\n{}\n", ids[0], ids[1])).expect("list");
+    let summary = json_of(shelfmark(&db).args([
+        "rights",
+        "bulk",
+        "--status",
+        "NoC-US",
+        "--reason",
+        "xuất bản tại Hoa Kỳ trước 1930",
+        "--from-file",
+        list.to_str().expect("path"),
+        &ids[2],
+    ]));
+    assert_eq!(summary["records"], 3);
+    assert_eq!(summary["changed"], 3);
+    assert_eq!(summary["by_status"][0]["status"], "NoC-US");
+    let left = json_of(shelfmark(&db).args(["rights", "review", "--filter", "not-evaluated"]));
+    assert_eq!(left["total"], 37);
+
+    // No reason, or an unknown work: an error and nothing stored.
+    for args in [
+        vec![
+            "rights",
+            "bulk",
+            "--status",
+            "InC",
+            "--reason",
+            " ",
+            ids[3].as_str(),
+        ],
+        vec![
+            "rights",
+            "bulk",
+            "--status",
+            "InC",
+            "--reason",
+            "r",
+            ids[3].as_str(),
+            "0190c3e4-7b1a-7000-8000-000000000001",
+        ],
+    ] {
+        let out = shelfmark(&db).args(&args).output().expect("runs");
+        assert!(!out.status.success());
+        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+    }
+    let still = json_of(shelfmark(&db).args(["rights", "review", "--filter", "not-evaluated"]));
+    assert_eq!(still["total"], 37);
+
+    let csv = dir.path().join("báo cáo.csv");
+    let out = shelfmark(&db)
+        .args(["rights", "report", "--csv", csv.to_str().expect("path")])
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let bytes = std::fs::read(&csv).expect("csv written");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFsection,key,count,detail"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("by_status,NoC-US,3,"), "{text}");
+    assert!(text.contains("total,not_evaluated,37,"), "{text}");
+}

@@ -6,12 +6,9 @@
 //! listed, zeros included, so a chart has no gaps. Renewals are counted from the change log
 //! (a loan keeps only its last renewal time), by the hybrid clock's time of each renewal.
 //!
-//! The CSV is one tidy table, `section,key,count,detail`, which a spreadsheet can filter and
-//! pivot; it is UTF-8 with a byte-order mark so Excel shows Vietnamese right, and is written
-//! beside the target and renamed into place, so a failed write leaves no half file.
+//! The CSV is one tidy table, `section,key,count,detail` (see `crate::tidy_csv`).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use rusqlite::params;
@@ -169,31 +166,13 @@ fn ranked(counts: BTreeMap<String, u64>) -> Vec<KeyCount> {
 /// `loans_by_category`, `loans_by_item_type`, and `overdue` (key: the item barcode, no count,
 /// detail: title, reader card and due day).
 pub fn write_csv(stats: &CirculationStats, path: &Path) -> Result<(), CoreError> {
-    let partial = {
-        let mut p = path.as_os_str().to_owned();
-        p.push(".partial");
-        std::path::PathBuf::from(p)
-    };
-    let failed = |e: &dyn std::fmt::Display| CoreError::WriteFile {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    };
-    let result = (|| -> Result<(), CoreError> {
-        let mut file = std::fs::File::create(&partial).map_err(|e| failed(&e))?;
-        // The byte-order mark tells Excel the file is UTF-8.
-        file.write_all(b"\xEF\xBB\xBF").map_err(|e| failed(&e))?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let mut row = |section: &str, key: &str, count: &str, detail: &str| {
-            w.write_record([section, key, count, detail])
-                .map_err(|e| failed(&e))
-        };
-        row("section", "key", "count", "detail")?;
-        row("period", "from", "", &stats.from)?;
-        row("period", "to", "", &stats.to)?;
-        row("total", "loans", &stats.loans.to_string(), "")?;
-        row("total", "returns", &stats.returns.to_string(), "")?;
-        row("total", "renewals", &stats.renewals.to_string(), "")?;
-        row(
+    crate::tidy_csv::write(path, |w| {
+        w.row("period", "from", "", &stats.from)?;
+        w.row("period", "to", "", &stats.to)?;
+        w.row("total", "loans", &stats.loans.to_string(), "")?;
+        w.row("total", "returns", &stats.returns.to_string(), "")?;
+        w.row("total", "renewals", &stats.renewals.to_string(), "")?;
+        w.row(
             "total",
             "fines_charged",
             &stats.fines_charged.to_string(),
@@ -204,7 +183,7 @@ pub fn write_csv(stats: &CirculationStats, path: &Path) -> Result<(), CoreError>
             ("returns_per_day", &stats.returns_per_day),
         ] {
             for d in days {
-                row(section, &d.day, &d.count.to_string(), "")?;
+                w.row(section, &d.day, &d.count.to_string(), "")?;
             }
         }
         for (section, keys) in [
@@ -213,28 +192,15 @@ pub fn write_csv(stats: &CirculationStats, path: &Path) -> Result<(), CoreError>
             ("loans_by_item_type", &stats.loans_by_item_type),
         ] {
             for k in keys {
-                row(section, &k.key, &k.count.to_string(), "")?;
+                w.row(section, &k.key, &k.count.to_string(), "")?;
             }
         }
         for loan in &stats.overdue {
             let detail = format!("{} | {} | {}", loan.title, loan.patron_barcode, loan.due_on);
-            row("overdue", &loan.item_barcode, "", &detail)?;
+            w.row("overdue", &loan.item_barcode, "", &detail)?;
         }
-        let file = w
-            .into_inner()
-            .map_err(|e| failed(&e))?
-            .into_inner()
-            .map_err(|e| failed(e.error()))?;
-        file.sync_all().map_err(|e| failed(&e))?;
         Ok(())
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&partial, path).map_err(|e| failed(&e)),
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
-    }
+    })
 }
 
 #[cfg(test)]

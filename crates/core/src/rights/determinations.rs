@@ -302,6 +302,45 @@ pub fn set_access(
     append(m, d)
 }
 
+/// A person returns the record's access level to following its status, with a reason: the
+/// level the status gives by the table, no access reason; the reason goes into the
+/// explanation so the history says why the earlier level was dropped.
+pub fn follow_status(
+    m: &mut Mutation<'_>,
+    record_id: Uuid,
+    reason: &str,
+) -> Result<Determination, CoreError> {
+    let reason = reason_of(reason)?;
+    let base = match current_conn(m.conn(), record_id)? {
+        Some(d) => d,
+        None => {
+            let now = m.now();
+            let as_of = today(m.conn(), now)?;
+            evaluate_conn(m.conn(), record_id, as_of, now)?
+        }
+    };
+    let access = default_access(base.status);
+    let d = Determination {
+        access,
+        access_reason: None,
+        explanation_vi: format!(
+            "{} Mức truy cập trở lại theo tình trạng ({}): {}.",
+            base.explanation_vi,
+            reason,
+            access.as_str()
+        ),
+        explanation_en: format!(
+            "{} The access level follows the status again ({}): {}.",
+            base.explanation_en,
+            reason,
+            access.as_str()
+        ),
+        decided_by: m.user().to_string(),
+        ..base
+    };
+    append(m, d)
+}
+
 /// Every record id with its control number and title, in catalog order.
 pub(crate) fn all_records(
     conn: &Connection,

@@ -11,7 +11,9 @@
 //! - `access`: who may open a digital copy (a data table from status to access level,
 //!   overridable), and the print-disability exception (Marrakesh Treaty).
 //! - `marc`: 542/506/540 written into exported records.
-//! - `report`: counts by status, works entering the public domain next 1 January.
+//! - `report`: counts by status, works entering the public domain next 1 January, its CSV.
+//! - `review`: review in the app — the queue of works waiting for a person, a determination
+//!   for many works at once, the rules over many works in batches, a record's rights tab.
 
 pub mod access;
 pub mod compute;
@@ -21,13 +23,15 @@ pub mod inputs;
 pub mod jurisdiction;
 pub mod marc;
 pub mod report;
+pub mod review;
 
 #[cfg(test)]
 mod tests;
 
 pub use access::{effective_access, may_open};
-pub use determinations::{compute_record, current, history, set_access, set_status};
-pub use report::report;
+pub use determinations::{compute_record, current, follow_status, history, set_access, set_status};
+pub use report::{report, report_csv};
+pub use review::{bulk_set, compute_many, record_rights, review_queue, set_access_level};
 
 /// Schema version 9: the determinations, one row per determination, never updated or deleted.
 /// The full determination is kept as JSON; the columns are what lists and reports filter on.

@@ -1,7 +1,8 @@
 //! The rights report: works by current status, the works entering the public domain on the
-//! next 1 January, and the works no one has evaluated.
+//! next 1 January, and the works no one has evaluated; and its CSV.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use time::{Date, Month};
 
@@ -100,5 +101,58 @@ pub fn report(catalog: &Catalog, as_of: Option<Date>) -> Result<RightsReport, Co
             .collect(),
         not_evaluated,
         undetermined,
+    })
+}
+
+/// Writes the report as a tidy CSV (`section,key,count,detail`, see `crate::tidy_csv`).
+/// Sections: `report` (as_of, jurisdiction, next_public_domain_day; the value in `detail`),
+/// `total` (records, not_evaluated, undetermined), `by_status` (key: the status id, detail:
+/// its URI), `public_domain_by_year` (key: the year), and `entering_public_domain` (key: the
+/// control number, or the record id without one; detail: title | rule | record id).
+pub fn report_csv(report: &RightsReport, path: &Path) -> Result<(), CoreError> {
+    crate::tidy_csv::write(path, |w| {
+        w.row("report", "as_of", "", &report.as_of)?;
+        w.row("report", "jurisdiction", "", &report.jurisdiction)?;
+        w.row(
+            "report",
+            "next_public_domain_day",
+            "",
+            &report.next_public_domain_day,
+        )?;
+        w.row("total", "records", &report.records.to_string(), "")?;
+        w.row(
+            "total",
+            "not_evaluated",
+            &report.not_evaluated.to_string(),
+            "",
+        )?;
+        w.row(
+            "total",
+            "undetermined",
+            &report.undetermined.to_string(),
+            "",
+        )?;
+        for c in &report.by_status {
+            w.row(
+                "by_status",
+                c.status.as_str(),
+                &c.count.to_string(),
+                c.status.uri(),
+            )?;
+        }
+        for y in &report.public_domain_by_year {
+            w.row(
+                "public_domain_by_year",
+                &y.year.to_string(),
+                &y.count.to_string(),
+                "",
+            )?;
+        }
+        for e in &report.entering_public_domain {
+            let key = e.control_number.as_deref().unwrap_or(&e.record_id);
+            let detail = format!("{} | {} | {}", e.title, e.rule, e.record_id);
+            w.row("entering_public_domain", key, "", &detail)?;
+        }
+        Ok(())
     })
 }

@@ -18,7 +18,8 @@ use crate::{catalog, changelog, circulation, digital, holdings, rights, sync};
 /// determinations (append-only). 10: sync (pull cursor, highest observed time, what each
 /// entry changed and knew, the exceptions list, and the central server's hub tables). 11:
 /// SIP2 accounts (the self-check machines' logins). 12: the digital collection (objects,
-/// their texts, their own rights, playback positions).
+/// their texts, their own rights, playback positions). 13: every loan by item (the rights
+/// review queue's loan counts).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -50,6 +51,7 @@ pub fn all() -> Migrations<'static> {
         M::up(sync::MIGRATION_SYNC),
         M::up(circulation::sip2::MIGRATION_SIP2_ACCOUNTS),
         M::up(digital::MIGRATION_DIGITAL),
+        M::up(rights::review::MIGRATION_LOANS_BY_ITEM),
     ])
 }
 

@@ -1,0 +1,2 @@
+/** The user core records a computation by the rules as (`determinations::RULES`). */
+export const RULES_USER = "rules";
