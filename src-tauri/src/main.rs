@@ -10,6 +10,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod content;
 mod startup;
 
 use clap::Parser;
@@ -29,6 +30,7 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .register_asynchronous_uri_scheme_protocol(content::SCHEME, content::handle)
         .invoke_handler(tauri::generate_handler![
             commands::catalog::catalog_summary,
             commands::catalog::list_records,
@@ -71,6 +73,21 @@ fn main() {
             commands::circulation::kiosk_password_set,
             commands::circulation::set_kiosk_password,
             commands::circulation::exit_kiosk,
+            commands::rights::rights_review_queue,
+            commands::rights::record_rights,
+            commands::rights::set_rights_status,
+            commands::rights::set_access_level,
+            commands::rights::compute_rights,
+            commands::rights::rights_report,
+            commands::rights::export_rights_report,
+            commands::digital::digital_objects,
+            commands::digital::attach_digital_object,
+            commands::digital::remove_digital_object,
+            commands::digital::set_object_rights,
+            commands::digital::open_digital_object,
+            commands::digital::digital_text,
+            commands::digital::save_playback_position,
+            commands::digital::search_full_text,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

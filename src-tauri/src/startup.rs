@@ -23,6 +23,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Who the change log says made each change: the operating-system account.
     pub user: String,
+    /// The content protocol's tickets (see `content`).
+    pub tickets: crate::content::Tickets,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             index: Mutex::new(None),
             jobs: Jobs::default(),
             user: current_user(),
+            tickets: crate::content::Tickets::default(),
         }
     }
 }

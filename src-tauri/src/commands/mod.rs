@@ -5,8 +5,10 @@
 
 pub mod catalog;
 pub mod circulation;
+pub mod digital;
 pub mod items;
 pub mod jobs;
+pub mod rights;
 
 use shelfmark_core::api::{ErrorCode, ErrorPayload};
 use shelfmark_core::search::SearchIndex;
