@@ -89,7 +89,7 @@ function StatusPanel({ status, onOpenSettings }: { status: SyncStatus; onOpenSet
       )}
       {status.last_report && (
         <>
-          <h4 className="sync-subhead">{t("sync.report.heading")}</h4>
+          <h3 className="sync-subhead">{t("sync.report.heading")}</h3>
           <ReportList report={status.last_report} />
         </>
       )}
