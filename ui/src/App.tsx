@@ -20,6 +20,10 @@ import { ReportScreen } from "./report/ReportScreen";
 import { ReviewScreen } from "./rights/ReviewScreen";
 import { RightsReportScreen } from "./rights/RightsReportScreen";
 import { SearchScreen } from "./search/SearchScreen";
+import { SettingsScreen } from "./settings/SettingsScreen";
+import { SyncIndicator } from "./sync/SyncIndicator";
+import { SyncScreen } from "./sync/SyncScreen";
+import { SYNC_POLL_MS } from "./sync/useSyncStatus";
 import { ExportDialog } from "./transfer/ExportDialog";
 import { ImportDialog } from "./transfer/ImportDialog";
 
@@ -44,13 +48,15 @@ export interface AppProps {
   refreshMs?: number;
   /** The first screen; the catalog unless a test starts elsewhere. */
   initialView?: View;
+  /** How often the sync indicator reads the sync status. */
+  syncPollMs?: number;
 }
 
-export function App({ api, i18n, refreshMs = SUMMARY_REFRESH_MS, initialView }: AppProps) {
+export function App({ api, i18n, refreshMs = SUMMARY_REFRESH_MS, initialView, syncPollMs = SYNC_POLL_MS }: AppProps) {
   const instance = useMemo(() => i18n ?? createI18n(), [i18n]);
   return (
     <I18nextProvider i18n={instance}>
-      <Shell api={api} refreshMs={refreshMs} initialView={initialView ?? { name: "catalog" }} />
+      <Shell api={api} refreshMs={refreshMs} initialView={initialView ?? { name: "catalog" }} syncPollMs={syncPollMs} />
     </I18nextProvider>
   );
 }
@@ -86,7 +92,17 @@ function useSummary(api: CatalogApi, refreshMs: number, onFailure: (f: Failure |
   return { summary, refresh };
 }
 
-function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: number; initialView: View }) {
+function Shell({
+  api,
+  refreshMs,
+  initialView,
+  syncPollMs,
+}: {
+  api: CatalogApi;
+  refreshMs: number;
+  initialView: View;
+  syncPollMs: number;
+}) {
   const { t } = useTranslation();
   const [failure, setFailure] = useState<Failure | null>(null);
   // A summary success clears only a summary failure; the other kinds stay until dismissed.
@@ -255,7 +271,21 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
           <button type="button" data-testid="nav-kiosk" onClick={() => setDialog("kiosk")}>
             {t("nav.kiosk")}
           </button>
+          <button
+            type="button"
+            data-testid="nav-settings"
+            aria-current={view.name === "settings" ? "page" : undefined}
+            onClick={() => go({ name: "settings" })}
+          >
+            {t("settings.nav")}
+          </button>
         </nav>
+        <SyncIndicator
+          api={api}
+          pollMs={syncPollMs}
+          current={view.name === "sync"}
+          onOpen={() => go({ name: "sync" })}
+        />
         <LanguageSwitch />
       </header>
       {failure && <ErrorBanner error={failure.error} onDismiss={() => setFailure(null)} />}
@@ -347,6 +377,15 @@ function Shell({ api, refreshMs, initialView }: { api: CatalogApi; refreshMs: nu
             onReview={() => go({ name: "rights" })}
           />
         )}
+        {view.name === "sync" && (
+          <SyncScreen
+            api={api}
+            pollMs={syncPollMs}
+            onOpenRecord={(id) => go({ name: "record", id })}
+            onOpenSettings={() => go({ name: "settings" })}
+          />
+        )}
+        {view.name === "settings" && <SettingsScreen api={api} />}
       </main>
       {dialog === "kiosk" && (
         <KioskLauncher
