@@ -88,6 +88,11 @@ fn main() {
             commands::digital::digital_text,
             commands::digital::save_playback_position,
             commands::digital::search_full_text,
+            commands::copy::copy_targets,
+            commands::copy::add_copy_target,
+            commands::copy::remove_copy_target,
+            commands::copy::copy_search,
+            commands::copy::copy_import,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

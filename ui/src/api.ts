@@ -564,6 +564,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "refused",
   "access_denied",
   "sync_refused",
+  "remote_failed",
   "storage",
   "internal",
 ];

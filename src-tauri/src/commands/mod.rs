@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod circulation;
+pub mod copy;
 pub mod digital;
 pub mod items;
 pub mod jobs;
