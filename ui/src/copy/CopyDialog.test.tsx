@@ -342,6 +342,22 @@ describe("copy cataloging: importing", () => {
     expect(props.onEditRecord).toHaveBeenCalledWith(EXISTING_RECORD_ID);
   });
 
+  it("added beside a match when the cataloger chose Add anyway: both are said", async () => {
+    const beside: CopyImportOutcome = { ...addedOutcome(), matched: [EXISTING_RECORD_ID], issues: [] };
+    const { api } = open("en", fakeApi({ copyImport: vi.fn(async () => beside) }));
+    await searchFor("9786042088701");
+    await screen.findByTestId("copy-options");
+    fireEvent.click(screen.getByTestId("copy-policy-add"));
+    fireEvent.click(screen.getByTestId("copy-import"));
+    const outcome = await screen.findByTestId("copy-outcome");
+    expect(api.copyImport).toHaveBeenCalledWith(deMenMarc(), "isbn", "add");
+    expect(within(outcome).getByTestId("outcome-beside").textContent).toBe(
+      "It matched 1 record already in the catalog; as you chose, it was added anyway.",
+    );
+    await waitFor(() => expect(within(outcome).getByTestId("matched-record").textContent).toContain("VN-HN000042"));
+    expect(within(outcome).getByTestId("outcome-no-issues").textContent).toBe("The record passes every MARC check.");
+  });
+
   it("without matching, the record is always added", async () => {
     const { api } = open("en");
     await searchFor("Dế Mèn", "title");
@@ -361,6 +377,8 @@ describe("copy cataloging: importing", () => {
     fireEvent.click(screen.getByTestId("copy-import"));
     expect(screen.getByTestId("copy-importing").textContent).toContain("Đang nhập biểu ghi vào danh mục…");
     expect((screen.getByTestId("copy-import") as HTMLButtonElement).disabled).toBe(true);
+    // No new search while the record is being written.
+    expect(screen.getByTestId("copy-search").matches(":disabled")).toBe(true);
     press(screen.getByTestId("copy-dialog"), "Escape");
     expect(props.onClose).not.toHaveBeenCalled();
     await act(async () => answer.resolve(addedOutcome()));

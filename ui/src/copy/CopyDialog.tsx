@@ -268,11 +268,11 @@ export function CopyDialog({ api, onClose, onOpenSettings, onOpenRecord, onEditR
             aria-labelledby={`${baseId}-search`}
             onSubmit={(e) => {
               e.preventDefault();
-              if (!busy) submit();
+              if (!busy && importing.status !== "busy") submit();
             }}
           >
             <h3 id={`${baseId}-search`}>{t("copy.search.heading")}</h3>
-            <fieldset className="copy-form-fields" disabled={busy}>
+            <fieldset className="copy-form-fields" disabled={busy || importing.status === "busy"}>
               <div className="copy-field">
                 <label htmlFor={`${baseId}-target`}>{t("copy.search.target")}</label>
                 <select
