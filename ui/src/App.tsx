@@ -5,6 +5,7 @@ import { toErrorPayload, type CatalogApi } from "./api";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import { ConfirmDialog } from "./components/ConfirmDialog";
+import { CopyDialog } from "./copy/CopyDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { StatusBar } from "./components/StatusBar";
@@ -159,6 +160,9 @@ function Shell({
       } else if (mod && e.shiftKey && e.key.toLowerCase() === "e") {
         e.preventDefault();
         setDialog("export");
+      } else if (mod && e.shiftKey && e.key.toLowerCase() === "c") {
+        e.preventDefault();
+        setDialog("copy");
       }
     };
     window.addEventListener("keydown", onKey);
@@ -267,6 +271,14 @@ function Shell({
             onClick={() => setDialog("export")}
           >
             {t("nav.export")}
+          </button>
+          <button
+            type="button"
+            data-testid="nav-copy"
+            aria-keyshortcuts="Control+Shift+C"
+            onClick={() => setDialog("copy")}
+          >
+            {t("copy.nav")}
           </button>
           <button type="button" data-testid="nav-kiosk" onClick={() => setDialog("kiosk")}>
             {t("nav.kiosk")}
@@ -403,6 +415,25 @@ function Shell({
       )}
       {dialog === "export" && (
         <ExportDialog api={api} query={query} onClose={() => setDialog(null)} onError={onError} />
+      )}
+      {dialog === "copy" && (
+        <CopyDialog
+          api={api}
+          onClose={() => setDialog(null)}
+          onOpenSettings={() => {
+            setDialog(null);
+            go({ name: "settings" });
+          }}
+          onOpenRecord={(id) => {
+            setDialog(null);
+            go({ name: "record", id });
+          }}
+          onEditRecord={(id) => {
+            setDialog(null);
+            go({ name: "edit", id });
+          }}
+          onImported={afterChange}
+        />
       )}
       {closeAnswer && (
         <ConfirmDialog

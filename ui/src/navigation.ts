@@ -1,7 +1,7 @@
 import type { MarcRecord } from "./bindings/MarcRecord";
 import type { TemplateKind } from "./bindings/TemplateKind";
 
-/** The screen the cataloger is on. Dialogs (import, export) open over any of them. */
+/** The screen the cataloger is on. Dialogs (import, export, copy cataloging) open over any of them. */
 export type View =
   | { name: "catalog" }
   | { name: "record"; id: string }
@@ -28,7 +28,7 @@ export type View =
   /** Settings: sync server, the SIP2 server and its accounts, copy-cataloging targets. */
   | { name: "settings" };
 
-export type Dialog = "import" | "export" | "kiosk" | null;
+export type Dialog = "import" | "export" | "kiosk" | "copy" | null;
 
 /** Where Esc (or Back) goes from a view. */
 export function parentOf(view: View): View {

@@ -1,0 +1,84 @@
+/**
+ * A target's record before it is imported: labelled as the record view labels a catalog
+ * record (the same `record.fields` names, in the same order), then the whole MARC record as
+ * MarcEdit mnemonic lines, which a cataloger reads to judge a copy's quality.
+ */
+import { useId, useMemo, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { MarcRecord } from "../bindings/MarcRecord";
+import { currentLanguage } from "../i18n";
+import { languageName, marcToMnemonic } from "../record/format";
+import { describeMarc } from "./copy";
+
+function Values({ values }: { values: ReactNode[] }) {
+  if (values.length === 1) return <>{values[0]}</>;
+  return (
+    <ul className="copy-values">
+      {values.map((v, i) => (
+        <li key={i}>{v}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function CopyPreview({ record }: { record: MarcRecord }) {
+  const { t, i18n } = useTranslation();
+  const lang = currentLanguage(i18n);
+  const marcId = useId();
+  const d = useMemo(() => describeMarc(record), [record]);
+  const mnemonic = useMemo(() => marcToMnemonic(record), [record]);
+
+  const rows: Array<[string, ReactNode[]]> = [];
+  const add = (key: string, values: Array<ReactNode | null | undefined>) => {
+    const present = values.filter((v): v is ReactNode => v !== null && v !== undefined && v !== "");
+    if (present.length) rows.push([key, present]);
+  };
+  add("title", [d.title || t("copy.preview.noTitle")]);
+  add("responsibility", [d.responsibility]);
+  add("authors", d.authors);
+  add("edition", [d.edition]);
+  add("publication", [d.publication]);
+  add("year", [d.year === null ? null : String(d.year)]);
+  add("physicalDescription", [d.physicalDescription]);
+  add("series", d.series);
+  add("subjects", d.subjects);
+  add("notes", d.notes);
+  for (const key of ["isbn", "issn"] as const) {
+    add(
+      key,
+      d[key].map((id) => (
+        <span data-testid={`preview-${key}`}>
+          <span className="identifier">{id.value}</span>
+          {id.qualifier && <> {id.qualifier}</>}
+        </span>
+      )),
+    );
+  }
+  add("languages", [d.languages.map((code) => languageName(code, lang)).join(", ")]);
+  add("callNumber", [d.callNumber && <span className="identifier">{d.callNumber}</span>]);
+  add("controlNumber", [d.controlNumber && <span className="identifier">{d.controlNumber}</span>]);
+
+  return (
+    <>
+      <dl className="copy-description" data-testid="copy-description">
+        {rows.map(([key, values]) => (
+          <div className="copy-description-row" key={key} data-field={key}>
+            <dt>{t(`record.fields.${key}`)}</dt>
+            <dd>
+              <Values values={values} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <h4 id={marcId} className="copy-marc-heading">
+        {t("copy.preview.marc")}
+      </h4>
+      {/* Scrolls on its own, so it is a stop for the keyboard too. */}
+      <div className="copy-marc" role="region" aria-labelledby={marcId} tabIndex={0} data-testid="copy-marc">
+        <pre data-testid="copy-mnemonic">
+          {mnemonic}
+        </pre>
+      </div>
+    </>
+  );
+}
