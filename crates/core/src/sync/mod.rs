@@ -14,7 +14,10 @@
 //! converges to depend on the order it received changes in (see `apply`).
 
 mod apply;
+mod circulation;
 pub mod hub;
+
+pub(crate) use circulation::MIGRATION_CIRCULATION_SYNC;
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
