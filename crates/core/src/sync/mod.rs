@@ -511,3 +511,5 @@ pub(crate) fn parse_uuid(what: &'static str, text: &str) -> Result<Uuid, CoreErr
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod circulation_tests;
