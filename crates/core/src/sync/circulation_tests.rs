@@ -442,6 +442,8 @@ enum Step {
     Push(usize, u32, usize),
     Pull(usize, u32, usize, bool),
     Sync(usize),
+    /// Resolves the first open exception this node lists with its `n`th action.
+    Resolve(usize, usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -459,7 +461,8 @@ fn step() -> impl Strategy<Value = Step> {
         (node.clone(), 1..4u32, 1..3usize).prop_map(|(n, s, b)| Step::Push(n, s, b)),
         (node.clone(), 1..4u32, 1..3usize, any::<bool>())
             .prop_map(|(n, s, p, again)| Step::Pull(n, s, p, again)),
-        node.prop_map(Step::Sync),
+        node.clone().prop_map(Step::Sync),
+        (node, 0..3usize).prop_map(|(n, a)| Step::Resolve(n, a)),
     ]
 }
 
@@ -534,6 +537,17 @@ fn run(net: &mut Net, step: &Step) {
         Step::Sync(n) => {
             net.sync(*n);
             Ok(())
+        }
+        Step::Resolve(n, a) => {
+            let open = exceptions(&net.nodes[*n], true).expect("list");
+            match open.first() {
+                Some(x) => {
+                    let action = x.actions[a % x.actions.len()].clone();
+                    net.clock.advance(time::Duration::seconds(7));
+                    resolve(&mut net.nodes[*n], NAMES[*n], &x.id, &action).map(|_| ())
+                }
+                None => Ok(()),
+            }
         }
     };
 }
