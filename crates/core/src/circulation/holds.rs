@@ -745,7 +745,14 @@ pub(crate) fn settle_filled_twice(
     } else {
         HoldStatus::InTransit
     };
-    set_status(m, hold_id, status, Some(Some(keep)), None, "kept after sync")?;
+    set_status(
+        m,
+        hold_id,
+        status,
+        Some(Some(keep)),
+        None,
+        "kept after sync",
+    )?;
     let released = item_by_id(m.conn(), release)?;
     if matches!(
         released.status,

@@ -614,7 +614,14 @@ pub(crate) fn move_due_dates_off(
         )?;
         let id = parse_id(id)?;
         let view = loan_view(m.conn(), id, now)?;
-        log_loan(m, id, Operation::Update, "due_date_moved_off_closed_day", &view, &[])?;
+        log_loan(
+            m,
+            id,
+            Operation::Update,
+            "due_date_moved_off_closed_day",
+            &view,
+            &[],
+        )?;
     }
     Ok(ids.len())
 }

@@ -53,7 +53,9 @@ pub(crate) struct Meta {
 impl Meta {
     pub(crate) fn of(conn: &Connection, row: &Row) -> Result<Meta, CoreError> {
         let known: Option<(Option<i64>, i64)> = conn
-            .prepare_cached("SELECT server_seq, known_through FROM sync_entries WHERE change_id = ?1")?
+            .prepare_cached(
+                "SELECT server_seq, known_through FROM sync_entries WHERE change_id = ?1",
+            )?
             .query_row(params![row.change_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (server_seq, known_through) = known.unwrap_or((None, 0));
@@ -649,7 +651,10 @@ pub(crate) fn apply_hold(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
 fn trapped_item(conn: &Connection, p: &Value) -> Result<Option<String>, CoreError> {
     match text(p, "trapped_item_id") {
         Some(i) => Ok(Some(i.to_string())),
-        None => item_by_barcode(conn, p.get("hold").and_then(|h| text(h, "trapped_item_barcode"))),
+        None => item_by_barcode(
+            conn,
+            p.get("hold").and_then(|h| text(h, "trapped_item_barcode")),
+        ),
     }
 }
 
@@ -977,10 +982,9 @@ pub(crate) fn resolve(
                 )?;
             }
         }
-        ExceptionKind::LoanToBlockedPatron => {
-            if keep == "recall" {
-                circulation::loans::recall(m, parse_uuid("loan id", &exception.entity_id)?)?;
-            }
+        // `accept` changes nothing: the loan stands as made.
+        ExceptionKind::LoanToBlockedPatron if keep == "recall" => {
+            circulation::loans::recall(m, parse_uuid("loan id", &exception.entity_id)?)?;
         }
         ExceptionKind::HoldFilledTwice => {
             let items: Vec<(String, String)> = exception.facts["items"]

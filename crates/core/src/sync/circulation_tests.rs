@@ -77,9 +77,12 @@ impl Net {
                 )?;
                 let r1 = records::insert(m, &record("Dế Mèn phiêu lưu ký", "Thiếu nhi"))?;
                 let r2 = records::insert(m, &record("Số đỏ", "Văn học"))?;
-                for (rec, barcode, branch) in
-                    [(r1, "B1", hk), (r1, "B2", bd), (r2, "B3", bd), (r2, "B4", bd)]
-                {
+                for (rec, barcode, branch) in [
+                    (r1, "B1", hk),
+                    (r1, "B2", bd),
+                    (r2, "B3", bd),
+                    (r2, "B4", bd),
+                ] {
                     holdings::add_item(
                         m,
                         &NewItem {
@@ -227,10 +230,7 @@ fn snapshot(catalog: &Catalog) -> Vec<Vec<String>> {
             catalog,
             "SELECT id, patron_id, record_id, status, trapped_item_id FROM holds ORDER BY id",
         ),
-        rows(
-            catalog,
-            "SELECT id, barcode, name FROM patrons ORDER BY id",
-        ),
+        rows(catalog, "SELECT id, barcode, name FROM patrons ORDER BY id"),
         rows(
             catalog,
             "SELECT id, patron_id, lifted_at IS NULL FROM patron_blocks ORDER BY id",
@@ -336,7 +336,13 @@ fn an_item_lent_at_two_branches_while_apart_is_one_exception_everywhere() {
     }
     let x = exceptions(&net.nodes[2], true).expect("list").remove(0);
     // The union catalog's staff keep B's loan: A's is closed as a correction, no fine.
-    resolve(&mut net.nodes[2], "chi", &x.id, &format!("keep:{}", b.loan.id)).expect("resolve");
+    resolve(
+        &mut net.nodes[2],
+        "chi",
+        &x.id,
+        &format!("keep:{}", b.loan.id),
+    )
+    .expect("resolve");
     net.sync_all();
     assert_same(&net);
     for node in net.everyone() {
@@ -377,7 +383,8 @@ fn a_check_in_stands_against_a_renewal_made_meanwhile() {
 #[test]
 fn a_loan_to_a_reader_blocked_meanwhile_is_listed_and_can_be_recalled() {
     let mut net = Net::new();
-    net.desk(0, |m| patrons::block(m, "P1", "Mất thẻ")).expect("block");
+    net.desk(0, |m| patrons::block(m, "P1", "Mất thẻ"))
+        .expect("block");
     let lent = net
         .desk(1, |m| loans::checkout(m, "P1", "B4", None, None))
         .expect("B lends, not knowing");
@@ -394,9 +401,11 @@ fn a_loan_to_a_reader_blocked_meanwhile_is_listed_and_can_be_recalled() {
         assert!(exceptions(node, true).expect("list").is_empty());
         let due: String = node
             .conn()
-            .query_row("SELECT due_on FROM loans WHERE id = ?1", [&lent.loan.id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT due_on FROM loans WHERE id = ?1",
+                [&lent.loan.id],
+                |r| r.get(0),
+            )
             .expect("loan");
         assert!(due < lent.loan.due_on, "recalled: due {due}");
     }
@@ -450,8 +459,7 @@ fn step() -> impl Strategy<Value = Step> {
     let node = 0..3usize;
     prop_oneof![
         (node.clone(), 0..2usize, any::<u8>()).prop_map(|(n, r, t)| Step::EditTitle(n, r, t % 3)),
-        (node.clone(), 0..2usize, any::<u8>())
-            .prop_map(|(n, r, t)| Step::EditSubject(n, r, t % 3)),
+        (node.clone(), 0..2usize, any::<u8>()).prop_map(|(n, r, t)| Step::EditSubject(n, r, t % 3)),
         (node.clone(), 0..3usize, 0..4usize).prop_map(|(n, p, i)| Step::Checkout(n, p, i)),
         (node.clone(), 0..4usize).prop_map(|(n, i)| Step::Checkin(n, i)),
         (node.clone(), 0..3usize, 0..2usize).prop_map(|(n, p, r)| Step::Hold(n, p, r)),
@@ -507,7 +515,9 @@ fn run(net: &mut Net, step: &Step) {
             .map(|_| ())
         }
         Step::Checkout(n, p, i) => net
-            .desk(*n, |m| loans::checkout(m, PATRONS[*p], ITEMS[*i], None, None))
+            .desk(*n, |m| {
+                loans::checkout(m, PATRONS[*p], ITEMS[*i], None, None)
+            })
             .map(|_| ()),
         Step::Checkin(n, i) => net
             .desk(*n, |m| loans::checkin(m, ITEMS[*i], None, None))

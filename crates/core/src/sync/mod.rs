@@ -510,6 +510,6 @@ pub(crate) fn parse_uuid(what: &'static str, text: &str) -> Result<Uuid, CoreErr
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod circulation_tests;
+#[cfg(test)]
+mod tests;
