@@ -140,6 +140,33 @@ pub(crate) fn others_waiting(
 struct HoldPayload<'a> {
     event: &'a str,
     hold: &'a Hold,
+    /// What another node needs to put the hold row in place (sync), by id.
+    #[serde(flatten)]
+    row: HoldSyncFields,
+}
+
+#[derive(Serialize)]
+struct HoldSyncFields {
+    item_id: Option<String>,
+    trapped_item_id: Option<String>,
+    pickup_branch_id: String,
+    override_reason: Option<String>,
+}
+
+fn sync_fields(conn: &Connection, id: Uuid) -> Result<HoldSyncFields, CoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT item_id, trapped_item_id, pickup_branch_id, override_reason FROM holds
+             WHERE id = ?1",
+        )?
+        .query_row(params![id.to_string()], |r| {
+            Ok(HoldSyncFields {
+                item_id: r.get(0)?,
+                trapped_item_id: r.get(1)?,
+                pickup_branch_id: r.get(2)?,
+                override_reason: r.get(3)?,
+            })
+        })?)
 }
 
 fn set_status(
@@ -172,7 +199,11 @@ fn set_status(
         EntityType::Hold,
         id,
         Operation::Update,
-        &HoldPayload { event, hold: &hold },
+        &HoldPayload {
+            event,
+            hold: &hold,
+            row: sync_fields(m.conn(), id)?,
+        },
     )?;
     Ok(hold)
 }
@@ -577,12 +608,12 @@ pub fn place(
         ])?;
     let hold = hold_view(m.conn(), id)?;
     let codes: Vec<_> = overridden.iter().map(|r| r.code).collect();
-    m.log(
-        EntityType::Hold,
-        id,
-        Operation::Create,
-        &serde_json::json!({ "event": "placed", "hold": &hold, "overridden": codes }),
-    )?;
+    let mut payload = serde_json::json!({ "event": "placed", "hold": &hold, "overridden": codes });
+    let row = serde_json::to_value(sync_fields(m.conn(), id)?)?;
+    if let (Some(p), serde_json::Value::Object(row)) = (payload.as_object_mut(), row) {
+        p.extend(row);
+    }
+    m.log(EntityType::Hold, id, Operation::Create, &payload)?;
     Ok(hold)
 }
 
@@ -687,4 +718,48 @@ pub fn expire_shelf(m: &mut Mutation<'_>) -> Result<Vec<(Hold, Option<CheckinAct
         out.push((hold, action));
     }
     Ok(out)
+}
+
+/// Settles a hold two nodes filled with different items while apart (a sync exception's
+/// resolution): the hold keeps `keep` (fulfilled when the reader has it on loan, else set
+/// aside for them as it was), and `release`, unless it is on loan, is routed on from where
+/// it is as at a check-in (the next reader, or home).
+pub(crate) fn settle_filled_twice(
+    m: &mut Mutation<'_>,
+    hold_id: Uuid,
+    keep: Uuid,
+    release: Uuid,
+) -> Result<(), CoreError> {
+    let hold = hold_row(m.conn(), "id = ?1", &hold_id.to_string())?.ok_or_else(|| {
+        CoreError::NotFound {
+            entity: "hold",
+            key: "id",
+            value: hold_id.to_string(),
+        }
+    })?;
+    let kept = item_by_id(m.conn(), keep)?;
+    let status = if kept.status == ItemStatus::OnLoan {
+        HoldStatus::Fulfilled
+    } else if matches!(hold.status, HoldStatus::InTransit | HoldStatus::OnShelf) {
+        hold.status
+    } else {
+        HoldStatus::InTransit
+    };
+    set_status(
+        m,
+        hold_id,
+        status,
+        Some(Some(keep)),
+        None,
+        "kept after sync",
+    )?;
+    let released = item_by_id(m.conn(), release)?;
+    if matches!(
+        released.status,
+        ItemStatus::InTransit | ItemStatus::OnHoldShelf
+    ) {
+        let lt = policy::library_time(m.conn())?;
+        route(m, &released, released.current_branch(), &lt)?;
+    }
+    Ok(())
 }

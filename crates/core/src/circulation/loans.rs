@@ -67,6 +67,8 @@ pub(crate) struct LoanRow {
     pub fined_through: Option<Date>,
 }
 
+/// The item's open loan; when branches lent it while apart (two open loans until a person
+/// resolves the exception), the one lent first.
 pub(crate) fn open_loan_of_item(
     conn: &Connection,
     item: Uuid,
@@ -75,7 +77,8 @@ pub(crate) fn open_loan_of_item(
         .prepare_cached(
             "SELECT id, patron_id, branch_id, checked_out_at, due_on, renewals, renewed_at,
                     fined_through
-             FROM loans WHERE item_id = ?1 AND returned_at IS NULL",
+             FROM loans WHERE item_id = ?1 AND returned_at IS NULL
+             ORDER BY checked_out_at, id LIMIT 1",
         )?
         .query_row(params![item.to_string()], |r| {
             Ok((
@@ -223,6 +226,58 @@ struct LoanPayload<'a> {
     loan: &'a Loan,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     overridden: &'a [crate::api::RefusalCode],
+    /// What another node needs to put the loan row in place (sync): the branches by id (a
+    /// code can be renamed by a collision), the day charged through and the last renewal.
+    #[serde(flatten)]
+    row: LoanSyncFields,
+}
+
+#[derive(Serialize)]
+struct LoanSyncFields {
+    branch_id: String,
+    returned_branch_id: Option<String>,
+    fined_through: Option<String>,
+    renewed_at: Option<String>,
+}
+
+fn sync_fields(conn: &Connection, id: Uuid) -> Result<LoanSyncFields, CoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT branch_id, returned_branch_id, fined_through, renewed_at FROM loans
+             WHERE id = ?1",
+        )?
+        .query_row(params![id.to_string()], |r| {
+            Ok(LoanSyncFields {
+                branch_id: r.get(0)?,
+                returned_branch_id: r.get(1)?,
+                fined_through: r.get(2)?,
+                renewed_at: r.get(3)?,
+            })
+        })?)
+}
+
+/// Logs the loan's current row as `event`.
+fn log_loan(
+    m: &mut Mutation<'_>,
+    id: Uuid,
+    operation: Operation,
+    event: &str,
+    loan: &Loan,
+    overridden: &[crate::api::RefusalCode],
+) -> Result<(), CoreError> {
+    let row = sync_fields(m.conn(), id)?;
+    m.log(
+        EntityType::Loan,
+        id,
+        operation,
+        &LoanPayload {
+            event,
+            loan,
+            overridden,
+            row,
+        },
+    )?;
+    Ok(())
 }
 
 /// Lends `item_barcode` to `patron_barcode` at the desk of `branch_code` (default: the item's
@@ -301,16 +356,7 @@ pub fn checkout(
     set_item_state(m, &item, ItemStatus::OnLoan, Some(branch), "checked out")?;
     let loan = loan_view(m.conn(), id, now)?;
     let codes: Vec<_> = overridden.iter().map(|r| r.code).collect();
-    m.log(
-        EntityType::Loan,
-        id,
-        Operation::Create,
-        &LoanPayload {
-            event: "checkout",
-            loan: &loan,
-            overridden: &codes,
-        },
-    )?;
+    log_loan(m, id, Operation::Create, "checkout", &loan, &codes)?;
     Ok(CheckoutResult { loan, overridden })
 }
 
@@ -340,20 +386,27 @@ pub fn checkin(
     let lt = policy::library_time(m.conn())?;
     let mut fine_charged = 0;
     let mut closed = None;
-    if let Some(loan) = open_loan_of_item(m.conn(), item.id)? {
+    // The book is physically back, so the check-in closes every open loan of the item: one
+    // as a rule, two when branches lent it while apart (sync lists that as an exception).
+    while let Some(loan) = open_loan_of_item(m.conn(), item.id)? {
         let earliest = loan.renewed_at.unwrap_or(loan.checked_out_at);
-        if returned_at < earliest {
-            return Err(CoreError::InvalidInput {
-                what: "return time",
-                value: text::rfc3339(returned_at),
-                reason: format!(
-                    "the loan began (or was last renewed) at {}; a return cannot be before it",
-                    text::rfc3339(earliest)
-                ),
-            });
-        }
+        let returned_at = if closed.is_none() {
+            if returned_at < earliest {
+                return Err(CoreError::InvalidInput {
+                    what: "return time",
+                    value: text::rfc3339(returned_at),
+                    reason: format!(
+                        "the loan began (or was last renewed) at {}; a return cannot be before it",
+                        text::rfc3339(earliest)
+                    ),
+                });
+            }
+            returned_at
+        } else {
+            returned_at.max(earliest)
+        };
         let return_day = lt.local_date(returned_at);
-        fine_charged = charge(m, &loan, &item, return_day)?;
+        fine_charged += charge(m, &loan, &item, return_day)?;
         m.conn()
             .prepare_cached(
                 "UPDATE loans SET returned_at = ?2, returned_branch_id = ?3,
@@ -367,17 +420,10 @@ pub fn checkin(
                 return_day.to_string()
             ])?;
         let view = loan_view(m.conn(), loan.id, now)?;
-        m.log(
-            EntityType::Loan,
-            loan.id,
-            Operation::Update,
-            &LoanPayload {
-                event: "checkin",
-                loan: &view,
-                overridden: &[],
-            },
-        )?;
-        closed = Some(view);
+        log_loan(m, loan.id, Operation::Update, "checkin", &view, &[])?;
+        if closed.is_none() {
+            closed = Some(view);
+        }
     }
     let (action, status) = holds::route(m, &item, branch, &lt)?;
     Ok(CheckinResult {
@@ -489,16 +535,7 @@ pub fn renew(
         ])?;
     let view = loan_view(m.conn(), loan.id, now)?;
     let codes: Vec<_> = overridden.iter().map(|r| r.code).collect();
-    m.log(
-        EntityType::Loan,
-        loan.id,
-        Operation::Update,
-        &LoanPayload {
-            event: "renew",
-            loan: &view,
-            overridden: &codes,
-        },
-    )?;
+    log_loan(m, loan.id, Operation::Update, "renew", &view, &codes)?;
     Ok(RenewResult {
         loan: view,
         fine_charged,
@@ -577,18 +614,62 @@ pub(crate) fn move_due_dates_off(
         )?;
         let id = parse_id(id)?;
         let view = loan_view(m.conn(), id, now)?;
-        m.log(
-            EntityType::Loan,
+        log_loan(
+            m,
             id,
             Operation::Update,
-            &LoanPayload {
-                event: "due_date_moved_off_closed_day",
-                loan: &view,
-                overridden: &[],
-            },
+            "due_date_moved_off_closed_day",
+            &view,
+            &[],
         )?;
     }
     Ok(ids.len())
+}
+
+/// Closes an open loan without a check-in at a desk, as a sync exception's resolution
+/// decided (`event` says which): no fine is charged, and the return is logged like a
+/// check-in, so it stands on every node. A loan already returned is left as it is.
+pub(crate) fn close_by_correction(
+    m: &mut Mutation<'_>,
+    id: Uuid,
+    event: &str,
+) -> Result<bool, CoreError> {
+    let now = m.now();
+    let changed = m
+        .conn()
+        .prepare_cached(
+            "UPDATE loans SET returned_at = ?2, returned_branch_id = branch_id
+             WHERE id = ?1 AND returned_at IS NULL",
+        )?
+        .execute(params![id.to_string(), stamp(now)])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let view = loan_view(m.conn(), id, now)?;
+    log_loan(m, id, Operation::Update, event, &view, &[])?;
+    Ok(true)
+}
+
+/// Recalls an open loan: it falls due at the end of today (the reader is asked to bring the
+/// book back). A loan already returned is left as it is.
+pub(crate) fn recall(m: &mut Mutation<'_>, id: Uuid) -> Result<bool, CoreError> {
+    let now = m.now();
+    let lt = policy::library_time(m.conn())?;
+    let today = lt.local_date(now);
+    let due_at = lt.end_of_day(today)?;
+    let changed = m
+        .conn()
+        .prepare_cached(
+            "UPDATE loans SET due_on = ?2, due_at = ?3
+             WHERE id = ?1 AND returned_at IS NULL AND due_on > ?2",
+        )?
+        .execute(params![id.to_string(), today.to_string(), stamp(due_at)])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let view = loan_view(m.conn(), id, now)?;
+    log_loan(m, id, Operation::Update, "recalled", &view, &[])?;
+    Ok(true)
 }
 
 /// An item as a self-check machine asks about it (SIP2 item information): where it is, its

@@ -72,7 +72,7 @@ pub(crate) fn seed_defaults(tx: &Transaction<'_>) -> Result<(), CoreError> {
     Ok(())
 }
 
-fn setting_values(s: &CirculationSettings) -> [(&'static str, String); 4] {
+pub(crate) fn setting_values(s: &CirculationSettings) -> [(&'static str, String); 4] {
     [
         (SETTING_KEYS[0], s.time_zone.clone()),
         (SETTING_KEYS[1], s.fine_block_limit.to_string()),
@@ -81,7 +81,7 @@ fn setting_values(s: &CirculationSettings) -> [(&'static str, String); 4] {
     ]
 }
 
-fn upsert_rule(conn: &Connection, r: &PolicyRule) -> Result<(), rusqlite::Error> {
+pub(crate) fn upsert_rule(conn: &Connection, r: &PolicyRule) -> Result<(), rusqlite::Error> {
     conn.prepare_cached(
         "INSERT INTO circulation_rules (patron_category, item_type, branch_code, loan_days,
              renewals, max_loans, fine_per_day, max_fine, holds_allowed, not_for_loan)

@@ -106,8 +106,10 @@ type OwnRights = (Option<RightsStatus>, Option<AccessLevel>, String);
 fn own_rights(conn: &Connection, object_id: &str) -> Result<Option<OwnRights>, CoreError> {
     let found: Option<(Option<String>, Option<String>, String)> = conn
         .prepare_cached(
+            // By when it was decided, then id (a UUIDv7), not by arrival: every node that has
+            // the same decisions (sync brings other branches') takes the same one as latest.
             "SELECT status, access, reason FROM digital_object_rights WHERE object_id = ?1
-             ORDER BY seq DESC LIMIT 1",
+             ORDER BY decided_at DESC, id DESC LIMIT 1",
         )?
         .query_row(params![object_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -400,6 +402,9 @@ pub fn remove(
 
 #[derive(Serialize)]
 struct RightsChange<'a> {
+    /// The history row's id and time, so every node keeps the row once and as it is here.
+    id: &'a str,
+    decided_at: &'a str,
     object_id: &'a str,
     status: Option<RightsStatus>,
     access: Option<AccessLevel>,
@@ -439,6 +444,8 @@ pub fn set_rights(
         object_id,
         Operation::Update,
         &RightsChange {
+            id: &row_id.to_string(),
+            decided_at: &now_text(now),
             object_id: &object_id.to_string(),
             status,
             access,
@@ -464,7 +471,7 @@ pub fn rights_history(
 ) -> Result<Vec<RightsHistoryEntry>, CoreError> {
     let mut stmt = catalog.conn().prepare_cached(
         "SELECT status, access, reason, decided_by, decided_at FROM digital_object_rights
-         WHERE object_id = ?1 ORDER BY seq",
+         WHERE object_id = ?1 ORDER BY decided_at, id",
     )?;
     let rows = stmt.query_map(params![object_id.to_string()], |r| {
         Ok((

@@ -127,8 +127,13 @@ pub(crate) fn current_conn(
 ) -> Result<Option<Determination>, CoreError> {
     let payload: Option<String> = conn
         .prepare_cached(
-            "SELECT payload FROM rights_determinations WHERE record_id = ?1
-             ORDER BY seq DESC LIMIT 1",
+            // The latest by hybrid time, then origin node (its change-log entry), so every
+            // node that has the same determinations (sync brings other branches') takes the
+            // same one as current, whatever order they arrived in.
+            "SELECT d.payload FROM rights_determinations d
+             LEFT JOIN change_log c ON c.entity_type = 'determination' AND c.entity_id = d.id
+             WHERE d.record_id = ?1
+             ORDER BY coalesce(c.hlc, 0) DESC, c.origin_node DESC, d.seq DESC LIMIT 1",
         )?
         .query_row(params![record_id.to_string()], |r| r.get(0))
         .optional()?;
@@ -143,7 +148,9 @@ pub fn current(catalog: &Catalog, record_id: Uuid) -> Result<Option<Determinatio
 /// Every determination of the record, oldest first.
 pub fn history(catalog: &Catalog, record_id: Uuid) -> Result<Vec<Determination>, CoreError> {
     let mut stmt = catalog.conn().prepare_cached(
-        "SELECT payload FROM rights_determinations WHERE record_id = ?1 ORDER BY seq",
+        "SELECT d.payload FROM rights_determinations d
+         LEFT JOIN change_log c ON c.entity_type = 'determination' AND c.entity_id = d.id
+         WHERE d.record_id = ?1 ORDER BY coalesce(c.hlc, 0), c.origin_node, d.seq",
     )?;
     let rows = stmt.query_map(params![record_id.to_string()], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();

@@ -19,9 +19,9 @@ const VN: &str = include_str!("../../../../schemas/rights/vn.json");
 const BERNE: &str = include_str!("../../../../schemas/rights/berne.json");
 
 /// The `catalog_meta` key of the jurisdiction a catalog uses.
-const CURRENT_KEY: &str = "rights.jurisdiction";
+pub(crate) const CURRENT_KEY: &str = "rights.jurisdiction";
 /// The `catalog_meta` key prefix of a library's own jurisdiction files.
-const FILE_KEY_PREFIX: &str = "rights.jurisdiction.";
+pub(crate) const FILE_KEY_PREFIX: &str = "rights.jurisdiction.";
 
 pub const DEFAULT_JURISDICTION: &str = "vn";
 

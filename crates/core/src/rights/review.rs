@@ -51,7 +51,16 @@ fn filter_sql(filter: ReviewFilter) -> &'static str {
 fn queue_cte(filter: ReviewFilter) -> String {
     format!(
         "WITH latest AS (
-             SELECT record_id, MAX(seq) AS seq FROM rights_determinations GROUP BY record_id
+             -- The current one is the latest by hybrid time, then origin node, as in
+             -- `determinations::current`: the same on every node whatever the arrival order.
+             SELECT record_id, seq FROM (
+                 SELECT d.record_id, d.seq, row_number() OVER (
+                     PARTITION BY d.record_id
+                     ORDER BY coalesce(c.hlc, 0) DESC, c.origin_node DESC, d.seq DESC) AS n
+                 FROM rights_determinations d
+                 LEFT JOIN change_log c
+                   ON c.entity_type = 'determination' AND c.entity_id = d.id
+             ) WHERE n = 1
          ),
          cur AS (
              SELECT d.record_id, d.status, d.seq

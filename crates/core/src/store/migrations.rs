@@ -52,6 +52,7 @@ pub fn all() -> Migrations<'static> {
         M::up(circulation::sip2::MIGRATION_SIP2_ACCOUNTS),
         M::up(digital::MIGRATION_DIGITAL),
         M::up(rights::review::MIGRATION_LOANS_BY_ITEM),
+        M::up(sync::MIGRATION_CIRCULATION_SYNC),
     ])
 }
 

@@ -12,9 +12,8 @@
 //!   carries; a code or barcode another node already took becomes an exception.
 //! - Exceptions are identified by the changes involved, so every node finds the same one.
 //!
-//! Circulation entries (loans, holds, fines, patrons, policy, calendar, determinations) are
-//! kept in the log and shipped to the server, which holds them all; applying them to a
-//! branch's desk tables is not done here.
+//! Circulation entries (patrons, loans, holds, fines, policy, calendar, determinations,
+//! digital objects) are applied by `circulation`, with their own rules and exceptions.
 //!
 //! What this module must never do: write a change-log entry for something it materialized
 //! (the entries it came from are already logged), or depend on arrival order.
@@ -27,6 +26,7 @@ use sha2::{Digest, Sha256};
 use shelfmark_marc::{Field, Record, iso2709};
 use uuid::Uuid;
 
+use super::circulation::{self, Meta};
 use super::{Row, parse_uuid, read_rows};
 use crate::api::{ExceptionKind, SyncEntry, SyncException};
 use crate::changelog::{EntityType, Operation};
@@ -40,7 +40,19 @@ pub(crate) fn apply(m: &mut Mutation<'_>, entry: &SyncEntry) -> Result<u32, Core
     match entry.entity_type {
         EntityType::Record => materialize_record(m, id),
         EntityType::Branch => apply_branch(m, entry, id),
-        EntityType::Item => apply_item(m, entry, id),
+        EntityType::Item => {
+            let found = apply_item(m, entry, id)?;
+            circulation::settle_item(m, &id.to_string())?;
+            Ok(found)
+        }
+        EntityType::Patron => circulation::apply_patron(m, id),
+        EntityType::Loan => circulation::apply_loan(m, id),
+        EntityType::Hold => circulation::apply_hold(m, id),
+        EntityType::FineEntry => circulation::apply_fine(m, entry),
+        EntityType::Policy => circulation::apply_policy(m, entry),
+        EntityType::ClosedDay => circulation::apply_closed_day(m, entry, id),
+        EntityType::Determination => circulation::apply_determination(m, entry),
+        EntityType::DigitalObject => circulation::apply_digital_object(m, entry, id),
         EntityType::Exception => {
             let resolution = entry
                 .payload
@@ -56,7 +68,8 @@ pub(crate) fn apply(m: &mut Mutation<'_>, entry: &SyncEntry) -> Result<u32, Core
             )?;
             Ok(0)
         }
-        _ => Ok(0),
+        // Where a reader stopped in a recording stays on the device's node.
+        EntityType::PlaybackPosition => Ok(0),
     }
 }
 
@@ -209,17 +222,20 @@ fn fold(conn: &Connection, versions: &[&Version]) -> Result<(Option<Record>, boo
     Ok((if deleted { None } else { state }, deleted))
 }
 
-/// Whether `a` was made knowing `b` (b is in a's causal past).
-fn knows(a: &Version, b: &Version) -> bool {
-    if a.row.origin_node == b.row.origin_node {
-        return b.row.hlc < a.row.hlc;
-    }
-    match b.server_seq {
-        Some(seq) => seq <= a.known_through,
-        // An entry without a place in the server's order is another node's that has not
-        // reached the server yet as far as `a`'s origin could know: `a` did not know it. This
-        // node's own unpushed entry is the only such version, and it knows every pulled one.
-        None => false,
+/// Whether `a` was made knowing `b` (b is in a's causal past); `here` is this node.
+fn knows(a: &Version, b: &Version, here: &str) -> bool {
+    circulation::knows(&a.meta(), &b.meta(), here)
+}
+
+impl Version {
+    fn meta(&self) -> Meta {
+        Meta {
+            seq: self.row.seq,
+            hlc: self.row.hlc,
+            origin: self.row.origin_node.clone(),
+            server_seq: self.server_seq,
+            known_through: self.known_through,
+        }
     }
 }
 
@@ -236,9 +252,10 @@ fn materialize_record(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreError> 
     // Conflicts: pairs of concurrent updates changing one field to different content, and
     // updates concurrent with a delete.
     let mut found = 0;
+    let here = circulation::this_node(m.conn())?;
     for (i, a) in all.iter().enumerate() {
         for b in &all[i + 1..] {
-            if knows(a, b) || knows(b, a) {
+            if knows(a, b, &here) || knows(b, a, &here) {
                 continue;
             }
             let pair = ordered_pair(a, b);
@@ -348,7 +365,7 @@ fn version_facts(v: &Version, tag: &str) -> Value {
 }
 
 /// Adds an exception (the same id on every node); returns 1 when it is new here.
-fn flag(
+pub(crate) fn flag(
     m: &mut Mutation<'_>,
     kind: ExceptionKind,
     entity: EntityType,
@@ -402,7 +419,7 @@ fn newest_other(
         .optional()?)
 }
 
-fn is_newest(conn: &Connection, entry: &SyncEntry) -> Result<bool, CoreError> {
+pub(crate) fn is_newest(conn: &Connection, entry: &SyncEntry) -> Result<bool, CoreError> {
     let hlc = super::parse_hlc(&entry.hlc)?.as_u64() as i64;
     Ok(
         match newest_other(conn, entry.entity_type, &entry.entity_id, &entry.change_id)? {
@@ -592,11 +609,12 @@ fn apply_item(m: &mut Mutation<'_>, entry: &SyncEntry, id: Uuid) -> Result<u32, 
             )?;
         }
     }
-    if let Some(code) = get("holding_branch_code") {
+    // A circulation event names where the item is; `null` means at its home branch.
+    if let Some(code) = item.get("holding_branch_code") {
         m.conn().execute(
             "UPDATE items SET holding_branch_id = (SELECT id FROM branches WHERE code = ?2)
              WHERE id = ?1",
-            params![id_text, code],
+            params![id_text, code.as_str()],
         )?;
     }
     Ok(0)
@@ -628,6 +646,7 @@ pub(crate) fn resolve(
         return Err(refuse());
     }
     if exception.kind != ExceptionKind::RecordFieldConflict {
+        circulation::resolve(m, exception, keep)?;
         return Ok(keep.to_string());
     }
     let id = parse_uuid("record id", &exception.entity_id)?;

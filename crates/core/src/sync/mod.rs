@@ -14,7 +14,10 @@
 //! converges to depend on the order it received changes in (see `apply`).
 
 mod apply;
+mod circulation;
 pub mod hub;
+
+pub(crate) use circulation::MIGRATION_CIRCULATION_SYNC;
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -506,5 +509,7 @@ pub(crate) fn parse_uuid(what: &'static str, text: &str) -> Result<Uuid, CoreErr
     })
 }
 
+#[cfg(test)]
+mod circulation_tests;
 #[cfg(test)]
 mod tests;
