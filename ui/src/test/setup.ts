@@ -1,5 +1,12 @@
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach } from "vitest";
+
+/*
+ * findBy… and waitFor give up after 1 s by default. The machine the suite runs on is shared
+ * (a full run once took four times its usual time); a screen that needs longer to appear there
+ * is not a failure of the screen. A real hang still fails, at the test's own 30 s timeout.
+ */
+configure({ asyncUtilTimeout: 5000 });
 
 /*
  * jsdom does no layout. Give the record list a fixed viewport (1000x640) and a
