@@ -204,8 +204,7 @@ pub fn decode(bytes: &[u8], charset: Charset) -> Result<Frame, CodecError> {
         let expected = checksum(&bytes[..at]);
         // Compared as numbers: a client that writes the sum without leading zeros (`%X`, as
         // the `sip2` client on PyPI does) sends "ABC" for 0ABC.
-        if u16::from_str_radix(&found_text, 16).ok() != u16::from_str_radix(&expected, 16).ok()
-        {
+        if u16::from_str_radix(&found_text, 16).ok() != u16::from_str_radix(&expected, 16).ok() {
             return Err(CodecError::BadChecksum {
                 expected,
                 found: found_text,

@@ -16,15 +16,17 @@
 //! ones counting towards the lockout.
 
 use shelfmark_core::api::{
-    CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, PatronAccount, Refusal,
-    Sip2Account, Sip2Language,
+    CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, PatronAccount, Refusal, Sip2Account,
+    Sip2Language,
 };
 use shelfmark_core::circulation::calendar::LibraryTime;
 use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
 use shelfmark_core::{Catalog, CoreError, holdings};
 use time::OffsetDateTime;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::FairMutex;
 
 use crate::codec::{self, Charset, CodecError, Frame};
 use crate::message::{Kind, Message};
@@ -61,11 +63,15 @@ pub struct Session {
     resend_requests: u32,
     /// The right PIN of the reader at the machine, for their next messages.
     remembered: Option<kiosk::RememberedPin>,
-    /// Shared by every session of a server: one core write at a time. Each connection has its
-    /// own SQLite connection, and SQLite transactions begin deferred (read, then write): two
-    /// of them upgrading at once get "busy" at once rather than waiting. Taking turns here
-    /// avoids that; the PIN check (Argon2, slow on purpose) stays outside the turn.
-    writes: Arc<Mutex<()>>,
+    /// The server's one writing catalog, shared by every session: core writes take turns on
+    /// it, first come first served. SQLite lets one writer in at a time whatever we do; one
+    /// connection for all of them keeps its prepared statements warm and gives the node one
+    /// hybrid clock, and a fair lock queues the writers in order (SQLite's busy handler would
+    /// have them sleep and retry, and a deferred transaction meeting another's commit fails
+    /// at once). Reads and the PIN check (Argon2, slow on purpose) stay outside the turn, on
+    /// the session's own connection. `None`: writes go through the catalog given to
+    /// [`Session::answer`].
+    writer: Option<Arc<FairMutex<Catalog>>>,
 }
 
 /// A two-language text for the screen message (AF).
@@ -82,14 +88,19 @@ fn text(vi: impl Into<String>, en: impl Into<String>) -> Text {
 }
 
 impl Session {
+    /// A session writing through the catalog given to each [`Session::answer`].
     pub fn new(charset: Charset) -> Session {
-        Session::sharing(charset, Arc::new(Mutex::new(())))
+        Session::with_writer(charset, None)
     }
 
-    /// A session that takes turns writing with the others holding `writes`.
-    pub fn sharing(charset: Charset, writes: Arc<Mutex<()>>) -> Session {
+    /// A session whose writes go through `writer`, in turn with the other sessions sharing it.
+    pub fn sharing(charset: Charset, writer: Arc<FairMutex<Catalog>>) -> Session {
+        Session::with_writer(charset, Some(writer))
+    }
+
+    fn with_writer(charset: Charset, writer: Option<Arc<FairMutex<Catalog>>>) -> Session {
         Session {
-            writes,
+            writer,
             charset,
             account: None,
             user: "sip2".into(),
@@ -612,7 +623,11 @@ impl Session {
         .field("AO", req.get("AO").unwrap_or(""))
         .field("AA", &account.barcode)
         .field("AE", &account.name)
-        .field_opt("CB", self.charged_limit(&account).map(|n| format!("{:04}", n.min(9999))))
+        .field_opt(
+            "CB",
+            self.charged_limit(&account)
+                .map(|n| format!("{:04}", n.min(9999))),
+        )
         .field("BL", "Y")
         .field_opt(
             "CQ",
@@ -902,10 +917,12 @@ impl Session {
         let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
             return self.failed(req, kind, now, &self.pin_required());
         };
-        let reader = match self.check_pin(catalog, patron, pin).and_then(|account| match account {
-            Some(account) => Ok(account),
-            None => patrons::account(catalog, patron),
-        }) {
+        let reader = match self
+            .check_pin(catalog, patron, pin)
+            .and_then(|account| match account {
+                Some(account) => Ok(account),
+                None => patrons::account(catalog, patron),
+            }) {
             Ok(reader) => reader,
             Err(err) => {
                 let shown = self.error_text(&err, patron, item);
@@ -1076,10 +1093,15 @@ impl Session {
         catalog: &mut Catalog,
         mut work: impl FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        // A session that panicked while holding the turn left nothing half-written (its
-        // transaction rolled back), so the turn is still good.
-        let _turn = self.writes.lock().unwrap_or_else(|e| e.into_inner());
-        retry(|| catalog.write(&self.user, &mut work))
+        match &self.writer {
+            // parking_lot's lock is not poisoned: a session that panicked while holding the
+            // turn left nothing half-written (its transaction rolled back).
+            Some(writer) => {
+                let mut writer = writer.lock();
+                retry(|| writer.write(&self.user, &mut work))
+            }
+            None => retry(|| catalog.write(&self.user, &mut work)),
+        }
     }
 }
 

@@ -442,8 +442,15 @@ fn a_right_pin_is_remembered_for_the_reader_at_the_machine_and_forgotten_after()
             &format!("23000{DATE}AOHK|AA{card}|AD{pin}|"),
         )
     };
-    assert_eq!(status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"), Some("Y"));
-    let remembered = |s: &Session| s.remembered.as_ref().map(|r| r.patron_barcode().to_string());
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
+    let remembered = |s: &Session| {
+        s.remembered
+            .as_ref()
+            .map(|r| r.patron_barcode().to_string())
+    };
     assert_eq!(remembered(&s), Some(reader.clone()));
     // The follow-up messages use it: a loan, then the status again.
     let out = ask(
@@ -458,7 +465,10 @@ fn a_right_pin_is_remembered_for_the_reader_at_the_machine_and_forgotten_after()
     assert_eq!(wrong.get("CQ"), Some("N"));
     assert!(wrong.get("AF").expect("AF").contains('4'), "{wrong:?}");
     assert_eq!(remembered(&s), None);
-    assert_eq!(status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"), Some("Y"));
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
     // Another reader at the machine: the first one's PIN is forgotten.
     let plain = ask(
         &mut s,
@@ -467,11 +477,21 @@ fn a_right_pin_is_remembered_for_the_reader_at_the_machine_and_forgotten_after()
     );
     assert_eq!(plain.get("BL"), Some("Y"));
     assert_eq!(remembered(&s), None);
-    assert_eq!(status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"), Some("Y"));
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
     // End session forgets it.
-    ask(&mut s, &mut demo.catalog, &format!("35{DATE}AOHK|AA{reader}|"));
+    ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("35{DATE}AOHK|AA{reader}|"),
+    );
     assert_eq!(remembered(&s), None);
-    assert_eq!(status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"), Some("Y"));
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
 
     // Wrong PINs at another machine lock the card: this machine's remembered PIN stops
     // working and the reader sees core's lock.
@@ -510,8 +530,10 @@ fn patron_information_gives_each_summary_list_with_its_count_and_the_limits() {
         .expect("loans and holds");
     // A loan made 60 days ago (after the others: an overdue loan blocks new ones), now late.
     let mut past = demo.at(OffsetDateTime::now_utc() - time::Duration::days(60));
-    past.write("desk", |m| loans::checkout(m, &reader, late, Some("HK"), None))
-        .expect("old loan");
+    past.write("desk", |m| {
+        loans::checkout(m, &reader, late, Some("HK"), None)
+    })
+    .expect("old loan");
     drop(past);
     let mut s = logged_in(&mut demo, "kiosk");
     let mut ask_for = |summary: &str, extra: &str| {
@@ -540,9 +562,16 @@ fn patron_information_gives_each_summary_list_with_its_count_and_the_limits() {
     assert_eq!(listed, expected);
     // BP/BQ: from the second item to the second.
     assert_eq!(ask_for("  Y       ", "BP2|BQ2|").all("AU").count(), 1);
-    assert_eq!(ask_for("    Y     ", "").all("BU").count(), 0, "no recalls here");
+    assert_eq!(
+        ask_for("    Y     ", "").all("BU").count(),
+        0,
+        "no recalls here"
+    );
     let waiting = ask_for("     Y    ", "");
-    assert_eq!(waiting.all("CD").collect::<Vec<_>>(), [unavailable.as_str()]);
+    assert_eq!(
+        waiting.all("CD").collect::<Vec<_>>(),
+        [unavailable.as_str()]
+    );
     // The limits: the policy's fine limit and the reader's loan limit at this branch.
     let policy = shelfmark_core::circulation::policy::current(&demo.catalog).expect("policy");
     assert_eq!(
@@ -602,7 +631,11 @@ fn item_information_gives_the_sip2_circulation_status_and_due_date_format() {
     assert_eq!(&due[8..12], "    ");
     assert!(due[12..].bytes().all(|b| b.is_ascii_digit()), "{due:?}");
     let in_transit = info(&mut s, &mut demo, &items[1]);
-    assert_eq!(in_transit.fixed(0), "10", "in transit to CG: {in_transit:?}");
+    assert_eq!(
+        in_transit.fixed(0),
+        "10",
+        "in transit to CG: {in_transit:?}"
+    );
     // The transaction date is the same format.
     let date = in_transit.fixed(3);
     assert_eq!((date.len(), &date[8..12]), (18, "    "));

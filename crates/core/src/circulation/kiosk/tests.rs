@@ -194,10 +194,19 @@ fn a_remembered_pin_holds_for_the_same_card_and_pin_until_it_lapses_changes_or_l
         recall_pin(&lib.catalog, &remembered, card, pin).expect("reads")
     };
     assert!(recall(&lib, "P1", "1234"));
-    assert!(recall(&lib, " P1 ", "1234"), "the card as a scanner sends it");
-    assert!(!recall(&lib, "P1", "12345"), "another PIN is checked in full");
+    assert!(
+        recall(&lib, " P1 ", "1234"),
+        "the card as a scanner sends it"
+    );
+    assert!(
+        !recall(&lib, "P1", "12345"),
+        "another PIN is checked in full"
+    );
     assert!(!recall(&lib, "P1", "4321"));
-    assert!(!recall(&lib, "P2", "1234"), "another card is checked in full");
+    assert!(
+        !recall(&lib, "P2", "1234"),
+        "another card is checked in full"
+    );
     lib.clock.advance(Duration::minutes(PIN_REMEMBERED_MINUTES));
     assert!(recall(&lib, "P1", "1234"), "still within the time");
     lib.clock.advance(Duration::seconds(1));
@@ -217,8 +226,7 @@ fn a_remembered_pin_holds_for_the_same_card_and_pin_until_it_lapses_changes_or_l
         refused(sign_in(&mut lib.catalog, "kiosk", "P1", "0000"));
     }
     assert!(!recall_pin(&lib.catalog, &remembered, "P1", "1234").expect("reads"));
-    let r = refused(
-        sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").map(|(a, _)| a),
-    );
+    let r =
+        refused(sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").map(|(a, _)| a));
     assert_eq!(r.code, RefusalCode::PinLocked);
 }
