@@ -5,7 +5,9 @@
 //! the right PIN after it): it is reported on its own line, all 100 at the same instant being
 //! the worst case a branch can meet. Prints p50/p99 per message type and messages per
 //! second. Sizes from the environment: SIP2_BENCH_SESSIONS (100), SIP2_BENCH_ROUNDS (20),
-//! SIP2_BENCH_RECORDS (2000).
+//! SIP2_BENCH_RECORDS (2000), and SIP2_BENCH_PAUSE_MS (0): how long each kiosk waits between
+//! two messages. With none, 100 kiosks send as fast as answers come (a saturation test: the
+//! latency is then the queue's); a real reader takes seconds between two scans.
 //!
 //! `cargo bench -p shelfmark-sip2 --bench kiosks`
 
@@ -56,6 +58,7 @@ fn main() {
     let sessions = env("SIP2_BENCH_SESSIONS", 100);
     let rounds = env("SIP2_BENCH_ROUNDS", 20);
     let records = env("SIP2_BENCH_RECORDS", 2000) as u64;
+    let pause = Duration::from_millis(env("SIP2_BENCH_PAUSE_MS", 0) as u64);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
     let mut catalog = Catalog::open(&path, CatalogOptions::default()).expect("opens");
@@ -141,6 +144,9 @@ fn main() {
                 let mut times: [Vec<Duration>; KINDS] = Default::default();
                 let mut s = TcpStream::connect(addr).expect("connects");
                 let mut timed = |i: usize, s: &mut TcpStream, msg: &str| {
+                    if i >= 2 && !pause.is_zero() {
+                        std::thread::sleep(pause);
+                    }
                     let t = Instant::now();
                     let answer = ask(s, msg);
                     times[i].push(t.elapsed());
@@ -215,7 +221,10 @@ fn main() {
     running.join().expect("server stopped");
 
     let total: usize = all[2..].iter().map(Vec::len).sum();
-    println!("{sessions} kiosk sessions x {rounds} rounds on loopback, {records} demo records");
+    println!(
+        "{sessions} kiosk sessions x {rounds} rounds on loopback, {records} demo records, {} ms between messages",
+        pause.as_millis()
+    );
     println!(
         "all {sessions} logged in and signed in at once in {:.2} s",
         sign_in_elapsed.as_secs_f64()
