@@ -350,8 +350,9 @@ pub fn set_pin(m: &mut Mutation<'_>, barcode: &str, pin: &str) -> Result<(), Cor
 
 /// A salted Argon2id hash of a PIN or password, in the PHC string format. The crate's defaults
 /// are OWASP's recommended floor for Argon2id (19 MiB of memory, 2 passes, 1 lane): tens of
-/// milliseconds a check, which is what makes a stolen catalog slow to guess from; the
-/// kiosk's lockout is what stops guessing at the machine (a 4-digit PIN has only 10,000).
+/// milliseconds a check. That slows guessing from a stolen catalog (passwords most; a 4-digit
+/// PIN has only 10,000 values, minutes of work), while the kiosk's lockout is what stops
+/// guessing at the machine.
 /// Verification reads the parameters from the stored string, so raising them later keeps
 /// old hashes valid.
 pub(crate) fn hash_secret(secret: &str, what: &'static str) -> Result<String, CoreError> {
