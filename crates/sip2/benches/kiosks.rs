@@ -6,8 +6,9 @@
 //! the worst case a branch can meet. Prints p50/p99 per message type and messages per
 //! second. Sizes from the environment: SIP2_BENCH_SESSIONS (100), SIP2_BENCH_ROUNDS (20),
 //! SIP2_BENCH_RECORDS (2000), and SIP2_BENCH_PAUSE_MS (0): how long each kiosk waits between
-//! two messages. With none, 100 kiosks send as fast as answers come (a saturation test: the
-//! latency is then the queue's); a real reader takes seconds between two scans.
+//! two messages, drawn between half and one and a half times it so the kiosks do not march in
+//! step. With none, 100 kiosks send as fast as answers come (a saturation test: the latency is
+//! then the queue's); a real reader takes seconds between two scans.
 //!
 //! `cargo bench -p shelfmark-sip2 --bench kiosks`
 
@@ -138,14 +139,23 @@ fn main() {
     let kiosks: Vec<_> = readers
         .into_iter()
         .zip(items)
-        .map(|(reader, item)| {
+        .enumerate()
+        .map(|(n, (reader, item))| {
             let ready = ready.clone();
             std::thread::spawn(move || {
+                // xorshift: a different, repeatable pause sequence per kiosk.
+                let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ (n as u64 + 1);
+                let mut jitter = move || {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    0.5 + (seed % 1000) as f64 / 1000.0
+                };
                 let mut times: [Vec<Duration>; KINDS] = Default::default();
                 let mut s = TcpStream::connect(addr).expect("connects");
                 let mut timed = |i: usize, s: &mut TcpStream, msg: &str| {
                     if i >= 2 && !pause.is_zero() {
-                        std::thread::sleep(pause);
+                        std::thread::sleep(pause.mul_f64(jitter()));
                     }
                     let t = Instant::now();
                     let answer = ask(s, msg);
