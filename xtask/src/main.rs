@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let result = match task {
         "app" => app(rest),
         "test" => test(),
-        "setup" => setup::all(),
+        "setup" => setup::all().and_then(|()| setup::python_peers(&target_dir()?).map(drop)),
         "codegen" => codegen(),
         "fuzz" => setup::all().and_then(|()| fuzz(&target_dir()?)),
         _ => {

@@ -33,8 +33,9 @@ const TEST_PACKAGES: &[&str] = &[
     "python3-venv",
 ];
 
-/// pymarc, the Python peer of the MARC corpus test, pinned.
-const PYMARC: &str = "pymarc==5.4.0";
+/// The Python peers, pinned: pymarc for the MARC corpus test, and Tobias Zeumer's SIP2
+/// client (`sip2` on PyPI, imported as `Sip2`) for the SIP2 conformance test.
+const PYTHON_PEERS: &[(&str, &str)] = &[("pymarc==5.4.0", "pymarc"), ("sip2==1.1", "Sip2.sip2")];
 
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
@@ -54,23 +55,38 @@ pub fn all() -> Result {
     Ok(())
 }
 
-/// A virtual environment with pymarc, made once in the target folder (Debian's own Python
-/// refuses `pip install` outside one). Returns its python.
+/// A virtual environment with the Python peers, made once in the target folder (Debian's
+/// own Python refuses `pip install` outside one); a peer added later is installed into the
+/// one already there. Returns its python.
 pub fn python_peers(target: &Path) -> Result<std::path::PathBuf> {
     let venv = target.join("peer-venv");
     let python = venv.join("bin/python");
-    let ready = Command::new(&python)
-        .args(["-c", "import pymarc"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ready {
+    let imports = |module: &str| {
+        Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    let missing: Vec<&str> = PYTHON_PEERS
+        .iter()
+        .filter(|(_, module)| !imports(module))
+        .map(|(package, _)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(python);
     }
-    step(&format!("install {PYMARC} into {}", venv.display()), || {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", PYMARC]))
-    })?;
+    step(
+        &format!("install {} into {}", missing.join(" "), venv.display()),
+        || {
+            if !python.exists() {
+                run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+            }
+            run(Command::new(&python)
+                .args(["-m", "pip", "install", "--quiet"])
+                .args(&missing))
+        },
+    )?;
     Ok(python)
 }
 

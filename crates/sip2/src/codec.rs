@@ -194,21 +194,24 @@ pub fn decode(bytes: &[u8], charset: Charset) -> Result<Frame, CodecError> {
     let mut body = bytes;
     let mut checksummed = false;
     let mut sequence = None;
-    if bytes.len() >= 6 && &bytes[bytes.len() - 6..bytes.len() - 4] == b"AZ" {
-        let found = &bytes[bytes.len() - 4..];
+    if let Some(digits) = checksum_digits(bytes) {
+        let at = bytes.len() - digits;
+        let found = &bytes[at..];
         let found_text = String::from_utf8_lossy(found).to_string();
         if !found.iter().all(u8::is_ascii_hexdigit) {
             return Err(CodecError::ChecksumMalformed { found: found_text });
         }
-        let expected = checksum(&bytes[..bytes.len() - 4]);
-        if !expected.eq_ignore_ascii_case(&found_text) {
+        let expected = checksum(&bytes[..at]);
+        // Compared as numbers: a client that writes the sum without leading zeros (`%X`, as
+        // the `sip2` client on PyPI does) sends "ABC" for 0ABC.
+        if u16::from_str_radix(&found_text, 16).ok() != u16::from_str_radix(&expected, 16).ok() {
             return Err(CodecError::BadChecksum {
                 expected,
                 found: found_text,
             });
         }
         checksummed = true;
-        body = &bytes[..bytes.len() - 6];
+        body = &bytes[..at - 2];
     }
     if body.len() >= 3 && &body[body.len() - 3..body.len() - 1] == b"AY" {
         let digit = body[body.len() - 1];
@@ -222,6 +225,23 @@ pub fn decode(bytes: &[u8], charset: Charset) -> Result<Frame, CodecError> {
         message: Message::parse(&text)?,
         sequence,
         checksummed,
+    })
+}
+
+/// How many checksum characters end the message after its `AZ`: four, as SIP2 says; or one
+/// to three hex digits (the sum written without its leading zeros) when `AY<digit>AZ` comes
+/// right before them, so the short form cannot be mistaken for a field's value.
+pub(crate) fn checksum_digits(bytes: &[u8]) -> Option<usize> {
+    let n = bytes.len();
+    if n >= 6 && &bytes[n - 6..n - 4] == b"AZ" {
+        return Some(4);
+    }
+    (1..=3).find(|&digits| {
+        n >= digits + 5
+            && bytes[n - digits..].iter().all(u8::is_ascii_hexdigit)
+            && &bytes[n - digits - 2..n - digits] == b"AZ"
+            && &bytes[n - digits - 5..n - digits - 3] == b"AY"
+            && bytes[n - digits - 3].is_ascii_digit()
     })
 }
 
@@ -426,5 +446,33 @@ mod tests {
             None,
         );
         assert_eq!(bytes, b"941\r");
+    }
+
+    #[test]
+    fn a_checksum_written_without_leading_zeros_is_read_after_ay_only() {
+        // A request whose checksum has a leading zero (its bytes sum to just under 2^16).
+        let (body, sum) = (0..1000usize)
+            .map(|n| format!("9300CNkiosk{}|COpw|AY4AZ", "z".repeat(n)))
+            .map(|b| {
+                let sum = checksum(b.as_bytes());
+                (b, sum)
+            })
+            .find(|(_, sum)| sum.starts_with('0'))
+            .expect("some length sums to just under 2^16");
+        let short = sum.trim_start_matches('0');
+        let frame = decode(format!("{body}{short}").as_bytes(), Charset::Utf8)
+            .expect("the short form is the same number");
+        assert_eq!((frame.sequence, frame.checksummed), (Some(4), true));
+        assert_eq!(frame.message.get("CO"), Some("pw"));
+        // Wrong, short or not, is still wrong.
+        let wrong = format!("{body}{}", &"FFF"[..short.len()]);
+        assert!(matches!(
+            decode(wrong.as_bytes(), Charset::Utf8),
+            Err(CodecError::BadChecksum { .. })
+        ));
+        // Without AY before it, "AZ1" is a field's value, not a checksum.
+        let plain = decode(b"9300CNkiosk|COpw|CPAZ1|", Charset::Utf8).expect("decodes");
+        assert!(!plain.checksummed);
+        assert_eq!(plain.message.get("CP"), Some("AZ1"));
     }
 }

@@ -6,9 +6,10 @@
 //! and often an Argon2 PIN check that is slow on purpose, which would stall an async executor
 //! unless sent to a blocking pool anyway; a branch has tens of kiosks, not thousands, so a
 //! thread per connection costs little and keeps the code plain. Each connection opens its own
-//! [`Catalog`] (one SQLite connection; a kiosk keeps its connection all day): in WAL mode
-//! readers run side by side; writers take turns through one lock of the server's (see
-//! [`Session::sharing`]), each operation one core transaction.
+//! [`Catalog`] (one SQLite connection; a kiosk keeps its connection all day) for its reads:
+//! in WAL mode readers run side by side. Writes go through the server's one writing catalog,
+//! taking turns first come first served (see [`Session::sharing`]), each operation one core
+//! transaction.
 //!
 //! A connection is closed when nothing arrives for the idle timeout (which also ends
 //! half-open connections whose machine vanished without a FIN), when a write cannot complete
@@ -18,11 +19,12 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use parking_lot::FairMutex;
 use shelfmark_core::{Catalog, CatalogOptions};
 
 use crate::codec::{Charset, FrameBuffer};
@@ -94,16 +96,15 @@ pub struct Server {
     listener: TcpListener,
     config: ServerConfig,
     stop: ShutdownHandle,
+    /// The catalog every session writes through, one at a time.
+    writer: Arc<FairMutex<Catalog>>,
 }
 
 impl Server {
-    /// Binds the address and checks that the catalog opens (so a wrong `--db` fails now, not
-    /// at the first kiosk).
+    /// Binds the address and opens the catalog (so a wrong `--db` fails now, not at the first
+    /// kiosk).
     pub fn bind(config: ServerConfig) -> Result<Server, ServerError> {
-        drop(Catalog::open(
-            &config.catalog_path,
-            config.catalog_options.clone(),
-        )?);
+        let writer = Catalog::open(&config.catalog_path, config.catalog_options.clone())?;
         let listener = TcpListener::bind(config.listen).map_err(|source| ServerError::Bind {
             addr: config.listen,
             source,
@@ -113,6 +114,7 @@ impl Server {
             listener,
             config,
             stop: ShutdownHandle(Arc::new(AtomicBool::new(false))),
+            writer: Arc::new(FairMutex::new(writer)),
         })
     }
 
@@ -127,7 +129,6 @@ impl Server {
     /// Serves until [`ShutdownHandle::shutdown`]; then waits for every connection to close.
     pub fn run(self) -> Result<(), ServerError> {
         let open = Arc::new(AtomicUsize::new(0));
-        let writes = Arc::new(Mutex::new(()));
         let mut threads: Vec<JoinHandle<()>> = Vec::new();
         tracing::info!(target: "shelfmark_sip2", "SIP2 server listening on {}", self.local_addr()?);
         while !self.stop.is_shut_down() {
@@ -143,11 +144,11 @@ impl Server {
                     let config = self.config.clone();
                     let stop = self.stop.clone();
                     let open = open.clone();
-                    let writes = writes.clone();
+                    let writer = self.writer.clone();
                     let spawned = std::thread::Builder::new()
                         .name(format!("sip2 {peer}"))
                         .spawn(move || {
-                            serve(stream, peer, &config, &stop, writes);
+                            serve(stream, peer, &config, &stop, writer);
                             open.fetch_sub(1, Ordering::SeqCst);
                         });
                     match spawned {
@@ -181,7 +182,7 @@ fn serve(
     peer: SocketAddr,
     config: &ServerConfig,
     stop: &ShutdownHandle,
-    writes: Arc<Mutex<()>>,
+    writer: Arc<FairMutex<Catalog>>,
 ) {
     let setup = stream
         .set_nonblocking(false)
@@ -200,7 +201,7 @@ fn serve(
         }
     };
     tracing::info!(target: "shelfmark_sip2", "{peer} connected");
-    let mut session = Session::sharing(config.charset, writes);
+    let mut session = Session::sharing(config.charset, writer);
     let mut frames = FrameBuffer::default();
     let mut last_heard = Instant::now();
     let mut chunk = [0u8; 2048];

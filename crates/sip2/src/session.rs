@@ -8,16 +8,25 @@
 //! need the reader's PIN (AD), checked by core's kiosk sign-in with its lockout. A check-in
 //! needs none: a book-drop has no keypad. Patron status without a PIN answers with the
 //! valid-patron field (BL) and leaves out the valid-password field (CQ), as SIP2 says.
+//!
+//! A kiosk repeats the PIN with each of a reader's messages. The session remembers a right
+//! one for a few minutes as core's [`kiosk::RememberedPin`] (a keyed MAC, never the PIN), so
+//! the follow-up messages skip Argon2; a different PIN, a different reader, end session (35)
+//! or a new login forget it, and every PIN not remembered is checked in full by core, wrong
+//! ones counting towards the lockout.
 
 use shelfmark_core::api::{
-    CheckinAction, HoldStatus, ItemStatus, PatronAccount, Refusal, Sip2Account, Sip2Language,
+    CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, PatronAccount, Refusal, Sip2Account,
+    Sip2Language,
 };
 use shelfmark_core::circulation::calendar::LibraryTime;
 use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
 use shelfmark_core::{Catalog, CoreError, holdings};
 use time::OffsetDateTime;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::FairMutex;
 
 use crate::codec::{self, Charset, CodecError, Frame};
 use crate::message::{Kind, Message};
@@ -48,13 +57,21 @@ pub struct Session {
     /// `sip2:<login>`, recorded as the user of every change this machine makes.
     user: String,
     library_time: Option<LibraryTime>,
+    /// The circulation policy as it was at login: its limits go into patron information.
+    policy: Option<CirculationPolicy>,
     last_answer: Option<Vec<u8>>,
     resend_requests: u32,
-    /// Shared by every session of a server: one core write at a time. Each connection has its
-    /// own SQLite connection, and SQLite transactions begin deferred (read, then write): two
-    /// of them upgrading at once get "busy" at once rather than waiting. Taking turns here
-    /// avoids that; the PIN check (Argon2, slow on purpose) stays outside the turn.
-    writes: Arc<Mutex<()>>,
+    /// The right PIN of the reader at the machine, for their next messages.
+    remembered: Option<kiosk::RememberedPin>,
+    /// The server's one writing catalog, shared by every session: core writes take turns on
+    /// it, first come first served. SQLite lets one writer in at a time whatever we do; one
+    /// connection for all of them keeps its prepared statements warm and gives the node one
+    /// hybrid clock, and a fair lock queues the writers in order (SQLite's busy handler would
+    /// have them sleep and retry, and a deferred transaction meeting another's commit fails
+    /// at once). Reads and the PIN check (Argon2, slow on purpose) stay outside the turn, on
+    /// the session's own connection. `None`: writes go through the catalog given to
+    /// [`Session::answer`].
+    writer: Option<Arc<FairMutex<Catalog>>>,
 }
 
 /// A two-language text for the screen message (AF).
@@ -71,20 +88,27 @@ fn text(vi: impl Into<String>, en: impl Into<String>) -> Text {
 }
 
 impl Session {
+    /// A session writing through the catalog given to each [`Session::answer`].
     pub fn new(charset: Charset) -> Session {
-        Session::sharing(charset, Arc::new(Mutex::new(())))
+        Session::with_writer(charset, None)
     }
 
-    /// A session that takes turns writing with the others holding `writes`.
-    pub fn sharing(charset: Charset, writes: Arc<Mutex<()>>) -> Session {
+    /// A session whose writes go through `writer`, in turn with the other sessions sharing it.
+    pub fn sharing(charset: Charset, writer: Arc<FairMutex<Catalog>>) -> Session {
+        Session::with_writer(charset, Some(writer))
+    }
+
+    fn with_writer(charset: Charset, writer: Option<Arc<FairMutex<Catalog>>>) -> Session {
         Session {
-            writes,
+            writer,
             charset,
             account: None,
             user: "sip2".into(),
             library_time: None,
+            policy: None,
             last_answer: None,
             resend_requests: 0,
+            remembered: None,
         }
     }
 
@@ -127,7 +151,7 @@ impl Session {
     /// A message that could not be read: 96 when a resend may cure it, else the connection is
     /// closed (a machine sending unknown types is not one this server can serve).
     fn damaged(&mut self, bytes: &[u8], err: CodecError) -> Answer {
-        let checksummed = bytes.len() >= 6 && &bytes[bytes.len() - 6..bytes.len() - 4] == b"AZ";
+        let checksummed = codec::checksum_digits(bytes).is_some();
         tracing::debug!(target: "shelfmark_sip2::wire", "bad message: {err}");
         if err.asks_resend() && self.resend_requests < MAX_RESEND_REQUESTS {
             self.resend_requests += 1;
@@ -142,6 +166,17 @@ impl Session {
     fn respond(&mut self, catalog: &mut Catalog, frame: &Frame) -> Option<Message> {
         let req = &frame.message;
         let now = catalog.clock().now();
+        // A message about another reader: the one before has left the machine.
+        let patron = req.get("AA").map(str::trim).unwrap_or("");
+        if matches!(req.kind, Kind::Login | Kind::EndPatronSession)
+            || (!patron.is_empty()
+                && self
+                    .remembered
+                    .as_ref()
+                    .is_some_and(|r| r.patron_barcode() != patron))
+        {
+            self.remembered = None;
+        }
         let response = match req.kind {
             Kind::Login => self.login(catalog, req),
             Kind::ScStatus => self.status(catalog, now),
@@ -263,8 +298,10 @@ impl Session {
         let password = req.get("CO").unwrap_or("");
         let ok = match sip2::sign_in(catalog, login, password) {
             Ok(Some(account)) => {
-                self.library_time = policy::current(catalog)
-                    .ok()
+                self.policy = policy::current(catalog).ok();
+                self.library_time = self
+                    .policy
+                    .as_ref()
                     .and_then(|p| LibraryTime::named(&p.settings.time_zone).ok());
                 self.user = format!("sip2:{}", account.login);
                 self.account = Some(account);
@@ -402,6 +439,23 @@ impl Session {
         )
     }
 
+    /// The charged items limit (CB): the loans the policy allows this reader's category at
+    /// this machine's branch for any item type (its most specific rule: branch before
+    /// category). None when no rule covers every item type: limits per type have no one
+    /// number to give.
+    fn charged_limit(&self, reader: &PatronAccount) -> Option<u32> {
+        let branch = self.account.as_ref()?.branch_code.as_str();
+        self.policy
+            .as_ref()?
+            .rules
+            .iter()
+            .filter(|r| r.item_type == "*")
+            .filter(|r| r.branch_code == "*" || r.branch_code == branch)
+            .filter(|r| r.patron_category == "*" || r.patron_category == reader.category)
+            .max_by_key(|r| (r.branch_code != "*", r.patron_category != "*"))
+            .map(|r| r.max_loans)
+    }
+
     /// Patron status bits (14): charge, renewal, recall and hold privileges denied, card
     /// lost, too many charged, overdue, renewals, claims, lost, excessive fines, fees, recall
     /// overdue, too many billed.
@@ -423,29 +477,52 @@ impl Session {
         bits.iter().collect()
     }
 
+    /// Checks the reader's PIN: the one remembered, when it is this reader's and this PIN and
+    /// still holds (no Argon2); else core's kiosk sign-in in full, whose refusals (and the
+    /// count of wrong PINs) are core's. The account when the full check made it.
+    fn check_pin(
+        &mut self,
+        catalog: &mut Catalog,
+        barcode: &str,
+        pin: &str,
+    ) -> Result<Option<PatronAccount>, CoreError> {
+        if let Some(remembered) = &self.remembered
+            && kiosk::recall_pin(catalog, remembered, barcode, pin)?
+        {
+            return Ok(None);
+        }
+        self.remembered = None;
+        let (account, remembered) =
+            retry(|| kiosk::sign_in_remembering(catalog, &self.user, barcode, pin))?;
+        self.remembered = Some(remembered);
+        Ok(Some(account))
+    }
+
     /// The reader's account, and whether the PIN given (if any) is right; a wrong PIN is
     /// counted by core towards the lockout.
     fn reader(
-        &self,
+        &mut self,
         catalog: &mut Catalog,
         req: &Message,
     ) -> Result<(PatronAccount, Option<Result<(), Refusal>>), CoreError> {
         let barcode = req.get("AA").unwrap_or("").trim();
-        let account = patrons::account(catalog, barcode)?;
-        let pin = match req.get("AD").filter(|p| !p.is_empty()) {
-            None => None,
-            Some(pin) => Some(
-                match retry(|| kiosk::sign_in(catalog, &self.user, barcode, pin)) {
-                    Ok(_) => Ok(()),
-                    Err(CoreError::Refused(r)) => Err(r),
-                    Err(other) => return Err(other),
-                },
-            ),
+        let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
+            return Ok((patrons::account(catalog, barcode)?, None));
         };
-        Ok((account, pin))
+        match self.check_pin(catalog, barcode, pin) {
+            Ok(Some(account)) => Ok((account, Some(Ok(())))),
+            Ok(None) => Ok((patrons::account(catalog, barcode)?, Some(Ok(())))),
+            Err(CoreError::Refused(r)) => Ok((patrons::account(catalog, barcode)?, Some(Err(r)))),
+            Err(other) => Err(other),
+        }
     }
 
-    fn patron_status(&self, catalog: &mut Catalog, req: &Message, now: OffsetDateTime) -> Message {
+    fn patron_status(
+        &mut self,
+        catalog: &mut Catalog,
+        req: &Message,
+        now: OffsetDateTime,
+    ) -> Message {
         let kind = Kind::PatronStatusResponse;
         let (account, pin) = match self.reader(catalog, req) {
             Ok(found) => found,
@@ -480,7 +557,7 @@ impl Session {
     }
 
     fn patron_information(
-        &self,
+        &mut self,
         catalog: &mut Catalog,
         req: &Message,
         now: OffsetDateTime,
@@ -546,6 +623,11 @@ impl Session {
         .field("AO", req.get("AO").unwrap_or(""))
         .field("AA", &account.barcode)
         .field("AE", &account.name)
+        .field_opt(
+            "CB",
+            self.charged_limit(&account)
+                .map(|n| format!("{:04}", n.min(9999))),
+        )
         .field("BL", "Y")
         .field_opt(
             "CQ",
@@ -553,6 +635,12 @@ impl Session {
         )
         .field("BH", "VND")
         .field("BV", account.balance.to_string())
+        .field_opt(
+            "CC",
+            self.policy
+                .as_ref()
+                .map(|p| p.settings.fine_block_limit.to_string()),
+        )
         .field_opt("BE", account.email.as_deref())
         .field_opt("BF", account.phone.as_deref());
         // The lists are the reader's own business: only with the right PIN.
@@ -595,7 +683,7 @@ impl Session {
     }
 
     fn checkout(
-        &self,
+        &mut self,
         catalog: &mut Catalog,
         account: &Sip2Account,
         req: &Message,
@@ -625,7 +713,7 @@ impl Session {
         };
         // The kiosk's own sequence (core's `kiosk::checkout`): the PIN with its lockout, then
         // an ordinary loan with no override; split so the slow PIN check is not in the turn.
-        let lent = retry(|| kiosk::sign_in(catalog, &self.user, patron, pin)).and_then(|_| {
+        let lent = self.check_pin(catalog, patron, pin).and_then(|_| {
             self.write(catalog, |m| {
                 loans::checkout(m, patron, item, Some(&account.branch_code), None)
             })
@@ -801,7 +889,7 @@ impl Session {
     }
 
     fn renew(
-        &self,
+        &mut self,
         catalog: &mut Catalog,
         account: &Sip2Account,
         req: &Message,
@@ -829,7 +917,12 @@ impl Session {
         let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
             return self.failed(req, kind, now, &self.pin_required());
         };
-        let reader = match retry(|| kiosk::sign_in(catalog, &self.user, patron, pin)) {
+        let reader = match self
+            .check_pin(catalog, patron, pin)
+            .and_then(|account| match account {
+                Some(account) => Ok(account),
+                None => patrons::account(catalog, patron),
+            }) {
             Ok(reader) => reader,
             Err(err) => {
                 let shown = self.error_text(&err, patron, item);
@@ -1000,10 +1093,15 @@ impl Session {
         catalog: &mut Catalog,
         mut work: impl FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        // A session that panicked while holding the turn left nothing half-written (its
-        // transaction rolled back), so the turn is still good.
-        let _turn = self.writes.lock().unwrap_or_else(|e| e.into_inner());
-        retry(|| catalog.write(&self.user, &mut work))
+        match &self.writer {
+            // parking_lot's lock is not poisoned: a session that panicked while holding the
+            // turn left nothing half-written (its transaction rolled back).
+            Some(writer) => {
+                let mut writer = writer.lock();
+                retry(|| writer.write(&self.user, &mut work))
+            }
+            None => retry(|| catalog.write(&self.user, &mut work)),
+        }
     }
 }
 

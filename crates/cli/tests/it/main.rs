@@ -209,6 +209,7 @@ mod import;
 mod marc;
 mod rights;
 mod search;
+mod sip2;
 mod sru;
 mod sync;
 

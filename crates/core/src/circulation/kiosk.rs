@@ -7,9 +7,18 @@
 //! refused; a right PIN clears it. Every check-out repeats the PIN check, because the kiosk
 //! keeps no session of its own. Kiosk loans never override a refusal.
 //!
+//! A self-check machine speaking SIP2 sends the PIN again with each of a reader's messages
+//! (status, check-out after check-out). One connection may remember a right PIN for
+//! [`PIN_REMEMBERED_MINUTES`] as a [`RememberedPin`] — in memory only, holding a keyed MAC of
+//! the PIN and never the PIN — so those follow-up messages need not run Argon2 again. Any
+//! other PIN still goes through the full check and its lockout.
+//!
 //! The staff password is kept as a salted Argon2id hash in `catalog_meta`; the change log
 //! records that it changed, never the password or its hash.
 
+use blake2::Blake2bMac512;
+use blake2::digest::{KeyInit, Mac};
+use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -29,6 +38,9 @@ pub const MAX_WRONG_PINS: u32 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 /// The shortest staff password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 6;
+/// How long a self-service connection may remember a reader's right PIN: long enough for a
+/// reader's visit to the machine, short enough that a card left behind is soon useless.
+pub const PIN_REMEMBERED_MINUTES: i64 = 5;
 
 const PASSWORD_KEY: &str = "kiosk_password_hash";
 
@@ -50,8 +62,110 @@ pub fn sign_in(
     patron_barcode: &str,
     pin: &str,
 ) -> Result<PatronAccount, CoreError> {
-    let patron = check_pin(catalog, user, patron_barcode, pin)?;
+    let (patron, _) = check_pin(catalog, user, patron_barcode, pin)?;
     patrons::account(catalog, &patron.barcode)
+}
+
+/// A right PIN that one self-service connection remembers for [`PIN_REMEMBERED_MINUTES`],
+/// so that the same reader's next messages skip Argon2 (slow on purpose: tens of
+/// milliseconds of a core each). It holds no PIN: a BLAKE2b MAC of it under a random key of
+/// its own (compared in constant time), the reader's stored PIN hash as it was (a PIN changed
+/// at the desk ends it) and when it was checked. Kept in memory only; never stored or logged.
+pub struct RememberedPin {
+    patron_id: Uuid,
+    barcode: String,
+    stored_hash: String,
+    key: [u8; 32],
+    mac: Vec<u8>,
+    checked_at: OffsetDateTime,
+}
+
+impl RememberedPin {
+    fn new(patron: &PatronRow, stored_hash: String, pin: &str, now: OffsetDateTime) -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        let mac = pin_mac(&key, pin).finalize().into_bytes().to_vec();
+        RememberedPin {
+            patron_id: patron.id,
+            barcode: patron.barcode.clone(),
+            stored_hash,
+            key,
+            mac,
+            checked_at: now,
+        }
+    }
+
+    /// The card whose PIN this is.
+    pub fn patron_barcode(&self) -> &str {
+        &self.barcode
+    }
+
+    fn is_pin(&self, pin: &str) -> bool {
+        pin_mac(&self.key, pin).verify_slice(&self.mac).is_ok()
+    }
+}
+
+impl std::fmt::Debug for RememberedPin {
+    // Neither the key nor the MAC: nothing a log could give away.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RememberedPin")
+            .field("barcode", &self.barcode)
+            .field("checked_at", &self.checked_at)
+            .finish_non_exhaustive()
+    }
+}
+
+fn pin_mac(key: &[u8; 32], pin: &str) -> Blake2bMac512 {
+    // A 32-byte key is within BLAKE2b's 64-byte limit, so this cannot fail.
+    let mut mac = <Blake2bMac512 as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("a 32-byte key suits BLAKE2b"));
+    mac.update(pin.as_bytes());
+    mac
+}
+
+/// [`sign_in`], also giving back the right PIN to remember for the reader's next messages.
+pub fn sign_in_remembering(
+    catalog: &mut Catalog,
+    user: &str,
+    patron_barcode: &str,
+    pin: &str,
+) -> Result<(PatronAccount, RememberedPin), CoreError> {
+    let (patron, stored_hash) = check_pin(catalog, user, patron_barcode, pin)?;
+    let remembered = RememberedPin::new(&patron, stored_hash, pin, catalog.clock().now());
+    Ok((patrons::account(catalog, &patron.barcode)?, remembered))
+}
+
+/// Whether `pin` for `patron_barcode` is the PIN remembered and it still holds: the same
+/// card, the same PIN, the reader's stored PIN unchanged, the card not locked at the kiosk
+/// since, and at most [`PIN_REMEMBERED_MINUTES`] gone by the catalog's clock. `false` means
+/// "check it in full" with [`sign_in_remembering`], which counts a wrong PIN towards the lock.
+pub fn recall_pin(
+    catalog: &Catalog,
+    remembered: &RememberedPin,
+    patron_barcode: &str,
+    pin: &str,
+) -> Result<bool, CoreError> {
+    let now = catalog.clock().now();
+    let age = now - remembered.checked_at;
+    if patron_barcode.trim() != remembered.barcode
+        || age.is_negative()
+        || age > Duration::minutes(PIN_REMEMBERED_MINUTES)
+        || !remembered.is_pin(pin)
+    {
+        return Ok(false);
+    }
+    let stored: Option<Option<String>> = catalog
+        .conn()
+        .prepare_cached("SELECT pin_hash FROM patrons WHERE id = ?1")?
+        .query_row(params![remembered.patron_id.to_string()], |r| r.get(0))
+        .optional()?;
+    if stored.flatten().as_deref() != Some(remembered.stored_hash.as_str()) {
+        return Ok(false);
+    }
+    let locked = attempts(catalog.conn(), remembered.patron_id)?
+        .and_then(|a| a.locked_until)
+        .is_some_and(|until| until > now);
+    Ok(!locked)
 }
 
 /// A kiosk check-out: the PIN again, then an ordinary loan with no override (a refusal is the
@@ -64,7 +178,7 @@ pub fn checkout(
     item_barcode: &str,
     branch: Option<&str>,
 ) -> Result<CheckoutResult, CoreError> {
-    let patron = check_pin(catalog, user, patron_barcode, pin)?;
+    let (patron, _) = check_pin(catalog, user, patron_barcode, pin)?;
     catalog.write(user, |m| {
         loans::checkout(m, &patron.barcode, item_barcode, branch, None)
     })
@@ -104,17 +218,22 @@ fn local_hm_date(conn: &Connection, t: OffsetDateTime) -> Result<String, CoreErr
     ))
 }
 
-/// The reader whose PIN this is, or the refusal; wrong PINs are counted and locks set.
+/// The reader whose PIN this is with the stored hash it was checked against, or the refusal;
+/// wrong PINs are counted and locks set.
 fn check_pin(
     catalog: &mut Catalog,
     user: &str,
     barcode: &str,
     pin: &str,
-) -> Result<PatronRow, CoreError> {
+) -> Result<(PatronRow, String), CoreError> {
     let patron = patrons::by_barcode(catalog.conn(), barcode)?;
-    if !patron.has_pin {
+    let stored: Option<String> = catalog
+        .conn()
+        .prepare_cached("SELECT pin_hash FROM patrons WHERE id = ?1")?
+        .query_row(params![patron.id.to_string()], |r| r.get(0))?;
+    let Some(stored) = stored else {
         return Err(CoreError::Refused(refusal(RefusalCode::NoPin, &[])));
-    }
+    };
     let now = catalog.clock().now();
     let state = attempts(catalog.conn(), patron.id)?;
     let locked = state
@@ -128,7 +247,7 @@ fn check_pin(
             &[("until", until)],
         )));
     }
-    if patrons::verify_pin(catalog, &patron.barcode, pin)? {
+    if patrons::verify_secret(&stored, pin) {
         if state.is_some() {
             catalog.write(user, |m| {
                 m.conn()
@@ -143,7 +262,7 @@ fn check_pin(
                 Ok(())
             })?;
         }
-        return Ok(patron);
+        return Ok((patron, stored));
     }
     // A lock that has run out starts a fresh count.
     let before = match &state {

@@ -348,7 +348,13 @@ pub fn set_pin(m: &mut Mutation<'_>, barcode: &str, pin: &str) -> Result<(), Cor
     store_pin_hash(m, barcode, &hash)
 }
 
-/// A salted Argon2id hash of a PIN or password, in the PHC string format.
+/// A salted Argon2id hash of a PIN or password, in the PHC string format. The crate's defaults
+/// are OWASP's recommended floor for Argon2id (19 MiB of memory, 2 passes, 1 lane): tens of
+/// milliseconds a check. That slows guessing from a stolen catalog (passwords most; a 4-digit
+/// PIN has only 10,000 values, minutes of work), while the kiosk's lockout is what stops
+/// guessing at the machine.
+/// Verification reads the parameters from the stored string, so raising them later keeps
+/// old hashes valid.
 pub(crate) fn hash_secret(secret: &str, what: &'static str) -> Result<String, CoreError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);

@@ -849,7 +849,12 @@ fn a_pin_is_kept_only_as_a_salted_hash() {
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("hashes");
     assert_eq!(hashes.len(), 2);
-    assert!(hashes[0].starts_with("$argon2id$"));
+    // Argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane): ~20-40 ms a check.
+    assert!(
+        hashes[0].starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        hashes[0]
+    );
     assert_ne!(hashes[0], hashes[1], "each PIN has its own salt");
     assert!(hashes.iter().all(|h| !h.contains("2468")));
     let log = crate::changelog::recent(&lib.catalog, 1).expect("log");

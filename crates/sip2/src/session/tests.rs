@@ -8,8 +8,21 @@ use shelfmark_core::{Catalog, CatalogOptions};
 use super::*;
 
 pub(crate) struct Demo {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pub catalog: Catalog,
+}
+
+impl Demo {
+    /// The same catalog through a connection of its own whose clock stands at `at`.
+    fn at(&self, at: OffsetDateTime) -> Catalog {
+        Catalog::open(
+            self.dir.path().join("c.db"),
+            CatalogOptions {
+                clock: std::sync::Arc::new(shelfmark_core::ManualClock::new(at)),
+            },
+        )
+        .expect("opens")
+    }
 }
 
 /// A small demo catalog with the accounts `kiosk` (HK, everything, Vietnamese), `drop`
@@ -73,7 +86,7 @@ pub(crate) fn demo_catalog() -> Demo {
             Ok(())
         })
         .expect("readers");
-    Demo { _dir: dir, catalog }
+    Demo { dir, catalog }
 }
 
 const READERS: [&str; 3] = ["Nguyễn Thị Ánh Tuyết", "Trần Văn Đức", "Lê Hoàng Yến"];
@@ -412,4 +425,230 @@ fn checksums_sequence_numbers_resends_and_damaged_messages() {
         s.answer(&mut demo.catalog, b"941"),
         Answer::Close { .. }
     ));
+}
+
+#[test]
+fn a_right_pin_is_remembered_for_the_reader_at_the_machine_and_forgotten_after() {
+    let mut demo = demo_catalog();
+    let reader = good_reader(&demo.catalog, 0);
+    let other = good_reader(&demo.catalog, 1);
+    let items = free_items(&demo.catalog, 1);
+    let item = &items[0];
+    let mut s = logged_in(&mut demo, "kiosk");
+    let status = |s: &mut Session, demo: &mut Demo, card: &str, pin: &str| {
+        ask(
+            s,
+            &mut demo.catalog,
+            &format!("23000{DATE}AOHK|AA{card}|AD{pin}|"),
+        )
+    };
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
+    let remembered = |s: &Session| {
+        s.remembered
+            .as_ref()
+            .map(|r| r.patron_barcode().to_string())
+    };
+    assert_eq!(remembered(&s), Some(reader.clone()));
+    // The follow-up messages use it: a loan, then the status again.
+    let out = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+    );
+    assert_eq!(out.fixed(0), "1", "{out:?}");
+    assert_eq!(remembered(&s), Some(reader.clone()));
+    // A wrong PIN is checked in full by core, counted, and forgets the right one.
+    let wrong = status(&mut s, &mut demo, &reader, "9999");
+    assert_eq!(wrong.get("CQ"), Some("N"));
+    assert!(wrong.get("AF").expect("AF").contains('4'), "{wrong:?}");
+    assert_eq!(remembered(&s), None);
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
+    // Another reader at the machine: the first one's PIN is forgotten.
+    let plain = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23000{DATE}AOHK|AA{other}|"),
+    );
+    assert_eq!(plain.get("BL"), Some("Y"));
+    assert_eq!(remembered(&s), None);
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
+    // End session forgets it.
+    ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("35{DATE}AOHK|AA{reader}|"),
+    );
+    assert_eq!(remembered(&s), None);
+    assert_eq!(
+        status(&mut s, &mut demo, &reader, DEMO_PIN).get("CQ"),
+        Some("Y")
+    );
+
+    // Wrong PINs at another machine lock the card: this machine's remembered PIN stops
+    // working and the reader sees core's lock.
+    let mut other_kiosk = logged_in(&mut demo, "kiosk");
+    for _ in 0..kiosk::MAX_WRONG_PINS {
+        status(&mut other_kiosk, &mut demo, &reader, "0000");
+    }
+    let locked = status(&mut s, &mut demo, &reader, DEMO_PIN);
+    assert_eq!(locked.get("CQ"), Some("N"), "{locked:?}");
+    let renew = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("29NN{DATE}{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|AB{item}|"),
+    );
+    assert_eq!(renew.fixed(0), "0", "{renew:?}");
+    assert_eq!(remembered(&s), None);
+}
+
+#[test]
+fn patron_information_gives_each_summary_list_with_its_count_and_the_limits() {
+    let mut demo = demo_catalog();
+    let reader = good_reader(&demo.catalog, 0);
+    let waiting_for = good_reader(&demo.catalog, 1);
+    let items = free_items(&demo.catalog, 4);
+    let (late, charged, unavailable, on_shelf) = (&items[0], &items[1], &items[2], &items[3]);
+    demo.catalog
+        .write("desk", |m| {
+            loans::checkout(m, &reader, charged, Some("HK"), None)?;
+            loans::checkout(m, &waiting_for, unavailable, Some("HK"), None)?;
+            loans::checkout(m, &waiting_for, on_shelf, Some("HK"), None)?;
+            holds::place(m, &reader, unavailable, "HK", None)?;
+            holds::place(m, &reader, on_shelf, "HK", None)?;
+            loans::checkin(m, on_shelf, Some("HK"), None)?;
+            Ok(())
+        })
+        .expect("loans and holds");
+    // A loan made 60 days ago (after the others: an overdue loan blocks new ones), now late.
+    let mut past = demo.at(OffsetDateTime::now_utc() - time::Duration::days(60));
+    past.write("desk", |m| {
+        loans::checkout(m, &reader, late, Some("HK"), None)
+    })
+    .expect("old loan");
+    drop(past);
+    let mut s = logged_in(&mut demo, "kiosk");
+    let mut ask_for = |summary: &str, extra: &str| {
+        ask(
+            &mut s,
+            &mut demo.catalog,
+            &format!("63000{DATE}{summary}AOHK|AA{reader}|AD{DEMO_PIN}|{extra}"),
+        )
+    };
+    let holds = ask_for("Y         ", "");
+    assert_eq!(holds.kind, Kind::PatronInformationResponse);
+    // Counts: hold items, overdue, charged, fine, recall, unavailable holds.
+    assert_eq!(
+        &holds.fixed[3..],
+        ["0001", "0001", "0002", "0000", "0000", "0001"]
+    );
+    assert_eq!(holds.all("AS").collect::<Vec<_>>(), [on_shelf.as_str()]);
+    let overdue = ask_for(" Y        ", "");
+    assert_eq!(overdue.all("AT").collect::<Vec<_>>(), [late.as_str()]);
+    assert_eq!(overdue.all("AS").count(), 0, "one list at a time");
+    let all_charged = ask_for("  Y       ", "");
+    let mut listed: Vec<&str> = all_charged.all("AU").collect();
+    listed.sort();
+    let mut expected = vec![late.as_str(), charged.as_str()];
+    expected.sort();
+    assert_eq!(listed, expected);
+    // BP/BQ: from the second item to the second.
+    assert_eq!(ask_for("  Y       ", "BP2|BQ2|").all("AU").count(), 1);
+    assert_eq!(
+        ask_for("    Y     ", "").all("BU").count(),
+        0,
+        "no recalls here"
+    );
+    let waiting = ask_for("     Y    ", "");
+    assert_eq!(
+        waiting.all("CD").collect::<Vec<_>>(),
+        [unavailable.as_str()]
+    );
+    // The limits: the policy's fine limit and the reader's loan limit at this branch.
+    let policy = shelfmark_core::circulation::policy::current(&demo.catalog).expect("policy");
+    assert_eq!(
+        waiting.get("CC"),
+        Some(policy.settings.fine_block_limit.to_string().as_str())
+    );
+    let cb = waiting.get("CB").expect("charged items limit");
+    assert_eq!(cb.len(), 4);
+    assert!(cb.parse::<u32>().is_ok_and(|n| n > 0), "{cb}");
+    // Overdue items: the patron status bit is set.
+    assert_eq!(waiting.fixed(0).chars().nth(6), Some('Y'), "{waiting:?}");
+
+    // Fines: the reader who owes one.
+    let fines = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("63000{DATE}   Y      AOHK|AA{OWING}|AD{DEMO_PIN}|"),
+    );
+    assert_eq!(fines.fixed(6), "0001");
+    assert_eq!(fines.all("AV").count(), 1);
+    assert!(fines.get("AV").expect("AV").contains("20000"));
+    assert_eq!(fines.get("BV"), Some("20000"));
+    assert_eq!(fines.get("BH"), Some("VND"));
+}
+
+#[test]
+fn item_information_gives_the_sip2_circulation_status_and_due_date_format() {
+    let mut demo = demo_catalog();
+    let reader = good_reader(&demo.catalog, 0);
+    let waiting_for = good_reader(&demo.catalog, 1);
+    let items = free_items(&demo.catalog, 3);
+    let mut s = logged_in(&mut demo, "kiosk");
+    let info = |s: &mut Session, demo: &mut Demo, item: &str| {
+        ask(s, &mut demo.catalog, &format!("17{DATE}AOHK|AB{item}|"))
+    };
+    let available = info(&mut s, &mut demo, &items[0]);
+    assert_eq!(available.fixed, ["03", "00", "01", available.fixed(3)]);
+    assert_eq!(available.get("AH"), None);
+    assert_eq!(available.get("CF"), Some("0"));
+    demo.catalog
+        .write("desk", |m| {
+            loans::checkout(m, &reader, &items[0], Some("HK"), None)?;
+            holds::place(m, &waiting_for, &items[0], "HK", None)?;
+            loans::checkout(m, &reader, &items[1], Some("HK"), None)?;
+            holds::place(m, &waiting_for, &items[1], "CG", None)?;
+            loans::checkin(m, &items[1], Some("HK"), None)?;
+            Ok(())
+        })
+        .expect("circulation");
+    let on_loan = info(&mut s, &mut demo, &items[0]);
+    assert_eq!(on_loan.fixed(0), "04", "charged");
+    assert_eq!(on_loan.get("CF"), Some("1"), "hold queue length");
+    let due = on_loan.get("AH").expect("due date");
+    // YYYYMMDDZZZZHHMMSS, local time (ZZZZ blank).
+    assert_eq!(due.len(), 18, "{due:?}");
+    assert!(due[..8].bytes().all(|b| b.is_ascii_digit()), "{due:?}");
+    assert_eq!(&due[8..12], "    ");
+    assert!(due[12..].bytes().all(|b| b.is_ascii_digit()), "{due:?}");
+    let in_transit = info(&mut s, &mut demo, &items[1]);
+    assert_eq!(
+        in_transit.fixed(0),
+        "10",
+        "in transit to CG: {in_transit:?}"
+    );
+    // The transaction date is the same format.
+    let date = in_transit.fixed(3);
+    assert_eq!((date.len(), &date[8..12]), (18, "    "));
+    demo.catalog
+        .write("desk", |m| {
+            loans::checkin(m, &items[0], Some("HK"), None)?;
+            Ok(())
+        })
+        .expect("returned");
+    let on_shelf = info(&mut s, &mut demo, &items[0]);
+    assert_eq!(on_shelf.fixed(0), "08", "waiting on the hold shelf");
+    assert!(on_shelf.get("CM").is_some_and(|d| d.len() == 18));
+    let unknown = info(&mut s, &mut demo, "nope");
+    assert_eq!(unknown.fixed(0), "01");
+    assert!(unknown.get("AF").expect("AF").contains("nope"));
 }

@@ -177,3 +177,56 @@ fn the_staff_password_is_set_checked_and_changed_only_with_the_current_one() {
         "{logged:?}"
     );
 }
+
+#[test]
+fn a_remembered_pin_holds_for_the_same_card_and_pin_until_it_lapses_changes_or_locks() {
+    let mut lib = library();
+    with_pin(&mut lib, "P1", "1234");
+    with_pin(&mut lib, "P2", "1234");
+    lib.at(datetime!(2026-03-12 07:00 UTC));
+    let (account, remembered) =
+        sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").expect("signs in");
+    assert_eq!(account.barcode, "P1");
+    assert_eq!(remembered.patron_barcode(), "P1");
+    let debug = format!("{remembered:?}");
+    assert!(!debug.contains("1234"), "{debug}");
+    let recall = |lib: &crate::circulation::tests::Library, card: &str, pin: &str| {
+        recall_pin(&lib.catalog, &remembered, card, pin).expect("reads")
+    };
+    assert!(recall(&lib, "P1", "1234"));
+    assert!(
+        recall(&lib, " P1 ", "1234"),
+        "the card as a scanner sends it"
+    );
+    assert!(
+        !recall(&lib, "P1", "12345"),
+        "another PIN is checked in full"
+    );
+    assert!(!recall(&lib, "P1", "4321"));
+    assert!(
+        !recall(&lib, "P2", "1234"),
+        "another card is checked in full"
+    );
+    lib.clock.advance(Duration::minutes(PIN_REMEMBERED_MINUTES));
+    assert!(recall(&lib, "P1", "1234"), "still within the time");
+    lib.clock.advance(Duration::seconds(1));
+    assert!(!recall(&lib, "P1", "1234"), "lapsed");
+
+    // A PIN changed at the desk ends what was remembered, even the same digits.
+    let (_, remembered) =
+        sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").expect("signs in");
+    with_pin(&mut lib, "P1", "1234");
+    assert!(!recall_pin(&lib.catalog, &remembered, "P1", "1234").expect("reads"));
+
+    // Wrong PINs at another machine lock the card: the remembered PIN no longer holds, and the
+    // full check gives the lock's refusal.
+    let (_, remembered) =
+        sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").expect("signs in");
+    for _ in 0..MAX_WRONG_PINS {
+        refused(sign_in(&mut lib.catalog, "kiosk", "P1", "0000"));
+    }
+    assert!(!recall_pin(&lib.catalog, &remembered, "P1", "1234").expect("reads"));
+    let r =
+        refused(sign_in_remembering(&mut lib.catalog, "sip2:kiosk", "P1", "1234").map(|(a, _)| a));
+    assert_eq!(r.code, RefusalCode::PinLocked);
+}
