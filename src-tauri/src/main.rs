@@ -11,6 +11,7 @@
 
 mod commands;
 mod content;
+mod sip2;
 mod startup;
 
 use clap::Parser;
@@ -27,6 +28,7 @@ struct Args {
 fn main() {
     let args = Args::parse();
     let state = startup::open_catalog(args.db.as_deref());
+    startup::resume_sip2(&state);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
@@ -93,6 +95,12 @@ fn main() {
             commands::copy::remove_copy_target,
             commands::copy::copy_search,
             commands::copy::copy_import,
+            commands::sip2::sip2_status,
+            commands::sip2::start_sip2,
+            commands::sip2::stop_sip2,
+            commands::sip2::sip2_accounts,
+            commands::sip2::add_sip2_account,
+            commands::sip2::remove_sip2_account,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

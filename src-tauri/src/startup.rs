@@ -25,6 +25,8 @@ pub struct AppState {
     pub user: String,
     /// The content protocol's tickets (see `content`).
     pub tickets: crate::content::Tickets,
+    /// The branch's SIP2 server, when the settings started it.
+    pub sip2: crate::sip2::Sip2Host,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             jobs: Jobs::default(),
             user: current_user(),
             tickets: crate::content::Tickets::default(),
+            sip2: crate::sip2::Sip2Host::default(),
         }
     }
 }
@@ -103,5 +106,24 @@ mod tests {
             summary.records, 0,
             "the demo is only made at the default location"
         );
+    }
+}
+
+/// Starts the SIP2 server again when it was running when the app last closed; a failure (the
+/// port taken) is shown in the settings, not at start.
+pub fn resume_sip2(state: &AppState) {
+    let Ok(catalog) = state.catalog.as_ref() else {
+        return;
+    };
+    let settings = catalog.lock().ok().and_then(|c| {
+        shelfmark_core::circulation::sip2::server_settings(&c)
+            .ok()
+            .flatten()
+            .map(|s| (s, c.path().to_path_buf()))
+    });
+    if let Some((settings, path)) = settings
+        && settings.enabled
+    {
+        state.sip2.start(&path, &settings.listen, &settings.charset);
     }
 }

@@ -98,6 +98,18 @@ pub struct Server {
     stop: ShutdownHandle,
     /// The catalog every session writes through, one at a time.
     writer: Arc<FairMutex<Catalog>>,
+    open: Arc<AtomicUsize>,
+}
+
+/// How many machines are connected now, readable while the server runs (the app's settings
+/// show it).
+#[derive(Clone)]
+pub struct ConnectionCount(Arc<AtomicUsize>);
+
+impl ConnectionCount {
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 impl Server {
@@ -115,7 +127,12 @@ impl Server {
             config,
             stop: ShutdownHandle(Arc::new(AtomicBool::new(false))),
             writer: Arc::new(FairMutex::new(writer)),
+            open: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    pub fn connection_count(&self) -> ConnectionCount {
+        ConnectionCount(self.open.clone())
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
@@ -128,7 +145,7 @@ impl Server {
 
     /// Serves until [`ShutdownHandle::shutdown`]; then waits for every connection to close.
     pub fn run(self) -> Result<(), ServerError> {
-        let open = Arc::new(AtomicUsize::new(0));
+        let open = self.open.clone();
         let mut threads: Vec<JoinHandle<()>> = Vec::new();
         tracing::info!(target: "shelfmark_sip2", "SIP2 server listening on {}", self.local_addr()?);
         while !self.stop.is_shut_down() {

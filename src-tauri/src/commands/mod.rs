@@ -10,6 +10,7 @@ pub mod digital;
 pub mod items;
 pub mod jobs;
 pub mod rights;
+pub mod sip2;
 
 use shelfmark_core::api::{ErrorCode, ErrorPayload};
 use shelfmark_core::search::SearchIndex;

@@ -314,3 +314,96 @@ mod tests {
         assert!(matches!(err, CoreError::NotFound { .. }));
     }
 }
+
+/// Where the desktop app runs this branch's SIP2 server, kept so it starts again with the app.
+/// A branch's own setting: other nodes ignore its change-log entry (see `sync::circulation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ServerSettings {
+    /// `127.0.0.1:6001`.
+    pub listen: String,
+    /// `utf-8`, `cp1258` or `latin1`.
+    pub charset: String,
+    /// Started with the app.
+    pub enabled: bool,
+}
+
+const SERVER_KEY: &str = "sip2.server";
+
+/// The stored server settings; `None` before the server was first started here.
+pub fn server_settings(catalog: &Catalog) -> Result<Option<ServerSettings>, CoreError> {
+    let text: Option<String> = catalog
+        .conn()
+        .query_row(
+            "SELECT value FROM catalog_meta WHERE key = ?1",
+            params![SERVER_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    // A value this program cannot read is treated as never set, not as an error that would
+    // keep the app from starting.
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+#[derive(Serialize)]
+struct ServerPayload<'a> {
+    sip2_server: &'a ServerSettings,
+}
+
+/// Keeps the server settings (the address is checked by whoever binds it).
+pub fn save_server_settings(
+    m: &mut crate::store::Mutation<'_>,
+    settings: &ServerSettings,
+) -> Result<(), CoreError> {
+    if !matches!(settings.charset.as_str(), "utf-8" | "cp1258" | "latin1") {
+        return Err(CoreError::InvalidInput {
+            what: "SIP2 character set",
+            value: settings.charset.clone(),
+            reason: "use utf-8, cp1258 or latin1".into(),
+        });
+    }
+    m.conn().execute(
+        "INSERT INTO catalog_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![SERVER_KEY, serde_json::to_string(settings)?],
+    )?;
+    m.log(
+        EntityType::Policy,
+        entity(SERVER_KEY),
+        Operation::Update,
+        &ServerPayload {
+            sip2_server: settings,
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod server_settings_tests {
+    use super::*;
+
+    #[test]
+    fn server_settings_are_kept_and_a_bad_charset_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut catalog =
+            Catalog::open(dir.path().join("c.db"), crate::CatalogOptions::default()).expect("open");
+        assert_eq!(server_settings(&catalog).expect("read"), None);
+        let settings = ServerSettings {
+            listen: "127.0.0.1:6001".into(),
+            charset: "cp1258".into(),
+            enabled: true,
+        };
+        catalog
+            .write("t", |m| save_server_settings(m, &settings))
+            .expect("save");
+        assert_eq!(server_settings(&catalog).expect("read"), Some(settings));
+        let bad = ServerSettings {
+            listen: "127.0.0.1:6001".into(),
+            charset: "ebcdic".into(),
+            enabled: true,
+        };
+        let err = catalog
+            .write("t", |m| save_server_settings(m, &bad))
+            .expect_err("refused");
+        assert!(matches!(err, CoreError::InvalidInput { .. }), "{err}");
+    }
+}
