@@ -15,6 +15,7 @@
 
 mod apply;
 pub mod hub;
+pub mod settings;
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
