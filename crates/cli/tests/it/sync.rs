@@ -412,3 +412,222 @@ fn tokens_are_checked_over_http_and_a_refusal_changes_nothing() {
     assert!(said.contains("was revoked"), "{said}");
     assert_eq!(stored(), after_a);
 }
+
+#[test]
+fn sync_over_https_trusts_a_private_certificate_only_when_told() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let central = dir.path().join("central.db");
+    let a = dir.path().join("a.db");
+    let token = add_branch(&central, "Hoàn Kiếm");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+        .expect("a self-signed certificate");
+    let cert = dir.path().join("server.pem");
+    let key = dir.path().join("server.key");
+    std::fs::write(&cert, made.cert.pem()).expect("cert");
+    std::fs::write(&key, made.signing_key.serialize_pem()).expect("key");
+    let server = Server::start_with(
+        &central,
+        &[
+            "--tls-cert".as_ref(),
+            cert.as_os_str(),
+            "--tls-key".as_ref(),
+            key.as_os_str(),
+        ],
+    );
+    assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
+    let url = server.url.replace("127.0.0.1", "localhost");
+    shelfmark(&a)
+        .args(["demo", "--records", "5"])
+        .assert()
+        .success();
+    // Not trusted: a clear error at once (no retries), naming what to do.
+    let said = failure(shelfmark(&a).args(["sync", "--server", &url, "--token", &token]));
+    assert!(said.contains("could not make a secure connection"), "{said}");
+    assert!(said.contains("--ca-cert"), "{said}");
+    assert_eq!(count(&central, "SELECT count(*) FROM hub_log"), 0);
+    // Trusted: the sync goes through.
+    let done = json_of(shelfmark(&a).args(["sync", "--server", &url, "--token", &token]).arg("--ca-cert").arg(&cert));
+    assert!(done["pushed"].as_i64().expect("pushed") > 5, "{done}");
+    // The name must match the certificate: the same server by its IP address is refused.
+    let said = failure(shelfmark(&a).args(["sync", "--server", &server.url, "--token", &token]).arg("--ca-cert").arg(&cert));
+    assert!(said.contains("could not make a secure connection"), "{said}");
+}
+
+#[test]
+fn saved_settings_drive_sync_and_the_token_never_shows() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let central = dir.path().join("central.db");
+    let a = dir.path().join("a.db");
+    let token = add_branch(&central, "Hoàn Kiếm");
+    let server = Server::start(&central);
+    shelfmark(&a)
+        .args(["demo", "--records", "5"])
+        .assert()
+        .success();
+    // Nothing saved yet: told how to configure.
+    let said = failure(shelfmark(&a).arg("sync"));
+    assert!(said.contains("sync configure"), "{said}");
+    let saved = json_of(
+        shelfmark(&a)
+            .args(["sync", "configure", "--server", &server.url, "--token-stdin"])
+            .args(["--interval", "15"])
+            .write_stdin(format!("{token}\n")),
+    );
+    assert_eq!(saved["server_url"], server.url.as_str());
+    assert_eq!(saved["has_token"], true);
+    assert_eq!(saved["interval_minutes"], 15);
+    let before = json_of(shelfmark(&a).args(["sync", "status"]));
+    assert_eq!(before["configured"], true);
+    assert!(before["pending_changes"].as_u64().expect("pending") > 5);
+    assert_eq!(before["last_sync_at"], serde_json::Value::Null);
+    let report = json_of(shelfmark(&a).arg("sync"));
+    assert!(report["pushed"].as_u64().expect("pushed") > 5);
+    let after = json_of(shelfmark(&a).args(["sync", "status"]));
+    assert_eq!(after["pending_changes"], 0);
+    assert_eq!(after["online"], true);
+    assert_eq!(after["last_report"], report);
+    assert!(after["last_sync_at"].is_string());
+    assert!(after["next_attempt_at"].is_string());
+    let health = json_of(shelfmark(&a).args(["sync", "check"]));
+    assert_eq!(health["protocol_version"], 1);
+    // Only the interval changes: the token is kept.
+    json_of(shelfmark(&a).args(["sync", "configure", "--interval", "0"]));
+    assert_eq!(json_of(shelfmark(&a).arg("sync"))["pushed"], 0);
+    // The token is in none of what a person or another branch sees.
+    for args in [
+        vec!["info"],
+        vec!["log", "--limit", "1000"],
+        vec!["sync", "status"],
+    ] {
+        for json in [false, true] {
+            let mut cmd = shelfmark(&a);
+            cmd.args(&args);
+            if json {
+                cmd.arg("--json");
+            }
+            let out = cmd.output().expect("runs");
+            assert!(out.status.success());
+            assert!(!String::from_utf8_lossy(&out.stdout).contains(&token), "{args:?}");
+        }
+    }
+    assert_eq!(
+        count(
+            &central,
+            &format!("SELECT count(*) FROM hub_log WHERE entry LIKE '%{token}%'")
+        ),
+        0
+    );
+    // A failed attempt is recorded for the indicator: the server gone.
+    drop(server);
+    failure(shelfmark(&a).args(["sync", "--retries", "1"]));
+    let offline = json_of(shelfmark(&a).args(["sync", "status"]));
+    assert_eq!(offline["online"], false);
+    assert!(
+        offline["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("changes are kept")),
+        "{offline}"
+    );
+    // Stop syncing: the token is forgotten.
+    json_of(shelfmark(&a).args(["sync", "configure", "--off"]));
+    assert_eq!(json_of(shelfmark(&a).args(["sync", "status"]))["configured"], false);
+}
+
+/// A title word of the union catalog that SRU and yaz-client can both send as it is.
+fn a_title_word(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let mut stmt = conn.prepare("SELECT title FROM records ORDER BY id").expect("query");
+    let titles: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("titles")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    titles
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .find(|w| w.len() >= 5 && w.chars().all(|c| c.is_ascii_alphabetic()))
+        .expect("an ASCII title word")
+        .to_lowercase()
+}
+
+fn number_of_records(xml: &str) -> u64 {
+    let start = xml.find("numberOfRecords>").expect("numberOfRecords") + "numberOfRecords>".len();
+    xml[start..]
+        .split('<')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a number")
+}
+
+#[test]
+fn the_central_server_answers_sru_over_the_union_catalog() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let central = dir.path().join("central.db");
+    let a = dir.path().join("a.db");
+    let token = add_branch(&central, "Hoàn Kiếm");
+    let server = Server::start(&central);
+    shelfmark(&a)
+        .args(["demo", "--records", "40"])
+        .assert()
+        .success();
+    let word = a_title_word(&a);
+    let ask = |query: &str| -> String {
+        agent()
+            .get(&format!("{}/sru", server.url))
+            .query("operation", "searchRetrieve")
+            .query("version", "2.0")
+            .query("query", query)
+            .call()
+            .expect("answers")
+            .body_mut()
+            .read_to_string()
+            .expect("text")
+    };
+    // Before any branch synced, the union catalog is empty.
+    assert_eq!(number_of_records(&ask(&format!("dc.title={word}"))), 0);
+    sync(&a, &server.url, &token);
+    let found = number_of_records(&ask(&format!("dc.title={word}")));
+    assert!(found > 0, "{word}");
+    // The union search (/api/search) and SRU share one index: both work, in turns.
+    let union = agent()
+        .get(&format!("{}/api/search", server.url))
+        .query("q", &word)
+        .header("authorization", &format!("Bearer {token}"))
+        .header(shelfmark_core::api::PROTOCOL_HEADER, "1")
+        .call()
+        .expect("answers")
+        .body_mut()
+        .read_json::<serde_json::Value>()
+        .expect("json");
+    assert!(union["total"].as_u64().expect("total") > 0, "{union}");
+    assert_eq!(number_of_records(&ask("cql.allRecords=1")), 40);
+
+    // Debian's yaz-client against the central server's /sru.
+    let yaz = ["/usr/bin/yaz-client", "/usr/local/bin/yaz-client"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.exists())
+        .expect("yaz-client is installed (cargo xtask setup, or apt-get install yaz)");
+    let commands = dir.path().join("yaz-commands");
+    std::fs::write(
+        &commands,
+        format!(
+            "open {}/sru\nsru get 2.0\nquerytype cql\nfind dc.title={word}\nsru post 1.2\nfind cql.allRecords=1\nquit\n",
+            server.url
+        ),
+    )
+    .expect("commands");
+    let out = std::process::Command::new(yaz)
+        .arg("-f")
+        .arg(&commands)
+        .stdin(Stdio::null())
+        .output()
+        .expect("yaz-client runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let hits: Vec<u64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Number of hits: "))
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    assert_eq!(hits, [found, 40], "{text}");
+}
