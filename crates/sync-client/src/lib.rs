@@ -150,7 +150,9 @@ pub enum SyncClientError {
         "this catalog has no sync server set; run `shelfmark sync configure --server URL --token-stdin`, or give --server and --token"
     )]
     NotConfigured,
-    #[error("the sync was stopped; what the server acknowledged is kept, the rest goes with the next sync")]
+    #[error(
+        "the sync was stopped; what the server acknowledged is kept, the rest goes with the next sync"
+    )]
     Cancelled,
     #[error(transparent)]
     Catalog(#[from] CoreError),
@@ -219,7 +221,9 @@ fn agent(ca_cert: Option<&Path>) -> Result<ureq::Agent, SyncClientError> {
         let pem = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
         let mut certs = Vec::new();
         for item in ureq::tls::parse_pem(&pem) {
-            if let ureq::tls::PemItem::Certificate(cert) = item.map_err(|e| failed(e.to_string()))? {
+            if let ureq::tls::PemItem::Certificate(cert) =
+                item.map_err(|e| failed(e.to_string()))?
+            {
                 certs.push(cert);
             }
         }
@@ -552,7 +556,10 @@ mod tests {
     fn a_server_that_is_not_there_is_no_answer_and_changes_are_kept() {
         // Port 9 (discard) is closed on loopback; one try, no wait.
         let e = check_server("http://127.0.0.1:9", None).expect_err("nobody there");
-        assert!(matches!(e, SyncClientError::NoAnswer { tries: 1, .. }), "{e}");
+        assert!(
+            matches!(e, SyncClientError::NoAnswer { tries: 1, .. }),
+            "{e}"
+        );
         assert!(!e.reached_server());
         assert!(e.to_string().contains("changes are kept"));
     }
