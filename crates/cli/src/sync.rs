@@ -42,7 +42,12 @@ struct SyncRunArgs {
     #[arg(long, value_name = "URL")]
     server: Option<String>,
     /// This branch's token (default: the saved one).
-    #[arg(long, value_name = "TOKEN", env = "SHELFMARK_SYNC_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "SHELFMARK_SYNC_TOKEN",
+        hide_env_values = true
+    )]
     token: Option<String>,
     /// A PEM certificate (or the authority that signed it) to trust for a server with a
     /// private certificate.

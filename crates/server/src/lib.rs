@@ -433,7 +433,10 @@ pub async fn serve(
                 .map_err(|source| ServeError::Listen { addr, source })?;
             ready(addr);
             server
-                .serve(app.layer(axum::Extension(Scheme("https"))).into_make_service())
+                .serve(
+                    app.layer(axum::Extension(Scheme("https")))
+                        .into_make_service(),
+                )
                 .await
                 .map_err(|source| ServeError::Listen { addr, source })
         }

@@ -154,9 +154,11 @@ fn count(db: &Path, sql: &str) -> i64 {
 fn own_and_pushed(db: &Path) -> (i64, i64, i64) {
     let conn = rusqlite::Connection::open(db).expect("open");
     let node: String = conn
-        .query_row("SELECT value FROM catalog_meta WHERE key = 'node_id'", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT value FROM catalog_meta WHERE key = 'node_id'",
+            [],
+            |r| r.get(0),
+        )
         .or_else(|_| {
             conn.query_row(
                 "SELECT origin_node FROM change_log ORDER BY seq LIMIT 1",
@@ -191,7 +193,11 @@ fn own_and_pushed(db: &Path) -> (i64, i64, i64) {
 
 fn failure(cmd: &mut assert_cmd::Command) -> String {
     let out = cmd.output().expect("runs");
-    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8_lossy(&out.stderr).to_string()
 }
 
@@ -237,9 +243,15 @@ fn a_push_cut_by_killing_the_server_resumes_without_loss_or_duplicates() {
         String::from_utf8_lossy(&cut.stderr)
     );
     let at_kill = count(&central, "SELECT count(*) FROM hub_log");
-    assert!(stored >= 200 && at_kill < own, "{stored} {at_kill} of {own}");
+    assert!(
+        stored >= 200 && at_kill < own,
+        "{stored} {at_kill} of {own}"
+    );
     let (_, _, marked) = own_and_pushed(&a);
-    assert!(marked < last, "the branch marked only what was acknowledged");
+    assert!(
+        marked < last,
+        "the branch marked only what was acknowledged"
+    );
 
     // The same database, a new process: the sync resumes.
     let server = Server::start(&central);
@@ -326,13 +338,15 @@ fn a_batch_pushed_twice_is_stored_once_and_a_page_applied_twice_is_applied_once(
     let page: PullResponse = answer.body_mut().read_json().expect("a page");
     assert_eq!(page.entries.len() as i64, own.min(1000));
     let mut catalog_b =
-        shelfmark_core::Catalog::open(&b, shelfmark_core::CatalogOptions::default())
-            .expect("open");
+        shelfmark_core::Catalog::open(&b, shelfmark_core::CatalogOptions::default()).expect("open");
     let once = shelfmark_core::sync::apply_pulled(&mut catalog_b, &page).expect("apply");
     let log_after_once = catalog_b.summary().expect("summary");
     let twice = shelfmark_core::sync::apply_pulled(&mut catalog_b, &page).expect("again");
     assert_eq!(once.applied as usize, page.entries.len());
-    assert_eq!((twice.applied, twice.skipped as usize), (0, page.entries.len()));
+    assert_eq!(
+        (twice.applied, twice.skipped as usize),
+        (0, page.entries.len())
+    );
     assert_eq!(catalog_b.summary().expect("summary"), log_after_once);
     assert_eq!(log_after_once.records, 10);
 }
@@ -380,7 +394,10 @@ fn tokens_are_checked_over_http_and_a_refusal_changes_nothing() {
         "--token",
         "0000000000000000000000000000000000000000000000000000000000000000",
     ]));
-    assert!(said.contains("refused this branch's token (HTTP 401)"), "{said}");
+    assert!(
+        said.contains("refused this branch's token (HTTP 401)"),
+        "{said}"
+    );
     assert!(said.contains("unknown token"), "{said}");
     assert_eq!(stored(), 0);
 
@@ -434,7 +451,11 @@ fn sync_over_https_trusts_a_private_certificate_only_when_told() {
             key.as_os_str(),
         ],
     );
-    assert!(server.url.starts_with("https://127.0.0.1:"), "{}", server.url);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
     let url = server.url.replace("127.0.0.1", "localhost");
     shelfmark(&a)
         .args(["demo", "--records", "5"])
@@ -442,15 +463,31 @@ fn sync_over_https_trusts_a_private_certificate_only_when_told() {
         .success();
     // Not trusted: a clear error at once (no retries), naming what to do.
     let said = failure(shelfmark(&a).args(["sync", "--server", &url, "--token", &token]));
-    assert!(said.contains("could not make a secure connection"), "{said}");
+    assert!(
+        said.contains("could not make a secure connection"),
+        "{said}"
+    );
     assert!(said.contains("--ca-cert"), "{said}");
     assert_eq!(count(&central, "SELECT count(*) FROM hub_log"), 0);
     // Trusted: the sync goes through.
-    let done = json_of(shelfmark(&a).args(["sync", "--server", &url, "--token", &token]).arg("--ca-cert").arg(&cert));
+    let done = json_of(
+        shelfmark(&a)
+            .args(["sync", "--server", &url, "--token", &token])
+            .arg("--ca-cert")
+            .arg(&cert),
+    );
     assert!(done["pushed"].as_i64().expect("pushed") > 5, "{done}");
     // The name must match the certificate: the same server by its IP address is refused.
-    let said = failure(shelfmark(&a).args(["sync", "--server", &server.url, "--token", &token]).arg("--ca-cert").arg(&cert));
-    assert!(said.contains("could not make a secure connection"), "{said}");
+    let said = failure(
+        shelfmark(&a)
+            .args(["sync", "--server", &server.url, "--token", &token])
+            .arg("--ca-cert")
+            .arg(&cert),
+    );
+    assert!(
+        said.contains("could not make a secure connection"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -469,7 +506,13 @@ fn saved_settings_drive_sync_and_the_token_never_shows() {
     assert!(said.contains("sync configure"), "{said}");
     let saved = json_of(
         shelfmark(&a)
-            .args(["sync", "configure", "--server", &server.url, "--token-stdin"])
+            .args([
+                "sync",
+                "configure",
+                "--server",
+                &server.url,
+                "--token-stdin",
+            ])
             .args(["--interval", "15"])
             .write_stdin(format!("{token}\n")),
     );
@@ -507,7 +550,10 @@ fn saved_settings_drive_sync_and_the_token_never_shows() {
             }
             let out = cmd.output().expect("runs");
             assert!(out.status.success());
-            assert!(!String::from_utf8_lossy(&out.stdout).contains(&token), "{args:?}");
+            assert!(
+                !String::from_utf8_lossy(&out.stdout).contains(&token),
+                "{args:?}"
+            );
         }
     }
     assert_eq!(
@@ -530,13 +576,18 @@ fn saved_settings_drive_sync_and_the_token_never_shows() {
     );
     // Stop syncing: the token is forgotten.
     json_of(shelfmark(&a).args(["sync", "configure", "--off"]));
-    assert_eq!(json_of(shelfmark(&a).args(["sync", "status"]))["configured"], false);
+    assert_eq!(
+        json_of(shelfmark(&a).args(["sync", "status"]))["configured"],
+        false
+    );
 }
 
 /// A title word of the union catalog that SRU and yaz-client can both send as it is.
 fn a_title_word(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("open");
-    let mut stmt = conn.prepare("SELECT title FROM records ORDER BY id").expect("query");
+    let mut stmt = conn
+        .prepare("SELECT title FROM records ORDER BY id")
+        .expect("query");
     let titles: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .expect("titles")

@@ -135,7 +135,9 @@ fn checked_url(url: &str) -> Result<String, CoreError> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| bad("write it with http:// or https://, e.g. https://thuvien.example.vn:8787"))?;
+        .ok_or_else(|| {
+            bad("write it with http:// or https://, e.g. https://thuvien.example.vn:8787")
+        })?;
     if rest.is_empty() || rest.starts_with('/') {
         return Err(bad("it names no server after http(s)://"));
     }
@@ -263,7 +265,11 @@ pub fn record_attempt(
                 reached_server,
             } => {
                 put(m, LAST_ERROR, Some(message))?;
-                put(m, ONLINE, Some(if reached_server { "true" } else { "false" }))?;
+                put(
+                    m,
+                    ONLINE,
+                    Some(if reached_server { "true" } else { "false" }),
+                )?;
                 let failures = failures + 1;
                 put(m, FAILURES, Some(&failures.to_string()))?;
                 let wait = (1i64 << (failures - 1).min(5))
@@ -332,8 +338,13 @@ mod tests {
         assert_eq!(connection.token, TOKEN_TEXT);
         assert!(!format!("{connection:?}").contains(TOKEN_TEXT));
         // The token stays when only the interval changes.
-        save_settings(&mut catalog, Some("https://thuvien.example.vn:8787"), None, 0)
-            .expect("saved");
+        save_settings(
+            &mut catalog,
+            Some("https://thuvien.example.vn:8787"),
+            None,
+            0,
+        )
+        .expect("saved");
         assert!(connection_token(&catalog).is_some());
         // Nothing of it is in the change log, which travels to every branch.
         assert_eq!(catalog.summary().expect("summary").changes, changes);
@@ -364,7 +375,11 @@ mod tests {
             ("https://", TOKEN_TEXT, 5),
             ("https://thu vien.vn", TOKEN_TEXT, 5),
             ("https://thuvien.vn", "short", 5),
-            ("https://thuvien.vn", "has a space in it, which no token has ever had", 5),
+            (
+                "https://thuvien.vn",
+                "has a space in it, which no token has ever had",
+                5,
+            ),
             ("https://thuvien.vn", TOKEN_TEXT, MAX_INTERVAL_MINUTES + 1),
         ] {
             let refused = save_settings(&mut catalog, Some(url), Some(token), interval);
@@ -382,8 +397,13 @@ mod tests {
     #[test]
     fn attempts_are_recorded_and_failures_back_off() {
         let (_dir, mut catalog, clock) = catalog();
-        save_settings(&mut catalog, Some("http://127.0.0.1:8787"), Some(TOKEN_TEXT), 10)
-            .expect("saved");
+        save_settings(
+            &mut catalog,
+            Some("http://127.0.0.1:8787"),
+            Some(TOKEN_TEXT),
+            10,
+        )
+        .expect("saved");
         let before = status(&catalog).expect("status");
         assert!(before.configured);
         assert_eq!(before.online, None);
@@ -398,7 +418,10 @@ mod tests {
         )
         .expect("recorded");
         assert_eq!(failed.online, Some(false));
-        assert_eq!(failed.last_error.as_deref(), Some("the server did not answer"));
+        assert_eq!(
+            failed.last_error.as_deref(),
+            Some("the server did not answer")
+        );
         assert_eq!(
             failed.next_attempt_at,
             Some(text::rfc3339(start + Duration::minutes(1)))
@@ -448,7 +471,10 @@ mod tests {
             done.next_attempt_at,
             Some(text::rfc3339(at + Duration::minutes(10)))
         );
-        assert_eq!(last_attempt_at(&catalog).expect("read"), Some(text::rfc3339(at)));
+        assert_eq!(
+            last_attempt_at(&catalog).expect("read"),
+            Some(text::rfc3339(at))
+        );
         // Only when asked: nothing is due.
         save_settings(&mut catalog, Some("http://127.0.0.1:8787"), None, 0).expect("saved");
         let manual = record_attempt(&mut catalog, AttemptOutcome::Synced(&SyncReport::default()))
