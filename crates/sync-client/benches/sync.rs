@@ -7,9 +7,9 @@
 //!    (timed too, as the initial upload), then an empty catalog bootstraps the union catalog.
 //!    Target: under 60 s.
 //!
-//! Batch size from SYNC_BENCH_BATCH (the client's default, 500). Prints entries per second
-//! and p50/p99 of the requests' round trips as the client sees them (a push batch with its
-//! acknowledgement, a pull page with its apply).
+//! Batch size from SYNC_BENCH_BATCH (the client's default, 500). Prints entries per second,
+//! and p50/p99 of a branch's steady state: one new change pushed and whatever is new pulled
+//! (a whole `sync_once`, 200 times).
 //!
 //! `SYNC_BENCH_CHANGES=1000 SYNC_BENCH_RECORDS=10000 cargo bench -p shelfmark-sync-client --bench sync`
 
@@ -21,8 +21,9 @@ use shelfmark_core::demo::{self, DemoConfig};
 use shelfmark_core::{Catalog, CatalogOptions};
 use shelfmark_sync_client::{ServerAddress, SyncOptions, sync_once};
 
-/// Changes per demo record (records, items, readers, circulation), measured on the demo.
-const CHANGES_PER_RECORD: f64 = 2.85;
+/// Changes per demo record (records, items, readers, circulation), measured on the demo
+/// (2.80 to 2.85 by size); the lower end, so the push is at least the changes asked for.
+const CHANGES_PER_RECORD: f64 = 2.78;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
