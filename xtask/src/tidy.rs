@@ -69,6 +69,19 @@ fn layers_point_down_only() {
             "shelfmark-server",
             &["tauri", "clap", "indicatif", "rusqlite"],
         ),
+        (
+            "shelfmark-sync-client",
+            &[
+                "tauri",
+                "axum",
+                "clap",
+                "indicatif",
+                "tokio",
+                "rusqlite",
+                "shelfmark-server",
+                "shelfmark-cli",
+            ],
+        ),
         ("shelfmark-desktop", &["axum", "rusqlite", "indicatif"]),
         ("shelfmark-cli", &["tauri", "rusqlite"]),
     ];
@@ -92,6 +105,7 @@ fn every_crate_opens_with_a_module_doc() {
         "crates/marc/src/lib.rs",
         "crates/core/src/lib.rs",
         "crates/server/src/lib.rs",
+        "crates/sync-client/src/lib.rs",
         "crates/cli/src/main.rs",
         "src-tauri/src/main.rs",
         "xtask/src/main.rs",

@@ -1,41 +1,84 @@
-//! `shelfmark sync`, `serve`, `server add-branch|list-branches|revoke-branch` and
-//! `exceptions list|resolve`.
+//! `shelfmark sync` (once, `configure`, `status`, `check`), `serve`, `server
+//! add-branch|list-branches|revoke-branch` and `exceptions list|resolve`.
 //!
-//! The HTTP client lives here, not in core: core must not depend on an HTTP stack, and ureq is
-//! a small blocking client that fits a command that pushes and pulls once. Core gives the
-//! batches and applies the pages; this file only carries them and retries with backoff when
-//! the server does not answer.
+//! The HTTP client is `shelfmark-sync-client`, shared with the desktop app; this file parses,
+//! calls it or core, and prints.
 //!
 //! What this module must never do: change the catalog other than through core's sync
-//! functions, or move the pushed mark before the server acknowledged a batch.
+//! functions, or print the token once it is saved.
 
+use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use serde::de::DeserializeOwned;
-use shelfmark_core::api::{
-    MAX_BATCH, PROTOCOL_HEADER, PullResponse, PushRequest, PushResponse, SYNC_PROTOCOL_VERSION,
-    SyncErrorBody, SyncReport,
-};
+use shelfmark_core::sync::settings;
 use shelfmark_core::{Catalog, sync};
+use shelfmark_sync_client::{ServerAddress, SyncClientError, SyncOptions};
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SyncArgs {
-    /// The central server, e.g. https://thuvien.example.vn:8787
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+    #[command(flatten)]
+    run: SyncRunArgs,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Save the server, token and interval this catalog syncs with (the token from stdin).
+    Configure(ConfigureArgs),
+    /// Pending changes, open exceptions, and how the last sync went.
+    Status,
+    /// Ask the saved server whether it answers and speaks this version's protocol.
+    Check,
+}
+
+#[derive(Args)]
+struct SyncRunArgs {
+    /// The central server, e.g. https://thuvien.example.vn:8787 (default: the saved one).
     #[arg(long, value_name = "URL")]
-    server: String,
-    /// This branch's token (from `shelfmark server add-branch`).
-    #[arg(long, value_name = "TOKEN", env = "SHELFMARK_SYNC_TOKEN")]
-    token: String,
+    server: Option<String>,
+    /// This branch's token (default: the saved one).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "SHELFMARK_SYNC_TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
+    /// A PEM certificate (or the authority that signed it) to trust for a server with a
+    /// private certificate.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// Entries per push batch and pull page.
     #[arg(long, default_value_t = 500)]
     batch: u32,
     /// Tries per request when the server does not answer, waiting longer each time.
     #[arg(long, default_value_t = 5)]
     retries: u32,
+}
+
+#[derive(Args)]
+struct ConfigureArgs {
+    /// The central server's address.
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
+    /// Read the branch's token from the first line of stdin (so it stays out of the shell's
+    /// history and the process list).
+    #[arg(long)]
+    token_stdin: bool,
+    /// Minutes between automatic syncs while the app is open; 0: only when asked.
+    #[arg(long, value_name = "MINUTES")]
+    interval: Option<u32>,
+    /// A PEM certificate authority to trust for this server.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Stop syncing: forget the server and the token.
+    #[arg(long, conflicts_with_all = ["server", "token_stdin", "interval", "ca_cert"])]
+    off: bool,
 }
 
 #[derive(Args)]
@@ -184,161 +227,65 @@ pub fn run_exceptions(
     Ok(())
 }
 
-/// A sync request that failed for good.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncClientError {
-    #[error(
-        "the server {url} did not answer after {tries} tries ({last}); your changes are kept here and go out with the next sync"
-    )]
-    NoAnswer {
-        url: String,
-        tries: u32,
-        last: String,
-    },
-    #[error("the server refused ({code:?}, HTTP {status}): {message}")]
-    Refused {
-        status: u16,
-        code: shelfmark_core::api::SyncErrorCode,
-        message: String,
-    },
-}
-
-struct Client {
-    agent: ureq::Agent,
-    base: String,
-    token: String,
-    retries: u32,
-}
-
-impl Client {
-    fn new(base: &str, token: &str, retries: u32) -> Self {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        Client {
-            agent,
-            base: base.trim_end_matches('/').to_string(),
-            token: token.trim().to_string(),
-            retries: retries.max(1),
-        }
-    }
-
-    /// One request, tried again with exponential backoff and jitter while the server does
-    /// not answer (connection refused or cut, timeout) or answers 5xx. A refusal (4xx) is
-    /// final: trying again would not change it.
-    fn call<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: Option<&PushRequest>,
-    ) -> anyhow::Result<T> {
-        let url = format!("{}{path}", self.base);
-        let mut last = String::new();
-        for attempt in 0..self.retries {
-            if attempt > 0 {
-                std::thread::sleep(backoff(attempt));
-            }
-            let auth = format!("Bearer {}", self.token);
-            let version = SYNC_PROTOCOL_VERSION.to_string();
-            let sent = match body {
-                Some(body) => self
-                    .agent
-                    .post(&url)
-                    .header("authorization", &auth)
-                    .header(PROTOCOL_HEADER, &version)
-                    .send_json(body),
-                None => self
-                    .agent
-                    .get(&url)
-                    .header("authorization", &auth)
-                    .header(PROTOCOL_HEADER, &version)
-                    .call(),
-            };
-            let mut response = match sent {
-                Ok(r) => r,
-                Err(e) => {
-                    last = e.to_string();
-                    continue;
-                }
-            };
-            let status = response.status().as_u16();
-            if status >= 500 {
-                last = format!("HTTP {status}");
-                continue;
-            }
-            if status >= 400 {
-                let body: SyncErrorBody = response.body_mut().read_json().map_err(|e| {
-                    anyhow!("the server answered HTTP {status} without a reason: {e}")
-                })?;
-                return Err(SyncClientError::Refused {
-                    status,
-                    code: body.code,
-                    message: body.message,
-                }
-                .into());
-            }
-            match response.body_mut().read_json::<T>() {
-                Ok(value) => return Ok(value),
-                Err(e) => last = format!("the answer was cut: {e}"),
-            }
-        }
-        Err(SyncClientError::NoAnswer {
-            url,
-            tries: self.retries,
-            last,
-        }
-        .into())
-    }
-}
-
-/// 250 ms doubled per attempt, at most 8 s, plus up to half again at random so branches that
-/// lost the line together do not come back in step. The jitter only spreads retries, so the
-/// clock's nanoseconds are random enough; no random-number crate is pulled in for it.
-fn backoff(attempt: u32) -> Duration {
-    let base = 250u64.saturating_mul(1 << attempt.min(5)).min(8_000);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    Duration::from_millis(base + u64::from(nanos) % (base / 2 + 1))
-}
-
-/// Pushes every unpushed entry in batches, then pulls every page; prints what moved.
+/// Pushes and pulls once through the shared client (`shelfmark-sync-client`), with the
+/// server and token given here or saved with `sync configure`; records the attempt in the
+/// catalog's sync status and prints what moved.
 pub fn run_sync(catalog: &mut Catalog, args: &SyncArgs, json: bool) -> anyhow::Result<()> {
-    if args.server.trim().is_empty() {
+    match &args.command {
+        Some(SyncCommand::Configure(configure)) => return run_configure(catalog, configure, json),
+        Some(SyncCommand::Status) => return run_status(catalog, json),
+        Some(SyncCommand::Check) => {
+            let Some(connection) = settings::connection(catalog)? else {
+                return Err(SyncClientError::NotConfigured.into());
+            };
+            let health = shelfmark_sync_client::check_server(
+                &connection.server_url,
+                connection.ca_cert.as_deref().map(Path::new),
+            )?;
+            if json {
+                crate::print_json(&health)?;
+            } else {
+                println!(
+                    "{} answers: sync protocol {}, central catalog schema {}.",
+                    connection.server_url, health.protocol_version, health.schema_version
+                );
+            }
+            return Ok(());
+        }
+        None => {}
+    }
+    let run = &args.run;
+    let saved = settings::connection(catalog)?;
+    let url = run
+        .server
+        .clone()
+        .or_else(|| saved.as_ref().map(|c| c.server_url.clone()));
+    let token = run
+        .token
+        .clone()
+        .or_else(|| saved.as_ref().map(|c| c.token.clone()));
+    let (Some(url), Some(token)) = (url, token) else {
+        return Err(SyncClientError::NotConfigured.into());
+    };
+    if url.trim().is_empty() {
         bail!("name the server with --server URL");
     }
-    let client = Client::new(&args.server, &args.token, args.retries);
-    let batch = args.batch.clamp(1, MAX_BATCH);
-    let mut report = SyncReport::default();
-    loop {
-        let outbox = sync::outbox(catalog, batch)?;
-        if outbox.entries.is_empty() {
-            break;
-        }
-        let request = PushRequest {
-            node_id: catalog.node_id().to_string(),
-            entries: outbox.entries.clone(),
-        };
-        let answer: PushResponse = client.call("/v1/sync/push", Some(&request))?;
-        sync::acknowledge(catalog, &outbox, &answer.server_seqs)?;
-        report.pushed += answer.accepted;
-        report.already_on_server += answer.duplicates;
-    }
-    loop {
-        let cursor = sync::pull_cursor(catalog)?;
-        let page: PullResponse =
-            client.call(&format!("/v1/sync/pull?after={cursor}&limit={batch}"), None)?;
-        report.pulled += page.entries.len() as u32;
-        let applied = sync::apply_pulled(catalog, &page)?;
-        report.applied += applied.applied;
-        report.new_exceptions += applied.new_exceptions;
-        if !page.more {
-            break;
-        }
-    }
-    report.cursor = sync::pull_cursor(catalog)?;
+    let server = ServerAddress {
+        url,
+        token,
+        ca_cert: run
+            .ca_cert
+            .clone()
+            .or_else(|| saved.and_then(|c| c.ca_cert).map(PathBuf::from)),
+    };
+    let options = SyncOptions {
+        batch: run.batch,
+        retries: run.retries,
+        cancel: None,
+    };
+    let outcome = shelfmark_sync_client::sync_once(catalog, &server, &options);
+    shelfmark_sync_client::record(catalog, &outcome)?;
+    let report = outcome?;
     if json {
         crate::print_json(&report)?;
     } else {
@@ -354,6 +301,86 @@ pub fn run_sync(catalog: &mut Catalog, args: &SyncArgs, json: bool) -> anyhow::R
         if open > 0 {
             println!("{open} exceptions wait for review: shelfmark exceptions list");
         }
+    }
+    Ok(())
+}
+
+fn run_configure(catalog: &mut Catalog, args: &ConfigureArgs, json: bool) -> anyhow::Result<()> {
+    let saved = if args.off {
+        settings::save_ca_cert(catalog, None)?;
+        settings::save_settings(catalog, None, None, 0)?
+    } else {
+        let current = settings::settings(catalog)?;
+        let Some(url) = args.server.clone().or(current.server_url) else {
+            bail!("name the server with --server URL (or stop syncing with --off)");
+        };
+        let token = if args.token_stdin {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the token from stdin")?;
+            if line.trim().is_empty() {
+                bail!("no token on stdin: pipe the line `shelfmark server add-branch` printed");
+            }
+            Some(line)
+        } else {
+            None
+        };
+        if token.is_none() && !current.has_token {
+            bail!("this catalog keeps no token yet: give it with --token-stdin");
+        }
+        if let Some(ca) = &args.ca_cert {
+            let ca = std::path::absolute(ca)
+                .with_context(|| format!("cannot use {} as a path", ca.display()))?;
+            settings::save_ca_cert(catalog, Some(&ca.to_string_lossy()))?;
+        }
+        settings::save_settings(
+            catalog,
+            Some(&url),
+            token.as_deref(),
+            args.interval.unwrap_or(current.interval_minutes),
+        )?
+    };
+    if json {
+        crate::print_json(&saved)?;
+    } else if let Some(url) = &saved.server_url {
+        println!(
+            "This catalog syncs with {url}{}; token kept: {}.",
+            match saved.interval_minutes {
+                0 => String::from(" when asked"),
+                m => format!(" every {m} minutes while the app is open"),
+            },
+            if saved.has_token { "yes" } else { "no" }
+        );
+    } else {
+        println!("This catalog does not sync.");
+    }
+    Ok(())
+}
+
+fn run_status(catalog: &Catalog, json: bool) -> anyhow::Result<()> {
+    let status = settings::status(catalog)?;
+    if json {
+        return crate::print_json(&status);
+    }
+    let configured = settings::settings(catalog)?;
+    match &configured.server_url {
+        Some(url) if status.configured => println!("Server            {url}"),
+        Some(url) => println!("Server            {url} (no token kept)"),
+        None => println!("Server            none: this catalog does not sync"),
+    }
+    println!("Pending changes   {}", status.pending_changes);
+    println!("Open exceptions   {}", status.open_exceptions);
+    println!(
+        "Last sync         {}",
+        status.last_sync_at.as_deref().unwrap_or("never")
+    );
+    if let Some(error) = &status.last_error {
+        println!("Last error        {error}");
+    }
+    if let Some(next) = &status.next_attempt_at {
+        println!("Next attempt      {next}");
     }
     Ok(())
 }

@@ -4,7 +4,9 @@
 //! token and the protocol version, call the storage, and map the error to an HTTP answer with
 //! a [`SyncErrorBody`]. Routes: `GET /v1/health` (open, for monitoring), and, with
 //! `Authorization: Bearer TOKEN` and the `Shelfmark-Protocol` header, `POST /v1/sync/push`,
-//! `GET /v1/sync/pull?after=N&limit=M` and `GET /api/search?q=…&offset=…&limit=…`.
+//! `GET /v1/sync/pull?after=N&limit=M` and `GET /api/search?q=…&offset=…&limit=…`. `GET|POST
+//! /sru` answers SRU (1.1, 1.2, 2.0) over the union catalog, open like a library's public
+//! catalogue, through `shelfmark-sru`.
 //!
 //! Storage sits behind [`SyncStore`]; today's implementation is core's SQLite `Hub`, and
 //! another database can take its place without touching the protocol.
@@ -21,14 +23,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shelfmark_core::api::{
     MAX_BATCH, PROTOCOL_HEADER, PullResponse, PushRequest, PushResponse, RegisteredBranch,
-    SYNC_PROTOCOL_VERSION, SyncErrorBody, SyncErrorCode, UnionSearchResults,
+    SYNC_PROTOCOL_VERSION, ServerHealth, SyncErrorBody, SyncErrorCode, UnionSearchResults,
 };
 use shelfmark_core::search::SearchIndex;
 use shelfmark_core::sync::hub::Hub;
-use shelfmark_core::{CatalogOptions, CoreError};
+use shelfmark_core::{Catalog, CatalogOptions, CoreError};
 
 /// The version of the branch–server HTTP protocol; every sync route lives under `/v{N}`.
 pub const PROTOCOL_VERSION: u32 = SYNC_PROTOCOL_VERSION;
@@ -48,6 +50,9 @@ pub trait SyncStore: Send + 'static {
         offset: u64,
         limit: u32,
     ) -> Result<UnionSearchResults, CoreError>;
+    /// The union catalog and its one search index, for SRU. There is one index per store and
+    /// every use of it takes the store's lock: two tantivy writers on one folder would fail.
+    fn union_catalog(&mut self) -> Result<(&Catalog, &mut SearchIndex), CoreError>;
 }
 
 /// The SQLite store: core's hub and the union catalog's search index.
@@ -88,14 +93,27 @@ impl SyncStore for SqliteStore {
         offset: u64,
         limit: u32,
     ) -> Result<UnionSearchResults, CoreError> {
+        self.union_catalog()?;
+        // The hub and the index are separate fields, borrowed apart.
+        let SqliteStore { hub, index } = self;
+        match index.as_mut() {
+            Some(index) => hub.search(index, text, offset, limit),
+            None => Err(index_missing()),
+        }
+    }
+    fn union_catalog(&mut self) -> Result<(&Catalog, &mut SearchIndex), CoreError> {
         if self.index.is_none() {
             self.index = Some(SearchIndex::open(self.hub.catalog())?);
         }
-        let index = self.index.as_mut().ok_or_else(|| CoreError::SyncRefused {
-            code: SyncErrorCode::ServerError,
-            message: "the search index could not be opened".into(),
-        })?;
-        self.hub.search(index, text, offset, limit)
+        let index = self.index.as_mut().ok_or_else(index_missing)?;
+        Ok((self.hub.catalog(), index))
+    }
+}
+
+fn index_missing() -> CoreError {
+    CoreError::SyncRefused {
+        code: SyncErrorCode::ServerError,
+        message: "the union catalog's search index could not be opened".into(),
     }
 }
 
@@ -130,13 +148,6 @@ pub mod admin {
 
 type Shared = Arc<Mutex<dyn SyncStore>>;
 
-#[derive(Debug, Serialize)]
-pub struct Health {
-    pub status: &'static str,
-    pub protocol_version: u32,
-    pub schema_version: u32,
-}
-
 /// The server's routes over a store.
 pub fn router(store: Shared) -> Router {
     Router::new()
@@ -144,12 +155,13 @@ pub fn router(store: Shared) -> Router {
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
         .route("/api/search", get(search))
+        .route("/sru", get(sru_get).post(sru_post))
         .with_state(store)
 }
 
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok",
+async fn health() -> Json<ServerHealth> {
+    Json(ServerHealth {
+        status: "ok".into(),
         protocol_version: PROTOCOL_VERSION,
         schema_version: shelfmark_core::SCHEMA_VERSION,
     })
@@ -296,6 +308,59 @@ async fn search(
     ))
 }
 
+/// The scheme the server is reached by, for the addresses SRU writes into its answers.
+#[derive(Debug, Clone, Copy)]
+struct Scheme(&'static str);
+
+async fn sru_get(
+    State(store): State<Shared>,
+    headers: HeaderMap,
+    scheme: Option<axum::Extension<Scheme>>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    sru(store, headers, scheme, params).await
+}
+
+async fn sru_post(
+    State(store): State<Shared>,
+    headers: HeaderMap,
+    scheme: Option<axum::Extension<Scheme>>,
+    axum::Form(params): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    sru(store, headers, scheme, params).await
+}
+
+/// SRU over the union catalog: open without a token, like a library's public catalogue (it
+/// shows records, not who borrowed what).
+async fn sru(
+    store: Shared,
+    headers: HeaderMap,
+    scheme: Option<axum::Extension<Scheme>>,
+    params: Vec<(String, String)>,
+) -> Response {
+    let scheme = scheme.map_or("http", |s| s.0.0);
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let base_url = format!("{scheme}://{host}/sru");
+    let answered = blocking(store, move |s| {
+        let (catalog, index) = s.union_catalog()?;
+        Ok(shelfmark_sru::server::respond(
+            catalog, index, &params, &base_url,
+        ))
+    })
+    .await;
+    match answered {
+        Ok(answer) => (
+            [(axum::http::header::CONTENT_TYPE, answer.content_type)],
+            answer.body,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// Where and how to listen.
 pub struct ServeOptions {
     pub db: PathBuf,
@@ -368,7 +433,10 @@ pub async fn serve(
                 .map_err(|source| ServeError::Listen { addr, source })?;
             ready(addr);
             server
-                .serve(app.into_make_service())
+                .serve(
+                    app.layer(axum::Extension(Scheme("https")))
+                        .into_make_service(),
+                )
                 .await
                 .map_err(|source| ServeError::Listen { addr, source })
         }

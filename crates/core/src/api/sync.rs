@@ -124,6 +124,18 @@ pub struct SyncErrorBody {
     pub server_protocol_version: u32,
 }
 
+/// `GET /v1/health`: open to anyone, for monitoring and for a branch checking an address
+/// before it saves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct ServerHealth {
+    /// `ok` while the server serves.
+    pub status: String,
+    /// The sync protocol the server speaks.
+    pub protocol_version: u32,
+    /// The central catalog's schema version.
+    pub schema_version: u32,
+}
+
 /// A branch registered on the server (`shelfmark server list-branches`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct RegisteredBranch {
@@ -270,6 +282,7 @@ pub(crate) fn typescript(
         ("SyncErrorCode", SyncErrorCode::export_to_string(cfg)),
         ("SyncErrorBody", SyncErrorBody::export_to_string(cfg)),
         ("RegisteredBranch", RegisteredBranch::export_to_string(cfg)),
+        ("ServerHealth", ServerHealth::export_to_string(cfg)),
         ("UnionHolding", UnionHolding::export_to_string(cfg)),
         ("UnionRecord", UnionRecord::export_to_string(cfg)),
         (
@@ -290,6 +303,7 @@ pub(crate) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         ("sync/pull-response", schemars::schema_for!(PullResponse)),
         ("sync/error", schemars::schema_for!(SyncErrorBody)),
         ("sync/branch", schemars::schema_for!(RegisteredBranch)),
+        ("sync/health", schemars::schema_for!(ServerHealth)),
         (
             "sync/union-search-results",
             schemars::schema_for!(UnionSearchResults),

@@ -16,6 +16,7 @@
 mod apply;
 mod circulation;
 pub mod hub;
+pub mod settings;
 
 pub(crate) use circulation::MIGRATION_CIRCULATION_SYNC;
 
