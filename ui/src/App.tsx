@@ -2,12 +2,12 @@ import type { i18n as I18n } from "i18next";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { toErrorPayload, type CatalogApi } from "./api";
+import { AppHeader } from "./components/AppHeader";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { CopyDialog } from "./copy/CopyDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { LanguageSwitch } from "./components/LanguageSwitch";
 import { StatusBar } from "./components/StatusBar";
 import { DeskScreen } from "./desk/DeskScreen";
 import { FullTextScreen } from "./digital/FullTextScreen";
@@ -201,105 +201,19 @@ function Shell({
 
   return (
     <div className="app">
-      <header className="app-header">
-        <h1 data-testid="app-title">Shelfmark</h1>
-        <nav className="app-nav" aria-label={t("nav.label")}>
-          <button
-            type="button"
-            data-testid="nav-catalog"
-            aria-current={view.name === "catalog" ? "page" : undefined}
-            onClick={() => go({ name: "catalog" })}
-          >
-            {t("nav.catalog")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-new"
-            aria-keyshortcuts="Control+N"
-            aria-current={view.name === "new" ? "page" : undefined}
-            onClick={() => go({ name: "new", template: null, initial: null })}
-          >
-            {t("nav.newRecord")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-desk"
-            aria-current={view.name === "desk" ? "page" : undefined}
-            onClick={() => go({ name: "desk" })}
-          >
-            {t("nav.desk")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-report"
-            aria-current={view.name === "report" ? "page" : undefined}
-            onClick={() => go({ name: "report" })}
-          >
-            {t("nav.report")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-fulltext"
-            aria-current={view.name === "fulltext" ? "page" : undefined}
-            onClick={() => go({ name: "fulltext" })}
-          >
-            {t("digital.nav")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-rights"
-            aria-current={view.name === "rights" ? "page" : undefined}
-            onClick={() => go({ name: "rights" })}
-          >
-            {t("nav.rights")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-rights-report"
-            aria-current={view.name === "rights-report" ? "page" : undefined}
-            onClick={() => go({ name: "rights-report" })}
-          >
-            {t("nav.rightsReport")}
-          </button>
-          <button type="button" data-testid="nav-import" aria-keyshortcuts="Control+I" onClick={() => setDialog("import")}>
-            {t("nav.import")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-export"
-            aria-keyshortcuts="Control+Shift+E"
-            onClick={() => setDialog("export")}
-          >
-            {t("nav.export")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-copy"
-            aria-keyshortcuts="Control+Shift+C"
-            onClick={() => setDialog("copy")}
-          >
-            {t("copy.nav")}
-          </button>
-          <button type="button" data-testid="nav-kiosk" onClick={() => setDialog("kiosk")}>
-            {t("nav.kiosk")}
-          </button>
-          <button
-            type="button"
-            data-testid="nav-settings"
-            aria-current={view.name === "settings" ? "page" : undefined}
-            onClick={() => go({ name: "settings" })}
-          >
-            {t("settings.nav")}
-          </button>
-        </nav>
-        <SyncIndicator
-          api={api}
-          pollMs={syncPollMs}
-          current={view.name === "sync"}
-          onOpen={() => go({ name: "sync" })}
-        />
-        <LanguageSwitch />
-      </header>
+      <AppHeader
+        view={view}
+        onGo={go}
+        onDialog={setDialog}
+        sync={
+          <SyncIndicator
+            api={api}
+            pollMs={syncPollMs}
+            current={view.name === "sync"}
+            onOpen={() => go({ name: "sync" })}
+          />
+        }
+      />
       {failure && <ErrorBanner error={failure.error} onDismiss={() => setFailure(null)} />}
       <main className="app-main">
         {view.name === "catalog" && (

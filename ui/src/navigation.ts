@@ -51,3 +51,34 @@ export function parentOf(view: View): View {
       return { name: "catalog" };
   }
 }
+
+/**
+ * The header's top-level destinations. A view belongs to one of them, and that item is marked
+ * as the current page (`aria-current="page"`) even when the view is reached through a menu.
+ */
+export type NavGroup = "catalog" | "circulation" | "cataloging" | "digital" | "rights" | "sync" | "settings";
+
+/** The header item under which a view is found. */
+export function groupOf(view: View): NavGroup {
+  switch (view.name) {
+    case "catalog":
+    case "record":
+      return "catalog";
+    case "new":
+    case "edit":
+      return "cataloging";
+    case "desk":
+    case "report":
+      return "circulation";
+    case "fulltext":
+    case "viewer":
+      return "digital";
+    case "rights":
+    case "rights-report":
+      return "rights";
+    case "sync":
+      return "sync";
+    case "settings":
+      return "settings";
+  }
+}

@@ -260,3 +260,21 @@ export function testKeepingFailures(test, getDriver, prefix, name, body) {
     }
   });
 }
+
+/**
+ * Goes to a destination of the header's navigation by its test id (`nav-desk`, `nav-import`,
+ * ...), as a person does: clicks it when it is shown, else first opens the menu that holds it.
+ * Every item is in the page even while its menu is closed (hidden), and names the menu
+ * button that opens it in `data-nav-menu`, so the UI is the one place that says which item
+ * is in which menu.
+ */
+export async function navigate(driver, id) {
+  const item = await elementByTestId(driver, id);
+  if (!(await item.isDisplayed())) {
+    const menu = await item.getAttribute("data-nav-menu");
+    if (!menu) throw new Error(`[data-testid=${id}] is not shown and names no menu (data-nav-menu) that holds it`);
+    await (await elementByTestId(driver, menu)).click();
+    await waitFor(() => item.isDisplayed(), `[data-testid=${id}] shown in the menu ${menu}`);
+  }
+  await item.click();
+}

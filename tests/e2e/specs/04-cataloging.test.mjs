@@ -17,6 +17,7 @@ import {
   closeApp,
   launchApp,
   makeDemoCatalog,
+  navigate,
   screenshot,
   tempDir,
   textOf,
@@ -143,7 +144,7 @@ describe("cataloging in the desktop app", () => {
     }, "the saved record's view");
     await waitFor(async () => (await textOf(driver, "record-title")).startsWith(NEW_TITLE), "the new title in the record view");
 
-    await (await el("nav-catalog")).click();
+    await navigate(driver, "nav-catalog");
     await search("thang long xua");
     await waitFor(async () => (await resultTitles()).some((t) => t.startsWith(NEW_TITLE)), "the record found by its new title");
     const changes = cli(fixture.db, ["log", "--limit", "1", "--json"]);
@@ -213,7 +214,7 @@ describe("cataloging in the desktop app", () => {
     fs.writeFileSync(file, mixed);
 
     const countBefore = cli(fixture.db, ["info", "--json"], { json: true }).records;
-    await (await el("nav-import")).click();
+    await navigate(driver, "nav-import");
     const pathField = await el("import-path");
     await pathField.sendKeys(file, Key.ENTER);
     await waitFor(async () => (await textOf(driver, "preview-records")).match(/4/), "the preview's record count");

@@ -15,6 +15,7 @@ import {
   closeApp,
   launchApp,
   makeDemoCatalog,
+  navigate,
   screenshot,
   textOf,
   waitFor,
@@ -99,7 +100,7 @@ describe("circulation desk and kiosk", () => {
   }
 
   step("the desk refuses a loan in words, and staff can override with a reason", async () => {
-    await (await el("nav-desk")).click();
+    await navigate(driver, "nav-desk");
     const branch = await el("desk-branch");
     // The first branch in the list is this desk's.
     await branch.sendKeys(Key.ARROW_DOWN);
@@ -138,7 +139,7 @@ describe("circulation desk and kiosk", () => {
   });
 
   step("the kiosk lends with a PIN, shows a receipt, and only the staff password leaves it", async () => {
-    await (await el("nav-kiosk")).click();
+    await navigate(driver, "nav-kiosk");
     await (await el("kiosk-launcher-start")).click();
     await el("kiosk-home");
     await screenshot(driver, "kiosk-home.png");
@@ -179,7 +180,7 @@ describe("circulation desk and kiosk", () => {
   });
 
   step("the report shows the period's loans", async () => {
-    await (await el("nav-report")).click();
+    await navigate(driver, "nav-report");
     await el("report-screen");
     await el("report-daily");
     const table = await driver.executeScript(

@@ -13,6 +13,7 @@ import {
   elementByTestId,
   launchApp,
   makeDemoCatalog,
+  navigate,
   screenshot,
   testKeepingFailures,
   textOf,
@@ -48,7 +49,7 @@ describe("rights review", () => {
   }
 
   step("the queue lists works waiting for a determination, and two are determined at once", async () => {
-    await (await el("nav-rights")).click();
+    await navigate(driver, "nav-rights");
     await el("rights-table");
     await waitFor(async () => (await rowIds()).length >= 2, "rows in the queue");
     const queued = cli(fixture.db, ["--json", "rights", "review", "--limit", "1000"], { json: true });
@@ -92,7 +93,7 @@ describe("rights review", () => {
     const rows = cli(fixture.db, ["--json", "records", "--offset", "0", "--limit", "1000"], { json: true }).rows;
     const row = rows.find((r) => r.id === chosen[0]);
     assert.ok(row, "the determined work is in the list");
-    await (await el("nav-catalog")).click();
+    await navigate(driver, "nav-catalog");
     const box = await el("search-box");
     await box.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
     await box.sendKeys(`"${row.title}"`);
@@ -115,7 +116,7 @@ describe("rights review", () => {
   });
 
   step("the rights report shows works by status with a table behind the chart", async () => {
-    await (await el("nav-rights-report")).click();
+    await navigate(driver, "nav-rights-report");
     await el("rights-report");
     await el("rights-report-cards");
     const report = cli(fixture.db, ["--json", "rights", "report"], { json: true });

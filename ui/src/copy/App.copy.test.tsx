@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CatalogApi } from "../api";
 import { App } from "../App";
 import { memoryApi } from "../memoryApi";
+import { navigate, navItem } from "../test/nav";
 import { hanoiBranches, kieuDetail, kieuHistory } from "../record/fixtures";
 import { NEW_RECORD_ID, addedOutcome, firstPage, targets } from "./fixtures";
 
@@ -20,17 +21,22 @@ function api(): CatalogApi & { recordDetail: ReturnType<typeof vi.fn>; copyImpor
 }
 
 describe("copy cataloging from the catalog", () => {
-  it("the navigation button opens the dialog and says its shortcut", async () => {
+  it("the Cataloging menu's item opens the dialog and says its shortcut", async () => {
     render(<App api={api()} />);
     await screen.findByTestId("record-list");
-    const button = screen.getByTestId("nav-copy");
-    expect(button.textContent).toBe("Biên mục sao chép");
+    const button = navItem("nav-copy");
+    expect(button).toBe(screen.getByRole("menuitem", { name: "Biên mục sao chép…" }));
+    expect(button.dataset.navMenu).toBe("nav-menu-cataloging");
     expect(button.getAttribute("aria-keyshortcuts")).toBe("Control+Shift+C");
+    expect(button.textContent).toContain("Ctrl+Shift+C");
     fireEvent.click(button);
     const dialog = await screen.findByTestId("copy-dialog");
     expect(within(dialog).getByRole("heading", { level: 2 }).textContent).toBe("Biên mục sao chép");
     fireEvent.click(within(dialog).getByTestId("copy-close"));
     await waitFor(() => expect(screen.queryByTestId("copy-dialog")).toBeNull());
+    // Focus is back on the menu button that opened it, the menu closed.
+    expect(document.activeElement).toBe(screen.getByTestId("nav-menu-cataloging"));
+    expect(screen.getByTestId("nav-menu-cataloging").getAttribute("aria-expanded")).toBe("false");
   });
 
   it("Ctrl+Shift+C opens it; after an import, Open the record shows the new record", async () => {
@@ -54,7 +60,7 @@ describe("copy cataloging from the catalog", () => {
   it("Esc inside the dialog closes only the dialog, not the screen behind it", async () => {
     render(<App api={api()} initialView={{ name: "record", id: "rec-1" }} />);
     await screen.findByTestId("record-title");
-    fireEvent.click(screen.getByTestId("nav-copy"));
+    navigate("nav-copy");
     const input = await screen.findByTestId("copy-value");
     fireEvent.keyDown(input, { key: "Escape" });
     await waitFor(() => expect(screen.queryByTestId("copy-dialog")).toBeNull());

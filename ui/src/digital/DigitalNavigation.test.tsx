@@ -37,12 +37,15 @@ describe("the digital collection in the app", () => {
   it("searches the full text from the navigation and opens a hit at its part", async () => {
     render(<App api={api()} i18n={createI18n("en")} />);
     const nav = await screen.findByTestId("nav-fulltext");
-    expect(nav.textContent).toBe("Full-text search");
+    expect(nav).toBe(screen.getByRole("button", { name: "Digital collection" }));
+    expect(nav.title).toBe("Full-text search in the digital collection");
     fireEvent.click(nav);
     expect(nav.getAttribute("aria-current")).toBe("page");
     fireEvent.change(await screen.findByTestId("fulltext-box"), { target: { value: "Kiều" } });
     fireEvent.click(await screen.findByTestId("fulltext-open-part"));
     await waitFor(() => expect(screen.getByTestId("text-part").textContent).toBe("Văn bản phần 2."));
     expect(screen.getByTestId("text-part-title").textContent).toBe("Phần thứ hai: Gia biến và lưu lạc");
+    // The viewer is under the digital collection in the header too.
+    expect(nav.getAttribute("aria-current")).toBe("page");
   });
 });
