@@ -13,6 +13,7 @@ mod commands;
 mod content;
 mod sip2;
 mod startup;
+mod sync;
 
 use clap::Parser;
 
@@ -29,6 +30,7 @@ fn main() {
     let args = Args::parse();
     let state = startup::open_catalog(args.db.as_deref());
     startup::resume_sip2(&state);
+    startup::start_sync(&state);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
@@ -95,6 +97,12 @@ fn main() {
             commands::copy::remove_copy_target,
             commands::copy::copy_search,
             commands::copy::copy_import,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::sync_settings,
+            commands::sync::save_sync_settings,
+            commands::sync::sync_exceptions,
+            commands::sync::resolve_sync_exception,
             commands::sip2::sip2_status,
             commands::sip2::start_sip2,
             commands::sip2::stop_sip2,

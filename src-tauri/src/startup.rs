@@ -27,6 +27,8 @@ pub struct AppState {
     pub tickets: crate::content::Tickets,
     /// The branch's SIP2 server, when the settings started it.
     pub sip2: crate::sip2::Sip2Host,
+    /// Background sync with the central server (one attempt at a time, for the app's life).
+    pub sync: &'static crate::sync::SyncRunner,
 }
 
 impl AppState {
@@ -38,6 +40,8 @@ impl AppState {
             user: current_user(),
             tickets: crate::content::Tickets::default(),
             sip2: crate::sip2::Sip2Host::default(),
+            // Lives as long as the app, and the timer thread holds it.
+            sync: Box::leak(Box::default()),
         }
     }
 }
@@ -125,5 +129,15 @@ pub fn resume_sip2(state: &AppState) {
         && settings.enabled
     {
         state.sip2.start(&path, &settings.listen, &settings.charset);
+    }
+}
+
+/// Starts the sync timer over the window's catalog (when it opened).
+pub fn start_sync(state: &AppState) {
+    let Ok(catalog) = state.catalog.as_ref() else {
+        return;
+    };
+    if let Some(path) = catalog.lock().ok().map(|c| c.path().to_path_buf()) {
+        crate::sync::start_timer(state.sync, path);
     }
 }

@@ -11,6 +11,7 @@ pub mod items;
 pub mod jobs;
 pub mod rights;
 pub mod sip2;
+pub mod sync;
 
 use shelfmark_core::api::{ErrorCode, ErrorPayload};
 use shelfmark_core::search::SearchIndex;
