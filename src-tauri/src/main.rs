@@ -30,10 +30,13 @@ fn main() {
     let args = Args::parse();
     let state = startup::open_catalog(args.db.as_deref());
     startup::resume_sip2(&state);
-    startup::start_sync(&state);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(|app| {
+            sync::start_timer(app.handle().clone());
+            Ok(())
+        })
         .register_asynchronous_uri_scheme_protocol(content::SCHEME, content::handle)
         .invoke_handler(tauri::generate_handler![
             commands::catalog::catalog_summary,

@@ -131,13 +131,3 @@ pub fn resume_sip2(state: &AppState) {
         state.sip2.start(&path, &settings.listen, &settings.charset);
     }
 }
-
-/// Starts the sync timer over the window's catalog (when it opened).
-pub fn start_sync(state: &AppState) {
-    let Ok(catalog) = state.catalog.as_ref() else {
-        return;
-    };
-    if let Some(path) = catalog.lock().ok().map(|c| c.path().to_path_buf()) {
-        crate::sync::start_timer(state.sync, path);
-    }
-}

@@ -9,7 +9,7 @@
 //! What this module must never do: decide what a sync moves or how a conflict ends (core and
 //! `shelfmark-sync-client` do).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -77,18 +77,24 @@ fn due(catalog: &Catalog) -> Result<bool, CoreError> {
     })
 }
 
-/// The timer: checks every few seconds whether an attempt is due, on its own connection.
-pub fn start_timer(runner: &'static SyncRunner, catalog: PathBuf) {
+/// The timer: checks every few seconds, on the window's catalog, whether an attempt is due,
+/// and runs it on a connection of its own. It keeps no connection open between attempts.
+pub fn start_timer<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Manager;
     let spawned = std::thread::Builder::new()
         .name("sync-timer".into())
         .spawn(move || {
-            let Ok(reader) = Catalog::open(&catalog, CatalogOptions::default()) else {
-                return;
-            };
             loop {
                 std::thread::sleep(TICK);
-                if !runner.syncing() && due(&reader).unwrap_or(false) {
-                    let _ = runner.attempt(&catalog);
+                let state = app.state::<crate::startup::AppState>();
+                if state.sync.syncing() {
+                    continue;
+                }
+                let found = crate::commands::with_catalog(&state, |c| {
+                    Ok(due(c)?.then(|| c.path().to_path_buf()))
+                });
+                if let Ok(Some(path)) = found {
+                    let _ = state.sync.attempt(&path);
                 }
             }
         });
