@@ -73,6 +73,28 @@ pub fn build(
     catalog: &mut Catalog,
     user: &str,
     config: DemoConfig,
+    progress: impl FnMut(u64),
+) -> Result<DemoReport, CoreError> {
+    build_with(catalog, user, config, true, progress)
+}
+
+/// The demo without its digital collection and copyright determinations: records, items,
+/// readers and the circulation history only, every work never evaluated. For tests that
+/// start from a catalog no one has looked at for rights (the review queue's).
+pub fn build_plain(
+    catalog: &mut Catalog,
+    user: &str,
+    config: DemoConfig,
+    progress: impl FnMut(u64),
+) -> Result<DemoReport, CoreError> {
+    build_with(catalog, user, config, false, progress)
+}
+
+fn build_with(
+    catalog: &mut Catalog,
+    user: &str,
+    config: DemoConfig,
+    digital: bool,
     mut progress: impl FnMut(u64),
 ) -> Result<DemoReport, CoreError> {
     let existing = catalog.summary()?;
@@ -92,7 +114,7 @@ pub fn build(
         now - time::Duration::days(history::HISTORY_DAYS + 1),
     ));
     let own = catalog.swap_clock(clock.clone());
-    let built = build_at(catalog, user, config, &mut progress, &clock, now);
+    let built = build_at(catalog, user, config, digital, &mut progress, &clock, now);
     catalog.swap_clock(own);
     built
 }
@@ -101,6 +123,7 @@ fn build_at(
     catalog: &mut Catalog,
     user: &str,
     config: DemoConfig,
+    digital: bool,
     progress: &mut impl FnMut(u64),
     clock: &Arc<ManualClock>,
     now: time::OffsetDateTime,
@@ -163,7 +186,9 @@ fn build_at(
     report.loans = made.loans;
     report.open_loans = made.open_loans;
     report.holds = made.holds;
-    report.digital = showcase::build(catalog, user, config.records, clock, now)?;
+    if digital {
+        report.digital = showcase::build(catalog, user, config.records, clock, now)?;
+    }
     Ok(report)
 }
 
