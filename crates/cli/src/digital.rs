@@ -321,9 +321,7 @@ pub fn run(
             println!(
                 "{} ({}, level {})",
                 if d.allowed { "Allowed" } else { "REFUSED" },
-                serde_json::to_value(d.basis)?
-                    .as_str()
-                    .unwrap_or_default(),
+                serde_json::to_value(d.basis)?.as_str().unwrap_or_default(),
                 d.access.as_str()
             );
             println!("  vi: {}", d.explanation_vi);

@@ -356,7 +356,13 @@ fn open_tells_each_reader_whether_they_may_and_why() {
     assert_eq!(refused["decision"]["basis"], "staff_only");
     assert_eq!(refused["text_parts"].as_array().map(Vec::len), Some(0));
     let out = shelfmark(&db)
-        .args(["digital", "open", &audio, "--as", &format!("patron:{ordinary}")])
+        .args([
+            "digital",
+            "open",
+            &audio,
+            "--as",
+            &format!("patron:{ordinary}"),
+        ])
         .output()
         .expect("runs");
     assert_success(&out);
@@ -375,15 +381,27 @@ fn open_tells_each_reader_whether_they_may_and_why() {
     ]));
     assert_eq!(allowed["decision"]["allowed"], true);
     assert_eq!(allowed["decision"]["basis"], "print_disability_exception");
-    assert_eq!(allowed["object"]["chapters"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        allowed["object"]["chapters"].as_array().map(Vec::len),
+        Some(3)
+    );
     assert_eq!(allowed["resume_ms"], Value::Null);
     let out = shelfmark(&db)
-        .args(["digital", "open", &audio, "--as", &format!("patron:{impaired}")])
+        .args([
+            "digital",
+            "open",
+            &audio,
+            "--as",
+            &format!("patron:{impaired}"),
+        ])
         .output()
         .expect("runs");
     assert_success(&out);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Allowed") && text.contains("Marrakesh"), "{text}");
+    assert!(
+        text.contains("Allowed") && text.contains("Marrakesh"),
+        "{text}"
+    );
     assert!(text.contains("Chương một"), "{text}");
 
     // Where the staff member stopped is read back (saved as the app saves it).

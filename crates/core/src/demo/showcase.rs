@@ -73,7 +73,8 @@ pub const BOOKLET_LABEL: &str = "Làng gốm Bát Tràng — bản số hoá (PD
 const AUDIOBOOK_REASON: &str = "Bản sách nói dễ tiếp cận làm theo ngoại lệ cho người khuyết tật (Luật SHTT Điều 25a, Hiệp ước Marrakesh): tác phẩm còn bảo hộ, chỉ phục vụ bạn đọc khuyết tật không đọc được chữ in.";
 const MASTER_REASON: &str =
     "Bản gốc lưu trữ để bảo quản, không phục vụ; bạn đọc dùng bản văn bản và bản EPUB.";
-const BOOKLET_REASON: &str = "Tài liệu địa chí số hoá theo thoả thuận với đơn vị biên soạn: chỉ đọc tại thư viện.";
+const BOOKLET_REASON: &str =
+    "Tài liệu địa chí số hoá theo thoả thuận với đơn vị biên soạn: chỉ đọc tại thư viện.";
 
 /// One showcase object, as the demo's report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -128,8 +129,16 @@ pub(super) fn record(n: u64) -> Result<Option<ShowcaseRecord>, CoreError> {
             .data("020", [' ', ' '], &[('a', &isbn13("978604960001"))])?
             .data("041", ['0', ' '], &[('a', "vie")])?
             .data("082", ['0', '4'], &[('a', "895.9221"), ('2', "23")])?
-            .data("100", ['1', ' '], &[('a', "Nguyễn, Du,"), ('d', "1765-1820.")])?
-            .data("245", ['1', '0'], &[('a', "Truyện Kiều /"), ('c', "Nguyễn Du")])?
+            .data(
+                "100",
+                ['1', ' '],
+                &[('a', "Nguyễn, Du,"), ('d', "1765-1820.")],
+            )?
+            .data(
+                "245",
+                ['1', '0'],
+                &[('a', "Truyện Kiều /"), ('c', "Nguyễn Du")],
+            )?
             .data(
                 "264",
                 [' ', '1'],
@@ -144,11 +153,7 @@ pub(super) fn record(n: u64) -> Result<Option<ShowcaseRecord>, CoreError> {
                     "Có bản số hoá: văn bản và sách điện tử đoạn mở đầu, mở cho mọi người.",
                 )],
             )?
-            .data(
-                "650",
-                [' ', '7'],
-                &[('a', "Thơ Việt Nam"), ('2', "local")],
-            )?,
+            .data("650", [' ', '7'], &[('a', "Thơ Việt Nam"), ('2', "local")])?,
             copies: &[("book", "Kho mở"), ("book", "Phòng đọc")],
         },
         1 => ShowcaseRecord {
@@ -161,7 +166,11 @@ pub(super) fn record(n: u64) -> Result<Option<ShowcaseRecord>, CoreError> {
             .data("020", [' ', ' '], &[('a', &isbn13("978604210001"))])?
             .data("041", ['0', ' '], &[('a', "vie")])?
             .data("082", ['0', '4'], &[('a', "895.9223"), ('2', "23")])?
-            .data("100", ['1', ' '], &[('a', "Tô, Hoài,"), ('d', "1920-2014.")])?
+            .data(
+                "100",
+                ['1', ' '],
+                &[('a', "Tô, Hoài,"), ('d', "1920-2014.")],
+            )?
             .data(
                 "245",
                 ['1', '0'],
@@ -200,7 +209,10 @@ pub(super) fn record(n: u64) -> Result<Option<ShowcaseRecord>, CoreError> {
                 .data(
                     "245",
                     ['0', '0'],
-                    &[('a', "Bản đồ Hà Nội :"), ('b', "bản quét từ tờ bản đồ in cũ")],
+                    &[
+                        ('a', "Bản đồ Hà Nội :"),
+                        ('b', "bản quét từ tờ bản đồ in cũ"),
+                    ],
                 )?
                 .data(
                     "264",
@@ -251,17 +263,17 @@ pub(super) fn record(n: u64) -> Result<Option<ShowcaseRecord>, CoreError> {
             .data(
                 "264",
                 [' ', '1'],
-                &[
-                    ('a', "Hà Nội :"),
-                    ('b', "Thư viện Hà Nội,"),
-                    ('c', "1998."),
-                ],
+                &[('a', "Hà Nội :"), ('b', "Thư viện Hà Nội,"), ('c', "1998.")],
             )?
             .data("300", [' ', ' '], &[('a', "48 tr. ; 19 cm")])?
             .data(
                 "651",
                 [' ', '7'],
-                &[('a', "Bát Tràng (Hà Nội)"), ('x', "Lịch sử"), ('2', "local")],
+                &[
+                    ('a', "Bát Tràng (Hà Nội)"),
+                    ('x', "Lịch sử"),
+                    ('2', "local"),
+                ],
             )?
             .data("710", ['2', ' '], &[('a', "Thư viện Hà Nội.")])?,
             copies: &[("reference", "Kho lưu trữ")],
@@ -386,10 +398,10 @@ pub(super) fn build(
         })?;
     let dir = temp.path();
     let attach = |catalog: &mut Catalog,
-                      cn: &str,
-                      path: String,
-                      label: &str,
-                      accessible_format: bool|
+                  cn: &str,
+                  path: String,
+                  label: &str,
+                  accessible_format: bool|
      -> Result<Option<Uuid>, CoreError> {
         let Some(record) = record_id(catalog, cn)? else {
             return Ok(None);

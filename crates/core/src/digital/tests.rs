@@ -16,8 +16,8 @@ use crate::api::{
     PatronInput, ReaderRequest, ReaderRole, RightsStatus,
 };
 use crate::catalog::records;
-use crate::demo::media;
 use crate::circulation::patrons;
+use crate::demo::media;
 use crate::error::CoreError;
 use crate::rights::determinations;
 use crate::{Catalog, CatalogOptions, ManualClock};
