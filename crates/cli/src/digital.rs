@@ -1,7 +1,8 @@
 //! `shelfmark digital`: the digital collection, a thin face over core's `digital` modules.
 //! `attach` stores a file (once) and its text, `list`, `remove` with a reason, `verify`
-//! re-hashes the stored files, `search` the full text as a given reader, `text` one part's
-//! text (as staff), `rights` an object's own status and level. `--json` prints the api types.
+//! re-hashes the stored files, `search` the full text as a given reader, `open` an object as
+//! a given reader (the decision, its text parts, the saved position), `text` one part's text
+//! (as staff), `rights` an object's own status and level. `--json` prints the api types.
 
 use clap::{Args, Subcommand};
 use shelfmark_core::api::{
@@ -53,6 +54,17 @@ enum DigitalCommand {
         offset: u32,
         #[arg(long, default_value_t = 20)]
         limit: u32,
+    },
+    /// Open an object as a reader: whether they may, why (in Vietnamese and English), its
+    /// text parts and where they stopped in a recording. A refusal is an answer (exit 0).
+    Open {
+        object: String,
+        /// Who is opening it: staff, anonymous, or patron:CARD.
+        #[arg(long = "as", default_value = "staff", value_name = "READER")]
+        reader: String,
+        /// The reader is not at the library.
+        #[arg(long)]
+        off_premises: bool,
     },
     /// Print an object's text (one part, or all of them).
     Text {
@@ -138,6 +150,11 @@ fn size(bytes: u64) -> String {
         b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / f64::from(1 << 10)),
         b => format!("{b} B"),
     }
+}
+
+/// Milliseconds as `m:ss.mmm`.
+fn clock(ms: u64) -> String {
+    format!("{}:{:02}.{:03}", ms / 60_000, ms / 1_000 % 60, ms % 1_000)
 }
 
 fn line(o: &shelfmark_core::api::DigitalObject) -> String {
@@ -287,6 +304,48 @@ pub fn run(
                         .collect();
                     println!("    {}: {}", e.part_label, text.replace('\n', " "));
                 }
+            }
+        }
+        DigitalCommand::Open {
+            object,
+            reader: who,
+            off_premises,
+        } => {
+            let id = objects::parse_id(object)?;
+            let opened = digital::open(catalog, user, id, &reader(who, *off_premises)?)?;
+            if json {
+                return print(&opened);
+            }
+            println!("{}", line(&opened.object));
+            let d = &opened.decision;
+            println!(
+                "{} ({}, level {})",
+                if d.allowed { "Allowed" } else { "REFUSED" },
+                serde_json::to_value(d.basis)?.as_str().unwrap_or_default(),
+                d.access.as_str()
+            );
+            println!("  vi: {}", d.explanation_vi);
+            println!("  en: {}", d.explanation_en);
+            if let Some(citation) = &d.citation {
+                println!("  law: {citation}");
+            }
+            for c in &opened.object.chapters {
+                println!(
+                    "chapter  {} – {}  {}",
+                    clock(c.start_ms),
+                    clock(c.end_ms),
+                    c.title
+                );
+            }
+            for p in &opened.text_parts {
+                println!("part {:>3}  {}", p.index, p.label);
+            }
+            if let Some(ms) = opened.resume_ms {
+                println!(
+                    "resume at {} ({}x)",
+                    clock(ms),
+                    opened.resume_rate.unwrap_or(1.0)
+                );
             }
         }
         DigitalCommand::Text { object, part } => {

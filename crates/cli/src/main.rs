@@ -282,6 +282,37 @@ fn run_demo(cli: &Cli, records: u64, seed: u64) -> anyhow::Result<()> {
         report.holds,
         demo::DEMO_PIN
     );
+    let digital = &report.digital;
+    println!(
+        "Copyright: the rules determined {} records ({} determinations stored); the rest are not yet evaluated.",
+        digital.records_determined, digital.determinations
+    );
+    if !digital.objects.is_empty() {
+        println!("Digital collection ({} objects):", digital.objects.len());
+        for o in &digital.objects {
+            println!(
+                "  {}  {}  {:<10} {:<8} {}{}",
+                o.id,
+                o.control_number,
+                o.access.as_str(),
+                serde_json::to_value(o.kind)?.as_str().unwrap_or_default(),
+                o.label,
+                if o.accessible_format {
+                    " (accessible format)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    if let (Some(impaired), Some(ordinary)) =
+        (&digital.visually_impaired_card, &digital.ordinary_card)
+    {
+        println!(
+            "Readers: {impaired} is visually impaired (kiosk PIN {}; opens the accessible audiobook), {ordinary} an ordinary adult reader.",
+            demo::DEMO_PIN
+        );
+    }
     Ok(())
 }
 

@@ -35,11 +35,13 @@ fn desk(dir: &tempfile::TempDir) -> std::path::PathBuf {
     db
 }
 
-/// The barcode of an item the demo made that can be lent (a printed book on the shelf).
+/// The barcode of an item the demo made that can be lent (a printed book on the shelf) and
+/// that no reader of the demo is waiting for (a hold would catch it at check-in).
 fn a_book(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).expect("open");
     conn.query_row(
         "SELECT barcode FROM items WHERE item_type = 'book' AND status = 'available'
+            AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.record_id = items.record_id)
          ORDER BY barcode LIMIT 1",
         [],
         |r| r.get(0),

@@ -29,7 +29,11 @@ fn mp3(frames: usize) -> Vec<u8> {
     out
 }
 
-/// A demo catalog and the id of its first record.
+/// Objects the demo made of its own (its showcase).
+const DEMO_OBJECTS: u64 = 6;
+
+/// A demo catalog and the id of its last record, one the demo's showcase left without
+/// digital objects.
 fn setup(dir: &Path) -> (std::path::PathBuf, String) {
     let db = dir.join("c.db");
     assert_success(
@@ -43,14 +47,17 @@ fn setup(dir: &Path) -> (std::path::PathBuf, String) {
         .output()
         .expect("runs");
     assert_success(&out);
-    let first: Value = serde_json::from_str(
+    let last: Value = serde_json::from_str(
         String::from_utf8_lossy(&out.stdout)
             .lines()
-            .next()
+            .last()
             .expect("a line"),
     )
     .expect("json");
-    (db, first["id"].as_str().expect("id").to_string())
+    let record = last["id"].as_str().expect("id").to_string();
+    let list = json_of(shelfmark(&db).args(["digital", "list", &record]));
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "{last}");
+    (db, record)
 }
 
 fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -190,7 +197,7 @@ fn attach_list_search_text_rights_verify_and_remove() {
     let verify = json_of(shelfmark(&db).args(["digital", "verify"]));
     assert_eq!(
         (verify["objects"].as_u64(), verify["ok"].as_u64()),
-        (Some(4), Some(4))
+        (Some(4 + DEMO_OBJECTS), Some(4 + DEMO_OBJECTS))
     );
     // Damage the image's file: verify names it and fails.
     let sha = image["object"]["sha256"].as_str().expect("sha");
@@ -303,6 +310,152 @@ fn refusals_say_what_is_wrong() {
         fails(shelfmark(&db).args(["digital", "list", "no-such-record"])),
         "not_found"
     );
-    let empty = json_of(shelfmark(&db).args(["digital", "verify"]));
-    assert_eq!(empty["ok"], 1);
+    let verified = json_of(shelfmark(&db).args(["digital", "verify"]));
+    assert_eq!(verified["ok"].as_u64(), Some(1 + DEMO_OBJECTS));
+}
+
+/// The demo's showcase object with this label, from `demo --json`.
+fn demo_object<'a>(demo: &'a Value, label: &str) -> &'a str {
+    demo["digital"]["objects"]
+        .as_array()
+        .and_then(|all| all.iter().find(|o| o["label"] == label))
+        .and_then(|o| o["id"].as_str())
+        .unwrap_or_else(|| panic!("{label} in {demo}"))
+}
+
+#[test]
+fn open_tells_each_reader_whether_they_may_and_why() {
+    use shelfmark_core::demo::showcase;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("c.db");
+    let demo = json_of(shelfmark(&db).args(["demo", "--records", "30", "--seed", "4"]));
+    assert_eq!(
+        demo["digital"]["objects"].as_array().map(Vec::len),
+        Some(DEMO_OBJECTS as usize)
+    );
+    let impaired = demo["digital"]["visually_impaired_card"]
+        .as_str()
+        .expect("card")
+        .to_string();
+    let ordinary = demo["digital"]["ordinary_card"]
+        .as_str()
+        .expect("card")
+        .to_string();
+    let audio = demo_object(&demo, showcase::AUDIOBOOK_LABEL).to_string();
+
+    // An ordinary reader is refused: exit 0, the refusal in the answer.
+    let refused = json_of(shelfmark(&db).args([
+        "digital",
+        "open",
+        &audio,
+        "--as",
+        &format!("patron:{ordinary}"),
+        "--off-premises",
+    ]));
+    assert_eq!(refused["decision"]["allowed"], false);
+    assert_eq!(refused["decision"]["basis"], "staff_only");
+    assert_eq!(refused["text_parts"].as_array().map(Vec::len), Some(0));
+    let out = shelfmark(&db)
+        .args([
+            "digital",
+            "open",
+            &audio,
+            "--as",
+            &format!("patron:{ordinary}"),
+        ])
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("REFUSED"), "{text}");
+    assert!(text.contains("Chỉ nhân viên thư viện được mở."), "{text}");
+    assert!(text.contains("Only library staff may open it."), "{text}");
+
+    // The reader with a print disability opens it by the exception, with its chapters.
+    let allowed = json_of(shelfmark(&db).args([
+        "digital",
+        "open",
+        &audio,
+        "--as",
+        &format!("patron:{impaired}"),
+    ]));
+    assert_eq!(allowed["decision"]["allowed"], true);
+    assert_eq!(allowed["decision"]["basis"], "print_disability_exception");
+    assert_eq!(
+        allowed["object"]["chapters"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(allowed["resume_ms"], Value::Null);
+    let out = shelfmark(&db)
+        .args([
+            "digital",
+            "open",
+            &audio,
+            "--as",
+            &format!("patron:{impaired}"),
+        ])
+        .output()
+        .expect("runs");
+    assert_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Allowed") && text.contains("Marrakesh"),
+        "{text}"
+    );
+    assert!(text.contains("Chương một"), "{text}");
+
+    // Where the staff member stopped is read back (saved as the app saves it).
+    {
+        let mut catalog =
+            shelfmark_core::Catalog::open(&db, shelfmark_core::CatalogOptions::default())
+                .expect("opens");
+        let id = shelfmark_core::digital::objects::parse_id(&audio).expect("id");
+        shelfmark_core::digital::save_position(
+            &mut catalog,
+            "thu.thu",
+            id,
+            &shelfmark_core::api::ReaderRequest {
+                role: shelfmark_core::api::ReaderRole::Staff,
+                card: None,
+                on_premises: true,
+            },
+            30_500,
+            1.5,
+        )
+        .expect("saved");
+    }
+    let resumed = json_of(shelfmark(&db).args(["digital", "open", &audio]));
+    assert_eq!(resumed["resume_ms"], 30_500);
+    assert_eq!(resumed["resume_rate"], 1.5);
+    let out = shelfmark(&db)
+        .args(["digital", "open", &audio])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("resume at 0:30.500 (1.5x)"));
+
+    // The public-domain text opens for anyone, with its text part; the dark master for no one.
+    let kieu = demo_object(&demo, showcase::KIEU_TEXT_LABEL);
+    let open = json_of(shelfmark(&db).args([
+        "digital",
+        "open",
+        kieu,
+        "--as",
+        "anonymous",
+        "--off-premises",
+    ]));
+    assert_eq!(open["decision"]["basis"], "open_access");
+    assert_eq!(open["text_parts"].as_array().map(Vec::len), Some(1));
+    let master = demo_object(&demo, showcase::KIEU_MASTER_LABEL);
+    let dark = json_of(shelfmark(&db).args(["digital", "open", master]));
+    assert_eq!(dark["decision"]["allowed"], false);
+    assert_eq!(dark["decision"]["basis"], "dark");
+
+    assert_eq!(
+        fails(shelfmark(&db).args(["digital", "open", &audio, "--as", "patron:NO-CARD"])),
+        "not_found"
+    );
+    assert_eq!(
+        fails(shelfmark(&db).args(["digital", "open", "not-an-object"])),
+        "not_found"
+    );
 }

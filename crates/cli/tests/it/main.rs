@@ -56,18 +56,24 @@ fn demo_then_info_reports_counts_as_json() {
     assert_eq!(info["schema_version"], shelfmark_core::SCHEMA_VERSION);
     let changes = info["changes"].as_u64().expect("number");
     let items = info["items"].as_u64().expect("number");
-    // Records, items, patrons and branches, then the demo's circulation history on top.
-    let circulation: u64 = rusqlite::Connection::open(&db)
-        .expect("open")
-        .query_row(
-            "SELECT count(*) FROM change_log WHERE entity_type IN ('loan', 'hold', 'fine_entry')
-                OR (entity_type IN ('item', 'patron') AND operation = 'update')",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
+    // Records, items, patrons and branches, then the demo's circulation history, and its
+    // digital collection and copyright determinations on top.
+    let count = |sql: &str| -> u64 {
+        rusqlite::Connection::open(&db)
+            .expect("open")
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    };
+    let circulation = count(
+        "SELECT count(*) FROM change_log WHERE entity_type IN ('loan', 'hold', 'fine_entry')
+            OR (entity_type IN ('item', 'patron') AND operation = 'update')",
+    );
     assert!(circulation > 0);
-    assert_eq!(changes, 250 + items + 12 + 5 + circulation);
+    let digital = count(
+        "SELECT count(*) FROM change_log WHERE entity_type IN ('determination', 'digital_object')",
+    );
+    assert!(digital > 6, "{digital}");
+    assert_eq!(changes, 250 + items + 12 + 5 + circulation + digital);
     assert_eq!(info["unsynced_changes"].as_u64(), Some(changes));
 }
 
@@ -108,9 +114,9 @@ fn log_shows_recent_changes_newest_first_with_the_user() {
     let log = json_of(shelfmark(&db).args(["log", "-n", "5"]));
     let entries = log.as_array().expect("array");
     assert_eq!(entries.len(), 5);
-    // The demo ends with its circulation history.
+    // The demo ends with its digital collection's rights, after the circulation history.
     assert!(
-        ["loan", "hold", "item", "fine_entry"]
+        ["determination", "digital_object"]
             .contains(&entries[0]["entity_type"].as_str().unwrap_or("")),
         "{log}"
     );

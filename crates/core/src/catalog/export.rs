@@ -345,13 +345,15 @@ mod tests {
     fn iso2709_export_is_the_stored_bytes() {
         let (dir, catalog) = demo(30);
         let out = dir.path().join("all.mrc");
+        // Without the rights fields (the demo has determinations and digital objects, which
+        // an export with rights writes into 542/506/540/856).
         export(
             &catalog,
             &ExportOptions {
                 format: Format::Iso2709,
                 query: None,
                 cancel: None,
-                with_rights: true,
+                with_rights: false,
             },
             &out,
             |_| {},

@@ -8,12 +8,19 @@
 //!
 //! Every tenth reader (card `200000000001`, `200000000011`, ...) has the kiosk PIN
 //! [`DEMO_PIN`]. The catalog is built as if begun [`history::HISTORY_DAYS`] days ago, and
-//! `history` then lends, returns and fines over those days (see there).
+//! `history` then lends, returns and fines over those days (see there). Last, `showcase`
+//! makes the digital collection and runs the copyright rules over a share of the records;
+//! the first [`SHOWCASE_RECORDS`] records are its fixed works (see there).
 
 mod history;
+pub mod media;
+pub mod showcase;
 mod vocabulary;
 
 pub use history::HISTORY_DAYS;
+pub use showcase::{
+    DemoDigital, DemoObject, ORDINARY_CARD, SHOWCASE_RECORDS, VISUALLY_IMPAIRED_CARD,
+};
 
 use std::sync::Arc;
 
@@ -51,6 +58,8 @@ pub struct DemoReport {
     pub loans: u64,
     pub open_loans: u64,
     pub holds: u64,
+    /// The digital collection and the copyright determinations.
+    pub digital: DemoDigital,
 }
 
 /// The kiosk PIN of every tenth demo reader.
@@ -64,6 +73,28 @@ pub fn build(
     catalog: &mut Catalog,
     user: &str,
     config: DemoConfig,
+    progress: impl FnMut(u64),
+) -> Result<DemoReport, CoreError> {
+    build_with(catalog, user, config, true, progress)
+}
+
+/// The demo without its digital collection and copyright determinations: records, items,
+/// readers and the circulation history only, every work never evaluated. For tests that
+/// start from a catalog no one has looked at for rights (the review queue's).
+pub fn build_plain(
+    catalog: &mut Catalog,
+    user: &str,
+    config: DemoConfig,
+    progress: impl FnMut(u64),
+) -> Result<DemoReport, CoreError> {
+    build_with(catalog, user, config, false, progress)
+}
+
+fn build_with(
+    catalog: &mut Catalog,
+    user: &str,
+    config: DemoConfig,
+    digital: bool,
     mut progress: impl FnMut(u64),
 ) -> Result<DemoReport, CoreError> {
     let existing = catalog.summary()?;
@@ -83,7 +114,7 @@ pub fn build(
         now - time::Duration::days(history::HISTORY_DAYS + 1),
     ));
     let own = catalog.swap_clock(clock.clone());
-    let built = build_at(catalog, user, config, &mut progress, &clock, now);
+    let built = build_at(catalog, user, config, digital, &mut progress, &clock, now);
     catalog.swap_clock(own);
     built
 }
@@ -92,6 +123,7 @@ fn build_at(
     catalog: &mut Catalog,
     user: &str,
     config: DemoConfig,
+    digital: bool,
     progress: &mut impl FnMut(u64),
     clock: &Arc<ManualClock>,
     now: time::OffsetDateTime,
@@ -154,6 +186,9 @@ fn build_at(
     report.loans = made.loans;
     report.open_loans = made.open_loans;
     report.holds = made.holds;
+    if digital {
+        report.digital = showcase::build(catalog, user, config.records, clock, now)?;
+    }
     Ok(report)
 }
 
@@ -385,23 +420,36 @@ impl Generator {
         if vietnamese && n % 10 == 3 {
             decompose(&mut record);
         }
-        let record_id = records::insert(m, &record)?;
-        let copies = match material {
-            MaterialType::Ebook => 0,
-            MaterialType::Audiobook => 1,
-            _ => self.rng.random_range(1..=3),
+        // The showcase's works take the first places (the record each replaces is still
+        // drawn, which keeps one path through here).
+        let showcase = showcase::record(n)?;
+        let (record, vietnamese) = match &showcase {
+            Some(s) => (&s.record, true),
+            None => (&record, vietnamese),
         };
-        for _ in 0..copies {
+        let record_id = records::insert(m, record)?;
+        let copies: Vec<(&str, &str)> = match (&showcase, material) {
+            (Some(s), _) => s.copies.to_vec(),
+            (None, MaterialType::Ebook) => Vec::new(),
+            (None, MaterialType::Audiobook) => vec![("audiobook", ACCESSIBLE_LOCATION)],
+            (None, _) => {
+                let item_type = if material == MaterialType::Serial {
+                    "serial_issue"
+                } else {
+                    "book"
+                };
+                (0..self.rng.random_range(1..=3))
+                    .map(|_| (item_type, ""))
+                    .collect()
+            }
+        };
+        let count = copies.len() as u64;
+        for (item_type, location) in copies {
             let branch = *pick(&mut self.rng, branches);
-            let location = if material == MaterialType::Audiobook {
-                ACCESSIBLE_LOCATION
-            } else {
+            let location = if location.is_empty() {
                 pick(&mut self.rng, LOCATIONS)
-            };
-            let item_type = match material {
-                MaterialType::Audiobook => "audiobook",
-                MaterialType::Serial => "serial_issue",
-                _ => "book",
+            } else {
+                location
             };
             let barcode = format!("3{:011}", self.next_item_barcode);
             self.next_item_barcode += 1;
@@ -421,7 +469,7 @@ impl Generator {
                 },
             )?;
         }
-        Ok(copies)
+        Ok(count)
     }
 
     fn patron(
@@ -451,6 +499,7 @@ impl Generator {
         // Fixed dates, not the clock, keep the demo the same on every run; some cards expired.
         let base = Date::from_calendar_date(2026, Month::January, 1).unwrap_or(Date::MIN);
         let expires_on = base + time::Duration::days(r.random_range(-120..=1_000));
+        let (category, expires_on) = showcase::reader(n).unwrap_or((category, expires_on));
         let phone = format!("09{:08}", r.random_range(0..100_000_000u32));
         patrons::register(
             m,

@@ -1,8 +1,7 @@
-//! The digital collection in a catalog, with real small files made here: a PDF with a text
-//! layer (lopdf), an EPUB of two chapters (zip), an MP3 with ID3 chapter frames over silent
-//! MPEG frames (id3), a PNG, a Vietnamese UTF-8 text.
+//! The digital collection in a catalog, with real small files made by the demo's generators
+//! (`demo::media`): a PDF with a text layer, an EPUB of two chapters, an MP3 with ID3 chapter
+//! frames over silent MPEG frames, a PNG, and a Vietnamese UTF-8 text.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,6 +17,7 @@ use crate::api::{
 };
 use crate::catalog::records;
 use crate::circulation::patrons;
+use crate::demo::media;
 use crate::error::CoreError;
 use crate::rights::determinations;
 use crate::{Catalog, CatalogOptions, ManualClock};
@@ -97,157 +97,55 @@ fn attach(catalog: &mut Catalog, record: Uuid, path: &Path, accessible: bool) ->
 const KIEU: &str =
     "Truyện Kiều\n\nTrăm năm trong cõi người ta,\nChữ tài chữ mệnh khéo là ghét nhau.";
 
-/// A PDF of two pages, each with a line of text in Helvetica.
+/// A PDF of one page per line, each with that line of text in Helvetica.
 fn pdf(lines: &[&str]) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => font_id },
-    });
-    let mut kids = Vec::new();
-    for line in lines {
-        let content = Content {
-            operations: vec![
-                Operation::new("BT", vec![]),
-                Operation::new("Tf", vec!["F1".into(), 14.into()]),
-                Operation::new("Td", vec![72.into(), 700.into()]),
-                Operation::new("Tj", vec![Object::string_literal(*line)]),
-                Operation::new("ET", vec![]),
-            ],
-        };
-        let content_id = doc.add_object(Stream::new(
-            dictionary! {},
-            content.encode().expect("encode"),
-        ));
-        let page_id = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        });
-        kids.push(page_id.into());
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => count,
-            "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save pdf");
-    out
+    let pages: Vec<[&str; 1]> = lines.iter().map(|l| [*l]).collect();
+    let pages: Vec<&[&str]> = pages.iter().map(|p| &p[..]).collect();
+    media::pdf(&pages).expect("pdf")
 }
 
 /// An EPUB 3 of two chapters with a nav document.
 fn epub() -> Vec<u8> {
-    use zip::write::SimpleFileOptions;
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut z = zip::ZipWriter::new(&mut out);
-    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated =
-        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let put = |z: &mut zip::ZipWriter<_>, name: &str, text: &str, o: SimpleFileOptions| {
-        z.start_file(name, o).expect("entry");
-        z.write_all(text.as_bytes()).expect("write entry");
-    };
-    put(&mut z, "mimetype", "application/epub+zip", stored);
-    put(
-        &mut z,
-        "META-INF/container.xml",
-        r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#,
-        deflated,
-    );
-    put(
-        &mut z,
-        "OEBPS/content.opf",
-        r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>
-<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
-<item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>
-<item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/></manifest>
-<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>"#,
-        deflated,
-    );
-    put(
-        &mut z,
-        "OEBPS/nav.xhtml",
-        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol>
-<li><a href="text/ch1.xhtml">Hồi thứ nhất</a></li><li><a href="text/ch2.xhtml#top">Hồi thứ hai</a></li></ol></nav></body></html>"#,
-        deflated,
-    );
-    put(
-        &mut z,
-        "OEBPS/text/ch1.xhtml",
-        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title></head><body><h1>Hồi thứ nhất</h1><p>Sông Tiền Đường mênh mông sóng nước.</p></body></html>"#,
-        deflated,
-    );
-    put(
-        &mut z,
-        "OEBPS/text/ch2.xhtml",
-        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Kim Trọng gặp Thúy Kiều bên mộ Đạm Tiên.</p></body></html>"#,
-        deflated,
-    );
-    z.finish().expect("finish zip");
-    out.into_inner()
+    media::epub(
+        "Truyện Kiều",
+        "vi",
+        &[
+            media::Chapter {
+                title: "Hồi thứ nhất",
+                paragraphs: &["Sông Tiền Đường mênh mông sóng nước."],
+            },
+            media::Chapter {
+                title: "Hồi thứ hai",
+                paragraphs: &["Kim Trọng gặp Thúy Kiều bên mộ Đạm Tiên."],
+            },
+        ],
+    )
+    .expect("epub")
 }
 
-/// Silent MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz: 417 bytes, 1152 samples each).
-pub(crate) fn mpeg_frames(n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n * 417);
-    for _ in 0..n {
-        out.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
-        out.extend(std::iter::repeat_n(0u8, 413));
-    }
-    out
-}
-
-/// An MP3 of `frames` frames with two chapters in ID3v2.4 CHAP/CTOC frames.
+/// An MP3 of `frames` silent frames (26.1 ms each) with two chapters in ID3v2.4 CHAP/CTOC.
 fn mp3_with_chapters(frames: usize) -> Vec<u8> {
-    use id3::frame::{Chapter, TableOfContents};
-    use id3::{Frame, Tag, TagLike, Version};
-    let mut tag = Tag::new();
-    tag.set_title("Truyện Kiều (sách nói)");
-    for (id, start, end, title) in [
-        ("ch2", 1_000u32, 2_000u32, "Phần hai"),
-        ("ch1", 0, 1_000, "Phần một"),
-    ] {
-        tag.add_frame(Chapter {
-            element_id: id.into(),
-            start_time: start,
-            end_time: end,
-            start_offset: 0xFFFF_FFFF,
-            end_offset: 0xFFFF_FFFF,
-            frames: vec![Frame::text("TIT2", title)],
-        });
-    }
-    tag.add_frame(TableOfContents {
-        element_id: "toc".into(),
-        top_level: true,
-        ordered: true,
-        elements: vec!["ch1".into(), "ch2".into()],
-        frames: Vec::new(),
-    });
-    let mut out = Vec::new();
-    tag.write_to(&mut out, Version::Id3v24).expect("id3");
-    out.extend(mpeg_frames(frames));
-    out
+    media::mp3(
+        "Truyện Kiều (sách nói)",
+        media::SilentFrame::STEREO_128K,
+        frames,
+        &[
+            media::ChapterMark {
+                title: "Phần một",
+                start_ms: 0,
+                end_ms: 1_000,
+            },
+            media::ChapterMark {
+                title: "Phần hai",
+                start_ms: 1_000,
+                end_ms: 2_000,
+            },
+        ],
+    )
+    .expect("mp3")
 }
 
-/// A 1×1 PNG.
-pub(crate) const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
-    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
-    0x42, 0x60, 0x82,
-];
+const PNG: &[u8] = media::TINY_PNG;
 
 fn staff() -> ReaderRequest {
     ReaderRequest {
