@@ -679,6 +679,8 @@ pub struct ItemCirculation {
     pub barcode: String,
     pub title: String,
     pub status: ItemStatus,
+    /// The item type the policy matrix knows it by (`book`, `reference`, `audiobook`, ...).
+    pub item_type: String,
     pub home_branch_code: String,
     /// Where the item is (or last was): its holding branch, else its home.
     pub current_branch_code: String,
@@ -713,6 +715,7 @@ pub fn item_circulation(
         barcode: item.barcode.clone(),
         title: item.title.clone(),
         status: item.status,
+        item_type: item.item_type.clone(),
         home_branch_code: branch_code(conn, item.home_branch)?,
         current_branch_code: branch_code(conn, item.current_branch())?,
         loan,

@@ -108,6 +108,8 @@ pub(crate) fn free_items(catalog: &Catalog, count: usize) -> Vec<String> {
         .map(|n| format!("3{n:011}"))
         .filter_map(|b| loans::item_circulation(catalog, &b).ok())
         .filter(|i| i.status == ItemStatus::Available && i.holds_queue == 0)
+        // Reference copies are for library use only: the tests lend what they pick.
+        .filter(|i| i.item_type != "reference")
         .filter(|i| titles.insert(i.title.clone()))
         .map(|i| i.barcode)
         .take(count)
