@@ -1,7 +1,7 @@
 //! Small real files of every kind the digital collection keeps, made in memory: a PDF with a
 //! text layer (lopdf), an EPUB 3 with a table of contents (zip), an MP3 of silent MPEG
-//! frames with ID3 chapter marks (id3), a PNG drawing (png), and the opening verses of
-//! Truyện Kiều as text. The demo attaches them to its showcase records; the digital
+//! frames with ID3 chapter marks (id3), an M4B audiobook with a Nero chapter list (by hand),
+//! a PNG drawing (png), and the opening verses of Truyện Kiều as text. The demo attaches them to its showcase records; the digital
 //! collection's tests and the CLI's tests use the same generators, so a file the viewer
 //! opens in the demo is the file the tests check.
 //!
@@ -284,6 +284,199 @@ pub fn mp3(
     Ok(out)
 }
 
+/// Where a chapter of an [`m4b`] starts, in milliseconds from the start, and its title. A
+/// Nero chapter list gives no ends: a chapter ends where the next begins, the last at the
+/// end of the book.
+#[derive(Debug, Clone, Copy)]
+pub struct ChapterStart<'a> {
+    pub title: &'a str,
+    pub start_ms: u64,
+}
+
+/// One MP4 box: its 32-bit size, its type, then its content.
+fn mp4_box(fourcc: &[u8; 4], parts: &[&[u8]]) -> Vec<u8> {
+    let len: usize = 8 + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(len);
+    // The boxes made here are a few hundred bytes, far below the 32-bit size's limit.
+    out.extend_from_slice(&(len as u32).to_be_bytes());
+    out.extend_from_slice(fourcc);
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// One MP4 "full box": a box whose content opens with a version byte and 24 bits of flags.
+fn mp4_full_box(fourcc: &[u8; 4], version: u8, flags: u32, parts: &[&[u8]]) -> Vec<u8> {
+    let mut head = flags.to_be_bytes();
+    head[0] = version;
+    let mut all: Vec<&[u8]> = vec![&head];
+    all.extend_from_slice(parts);
+    mp4_box(fourcc, &all)
+}
+
+/// The identity transformation matrix of `mvhd` and `tkhd` (16.16 and 2.30 fixed point).
+const MP4_MATRIX: [u32; 9] = [0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000];
+
+fn mp4_matrix() -> Vec<u8> {
+    MP4_MATRIX.iter().flat_map(|v| v.to_be_bytes()).collect()
+}
+
+/// An M4B audiobook as iTunes, ffmpeg and most audiobook tools lay it out, hand-written
+/// because no maintained Rust crate writes an MP4 from nothing (`mp4ameta` only edits the
+/// metadata of an existing one) and the tests cannot call ffmpeg:
+///
+/// - `ftyp`: major brand `M4B `, compatible `M4A `, `mp42`, `isom`;
+/// - `moov`: `mvhd` (timescale 1000, `duration_ms`), one enabled mono AAC-LC 44.1 kHz
+///   audio `trak` (`tkhd`, `mdia` with `mdhd` in Vietnamese, `hdlr` `soun`, `minf` with
+///   `smhd`, `dinf`/`dref`/`url `, `stbl` with an `mp4a` sample entry and its `esds`, and
+///   sample tables `stts`/`stsc`/`stsz`/`stco` that list no samples), and `udta` with a
+///   Nero chapter list `chpl` (version 1, start times in 100 ns units, as ffmpeg writes
+///   it — the list `mp4ameta` reads before any QuickTime chapter track);
+/// - an empty `mdat`.
+///
+/// The file holds no audio samples: a reader measures its length and chapters from the
+/// headers, which is what the collection reads; a player shows the length and plays
+/// silence or nothing. Titles are UTF-8 of at most 255 bytes and there are at most 255
+/// chapters (the list counts both in one byte); anything more is refused, never cut.
+pub fn m4b(duration_ms: u64, chapters: &[ChapterStart<'_>]) -> io::Result<Vec<u8>> {
+    const SAMPLE_RATE: u32 = 44_100;
+    let invalid = |m: String| io::Error::new(io::ErrorKind::InvalidInput, m);
+    let duration = u32::try_from(duration_ms)
+        .map_err(|_| invalid(format!("a length of {duration_ms} ms is over 32 bits")))?;
+    let samples = u32::try_from(duration_ms * u64::from(SAMPLE_RATE) / 1_000)
+        .map_err(|_| invalid(format!("{duration_ms} ms of samples is over 32 bits")))?;
+    let count = u8::try_from(chapters.len())
+        .map_err(|_| invalid(format!("{} chapters, over 255", chapters.len())))?;
+
+    let ftyp = mp4_box(
+        b"ftyp",
+        &[b"M4B ", &0x200u32.to_be_bytes(), b"M4A ", b"mp42", b"isom"],
+    );
+
+    let mvhd = mp4_full_box(
+        b"mvhd",
+        0,
+        0,
+        &[
+            &[0; 8], // created, modified: unknown
+            &1_000u32.to_be_bytes(),
+            &duration.to_be_bytes(),
+            &0x0001_0000u32.to_be_bytes(), // rate 1.0
+            &0x0100u16.to_be_bytes(),      // volume 1.0
+            &[0; 10],
+            &mp4_matrix(),
+            &[0; 24],
+            &2u32.to_be_bytes(), // next track id
+        ],
+    );
+    let tkhd = mp4_full_box(
+        b"tkhd",
+        0,
+        0x7, // enabled, in the movie, in the preview
+        &[
+            &[0; 8],
+            &1u32.to_be_bytes(), // track id
+            &[0; 4],
+            &duration.to_be_bytes(),
+            &[0; 8],
+            &[0; 4],                  // layer, alternate group
+            &0x0100u16.to_be_bytes(), // volume 1.0
+            &[0; 2],
+            &mp4_matrix(),
+            &[0; 8], // width, height: none for sound
+        ],
+    );
+    // ISO 639-2 "vie", three 5-bit letters less 0x60.
+    let vie: u16 =
+        ((b'v' - 0x60) as u16) << 10 | ((b'i' - 0x60) as u16) << 5 | (b'e' - 0x60) as u16;
+    let mdhd = mp4_full_box(
+        b"mdhd",
+        0,
+        0,
+        &[
+            &[0; 8],
+            &SAMPLE_RATE.to_be_bytes(),
+            &samples.to_be_bytes(),
+            &vie.to_be_bytes(),
+            &[0; 2],
+        ],
+    );
+    let hdlr = mp4_full_box(
+        b"hdlr",
+        0,
+        0,
+        &[&[0; 4], b"soun", &[0; 12], b"SoundHandler\0"],
+    );
+    let smhd = mp4_full_box(b"smhd", 0, 0, &[&[0; 4]]);
+    let url = mp4_full_box(b"url ", 0, 1, &[]); // 1: the media is in this file
+    let dref = mp4_full_box(b"dref", 0, 0, &[&1u32.to_be_bytes(), &url]);
+    let dinf = mp4_box(b"dinf", &[&dref]);
+
+    // The elementary stream descriptor: AAC (0x40), an audio stream (5 << 2 | 1), 64 kbit/s,
+    // and the AudioSpecificConfig AAC-LC (2), 44.1 kHz (index 4), mono (1).
+    let asc: [u8; 2] = [0b0001_0010, 0b0000_1000];
+    let mut dsi = vec![0x05, asc.len() as u8];
+    dsi.extend_from_slice(&asc);
+    let mut dcd = vec![0x04, (13 + dsi.len()) as u8, 0x40, 0x15, 0, 0x18, 0];
+    dcd.extend_from_slice(&64_000u32.to_be_bytes());
+    dcd.extend_from_slice(&64_000u32.to_be_bytes());
+    dcd.extend_from_slice(&dsi);
+    let sl = [0x06, 1, 0x02];
+    let mut es = vec![0x03, (3 + dcd.len() + sl.len()) as u8, 0, 1, 0];
+    es.extend_from_slice(&dcd);
+    es.extend_from_slice(&sl);
+    let esds = mp4_full_box(b"esds", 0, 0, &[&es]);
+    let mp4a = mp4_box(
+        b"mp4a",
+        &[
+            &[0; 6],
+            &1u16.to_be_bytes(), // data reference 1: the `url ` above
+            &[0; 8],
+            &1u16.to_be_bytes(),  // channels
+            &16u16.to_be_bytes(), // bits per sample
+            &[0; 4],
+            &(SAMPLE_RATE << 16).to_be_bytes(), // 16.16 fixed point
+            &esds,
+        ],
+    );
+    let stsd = mp4_full_box(b"stsd", 0, 0, &[&1u32.to_be_bytes(), &mp4a]);
+    let stts = mp4_full_box(b"stts", 0, 0, &[&[0; 4]]);
+    let stsc = mp4_full_box(b"stsc", 0, 0, &[&[0; 4]]);
+    let stsz = mp4_full_box(b"stsz", 0, 0, &[&[0; 4], &[0; 4]]);
+    let stco = mp4_full_box(b"stco", 0, 0, &[&[0; 4]]);
+    let stbl = mp4_box(b"stbl", &[&stsd, &stts, &stsc, &stsz, &stco]);
+    let minf = mp4_box(b"minf", &[&smhd, &dinf, &stbl]);
+    let mdia = mp4_box(b"mdia", &[&mdhd, &hdlr, &minf]);
+    let trak = mp4_box(b"trak", &[&tkhd, &mdia]);
+
+    let mut list = vec![0; 4]; // version 1's reserved word
+    list.push(count);
+    for c in chapters {
+        let title = c.title.as_bytes();
+        let len = u8::try_from(title.len()).map_err(|_| {
+            invalid(format!(
+                "the chapter title {:?} is {} bytes, over 255",
+                c.title,
+                title.len()
+            ))
+        })?;
+        let start = c
+            .start_ms
+            .checked_mul(10_000)
+            .ok_or_else(|| invalid(format!("a start of {} ms is out of range", c.start_ms)))?;
+        list.extend_from_slice(&start.to_be_bytes());
+        list.push(len);
+        list.extend_from_slice(title);
+    }
+    let chpl = mp4_full_box(b"chpl", 1, 0, &[&list]);
+    let udta = mp4_box(b"udta", &[&chpl]);
+    let moov = mp4_box(b"moov", &[&mvhd, &trak, &udta]);
+    let mdat = mp4_box(b"mdat", &[]);
+
+    Ok([ftyp, moov, mdat].concat())
+}
+
 /// A 1×1 transparent PNG, the smallest image the collection keeps.
 pub const TINY_PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
@@ -405,5 +598,62 @@ mod tests {
         );
         assert_eq!(m.media_type, "application/epub+zip");
         assert_eq!(m.parts, Some(1));
+    }
+
+    #[test]
+    fn an_m4b_carries_its_length_and_chapters_in_its_headers() {
+        let bytes = m4b(
+            3_000,
+            &[
+                ChapterStart {
+                    title: "Một",
+                    start_ms: 0,
+                },
+                ChapterStart {
+                    title: "Hai",
+                    start_ms: 1_250,
+                },
+            ],
+        )
+        .expect("m4b");
+        assert_eq!(&bytes[4..12], b"ftypM4B ");
+        let m = probed(&bytes);
+        assert_eq!(m.media_type, "audio/mp4");
+        assert_eq!(m.note, None);
+        assert_eq!(m.duration_ms, Some(3_000));
+        let chapters: Vec<(&str, u64, u64)> = m
+            .chapters
+            .iter()
+            .map(|c| (c.title.as_str(), c.start_ms, c.end_ms))
+            .collect();
+        assert_eq!(chapters, [("Một", 0, 1_250), ("Hai", 1_250, 3_000)]);
+        // The sample entry is a well-formed AAC one: mp4ameta reads its configuration.
+        let tag = mp4ameta::Tag::read_from(&mut io::Cursor::new(&bytes)).expect("reads");
+        assert_eq!(tag.sample_rate(), Some(mp4ameta::SampleRate::Hz44100));
+        assert_eq!(tag.channel_config(), Some(mp4ameta::ChannelConfig::Mono));
+        assert_eq!(tag.avg_bitrate(), Some(64_000));
+    }
+
+    #[test]
+    fn an_m4b_refuses_what_its_chapter_list_cannot_hold() {
+        let long = "Chương ".repeat(40);
+        let e = m4b(
+            1_000,
+            &[ChapterStart {
+                title: &long,
+                start_ms: 0,
+            }],
+        )
+        .expect_err("a title over 255 bytes");
+        assert!(e.to_string().contains("over 255"), "{e}");
+        let many = vec![
+            ChapterStart {
+                title: "x",
+                start_ms: 0,
+            };
+            256
+        ];
+        assert!(m4b(1_000, &many).is_err());
+        assert!(m4b(u64::from(u32::MAX) + 1, &[]).is_err());
     }
 }

@@ -622,5 +622,28 @@ mod tests {
             bytes.extend(rest);
             let _ = probe(&mut std::io::Cursor::new(bytes));
         }
+
+        /// A real M4B damaged in place or cut short reaches mp4ameta's box parsers, which
+        /// random bytes after a bare `ftyp` never do.
+        #[test]
+        fn probe_never_panics_on_a_damaged_m4b(
+            hits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = crate::demo::media::m4b(
+                60_000,
+                &[
+                    crate::demo::media::ChapterStart { title: "Một", start_ms: 0 },
+                    crate::demo::media::ChapterStart { title: "Hai", start_ms: 30_000 },
+                ],
+            )
+            .expect("m4b");
+            for (at, b) in hits {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            bytes.truncate(12 + cut.index(bytes.len() - 11));
+            let _ = probe(&mut std::io::Cursor::new(bytes));
+        }
     }
 }

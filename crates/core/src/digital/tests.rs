@@ -1,6 +1,7 @@
 //! The digital collection in a catalog, with real small files made by the demo's generators
 //! (`demo::media`): a PDF with a text layer, an EPUB of two chapters, an MP3 with ID3 chapter
-//! frames over silent MPEG frames, a PNG, and a Vietnamese UTF-8 text.
+//! frames over silent MPEG frames, an M4B with a Nero chapter list, a PNG, and a Vietnamese
+//! UTF-8 text.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,6 +144,28 @@ fn mp3_with_chapters(frames: usize) -> Vec<u8> {
         ],
     )
     .expect("mp3")
+}
+
+/// An M4B audiobook of 90 s with three chapters in a Nero chapter list (`chpl`).
+fn m4b_with_chapters() -> Vec<u8> {
+    media::m4b(
+        90_000,
+        &[
+            media::ChapterStart {
+                title: "Lời giới thiệu",
+                start_ms: 0,
+            },
+            media::ChapterStart {
+                title: "Chương một",
+                start_ms: 12_500,
+            },
+            media::ChapterStart {
+                title: "Chương hai",
+                start_ms: 47_250,
+            },
+        ],
+    )
+    .expect("m4b")
 }
 
 const PNG: &[u8] = media::TINY_PNG;
@@ -718,6 +741,45 @@ fn a_print_disabled_reader_opens_an_accessible_audiobook_others_cannot() {
             .decision
             .allowed
     );
+}
+
+#[test]
+fn an_m4b_audiobook_gives_its_length_and_chapters_from_its_headers() {
+    let (dir, mut catalog) = catalog();
+    let r = record(&mut catalog, "Truyện Kiều (sách nói)");
+    let a = attach(
+        &mut catalog,
+        r,
+        &write(dir.path(), "kieu.m4b", &m4b_with_chapters()),
+        true,
+    );
+    assert_eq!(a.object.kind, DigitalKind::Audio);
+    // The registered type of every MPEG-4 audio file; `audio/x-m4b` is no standard one.
+    assert_eq!(a.object.media_type, "audio/mp4");
+    assert_eq!(a.object.duration_ms, Some(90_000));
+    assert_eq!(a.object.parts, None);
+    assert!(!a.object.has_text && a.text_note.is_none());
+    let expected = [
+        ("Lời giới thiệu", 0, 12_500),
+        ("Chương một", 12_500, 47_250),
+        ("Chương hai", 47_250, 90_000),
+    ];
+    let chapters = |o: &crate::api::DigitalObject| -> Vec<(String, u64, u64)> {
+        o.chapters
+            .iter()
+            .map(|c| (c.title.clone(), c.start_ms, c.end_ms))
+            .collect()
+    };
+    let want: Vec<(String, u64, u64)> = expected
+        .iter()
+        .map(|(t, s, e)| ((*t).to_string(), *s, *e))
+        .collect();
+    assert_eq!(chapters(&a.object), want);
+    // What was stored is what was read.
+    let id = objects::parse_id(&a.object.id).expect("id");
+    let kept = objects::get(&catalog, id).expect("get");
+    assert_eq!(chapters(&kept), want);
+    assert_eq!(kept.duration_ms, Some(90_000));
 }
 
 #[test]
