@@ -34,8 +34,8 @@ use crate::api::{
     Excerpt, ExcerptSegment, FullTextHit, FullTextQuery, FullTextResults, ReaderRequest,
 };
 use crate::error::CoreError;
-use crate::search::IndexState;
 use crate::search::analyzer::{self, Form};
+use crate::search::{Head, IndexState, fresh_index, head};
 use crate::store::Catalog;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
@@ -101,15 +101,6 @@ fn failed(dir: &Path, detail: impl std::fmt::Display) -> CoreError {
         path: dir.to_path_buf(),
         detail: detail.to_string(),
     }
-}
-
-fn head(catalog: &Catalog) -> Result<(i64, Option<String>), CoreError> {
-    Ok(catalog
-        .conn()
-        .prepare_cached("SELECT seq, change_id FROM change_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, Some(r.get(1)?))))
-        .optional()?
-        .unwrap_or((0, None)))
 }
 
 fn write_state(dir: &Path, state: &IndexState) -> Result<(), CoreError> {
@@ -202,15 +193,8 @@ impl FullTextIndex {
     pub fn rebuild(catalog: &Catalog) -> Result<FullTextIndex, CoreError> {
         let dir = fulltext_dir(catalog.path());
         let fail = |e: &dyn std::fmt::Display| failed(&dir, e);
-        let (seq, change_id) = head(catalog)?;
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-        let mut index = Index::create_in_dir(&dir, schema()).map_err(|e| fail(&e))?;
-        analyzer::register(index.tokenizers());
+        let Head { seq, change_id } = head(catalog)?;
+        let mut index = fresh_index(&dir, schema())?;
         let fields = Fields::of(&index.schema()).map_err(|e| fail(&e))?;
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, HEAP)
@@ -237,7 +221,7 @@ impl FullTextIndex {
 
     /// Re-indexes the objects attached, changed or removed since the index's `seq`.
     pub fn refresh(&mut self, catalog: &Catalog) -> Result<(), CoreError> {
-        let (seq, change_id) = head(catalog)?;
+        let Head { seq, change_id } = head(catalog)?;
         if seq == self.state.seq && change_id == self.state.change_id {
             return Ok(());
         }

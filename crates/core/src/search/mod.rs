@@ -118,12 +118,12 @@ impl IndexState {
 
 /// The last change-log entry: its `seq` and change id.
 #[derive(Debug, Clone, PartialEq)]
-struct Head {
-    seq: i64,
-    change_id: Option<String>,
+pub(crate) struct Head {
+    pub(crate) seq: i64,
+    pub(crate) change_id: Option<String>,
 }
 
-fn head(catalog: &Catalog) -> Result<Head, CoreError> {
+pub(crate) fn head(catalog: &Catalog) -> Result<Head, CoreError> {
     // `seq` is the rowid: this is one step down the table's b-tree, so a search with nothing
     // new to index pays next to nothing for staying current.
     let row: Option<(i64, String)> = catalog
@@ -570,14 +570,7 @@ impl SearchIndex {
         let fail = |e: &dyn std::fmt::Display| Self::failed(&dir, e);
         // The head is read first: whatever is committed after it is caught up next time.
         let head = head(catalog)?;
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-        let mut index = Index::create_in_dir(&dir, schema()).map_err(|e| fail(&e))?;
-        analyzer::register(index.tokenizers());
+        let mut index = fresh_index(&dir, schema())?;
         let fields = Fields::of(&index.schema()).map_err(|e| fail(&e))?;
         let mut writer: IndexWriter = index.writer(REBUILD_HEAP).map_err(|e| fail(&e))?;
 
@@ -1168,6 +1161,21 @@ impl RecordIds {
         out.clear();
         Ok(column.ord_to_str(ord, out)?)
     }
+}
+
+/// An empty index of `schema` in `dir`, whatever was there thrown away, its analyzers
+/// registered: the start of a rebuild (the full-text index's too).
+pub(crate) fn fresh_index(dir: &Path, schema: Schema) -> Result<Index, CoreError> {
+    let fail = |e: &dyn std::fmt::Display| SearchIndex::failed(dir, e);
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
+    }
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let index = Index::create_in_dir(dir, schema).map_err(|e| fail(&e))?;
+    analyzer::register(index.tokenizers());
+    Ok(index)
 }
 
 /// Writes the state file whole (a temporary file renamed over it), so a crash leaves either
