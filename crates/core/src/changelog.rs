@@ -213,26 +213,47 @@ pub(crate) fn append(conn: &Connection, change: &NewChange<'_>) -> Result<(), Co
     Ok(())
 }
 
+/// The columns of a change-log entry as stored, in the order [`stored_entry`] reads them.
+pub(crate) const ENTRY_COLUMNS: &str = "seq, change_id, entity_type, entity_id, operation, payload, hlc, origin_node, user, recorded_at";
+
+/// A change-log entry as stored: seq, change id, entity type, entity id, operation, payload
+/// (JSON), hybrid time, origin node, user, recorded at. Each reader checks the names itself
+/// (a sync batch and the local log say what is wrong in their own words).
+pub(crate) type StoredEntry = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+);
+
+/// One row of `SELECT {ENTRY_COLUMNS} FROM change_log …`.
+pub(crate) fn stored_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
+    Ok((
+        r.get::<_, i64>(0)?,
+        r.get::<_, String>(1)?,
+        r.get::<_, String>(2)?,
+        r.get::<_, String>(3)?,
+        r.get::<_, String>(4)?,
+        r.get::<_, String>(5)?,
+        r.get::<_, i64>(6)?,
+        r.get::<_, String>(7)?,
+        r.get::<_, String>(8)?,
+        r.get::<_, String>(9)?,
+    ))
+}
+
 /// The newest `limit` entries, newest first.
 pub fn recent(catalog: &crate::Catalog, limit: u32) -> Result<Vec<ChangeEntry>, CoreError> {
-    let mut stmt = catalog.conn().prepare(
-        "SELECT seq, change_id, entity_type, entity_id, operation, payload, hlc, origin_node, user, recorded_at
-         FROM change_log ORDER BY seq DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map(params![limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, i64>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, String>(8)?,
-            r.get::<_, String>(9)?,
-        ))
-    })?;
+    let mut stmt = catalog.conn().prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM change_log ORDER BY seq DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map(params![limit], stored_entry)?;
     rows.map(|row| {
         let (seq, change_id, entity, entity_id, op, payload, hlc, origin_node, user, recorded_at) =
             row?;

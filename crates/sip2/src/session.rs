@@ -16,8 +16,8 @@
 //! ones counting towards the lockout.
 
 use shelfmark_core::api::{
-    CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, PatronAccount, Refusal, Sip2Account,
-    Sip2Language,
+    CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, Loan, PatronAccount, Refusal,
+    Sip2Account, Sip2Language,
 };
 use shelfmark_core::circulation::calendar::LibraryTime;
 use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
@@ -432,6 +432,75 @@ impl Session {
         }
     }
 
+    /// Two required fields, the first one missing named when both are.
+    fn required_pair<'m>(
+        &self,
+        req: &'m Message,
+        first: &str,
+        second: &str,
+        kind: Kind,
+        now: OffsetDateTime,
+    ) -> Result<(&'m str, &'m str), Message> {
+        match (
+            self.required(req, first, kind, now),
+            self.required(req, second, kind, now),
+        ) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (Err(m), _) | (_, Err(m)) => Err(m),
+        }
+    }
+
+    /// The reader (AA), the item (AB) and the PIN (AD) a loan or a renewal needs: a machine
+    /// lends and renews only to a reader who gave the card's PIN.
+    fn patron_item_pin<'m>(
+        &self,
+        req: &'m Message,
+        kind: Kind,
+        now: OffsetDateTime,
+    ) -> Result<(&'m str, &'m str, &'m str), Message> {
+        let (patron, item) = self.required_pair(req, "AA", "AB", kind, now)?;
+        match req.get("AD").filter(|p| !p.is_empty()) {
+            Some(pin) => Ok((patron, item, pin)),
+            None => Err(self.failed(req, kind, now, &self.pin_required())),
+        }
+    }
+
+    /// The answer to a loan or renewal that went through, before its screen message.
+    fn loan_made(
+        &self,
+        kind: Kind,
+        renewal_ok: bool,
+        req: &Message,
+        loan: &Loan,
+        now: OffsetDateTime,
+    ) -> Message {
+        Message::new(
+            kind,
+            &[
+                "1",
+                if renewal_ok { "Y" } else { "N" },
+                "N",
+                "Y",
+                &self.date(now),
+            ],
+        )
+        .field("AO", req.get("AO").unwrap_or(""))
+        .field("AA", &loan.patron_barcode)
+        .field("AB", &loan.item_barcode)
+        .field("AJ", &loan.title)
+        .field("AH", self.date_of(&loan.due_at))
+    }
+
+    /// The late fee a return or renewal charged, as a sentence to append to the screen.
+    fn late_fee(&self, fine_charged: i64) -> Option<String> {
+        (fine_charged > 0).then(|| {
+            self.say(&text(
+                format!(" Phí trả muộn: {fine_charged} đồng."),
+                format!(" Late fee: {fine_charged} VND."),
+            ))
+        })
+    }
+
     fn pin_required(&self) -> Text {
         text(
             "Hãy nhập mã PIN của thẻ bạn đọc.",
@@ -701,15 +770,9 @@ impl Session {
                 ),
             );
         }
-        let (patron, item) = match (
-            self.required(req, "AA", kind, now),
-            self.required(req, "AB", kind, now),
-        ) {
-            (Ok(p), Ok(i)) => (p, i),
-            (Err(m), _) | (_, Err(m)) => return m,
-        };
-        let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
-            return self.failed(req, kind, now, &self.pin_required());
+        let (patron, item, pin) = match self.patron_item_pin(req, kind, now) {
+            Ok(found) => found,
+            Err(m) => return m,
         };
         // The kiosk's own sequence (core's `kiosk::checkout`): the PIN with its lockout, then
         // an ordinary loan with no override; split so the slow PIN check is not in the turn.
@@ -721,19 +784,13 @@ impl Session {
         match lent {
             Ok(result) => {
                 let loan = result.loan;
-                Message::new(kind, &["1", "N", "N", "Y", &self.date(now)])
-                    .field("AO", req.get("AO").unwrap_or(""))
-                    .field("AA", &loan.patron_barcode)
-                    .field("AB", &loan.item_barcode)
-                    .field("AJ", &loan.title)
-                    .field("AH", self.date_of(&loan.due_at))
-                    .field(
-                        "AF",
-                        self.say(&text(
-                            format!("Mượn thành công. Hạn trả: {}.", self.day(&loan.due_on)),
-                            format!("Borrowed. Due back {}.", self.day(&loan.due_on)),
-                        )),
-                    )
+                self.loan_made(kind, false, req, &loan, now).field(
+                    "AF",
+                    self.say(&text(
+                        format!("Mượn thành công. Hạn trả: {}.", self.day(&loan.due_on)),
+                        format!("Borrowed. Due back {}.", self.day(&loan.due_on)),
+                    )),
+                )
             }
             Err(err) => {
                 let shown = self.error_text(&err, patron, item);
@@ -800,12 +857,7 @@ impl Session {
         .field("AQ", home)
         .field("AJ", &result.title)
         .field_opt("AA", result.loan.as_ref().map(|l| l.patron_barcode.clone()));
-        let fine = (result.fine_charged > 0).then(|| {
-            self.say(&text(
-                format!(" Phí trả muộn: {} đồng.", result.fine_charged),
-                format!(" Late fee: {} VND.", result.fine_charged),
-            ))
-        });
+        let fine = self.late_fee(result.fine_charged);
         let screen = match &result.action {
             CheckinAction::Reshelve => {
                 msg = msg.field("CL", "");
@@ -907,15 +959,9 @@ impl Session {
                 ),
             );
         }
-        let (patron, item) = match (
-            self.required(req, "AA", kind, now),
-            self.required(req, "AB", kind, now),
-        ) {
-            (Ok(p), Ok(i)) => (p, i),
-            (Err(m), _) | (_, Err(m)) => return m,
-        };
-        let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
-            return self.failed(req, kind, now, &self.pin_required());
+        let (patron, item, pin) = match self.patron_item_pin(req, kind, now) {
+            Ok(found) => found,
+            Err(m) => return m,
         };
         let reader = match self
             .check_pin(catalog, patron, pin)
@@ -947,18 +993,10 @@ impl Session {
                     format!("Đã gia hạn. Hạn trả mới: {}.", self.day(&loan.due_on)),
                     format!("Renewed. Now due back {}.", self.day(&loan.due_on)),
                 ));
-                if result.fine_charged > 0 {
-                    shown.push_str(&self.say(&text(
-                        format!(" Phí trả muộn: {} đồng.", result.fine_charged),
-                        format!(" Late fee: {} VND.", result.fine_charged),
-                    )));
+                if let Some(fine) = self.late_fee(result.fine_charged) {
+                    shown.push_str(&fine);
                 }
-                Message::new(kind, &["1", "Y", "N", "Y", &self.date(now)])
-                    .field("AO", req.get("AO").unwrap_or(""))
-                    .field("AA", &loan.patron_barcode)
-                    .field("AB", &loan.item_barcode)
-                    .field("AJ", &loan.title)
-                    .field("AH", self.date_of(&loan.due_at))
+                self.loan_made(kind, true, req, &loan, now)
                     .field_opt(
                         "BV",
                         (result.fine_charged > 0).then(|| result.fine_charged.to_string()),
@@ -1017,12 +1055,9 @@ impl Session {
 
     fn fee_paid(&self, catalog: &mut Catalog, req: &Message, now: OffsetDateTime) -> Message {
         let kind = Kind::FeePaidResponse;
-        let (patron, amount) = match (
-            self.required(req, "AA", kind, now),
-            self.required(req, "BV", kind, now),
-        ) {
-            (Ok(p), Ok(a)) => (p, a),
-            (Err(m), _) | (_, Err(m)) => return m,
+        let (patron, amount) = match self.required_pair(req, "AA", "BV", kind, now) {
+            Ok(pair) => pair,
+            Err(m) => return m,
         };
         let currency = req.fixed(3).trim();
         if !currency.is_empty() && currency != "VND" {

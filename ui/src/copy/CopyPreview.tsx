@@ -3,23 +3,13 @@
  * record (the same `record.fields` names, in the same order), then the whole MARC record as
  * MarcEdit mnemonic lines, which a cataloger reads to judge a copy's quality.
  */
-import { useId, useMemo, type ReactNode } from "react";
+import { useId, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { MarcRecord } from "../bindings/MarcRecord";
 import { currentLanguage } from "../i18n";
+import { DescriptionList, descriptionRows } from "../record/DescriptionList";
 import { languageName, marcToMnemonic } from "../record/format";
 import { describeMarc } from "./copy";
-
-function Values({ values }: { values: ReactNode[] }) {
-  if (values.length === 1) return <>{values[0]}</>;
-  return (
-    <ul className="copy-values">
-      {values.map((v, i) => (
-        <li key={i}>{v}</li>
-      ))}
-    </ul>
-  );
-}
 
 export function CopyPreview({ record }: { record: MarcRecord }) {
   const { t, i18n } = useTranslation();
@@ -28,11 +18,7 @@ export function CopyPreview({ record }: { record: MarcRecord }) {
   const d = useMemo(() => describeMarc(record), [record]);
   const mnemonic = useMemo(() => marcToMnemonic(record), [record]);
 
-  const rows: Array<[string, ReactNode[]]> = [];
-  const add = (key: string, values: Array<ReactNode | null | undefined>) => {
-    const present = values.filter((v): v is ReactNode => v !== null && v !== undefined && v !== "");
-    if (present.length) rows.push([key, present]);
-  };
+  const { rows, add } = descriptionRows();
   add("title", [d.title || t("copy.preview.noTitle")]);
   add("responsibility", [d.responsibility]);
   add("authors", d.authors);
@@ -60,16 +46,7 @@ export function CopyPreview({ record }: { record: MarcRecord }) {
 
   return (
     <>
-      <dl className="copy-description" data-testid="copy-description">
-        {rows.map(([key, values]) => (
-          <div className="copy-description-row" key={key} data-field={key}>
-            <dt>{t(`record.fields.${key}`)}</dt>
-            <dd>
-              <Values values={values} />
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <DescriptionList rows={rows} area="copy" />
       <h4 id={marcId} className="copy-marc-heading">
         {t("copy.preview.marc")}
       </h4>

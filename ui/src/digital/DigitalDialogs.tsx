@@ -18,6 +18,64 @@ function DialogError({ message, testId }: { message: string | null; testId: stri
   );
 }
 
+/** Saving from a dialog: busy while it runs; a failure is said inside the dialog, which stays open. */
+function useDialogSave() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    work().catch((err: unknown) => {
+      setBusy(false);
+      setError(toErrorPayload(err).message);
+    });
+  };
+  return { busy, error, save };
+}
+
+/** The reason a change needs: `given()` is the trimmed reason, or null after marking it missing. */
+function useReason() {
+  const [reason, setReason] = useState("");
+  const [missing, setMissing] = useState(false);
+  const change = (value: string) => {
+    setReason(value);
+    if (value.trim()) setMissing(false);
+  };
+  const given = () => {
+    if (!reason.trim()) {
+      setMissing(true);
+      return null;
+    }
+    return reason.trim();
+  };
+  return { reason, missing, change, given };
+}
+
+/** The required reason field, with its message when the form was sent without one. */
+function ReasonField({ id, state, testId }: { id: string; state: ReturnType<typeof useReason>; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label htmlFor={`${id}-reason`}>{t("digital.dialog.reason")}</label>
+      <textarea
+        id={`${id}-reason`}
+        rows={3}
+        required
+        value={state.reason}
+        aria-invalid={state.missing || undefined}
+        aria-describedby={state.missing ? `${id}-missing` : undefined}
+        onChange={(e) => state.change(e.target.value)}
+        data-testid={testId}
+      />
+      {state.missing && (
+        <span id={`${id}-missing`} className="digital-field-error" role="alert" data-testid={`${testId}-missing`}>
+          {t("digital.dialog.reasonMissing")}
+        </span>
+      )}
+    </>
+  );
+}
+
 export interface AttachDialogProps {
   /** The file the picker returned. */
   path: string;
@@ -31,19 +89,13 @@ export function AttachDialog({ path, onAttach, onCancel }: AttachDialogProps) {
   const id = useId();
   const [label, setLabel] = useState("");
   const [accessible, setAccessible] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, save } = useDialogSave();
   const { ref, onKeyDown, onCancel: onDialogCancel } = useModal({ canClose: !busy, onClose: onCancel });
   const fileName = path.split(/[\\/]/).pop() ?? path;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    onAttach(label.trim() || null, accessible).catch((err: unknown) => {
-      setBusy(false);
-      setError(toErrorPayload(err).message);
-    });
+    save(() => onAttach(label.trim() || null, accessible));
   };
 
   return (
@@ -94,24 +146,15 @@ export function RemoveDialog({ object, onRemove, onCancel }: RemoveDialogProps) 
   const { t } = useTranslation();
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const [reason, setReason] = useState("");
-  const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const reason = useReason();
+  const { busy, error, save } = useDialogSave();
   const { ref, onKeyDown, onCancel: onDialogCancel } = useModal({ canClose: !busy, onClose: onCancel, initialFocus: cancelRef });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!reason.trim()) {
-      setMissing(true);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    onRemove(reason.trim()).catch((err: unknown) => {
-      setBusy(false);
-      setError(toErrorPayload(err).message);
-    });
+    const given = reason.given();
+    if (given === null) return;
+    save(() => onRemove(given));
   };
 
   return (
@@ -126,25 +169,7 @@ export function RemoveDialog({ object, onRemove, onCancel }: RemoveDialogProps) 
       <form onSubmit={submit} className="digital-form" noValidate>
         <h2 id={`${id}-title`}>{t("digital.remove.title")}</h2>
         <p id={`${id}-message`}>{t("digital.remove.message", { name: object.label ?? object.file_name })}</p>
-        <label htmlFor={`${id}-reason`}>{t("digital.dialog.reason")}</label>
-        <textarea
-          id={`${id}-reason`}
-          rows={3}
-          required
-          value={reason}
-          aria-invalid={missing || undefined}
-          aria-describedby={missing ? `${id}-missing` : undefined}
-          onChange={(e) => {
-            setReason(e.target.value);
-            if (e.target.value.trim()) setMissing(false);
-          }}
-          data-testid="remove-reason"
-        />
-        {missing && (
-          <span id={`${id}-missing`} className="digital-field-error" role="alert" data-testid="remove-reason-missing">
-            {t("digital.dialog.reasonMissing")}
-          </span>
-        )}
+        <ReasonField id={id} state={reason} testId="remove-reason" />
         <DialogError message={error} testId="remove-error" />
         <div className="dialog-actions">
           <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy} data-testid="remove-cancel">
@@ -177,28 +202,15 @@ export function ObjectRightsDialog({ object, onSave, onCancel }: ObjectRightsDia
   const [status, setStatus] = useState<string>(object.status ?? FOLLOW);
   // The level shown is the effective one; an object with its own status or reason starts from it.
   const [access, setAccess] = useState<string>(object.rights_reason ? object.access : FOLLOW);
-  const [reason, setReason] = useState("");
-  const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const reason = useReason();
+  const { busy, error, save } = useDialogSave();
   const { ref, onKeyDown, onCancel: onDialogCancel } = useModal({ canClose: !busy, onClose: onCancel });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!reason.trim()) {
-      setMissing(true);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    onSave(
-      status === FOLLOW ? null : (status as RightsStatus),
-      access === FOLLOW ? null : (access as AccessLevel),
-      reason.trim(),
-    ).catch((err: unknown) => {
-      setBusy(false);
-      setError(toErrorPayload(err).message);
-    });
+    const given = reason.given();
+    if (given === null) return;
+    save(() => onSave(status === FOLLOW ? null : (status as RightsStatus), access === FOLLOW ? null : (access as AccessLevel), given));
   };
 
   return (
@@ -224,25 +236,7 @@ export function ObjectRightsDialog({ object, onSave, onCancel }: ObjectRightsDia
             </option>
           ))}
         </select>
-        <label htmlFor={`${id}-reason`}>{t("digital.dialog.reason")}</label>
-        <textarea
-          id={`${id}-reason`}
-          rows={3}
-          required
-          value={reason}
-          aria-invalid={missing || undefined}
-          aria-describedby={missing ? `${id}-missing` : undefined}
-          onChange={(e) => {
-            setReason(e.target.value);
-            if (e.target.value.trim()) setMissing(false);
-          }}
-          data-testid="object-rights-reason"
-        />
-        {missing && (
-          <span id={`${id}-missing`} className="digital-field-error" role="alert" data-testid="object-rights-reason-missing">
-            {t("digital.dialog.reasonMissing")}
-          </span>
-        )}
+        <ReasonField id={id} state={reason} testId="object-rights-reason" />
         <DialogError message={error} testId="object-rights-error" />
         <div className="dialog-actions">
           <button type="button" onClick={onCancel} disabled={busy} data-testid="object-rights-cancel">

@@ -1,30 +1,14 @@
-import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { RecordDetail } from "../bindings/RecordDetail";
 import { currentLanguage } from "../i18n";
+import { DescriptionList, descriptionRows } from "./DescriptionList";
 import { formatDateTime, isSafeLink, languageName } from "./format";
-
-/** One value, or a list when the record repeats it. */
-function Values({ values }: { values: ReactNode[] }) {
-  if (values.length === 1) return <>{values[0]}</>;
-  return (
-    <ul className="record-values">
-      {values.map((v, i) => (
-        <li key={i}>{v}</li>
-      ))}
-    </ul>
-  );
-}
 
 /** The record as a reader of the catalog card would want it: labelled, in the UI language. */
 export function DescriptionPanel({ detail }: { detail: RecordDetail }) {
   const { t, i18n } = useTranslation();
   const lang = currentLanguage(i18n);
-  const rows: Array<[string, ReactNode[]]> = [];
-  const add = (key: string, values: Array<ReactNode | null | undefined | false>) => {
-    const present = values.filter((v): v is ReactNode => v !== null && v !== undefined && v !== false && v !== "");
-    if (present.length) rows.push([key, present]);
-  };
+  const { rows, add } = descriptionRows();
 
   add("title", [detail.title]);
   add("responsibility", [detail.responsibility]);
@@ -86,16 +70,5 @@ export function DescriptionPanel({ detail }: { detail: RecordDetail }) {
   add("created", [<time dateTime={detail.created_at}>{formatDateTime(detail.created_at, lang)}</time>]);
   add("updated", [<time dateTime={detail.updated_at}>{formatDateTime(detail.updated_at, lang)}</time>]);
 
-  return (
-    <dl className="record-description" data-testid="record-description">
-      {rows.map(([key, values]) => (
-        <div className="record-description-row" key={key} data-field={key}>
-          <dt>{t(`record.fields.${key}`)}</dt>
-          <dd>
-            <Values values={values} />
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <DescriptionList rows={rows} area="record" />;
 }

@@ -1,18 +1,19 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { toErrorPayload, type CatalogApi } from "../api";
+import type { CatalogApi } from "../api";
 import type { CopyTarget } from "../bindings/CopyTarget";
-import type { ErrorPayload } from "../bindings/ErrorPayload";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field, SettingsError } from "./Field";
+import { useSettingsList } from "./useSettingsList";
 import { checkTargetName, checkTargetUrl } from "./validate";
 
 export const SRU_VERSIONS = ["1.2", "2.0"] as const;
 /** MARCXML by its short name and by its SRU schema identifier: servers know one or the other. */
 export const RECORD_SCHEMAS = ["marcxml", "info:srw/schema/1/marcxml-v1.1"] as const;
 
-type Failure = { lead: string; error: ErrorPayload } | null;
 type Errors = { name: string | null; url: string | null };
+
+const loadTargets = (api: CatalogApi) => api.copyTargets();
 
 /**
  * The other libraries' SRU servers a cataloger copies records from: listed, added (name,
@@ -22,28 +23,13 @@ export function CopyTargetsSection({ api }: { api: CatalogApi }) {
   const { t } = useTranslation();
   const headingId = useId();
   const addHeadingId = useId();
-  const [targets, setTargets] = useState<CopyTarget[] | null>(null);
-  const [reloads, setReloads] = useState(0);
-  const [failure, setFailure] = useState<Failure>(null);
+  const list = useSettingsList(api, loadTargets, "settings.copy.loadFailed");
+  const { items: targets, failure, busy, removing, setRemoving, message, setMessage } = list;
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [version, setVersion] = useState<string>("1.2");
   const [schema, setSchema] = useState<string>("marcxml");
   const [errors, setErrors] = useState<Errors>({ name: null, url: null });
-  const [busy, setBusy] = useState(false);
-  const [removing, setRemoving] = useState<CopyTarget | null>(null);
-  const [message, setMessage] = useState("");
-
-  useEffect(() => {
-    let cancelled = false;
-    api.copyTargets().then(
-      (list) => !cancelled && setTargets(list),
-      (err) => !cancelled && setFailure({ lead: t("settings.copy.loadFailed"), error: toErrorPayload(err) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, reloads, t]);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -54,33 +40,19 @@ export function CopyTargetsSection({ api }: { api: CatalogApi }) {
     };
     setErrors(next);
     if (next.name || next.url) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      const added = await api.addCopyTarget({ name: name.trim(), base_url: url.trim(), version, record_schema: schema });
-      setName("");
-      setUrl("");
-      setMessage(t("settings.copy.added", { name: added.name }));
-      setReloads((n) => n + 1);
-    } catch (err) {
-      setFailure({ lead: t("settings.copy.addFailed"), error: toErrorPayload(err) });
-    } finally {
-      setBusy(false);
-    }
+    await list.add(
+      () => api.addCopyTarget({ name: name.trim(), base_url: url.trim(), version, record_schema: schema }),
+      (added) => {
+        setName("");
+        setUrl("");
+        return t("settings.copy.added", { name: added.name });
+      },
+      "settings.copy.addFailed",
+    );
   };
 
-  const remove = async (target: CopyTarget) => {
-    setRemoving(null);
-    setMessage("");
-    setFailure(null);
-    try {
-      await api.removeCopyTarget(target.name);
-      setMessage(t("settings.copy.removed", { name: target.name }));
-      setReloads((n) => n + 1);
-    } catch (err) {
-      setFailure({ lead: t("settings.copy.removeFailed"), error: toErrorPayload(err) });
-    }
-  };
+  const remove = (target: CopyTarget) =>
+    list.remove(() => api.removeCopyTarget(target.name), () => t("settings.copy.removed", { name: target.name }), "settings.copy.removeFailed");
 
   const invalid = (key: string | null) => (key ? t(`settings.invalid.${key}`) : null);
 

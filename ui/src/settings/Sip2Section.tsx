@@ -2,7 +2,6 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { toErrorPayload, type CatalogApi } from "../api";
 import type { Branch } from "../bindings/Branch";
-import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Sip2Account } from "../bindings/Sip2Account";
 import type { Sip2Language } from "../bindings/Sip2Language";
 import type { Sip2ServerStatus } from "../bindings/Sip2ServerStatus";
@@ -10,6 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { currentLanguage, formatNumber } from "../i18n";
 import { formatMoment } from "../sync/format";
 import { Field, SettingsError } from "./Field";
+import { useSettingsList, type SettingsFailure } from "./useSettingsList";
 import { checkListen, checkLogin, checkPassword } from "./validate";
 
 /** Where the SIP2 server listens unless told otherwise (the port self-check vendors expect). */
@@ -17,8 +17,6 @@ export const DEFAULT_SIP2_LISTEN = "127.0.0.1:6001";
 export const CHARSETS = ["utf-8", "cp1258", "latin1"] as const;
 /** How often the server's state (machines connected, a stop) is read while the settings are open. */
 export const SIP2_POLL_MS = 5000;
-
-type Failure = { lead: string; error: ErrorPayload } | null;
 
 /** The SIP2 server: running or not, where, in which character set; start and stop. */
 function Sip2Server({ api, pollMs }: { api: CatalogApi; pollMs: number }) {
@@ -29,7 +27,7 @@ function Sip2Server({ api, pollMs }: { api: CatalogApi; pollMs: number }) {
   const [charset, setCharset] = useState<string>("utf-8");
   const [listenError, setListenError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure>(null);
+  const [failure, setFailure] = useState<SettingsFailure>(null);
   const [confirmStop, setConfirmStop] = useState(false);
   const [message, setMessage] = useState("");
   const charsetName = useId();
@@ -191,16 +189,17 @@ function Sip2Server({ api, pollMs }: { api: CatalogApi; pollMs: number }) {
 type AccountErrors = { login: string | null; password: string | null; again: string | null; branch: string | null };
 const NO_ACCOUNT_ERRORS: AccountErrors = { login: null, password: null, again: null, branch: null };
 
+const loadAccounts = (api: CatalogApi) => api.sip2Accounts();
+
 /** The machines' accounts: who may sign in, for which branch, allowed to do what. */
 function Sip2Accounts({ api }: { api: CatalogApi }) {
   const { t, i18n } = useTranslation();
   const lang = currentLanguage(i18n);
   const headingId = useId();
   const addHeadingId = useId();
-  const [accounts, setAccounts] = useState<Sip2Account[] | null>(null);
+  const list = useSettingsList(api, loadAccounts, "settings.accounts.loadFailed");
+  const { items: accounts, failure, setFailure, busy, removing, setRemoving, message, setMessage } = list;
   const [branches, setBranches] = useState<Branch[]>([]);
-  const [failure, setFailure] = useState<Failure>(null);
-  const [reloads, setReloads] = useState(0);
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
@@ -210,20 +209,6 @@ function Sip2Accounts({ api }: { api: CatalogApi }) {
   const [mayRenew, setMayRenew] = useState(true);
   const [language, setLanguage] = useState<Sip2Language>("vi");
   const [errors, setErrors] = useState<AccountErrors>(NO_ACCOUNT_ERRORS);
-  const [busy, setBusy] = useState(false);
-  const [removing, setRemoving] = useState<Sip2Account | null>(null);
-  const [message, setMessage] = useState("");
-
-  useEffect(() => {
-    let cancelled = false;
-    api.sip2Accounts().then(
-      (list) => !cancelled && setAccounts(list),
-      (err) => !cancelled && setFailure({ lead: t("settings.accounts.loadFailed"), error: toErrorPayload(err) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, reloads, t]);
 
   useEffect(() => {
     let cancelled = false;
@@ -238,7 +223,7 @@ function Sip2Accounts({ api }: { api: CatalogApi }) {
     return () => {
       cancelled = true;
     };
-  }, [api, t]);
+  }, [api, setFailure, t]);
 
   const branchName = (code: string) => {
     const b = branches.find((x) => x.code === code);
@@ -257,37 +242,28 @@ function Sip2Accounts({ api }: { api: CatalogApi }) {
     };
     setErrors(next);
     if (Object.values(next).some(Boolean)) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      const added = await api.addSip2Account(
-        { login: login.trim(), branch_code: branch, may_check_out: mayCheckOut, may_check_in: mayCheckIn, may_renew: mayRenew, language },
-        password,
-      );
-      setLogin("");
-      setPassword("");
-      setAgain("");
-      setMessage(t("settings.accounts.added", { login: added.login }));
-      setReloads((n) => n + 1);
-    } catch (err) {
-      setFailure({ lead: t("settings.accounts.addFailed"), error: toErrorPayload(err) });
-    } finally {
-      setBusy(false);
-    }
+    await list.add(
+      () =>
+        api.addSip2Account(
+          { login: login.trim(), branch_code: branch, may_check_out: mayCheckOut, may_check_in: mayCheckIn, may_renew: mayRenew, language },
+          password,
+        ),
+      (added) => {
+        setLogin("");
+        setPassword("");
+        setAgain("");
+        return t("settings.accounts.added", { login: added.login });
+      },
+      "settings.accounts.addFailed",
+    );
   };
 
-  const remove = async (account: Sip2Account) => {
-    setRemoving(null);
-    setMessage("");
-    setFailure(null);
-    try {
-      await api.removeSip2Account(account.login);
-      setMessage(t("settings.accounts.removed", { login: account.login }));
-      setReloads((n) => n + 1);
-    } catch (err) {
-      setFailure({ lead: t("settings.accounts.removeFailed"), error: toErrorPayload(err) });
-    }
-  };
+  const remove = (account: Sip2Account) =>
+    list.remove(
+      () => api.removeSip2Account(account.login),
+      () => t("settings.accounts.removed", { login: account.login }),
+      "settings.accounts.removeFailed",
+    );
 
   const invalid = (key: string | null) => (key ? t(`settings.invalid.${key}`) : null);
   const yes = (on: boolean) => (on ? t("settings.yes") : t("settings.no"));

@@ -19,7 +19,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
@@ -36,6 +35,7 @@ use crate::api::{
 };
 use crate::error::CoreError;
 use crate::search::analyzer::{self, Form};
+use crate::search::{Head, IndexState, fresh_index, head};
 use crate::store::Catalog;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
@@ -54,14 +54,6 @@ pub fn fulltext_dir(catalog_path: &Path) -> PathBuf {
     let mut name = catalog_path.as_os_str().to_os_string();
     name.push(".fulltext");
     PathBuf::from(name)
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct State {
-    format: u32,
-    node_id: String,
-    seq: i64,
-    change_id: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -111,16 +103,7 @@ fn failed(dir: &Path, detail: impl std::fmt::Display) -> CoreError {
     }
 }
 
-fn head(catalog: &Catalog) -> Result<(i64, Option<String>), CoreError> {
-    Ok(catalog
-        .conn()
-        .prepare_cached("SELECT seq, change_id FROM change_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, Some(r.get(1)?))))
-        .optional()?
-        .unwrap_or((0, None)))
-}
-
-fn write_state(dir: &Path, state: &State) -> Result<(), CoreError> {
+fn write_state(dir: &Path, state: &IndexState) -> Result<(), CoreError> {
     let tmp = dir.join(format!("{STATE_FILE}.tmp"));
     std::fs::write(&tmp, serde_json::to_vec(state)?).map_err(|e| failed(dir, e))?;
     std::fs::rename(&tmp, dir.join(STATE_FILE)).map_err(|e| failed(dir, e))
@@ -164,7 +147,7 @@ pub struct FullTextIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    state: State,
+    state: IndexState,
 }
 
 impl FullTextIndex {
@@ -182,25 +165,7 @@ impl FullTextIndex {
 
     fn try_open(catalog: &Catalog) -> Option<FullTextIndex> {
         let dir = fulltext_dir(catalog.path());
-        let state: State =
-            serde_json::from_slice(&std::fs::read(dir.join(STATE_FILE)).ok()?).ok()?;
-        if state.format != FORMAT || state.node_id != catalog.node_id().to_string() {
-            return None;
-        }
-        // The entry the index last saw must still be there: otherwise the catalog was
-        // replaced (a restored backup) and the index may hold objects it no longer has.
-        let seen: Option<String> = catalog
-            .conn()
-            .query_row(
-                "SELECT change_id FROM change_log WHERE seq = ?1",
-                params![state.seq],
-                |r| r.get(0),
-            )
-            .optional()
-            .ok()?;
-        if seen != state.change_id {
-            return None;
-        }
+        let state = IndexState::read_trusted(&dir, STATE_FILE, FORMAT, catalog)?;
         let mut index = Index::open_in_dir(&dir).ok()?;
         if index.schema() != schema() || !index.validate_checksum().ok()?.is_empty() {
             return None;
@@ -208,7 +173,7 @@ impl FullTextIndex {
         Self::from_index(dir, &mut index, state).ok()
     }
 
-    fn from_index(dir: PathBuf, index: &mut Index, state: State) -> tantivy::Result<Self> {
+    fn from_index(dir: PathBuf, index: &mut Index, state: IndexState) -> tantivy::Result<Self> {
         analyzer::register(index.tokenizers());
         let fields = Fields::of(&index.schema())?;
         let reader = index
@@ -228,15 +193,8 @@ impl FullTextIndex {
     pub fn rebuild(catalog: &Catalog) -> Result<FullTextIndex, CoreError> {
         let dir = fulltext_dir(catalog.path());
         let fail = |e: &dyn std::fmt::Display| failed(&dir, e);
-        let (seq, change_id) = head(catalog)?;
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-        let mut index = Index::create_in_dir(&dir, schema()).map_err(|e| fail(&e))?;
-        analyzer::register(index.tokenizers());
+        let Head { seq, change_id } = head(catalog)?;
+        let mut index = fresh_index(&dir, schema())?;
         let fields = Fields::of(&index.schema()).map_err(|e| fail(&e))?;
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, HEAP)
@@ -251,7 +209,7 @@ impl FullTextIndex {
         }
         writer.commit().map_err(|e| fail(&e))?;
         writer.wait_merging_threads().map_err(|e| fail(&e))?;
-        let state = State {
+        let state = IndexState {
             format: FORMAT,
             node_id: catalog.node_id().to_string(),
             seq,
@@ -263,7 +221,7 @@ impl FullTextIndex {
 
     /// Re-indexes the objects attached, changed or removed since the index's `seq`.
     pub fn refresh(&mut self, catalog: &Catalog) -> Result<(), CoreError> {
-        let (seq, change_id) = head(catalog)?;
+        let Head { seq, change_id } = head(catalog)?;
         if seq == self.state.seq && change_id == self.state.change_id {
             return Ok(());
         }

@@ -76,23 +76,54 @@ pub fn index_dir(catalog_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// What the index reflects, written after each commit.
+/// What the index reflects, written after each commit. The full-text index of digital
+/// objects keeps the same state in its own file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct IndexState {
-    format: u32,
-    node_id: String,
-    seq: i64,
-    change_id: Option<String>,
+pub(crate) struct IndexState {
+    pub(crate) format: u32,
+    pub(crate) node_id: String,
+    pub(crate) seq: i64,
+    pub(crate) change_id: Option<String>,
+}
+
+impl IndexState {
+    /// The state in `dir/file` when it is of `format`, made from this catalog, and the
+    /// change-log entry it last saw is still there, unchanged; `None` whenever anything about
+    /// it is wrong (the caller rebuilds).
+    pub(crate) fn read_trusted(
+        dir: &Path,
+        file: &str,
+        format: u32,
+        catalog: &Catalog,
+    ) -> Option<IndexState> {
+        let state: IndexState =
+            serde_json::from_slice(&std::fs::read(dir.join(file)).ok()?).ok()?;
+        if state.format != format || state.node_id != catalog.node_id().to_string() {
+            return None;
+        }
+        // The entry the index last saw must still be there, unchanged: otherwise the catalog
+        // was replaced (a restored backup) and the index may hold what it no longer has.
+        let seen: Option<String> = catalog
+            .conn()
+            .query_row(
+                "SELECT change_id FROM change_log WHERE seq = ?1",
+                params![state.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()?;
+        (seen == state.change_id).then_some(state)
+    }
 }
 
 /// The last change-log entry: its `seq` and change id.
 #[derive(Debug, Clone, PartialEq)]
-struct Head {
-    seq: i64,
-    change_id: Option<String>,
+pub(crate) struct Head {
+    pub(crate) seq: i64,
+    pub(crate) change_id: Option<String>,
 }
 
-fn head(catalog: &Catalog) -> Result<Head, CoreError> {
+pub(crate) fn head(catalog: &Catalog) -> Result<Head, CoreError> {
     // `seq` is the rowid: this is one step down the table's b-tree, so a search with nothing
     // new to index pays next to nothing for staying current.
     let row: Option<(i64, String)> = catalog
@@ -487,25 +518,7 @@ impl SearchIndex {
     /// The existing index if it can be trusted to be behind or level with `catalog`; `None`
     /// whenever anything about it is wrong (the caller rebuilds).
     fn try_open(dir: &Path, catalog: &Catalog) -> Option<SearchIndex> {
-        let state: IndexState =
-            serde_json::from_slice(&std::fs::read(dir.join(STATE_FILE)).ok()?).ok()?;
-        if state.format != INDEX_FORMAT || state.node_id != catalog.node_id().to_string() {
-            return None;
-        }
-        // The entry the index last saw must still be there, unchanged: otherwise the catalog
-        // was replaced (a restored backup) and the index may hold records it no longer has.
-        let seen: Option<String> = catalog
-            .conn()
-            .query_row(
-                "SELECT change_id FROM change_log WHERE seq = ?1",
-                params![state.seq],
-                |r| r.get(0),
-            )
-            .optional()
-            .ok()?;
-        if seen != state.change_id {
-            return None;
-        }
+        let state = IndexState::read_trusted(dir, STATE_FILE, INDEX_FORMAT, catalog)?;
         let mut index = Index::open_in_dir(dir).ok()?;
         if index.schema() != schema() {
             return None;
@@ -557,14 +570,7 @@ impl SearchIndex {
         let fail = |e: &dyn std::fmt::Display| Self::failed(&dir, e);
         // The head is read first: whatever is committed after it is caught up next time.
         let head = head(catalog)?;
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-        let mut index = Index::create_in_dir(&dir, schema()).map_err(|e| fail(&e))?;
-        analyzer::register(index.tokenizers());
+        let mut index = fresh_index(&dir, schema())?;
         let fields = Fields::of(&index.schema()).map_err(|e| fail(&e))?;
         let mut writer: IndexWriter = index.writer(REBUILD_HEAP).map_err(|e| fail(&e))?;
 
@@ -1155,6 +1161,21 @@ impl RecordIds {
         out.clear();
         Ok(column.ord_to_str(ord, out)?)
     }
+}
+
+/// An empty index of `schema` in `dir`, whatever was there thrown away, its analyzers
+/// registered: the start of a rebuild (the full-text index's too).
+pub(crate) fn fresh_index(dir: &Path, schema: Schema) -> Result<Index, CoreError> {
+    let fail = |e: &dyn std::fmt::Display| SearchIndex::failed(dir, e);
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(fail(&format!("could not remove the old index: {e}"))),
+    }
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let index = Index::create_in_dir(dir, schema).map_err(|e| fail(&e))?;
+    analyzer::register(index.tokenizers());
+    Ok(index)
 }
 
 /// Writes the state file whole (a temporary file renamed over it), so a crash leaves either

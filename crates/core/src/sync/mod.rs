@@ -450,24 +450,10 @@ pub(crate) fn read_rows(
     params: impl rusqlite::Params,
 ) -> Result<Vec<Row>, CoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT seq, change_id, entity_type, entity_id, operation, payload, hlc, origin_node,
-                user, recorded_at
-         FROM change_log {clause}"
+        "SELECT {} FROM change_log {clause}",
+        changelog::ENTRY_COLUMNS
     ))?;
-    let rows = stmt.query_map(params, |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, i64>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, String>(8)?,
-            r.get::<_, String>(9)?,
-        ))
-    })?;
+    let rows = stmt.query_map(params, changelog::stored_entry)?;
     rows.map(|row| {
         let (seq, change_id, entity, entity_id, op, payload, hlc, origin_node, user, recorded_at) =
             row?;
