@@ -4,7 +4,7 @@
 //! may, the app hands the page a URL with a fresh ticket, `shelfmark-content://localhost/<ticket>`
 //! (`http://shelfmark-content.localhost/<ticket>` where the webview wants http). The ticket
 //! stands for the object and the reader on this side only, and every request asks core again
-//! (`digital::content_path`), so a level changed while the viewer is open closes it at the
+//! (`digital::content`), so a level changed while the viewer is open closes it at the
 //! next request. Audio and PDF readers ask for byte ranges; a range is answered from the file
 //! without reading the rest, and an open-ended one is cut to [`MAX_CHUNK`] so a long
 //! audiobook never sits in memory whole.
@@ -82,8 +82,8 @@ fn respond(state: &AppState, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
         );
     };
     let found = crate::commands::with_catalog(state, |c| {
-        let path = digital::content_path(c, object, &reader)?;
-        Ok((path, digital::get(c, object)?.media_type))
+        let (path, stored) = digital::content(c, object, &reader)?;
+        Ok((path, stored.media_type))
     });
     let (path, media_type) = match found {
         Ok(found) => found,

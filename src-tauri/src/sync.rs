@@ -68,9 +68,8 @@ fn due(catalog: &Catalog) -> Result<bool, CoreError> {
     if s.server_url.is_none() || !s.has_token || s.interval_minutes == 0 {
         return Ok(false);
     }
-    let status = settings::status(catalog)?;
     let now = time::OffsetDateTime::now_utc();
-    Ok(match status.next_attempt_at.as_deref() {
+    Ok(match settings::next_attempt_at(catalog)?.as_deref() {
         None => true,
         Some(at) => time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
             .map_or(true, |at| at <= now),

@@ -167,6 +167,16 @@ pub fn content_path(
     object_id: Uuid,
     reader: &ReaderRequest,
 ) -> Result<PathBuf, CoreError> {
+    content(catalog, object_id, reader).map(|(path, _)| path)
+}
+
+/// [`content_path`] with the object it is the content of (its media type), read once: the
+/// player asks for a range of bytes many times a minute.
+pub fn content(
+    catalog: &Catalog,
+    object_id: Uuid,
+    reader: &ReaderRequest,
+) -> Result<(PathBuf, DigitalObject), CoreError> {
     let (object, _) = allowed(catalog, object_id, reader)?;
     let path = store::content_file(catalog.path(), &object.sha256)
         .ok_or_else(|| objects::not_found(object_id))?;
@@ -177,7 +187,7 @@ pub fn content_path(
                 .into(),
         });
     }
-    Ok(path)
+    Ok((path, object))
 }
 
 /// One part's text, for a reader allowed to open the object; `AccessDenied` otherwise, and

@@ -32,7 +32,7 @@ pub mod text;
 #[cfg(test)]
 mod tests;
 
-pub use access::{content_path, open, reader_context, save_position, text_part};
+pub use access::{content, content_path, open, reader_context, save_position, text_part};
 pub use objects::{attach, get, list, remove, set_rights};
 
 /// Schema version 10: the digital collection. Objects (one row per attached file; the

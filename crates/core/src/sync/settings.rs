@@ -230,6 +230,12 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, CoreError> {
     })
 }
 
+/// When the next automatic attempt is due (RFC 3339), without counting what waits: a timer
+/// asks this every few seconds.
+pub fn next_attempt_at(catalog: &Catalog) -> Result<Option<String>, CoreError> {
+    get(catalog, NEXT_ATTEMPT_AT)
+}
+
 /// When the last attempt (successful or not) ran, RFC 3339.
 pub fn last_attempt_at(catalog: &Catalog) -> Result<Option<String>, CoreError> {
     get(catalog, LAST_ATTEMPT_AT)
@@ -425,6 +431,10 @@ mod tests {
         assert_eq!(
             failed.next_attempt_at,
             Some(text::rfc3339(start + Duration::minutes(1)))
+        );
+        assert_eq!(
+            next_attempt_at(&catalog).expect("due"),
+            failed.next_attempt_at
         );
         let again = record_attempt(
             &mut catalog,
