@@ -682,3 +682,196 @@ fn the_central_server_answers_sru_over_the_union_catalog() {
         .collect();
     assert_eq!(hits, [found, 40], "{text}");
 }
+
+/// A record exported as mnemonic text without the rights fields export writes on its own
+/// (506/540/542 come from the catalog's determinations, not from the record).
+fn record_text(db: &Path, control_number: &str, dir: &Path) -> String {
+    let file = dir.join(format!(
+        "{control_number}-{}.mrk",
+        db.display().to_string().len()
+    ));
+    shelfmark(db)
+        .arg("export")
+        .arg(&file)
+        .args(["--format", "mrk", "--query", control_number])
+        .assert()
+        .success();
+    std::fs::read_to_string(&file)
+        .expect("exported")
+        .lines()
+        .filter(|l| !(l.starts_with("=506") || l.starts_with("=540") || l.starts_with("=542")))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Saves `text` over the record with the same control number, as a cataloger's overlay does.
+fn overlay(db: &Path, text: &str, dir: &Path, name: &str) {
+    let file = dir.join(name);
+    std::fs::write(&file, text).expect("written");
+    shelfmark(db)
+        .arg("import")
+        .arg(&file)
+        .args(["--match", "control-number", "--on-match", "overlay"])
+        .assert()
+        .success();
+}
+
+fn exceptions(db: &Path) -> Vec<serde_json::Value> {
+    json_of(shelfmark(db).args(["exceptions", "list", "--all"]))
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+fn of_kind<'a>(list: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
+    list.iter().filter(|x| x["kind"] == kind).collect()
+}
+
+/// Two branches work apart and meet again through a real server: edits of different fields of
+/// one record merge, edits of the same field are kept both and flagged, one item lent at both
+/// branches becomes one exception — the same on both nodes — and a resolution made at one
+/// branch reaches the other.
+#[test]
+fn offline_work_at_two_branches_merges_flags_and_resolves_everywhere() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let central = dir.path().join("central.db");
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    let token_a = add_branch(&central, "Hoàn Kiếm");
+    let token_b = add_branch(&central, "Ba Đình");
+    let server = Server::start(&central);
+    shelfmark(&a)
+        .args(["demo", "--records", "30"])
+        .assert()
+        .success();
+    sync(&a, &server.url, &token_a);
+    sync(&b, &server.url, &token_b);
+
+    // Apart: the same title changed two ways; a note added at A and a subject changed at B.
+    let title = "=245  10$aGió lạnh đầu mùa";
+    for (db, who) in [(&a, "A"), (&b, "B")] {
+        let five = record_text(db, "SM000000005", dir.path());
+        assert!(five.contains(title), "{five}");
+        let five = five.replace(title, &format!("{title} (bản {who})"));
+        overlay(db, &five, dir.path(), &format!("five-{who}.mrk"));
+        let six = record_text(db, "SM000000006", dir.path());
+        let six = if who == "A" {
+            six.replace("=300  ", "=500  \\\\$aGhi chú của chi nhánh A.\n=300  ")
+        } else {
+            six.lines()
+                .map(|l| {
+                    if l.starts_with("=650") {
+                        "=650  \\7$aVăn hóa Hà Nội$2local\n".to_string()
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect()
+        };
+        overlay(db, &six, dir.path(), &format!("six-{who}.mrk"));
+    }
+    // One copy lent at both desks, to two readers whose cards allow it.
+    let lent_a = json_of(shelfmark(&a).args(["circ", "checkout", "200000000001", "300000000011"]));
+    let lent_b = json_of(shelfmark(&b).args(["circ", "checkout", "200000000002", "300000000011"]));
+    let loan_a = lent_a["loan"]["id"].as_str().expect("loan id").to_string();
+    let loan_b = lent_b["loan"]["id"].as_str().expect("loan id").to_string();
+
+    sync(&a, &server.url, &token_a);
+    sync(&b, &server.url, &token_b);
+    sync(&a, &server.url, &token_a);
+
+    // Different fields merged, identically at both.
+    let six_a = record_text(&a, "SM000000006", dir.path());
+    assert!(six_a.contains("Ghi chú của chi nhánh A."), "{six_a}");
+    assert!(six_a.contains("Văn hóa Hà Nội"), "{six_a}");
+    assert_eq!(six_a, record_text(&b, "SM000000006", dir.path()));
+
+    // The same field: one exception with both versions, with the same id on both nodes.
+    let (list_a, list_b) = (exceptions(&a), exceptions(&b));
+    // Each node finds them when it applies the entries (its own detection time); the rest is
+    // the same everywhere.
+    let found = |list: &[serde_json::Value]| -> Vec<String> {
+        list.iter()
+            .map(|x| format!("{} {} {} {}", x["id"], x["kind"], x["facts"], x["actions"]))
+            .collect()
+    };
+    assert_eq!(
+        found(&list_a),
+        found(&list_b),
+        "both nodes list the same exceptions"
+    );
+    let titles = of_kind(&list_a, "record_field_conflict");
+    assert_eq!(titles.len(), 1, "{list_a:?}");
+    let conflict = titles[0];
+    assert_eq!(conflict["facts"]["field"], "245");
+    let versions = format!(
+        "{}{}",
+        conflict["facts"]["kept"], conflict["facts"]["other"]
+    );
+    assert!(
+        versions.contains("(bản A)") && versions.contains("(bản B)"),
+        "{versions}"
+    );
+    let twice = of_kind(&list_a, "item_checked_out_twice");
+    assert_eq!(twice.len(), 1, "{list_a:?}");
+    let lent_twice = twice[0];
+    let actions: Vec<&str> = lent_twice["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        actions.contains(&format!("keep:{loan_a}").as_str()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&format!("keep:{loan_b}").as_str()),
+        "{actions:?}"
+    );
+    assert!(list_a.iter().all(|x| x["resolved"].is_null()), "{list_a:?}");
+
+    // Resolved at A: B's title, A's loan. B learns both at its next sync.
+    let id = |x: &serde_json::Value| x["id"].as_str().expect("id").to_string();
+    shelfmark(&a)
+        .args(["exceptions", "resolve", &id(conflict), "--keep", "remote"])
+        .assert()
+        .success();
+    shelfmark(&a)
+        .args(["exceptions", "resolve", &id(lent_twice), "--keep"])
+        .arg(format!("keep:{loan_a}"))
+        .assert()
+        .success();
+    sync(&a, &server.url, &token_a);
+    sync(&b, &server.url, &token_b);
+    for db in [&a, &b] {
+        let open = exceptions(db)
+            .into_iter()
+            .filter(|x| x["resolved"].is_null())
+            .count();
+        assert_eq!(open, 0, "{}", db.display());
+        let five = record_text(db, "SM000000005", dir.path());
+        assert!(
+            five.contains("(bản B)") && !five.contains("(bản A)"),
+            "{five}"
+        );
+        assert_eq!(
+            count(
+                db,
+                &format!(
+                    "SELECT count(*) FROM loans WHERE returned_at IS NULL AND id = '{loan_a}'"
+                )
+            ),
+            1
+        );
+        assert_eq!(
+            count(
+                db,
+                &format!(
+                    "SELECT count(*) FROM loans WHERE returned_at IS NULL AND id = '{loan_b}'"
+                )
+            ),
+            0
+        );
+    }
+}
