@@ -117,9 +117,9 @@ pub enum ExceptionsCommand {
         id: String,
         /// The action: for a record edited twice `local`, `remote` or a change id it names,
         /// for a record deleted while edited `deleted` or `restore`; for an item lent twice
-        /// `keep:LOAN_ID` (the other loans end as returned by correction) or `both_returned`; for a loan to a
-        /// blocked reader `accept` or `recall`; for a hold filled twice `keep:BARCODE`; for a
-        /// branch code taken `rename`, for a barcode taken `relabel`.
+        /// `keep:LOAN_ID` (the other loans end as returned by correction) or `both_returned`;
+        /// for a loan to a blocked reader `accept` or `recall`; for a hold filled twice
+        /// `keep:BARCODE`; for a branch code taken `rename`, for a barcode taken `relabel`.
         #[arg(long, value_name = "ACTION")]
         keep: String,
     },
