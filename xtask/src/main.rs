@@ -185,6 +185,7 @@ fn test() -> Result {
                     target.join("debug/shelfmark-desktop"),
                 )
                 .env("SHELFMARK_CLI_BIN", target.join("debug/shelfmark"))
+                .env("SHELFMARK_PYTHON", &python)
                 .env("E2E_ARTIFACTS", root().join("test-artifacts/e2e")))
         },
     )?;

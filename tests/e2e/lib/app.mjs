@@ -235,6 +235,23 @@ export async function assertNoSeriousAxeViolations(driver, name) {
   if (serious.length) {
     throw new Error(`serious/critical axe violations on ${name}:\n${formatViolations(serious)}`);
   }
+  const invisible = invisibleText(results);
+  if (invisible.length) {
+    throw new Error(`text drawn in its own background colour on ${name} (axe: equalRatio):\n${invisible.join("\n")}`);
+  }
+}
+
+/**
+ * Text whose colour equals its background's. axe files it under "incomplete" rather than
+ * violations (it cannot tell hidden-on-purpose text from a styling mistake), but in this app
+ * such text is always a mistake: a button that shows as an empty block.
+ */
+export function invisibleText(results) {
+  return (results.incomplete ?? [])
+    .filter((v) => v.id === "color-contrast")
+    .flatMap((v) => v.nodes)
+    .filter((n) => (n.any ?? []).some((a) => a.data && typeof a.data === "object" && a.data.messageKey === "equalRatio"))
+    .map((n) => `    - ${n.target.join(" ")}\n      ${n.html}`);
 }
 
 /** The element with this test id, once it is in the page. */

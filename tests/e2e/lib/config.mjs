@@ -9,6 +9,9 @@ export const REPO_DIR = path.resolve(E2E_DIR, "..", "..");
 export const DESKTOP_BIN =
   process.env.SHELFMARK_DESKTOP_BIN || "/var/cache/shelfmark/target/debug/shelfmark-desktop";
 export const CLI_BIN = process.env.SHELFMARK_CLI_BIN || "/var/cache/shelfmark/target/debug/shelfmark";
+/** The python with the protocol peers (`cargo xtask setup` makes it: pymarc, sip2). */
+export const PEER_PYTHON =
+  process.env.SHELFMARK_PYTHON || "/var/cache/shelfmark/target/peer-venv/bin/python";
 export const ARTIFACTS_DIR = path.resolve(
   process.env.E2E_ARTIFACTS || path.join(REPO_DIR, "test-artifacts", "e2e"),
 );
