@@ -62,12 +62,13 @@ function shelvedItem(db) {
 }
 
 /** One kiosk visit by the Python SIP2 client; its JSON report. */
-function kioskVisit(port, reader, item) {
+function kioskVisit(port, reader, item, dir) {
   const script = path.join(REPO_DIR, "crates/cli/tests/peers/sip2_kiosk.py");
   const out = execFileSync(
     PEER_PYTHON,
     [script, "127.0.0.1", String(port), ACCOUNT, PASSWORD, reader.barcode, DEMO_PIN, item],
-    { encoding: "utf8", timeout: TIMEOUTS.cli, stdio: ["ignore", "pipe", "pipe"] },
+    // The client writes its own log file where it runs: the test's temporary folder.
+    { encoding: "utf8", timeout: TIMEOUTS.cli, stdio: ["ignore", "pipe", "pipe"], cwd: dir },
   );
   const line = out.split("\n").find((l) => l.startsWith("{"));
   assert.ok(line, `the client printed its report: ${out}`);
@@ -129,7 +130,7 @@ describe("SIP2 server started from Settings", () => {
   });
 
   step("a Python SIP2 kiosk signs in, lends and returns through the app's server", async () => {
-    const run = kioskVisit(port, reader, item);
+    const run = kioskVisit(port, reader, item, fixture.dir);
     writeArtifact("sip2-kiosk-visit.json", JSON.stringify(run, null, 2));
     assert.equal(run.login.fixed.Ok, "1", JSON.stringify(run.login));
     assert.equal(run.patron.variable.AE[0], reader.name, "the Vietnamese name crossed the wire whole");
