@@ -183,6 +183,7 @@ function DeletedWhileEdited({ x, node }: { x: SyncException; node: string | null
 export function ExceptionFacts({ x, node }: { x: SyncException; node: string | null }) {
   const { t } = useTranslation();
   const facts = isObject(x.facts) ? x.facts : {};
+  if (hasWordedFacts(x)) return <WordedFacts x={x} node={node} />;
   switch (x.kind) {
     case "record_field_conflict":
       return <FieldConflict facts={facts} node={node} />;
@@ -190,7 +191,6 @@ export function ExceptionFacts({ x, node }: { x: SyncException; node: string | n
       return <DeletedWhileEdited x={x} node={node} />;
     case "branch_code_taken":
     case "barcode_taken":
-      if (hasWordedFacts(x)) return <WordedFacts x={x} node={node} />;
       return (
         <>
           {isWho(facts.added) && (
@@ -200,7 +200,6 @@ export function ExceptionFacts({ x, node }: { x: SyncException; node: string | n
         </>
       );
     default:
-      if (hasWordedFacts(x)) return <WordedFacts x={x} node={node} />;
       return <FactRows facts={facts} node={node} />;
   }
 }
