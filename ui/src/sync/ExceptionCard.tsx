@@ -3,6 +3,7 @@ import { useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { SyncException } from "../bindings/SyncException";
 import { currentLanguage, formatNumber, type Language } from "../i18n";
+import { explainWordedAction, hasWordedFacts, WordedFacts } from "./KindFacts";
 import { findChange, formatMoment, isObject, isWho, marcTitle, str, type Who } from "./format";
 
 type T = TFunction;
@@ -10,8 +11,13 @@ type T = TFunction;
 /** Keys of a "who" object: shown as one line, not as their own rows. */
 const WHO_KEYS = new Set(["change_id", "origin_node", "user", "recorded_at"]);
 
+/**
+ * The name of a fact. Names live apart from the sentences under `sync.fact` (`sync.fact.by` is
+ * "By {{user}} at {{node}}"), so a fact named `by` gets its own label, not a sentence whose
+ * placeholders nobody fills.
+ */
 function label(t: T, key: string): string {
-  return t(`sync.fact.${key}`, { defaultValue: key.replace(/_/g, " ") });
+  return t(`sync.label.${key}`, { defaultValue: key.replace(/_/g, " ") });
 }
 
 /** One scalar value of the facts in words: dates as dates, yes/no, numbers in the locale. */
@@ -177,26 +183,20 @@ function DeletedWhileEdited({ x, node }: { x: SyncException; node: string | null
 export function ExceptionFacts({ x, node }: { x: SyncException; node: string | null }) {
   const { t } = useTranslation();
   const facts = isObject(x.facts) ? x.facts : {};
+  if (hasWordedFacts(x)) return <WordedFacts x={x} node={node} />;
   switch (x.kind) {
     case "record_field_conflict":
       return <FieldConflict facts={facts} node={node} />;
     case "record_deleted_while_edited":
       return <DeletedWhileEdited x={x} node={node} />;
     case "branch_code_taken":
-      return (
-        <>
-          <p>{t("sync.branchCode.explain", { code: str(facts.code) ?? "?" })}</p>
-          <FactRows facts={facts} node={node} skip={["code"]} />
-        </>
-      );
     case "barcode_taken":
       return (
         <>
-          <p>{t("sync.barcode.explain", { barcode: str(facts.barcode) ?? "?" })}</p>
           {isWho(facts.added) && (
             <FactCard facts={facts.added as Record<string, unknown>} node={node} title={t("sync.barcode.added")} />
           )}
-          <FactRows facts={facts} node={node} skip={["barcode", "added"]} />
+          <FactRows facts={facts} node={node} skip={["added"]} />
         </>
       );
     default:
@@ -216,6 +216,8 @@ export function offeredActions(x: SyncException): string[] {
 
 /** What choosing `action` does, in words. */
 export function explainAction(x: SyncException, action: string, node: string | null, t: T, lang: Language): string {
+  const worded = explainWordedAction(x, action, t, lang);
+  if (worded !== null) return worded;
   const facts = isObject(x.facts) ? x.facts : {};
   const change = action === "local" || action === "remote" ? null : findChange(x.facts, action);
   if (change) {
@@ -273,20 +275,27 @@ export function ExceptionCard({ x, node, busy, onResolve, onOpenRecord }: Except
       ? x.entity_id
       : null;
   const actions = offeredActions(x);
+  const worded = hasWordedFacts(x);
 
   return (
     <article className={`sync-exception${x.resolved ? " is-resolved" : ""}`} aria-labelledby={headingId} data-testid={`sync-exception-${x.id}`}>
       <header className="sync-exception-head">
-        <h4 id={headingId}>{t(`sync.kind.${x.kind}.name`)}</h4>
-        <p className="sync-muted">{t(`sync.kind.${x.kind}.explain`)}</p>
+        <h4 id={headingId}>{t(`sync.kind.${x.kind}.name`, { defaultValue: x.kind.replace(/_/g, " ") })}</h4>
+        {i18n.exists(`sync.kind.${x.kind}.explain`) && <p className="sync-muted">{t(`sync.kind.${x.kind}.explain`)}</p>}
         <p className="sync-exception-meta">
-          <span>
-            {t(`sync.entity.${x.entity_type}`, { defaultValue: x.entity_type })} <code>{x.entity_id}</code>
-          </span>
-          {typeof facts.barcode === "string" && x.kind !== "barcode_taken" && (
-            <span> · {t("sync.fact.barcode")}: {facts.barcode}</span>
+          {worded ? (
+            <span>{t("sync.detectedAt", { when: formatMoment(x.detected_at, lang) })}</span>
+          ) : (
+            <>
+              <span>
+                {t(`sync.entity.${x.entity_type}`, { defaultValue: x.entity_type })} <code>{x.entity_id}</code>
+              </span>
+              {typeof facts.barcode === "string" && x.kind !== "barcode_taken" && (
+                <span> · {t("sync.fact.barcode")}: {facts.barcode}</span>
+              )}
+              <span> · {t("sync.detected", { when: formatMoment(x.detected_at, lang) })}</span>
+            </>
           )}
-          <span> · {t("sync.detected", { when: formatMoment(x.detected_at, lang) })}</span>
           {recordId && (
             <button type="button" className="sync-link" onClick={() => onOpenRecord(recordId)} data-testid={`sync-open-record-${x.id}`}>
               {t("sync.openRecord")}
@@ -295,6 +304,26 @@ export function ExceptionCard({ x, node, busy, onResolve, onOpenRecord }: Except
         </p>
       </header>
       <ExceptionFacts x={x} node={node} />
+      {worded && (
+        // The ids the words replace, for whoever follows the exception up with `shelfmark exceptions`.
+        <details className="sync-ids">
+          <summary>{t("sync.ids.summary")}</summary>
+          <dl className="sync-facts">
+            <div className="sync-fact-row">
+              <dt>{t("sync.ids.exception")}</dt>
+              <dd>
+                <code>{x.id}</code>
+              </dd>
+            </div>
+            <div className="sync-fact-row">
+              <dt>{t(`sync.entity.${x.entity_type}`, { defaultValue: x.entity_type })}</dt>
+              <dd>
+                <code>{x.entity_id}</code>
+              </dd>
+            </div>
+          </dl>
+        </details>
+      )}
       {x.resolved ? (
         <p className="sync-resolved" data-testid={`sync-resolved-${x.id}`}>
           {t("sync.resolvedAs", { how: explainResolution(x, node, t, lang) })}

@@ -88,9 +88,9 @@ describe("sync screen", () => {
 
       const loans = card("x-loans");
       expect(loans.textContent).toContain("HK000042");
-      expect(loans.textContent).toContain("Nguyễn Thị Hoa");
-      expect(loans.textContent).toContain("Trần Văn Bình");
-      expect(within(loans).getAllByRole("radio")).toHaveLength(2);
+      expect(loans.textContent).toContain("200000000001");
+      expect(loans.textContent).toContain("200000000002");
+      expect(within(loans).getAllByRole("radio")).toHaveLength(3);
       await expectNoAxeViolations(container);
       unmount();
     }
@@ -145,7 +145,7 @@ describe("sync screen", () => {
       `Resolved: Keep the version of field 245 by minh at hn-branch-07, ${formatMoment("2025-03-11T14:05:00Z", "en")} (made at this branch)`,
     );
     expect(screen.getByTestId("sync-resolved-x-barcode").textContent).toBe(
-      "Resolved: Mark as handled: one of the items has been given a new barcode label",
+      "Resolved: Mark as handled: one of the two copies with barcode HK000077 has been given a new barcode label",
     );
     expect(within(card("x-field")).queryByRole("radio")).toBeNull();
   });

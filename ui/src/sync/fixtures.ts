@@ -86,40 +86,146 @@ export function fieldConflict(): SyncException {
   };
 }
 
-/** The shape the circulation exceptions carry: the item and both loans. */
+/** Another branch's catalog: node ids are UUIDs. */
+export const OTHER_NODE = "0193f0c2-7d1e-7a00-8000-00000000c9a2";
+
+export const ITEM_ID = "0195a1b2-1111-7000-8000-000000000042";
+export const LOAN_HERE = "01a2187a-ba29-7c3e-9f00-000000000a01";
+export const LOAN_THERE = "01a2187a-ba29-7c3e-9f00-000000000b02";
+
+/** `loan_facts` in crates/core/src/sync/circulation.rs: the loan as its create entry carries it, and who made it. */
+function loanFacts(loan: string, patron: string, branch: string, at: string, node: string, user: string, change: string) {
+  return {
+    loan_id: loan,
+    patron_id: `0195a1b2-2222-7000-8000-0000000${patron.slice(-5)}`,
+    patron_barcode: patron,
+    item_barcode: "HK000042",
+    title: "Truyện Kiều",
+    branch_code: branch,
+    checked_out_at: at,
+    by: { change_id: change, origin_node: node, user, recorded_at: at },
+  };
+}
+
+/** Copy HK000042 lent at Hoàn Kiếm (here) and at Cầu Giấy while apart (`check_checked_out_twice`). */
 export function checkedOutTwice(): SyncException {
   return {
     id: "x-loans",
     kind: "item_checked_out_twice",
     entity_type: "item",
-    entity_id: "item-42",
+    entity_id: ITEM_ID,
     facts: {
-      barcode: "HK000042",
+      item_id: ITEM_ID,
       loans: [
-        { change_id: "loan-change-a", origin_node: NODE, user: "minh", recorded_at: "2025-03-11T09:00:00Z", patron: "Nguyễn Thị Hoa", due_at: "2025-03-25T16:59:59Z" },
-        { change_id: "loan-change-b", origin_node: "cg-branch-02", user: "lan", recorded_at: "2025-03-11T10:30:00Z", patron: "Trần Văn Bình", due_at: "2025-03-25T16:59:59Z" },
+        loanFacts(LOAN_HERE, "200000000001", "HK", "2025-03-11T09:00:00Z", NODE, "minh", "0195a1b2-0000-7000-8000-0000000000a1"),
+        loanFacts(LOAN_THERE, "200000000002", "CG", "2025-03-11T10:30:00Z", OTHER_NODE, "lan", "0195a1b2-0000-7000-8000-0000000000b2"),
       ],
     },
-    actions: ["loan-change-a", "loan-change-b"],
+    actions: [`keep:${LOAN_HERE}`, `keep:${LOAN_THERE}`, "both_returned"],
     detected_at: "2025-03-12T09:57:00Z",
     resolved: null,
   };
 }
 
+/** Lent here to reader 200000000003 after Cầu Giấy had blocked the card (`check_blocked_loan`). */
+export function loanToBlockedPatron(): SyncException {
+  const loan = "01a2187a-ba29-7c3e-9f00-000000000c03";
+  return {
+    id: "x-blocked",
+    kind: "loan_to_blocked_patron",
+    entity_type: "loan",
+    entity_id: loan,
+    facts: {
+      loan: loanFacts(loan, "200000000003", "HK", "2025-03-11T09:00:00Z", NODE, "minh", "0195a1b2-0000-7000-8000-0000000000c3"),
+      block: {
+        id: "0195a1b2-3333-7000-8000-000000000001",
+        reason: "Quá hạn trả sách 3 tháng",
+        blocked_by: "lan",
+        blocked_at: "2025-03-10T08:00:00Z",
+        by: { change_id: "0195a1b2-0000-7000-8000-0000000000d4", origin_node: OTHER_NODE, user: "lan", recorded_at: "2025-03-10T08:00:00Z" },
+      },
+    },
+    actions: ["accept", "recall"],
+    detected_at: "2025-03-12T09:57:00Z",
+    resolved: null,
+  };
+}
+
+export const HOLD_ID = "0195a1b2-4444-7000-8000-000000000001";
+
+/** Reader 200000000004's hold on Số đỏ filled with two copies (`check_filled_twice`). */
+export function holdFilledTwice(): SyncException {
+  return {
+    id: "x-hold",
+    kind: "hold_filled_twice",
+    entity_type: "hold",
+    entity_id: HOLD_ID,
+    facts: {
+      hold_id: HOLD_ID,
+      patron_id: "0195a1b2-2222-7000-8000-000000000004",
+      patron_barcode: "200000000004",
+      title: "Số đỏ",
+      pickup_branch_code: "HK",
+      items: [
+        { item_id: "0195a1b2-1111-7000-8000-000000000011", barcode: "300000000011" },
+        { item_id: "0195a1b2-1111-7000-8000-000000000012", barcode: "300000000012" },
+      ],
+    },
+    actions: ["keep:300000000011", "keep:300000000012"],
+    detected_at: "2025-03-12T09:57:00Z",
+    resolved: null,
+  };
+}
+
+/** One barcode on two copies (`apply_item` in apply.rs): the copy Cầu Giấy added was not stored here. */
 export function barcodeTaken(resolved: string | null = "relabel"): SyncException {
   return {
     id: "x-barcode",
     kind: "barcode_taken",
     entity_type: "item",
-    entity_id: "item-77",
+    entity_id: "0195a1b2-1111-7000-8000-000000000077",
     facts: {
       barcode: "HK000077",
-      items: ["item-12", "item-77"],
-      added: { change_id: "item-change", origin_node: "cg-branch-02", user: "lan", recorded_at: "2025-03-10T08:00:00Z" },
+      items: ["0195a1b2-1111-7000-8000-000000000012", "0195a1b2-1111-7000-8000-000000000077"],
+      added: { change_id: "0195a1b2-0000-7000-8000-0000000000e5", origin_node: OTHER_NODE, user: "lan", recorded_at: "2025-03-10T08:00:00Z" },
     },
     actions: ["relabel"],
     detected_at: "2025-03-10T12:00:00Z",
     resolved,
+  };
+}
+
+/** One card number given to two readers (`apply_patron`): the larger id carries `<barcode>-<last 4>`. */
+export function cardTaken(): SyncException {
+  return {
+    id: "x-card",
+    kind: "barcode_taken",
+    entity_type: "patron",
+    entity_id: "0195a1b2-2222-7000-8000-00000000beef",
+    facts: {
+      barcode: "200000000001",
+      patrons: ["0195a1b2-2222-7000-8000-000000000001", "0195a1b2-2222-7000-8000-00000000beef"],
+    },
+    actions: ["relabel"],
+    detected_at: "2025-03-12T09:57:00Z",
+    resolved: null,
+  };
+}
+
+/** Two branches added with code TT (`apply_branch`): the larger id carries `TT-<last 4>`. */
+export function branchCodeTaken(): SyncException {
+  return {
+    id: "x-branch",
+    kind: "branch_code_taken",
+    entity_type: "branch",
+    entity_id: "0195a1b2-5555-7000-8000-00000000a7b3",
+    facts: {
+      code: "TT",
+      branches: ["0195a1b2-5555-7000-8000-00000000a7b3", "0195a1b2-5555-7000-8000-000000000001"],
+    },
+    actions: ["rename"],
+    detected_at: "2025-03-12T09:57:00Z",
+    resolved: null,
   };
 }
 
