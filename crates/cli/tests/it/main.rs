@@ -215,6 +215,7 @@ mod import;
 mod marc;
 mod rights;
 mod search;
+mod shared;
 mod sip2;
 mod sru;
 mod sync;

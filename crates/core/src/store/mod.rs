@@ -13,7 +13,6 @@ mod migrations;
 
 use std::fmt;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,8 +34,6 @@ pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
-
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// The id of the node (a branch install, the central server) that made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -409,28 +406,31 @@ fn inspect(path: &Path) -> Result<Found, CoreError> {
     if meta.len() == 0 {
         return Ok(Found::EmptyFile);
     }
-    let mut header = [0u8; 16];
-    let read = fs::File::open(path)
-        .and_then(|mut f| f.read(&mut header))
-        .map_err(|source| CoreError::Unavailable {
-            path: path.into(),
-            source,
-        })?;
-    if read < header.len() || &header != SQLITE_HEADER {
-        return Err(not_a_catalog(path, "it is not an SQLite database"));
-    }
+    // Only SQLite opens the file, never `std::fs`: its locks are POSIX locks, and the kernel
+    // drops every lock this process holds on the file when any descriptor of it is closed.
+    // Another connection of this program (the app's window, a SIP2 server) would lose its
+    // locks, and the next process to close the catalog would take it for unused, fold the
+    // write-ahead log in and delete it while that connection still writes there (SQLite keeps
+    // its own descriptors open until no lock needs them). SQLite says "not a database" itself.
+    let not_sqlite = |e: rusqlite::Error| {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+            not_a_catalog(path, "it is not an SQLite database")
+        } else {
+            damaged(path, e)
+        }
+    };
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| damaged(path, e))?;
+    .map_err(not_sqlite)?;
     let probe = || -> Result<(i32, u32, i64), rusqlite::Error> {
         let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         Ok((app_id, version, tables))
     };
-    let (app_id, version, tables) = probe().map_err(|e| damaged(path, e))?;
+    let (app_id, version, tables) = probe().map_err(not_sqlite)?;
     if app_id != APPLICATION_ID {
         if app_id == 0 && tables == 0 {
             return Ok(Found::EmptyFile);
