@@ -309,6 +309,7 @@ function Shell({
             pollMs={syncPollMs}
             onOpenRecord={(id) => go({ name: "record", id })}
             onOpenSettings={() => go({ name: "settings" })}
+            onChanged={afterChange}
           />
         )}
         {view.name === "settings" && <SettingsScreen api={api} />}

@@ -1,10 +1,10 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
 import { createI18n } from "../i18n";
 import { settingsApi } from "../settings/fixtures";
 import { expectNoAxeViolations } from "../transfer/testKit";
-import { fieldConflict, onlineWithExceptions, syncApi } from "./fixtures";
+import { OTHER_CHANGE, fieldConflict, onlineWithExceptions, syncApi } from "./fixtures";
 
 describe("sync and settings in the app", () => {
   it("the header indicator opens the sync screen; Esc goes back to the catalog", async () => {
@@ -34,5 +34,17 @@ describe("sync and settings in the app", () => {
     await screen.findByTestId("record-list");
     fireEvent.click(screen.getByRole("button", { name: "Cài đặt" }));
     await screen.findByTestId("settings-sip2");
+  });
+
+  it("a resolution on the sync screen updates the header's indicator at once, not at its next poll", async () => {
+    const { api, state } = syncApi({ ...onlineWithExceptions(), open_exceptions: 1 }, [fieldConflict()]);
+    render(<App api={api} i18n={createI18n("en")} syncPollMs={600_000} initialView={{ name: "sync" }} />);
+    await waitFor(() => expect(screen.getByTestId("sync-indicator-badge").textContent).toBe("1"));
+    fireEvent.click(await screen.findByTestId(`sync-action-x-field-${OTHER_CHANGE}`));
+    fireEvent.click(screen.getByTestId("sync-resolve-x-field"));
+    fireEvent.click(within(screen.getByTestId("confirm-dialog")).getByTestId("confirm-ok"));
+    await waitFor(() => expect(state.status.open_exceptions).toBe(0));
+    await waitFor(() => expect(screen.queryByTestId("sync-indicator-badge")).toBeNull());
+    expect(screen.getByTestId("sync-indicator").getAttribute("aria-label")).toContain("No exceptions waiting.");
   });
 });

@@ -172,7 +172,12 @@ describe("sync screen", () => {
     const first = deferred<SyncStatus>();
     const second = deferred<SyncStatus>();
     const answers = [first, second];
-    api.syncNow = () => answers.shift()!.promise;
+    // As in the app: what sync now answers is the catalog's status from then on.
+    api.syncNow = () =>
+      answers.shift()!.promise.then((s) => {
+        state.status = s;
+        return s;
+      });
     show("en", api);
     const button = (await screen.findByTestId("sync-now")) as HTMLButtonElement;
     await waitFor(() => expect(button.disabled).toBe(false));

@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { currentLanguage, formatNumber } from "../i18n";
 import { ExceptionCard, explainAction } from "./ExceptionCard";
 import { formatMoment, formatRelative, syncState } from "./format";
-import { useSyncStatus } from "./useSyncStatus";
+import { announceSyncChange, useSyncStatus } from "./useSyncStatus";
 import "./sync.css";
 
 export interface SyncScreenProps {
@@ -17,6 +17,8 @@ export interface SyncScreenProps {
   onOpenRecord(id: string): void;
   /** Opens the settings (where the server address and token are set). */
   onOpenSettings(): void;
+  /** After a sync or a resolution changed the catalog (the status bar's counts read again). */
+  onChanged?(): void;
   /** How often the status is read; tests pass their own. */
   pollMs?: number;
 }
@@ -115,7 +117,7 @@ function StatusPanel({ status, onOpenSettings }: { status: SyncStatus; onOpenSet
  * tries again), Sync now, and the exceptions a person must resolve, each with its facts and
  * the actions it accepts, explained, confirmed, then the list read again.
  */
-export function SyncScreen({ api, onOpenRecord, onOpenSettings, pollMs }: SyncScreenProps) {
+export function SyncScreen({ api, onOpenRecord, onOpenSettings, onChanged, pollMs }: SyncScreenProps) {
   const { t, i18n } = useTranslation();
   const lang = currentLanguage(i18n);
   const headingId = useId();
@@ -162,6 +164,8 @@ export function SyncScreen({ api, onOpenRecord, onOpenSettings, pollMs }: SyncSc
     try {
       const s = await api.syncNow();
       update(s);
+      announceSyncChange();
+      onChanged?.();
       if (s.last_error) {
         setResult({ kind: "error", text: t("sync.now.failed", { error: s.last_error }) });
       } else if (s.last_report) {
@@ -187,7 +191,7 @@ export function SyncScreen({ api, onOpenRecord, onOpenSettings, pollMs }: SyncSc
     } finally {
       setRunning(false);
     }
-  }, [api, update, refreshStatus, t, lang]);
+  }, [api, update, refreshStatus, onChanged, t, lang]);
 
   const resolve = async (x: SyncException, action: string) => {
     setResolving(true);
@@ -196,7 +200,8 @@ export function SyncScreen({ api, onOpenRecord, onOpenSettings, pollMs }: SyncSc
       await api.resolveSyncException(x.id, action);
       setResolveMessage({ kind: "ok", text: t("sync.resolve.done", { kind: t(`sync.kind.${x.kind}.name`) }) });
       setReloads((n) => n + 1);
-      refreshStatus();
+      announceSyncChange();
+      onChanged?.();
     } catch (err) {
       const e = toErrorPayload(err);
       setResolveMessage({

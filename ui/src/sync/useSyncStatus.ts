@@ -7,7 +7,18 @@ import type { SyncStatus } from "../bindings/SyncStatus";
 export const SYNC_POLL_MS = 5000;
 
 /**
- * The sync status, read now and every `pollMs`. `refresh` reads it again at once; `update`
+ * Said by whatever changed the sync status in this window (a sync now, a resolution), so every
+ * reader of it — the header's indicator beside the sync screen — reads it again at once
+ * instead of at its next poll.
+ */
+const statusChanged = new EventTarget();
+
+export function announceSyncChange(): void {
+  statusChanged.dispatchEvent(new Event("changed"));
+}
+
+/**
+ * The sync status, read now and every `pollMs`, and again whenever `announceSyncChange` is called. `refresh` reads it again at once; `update`
  * takes a status a command already answered with (syncNow), so the screen need not wait.
  * A failed read keeps the last status and says why in `error`.
  */
@@ -34,9 +45,11 @@ export function useSyncStatus(api: CatalogApi, pollMs: number = SYNC_POLL_MS) {
     };
     load();
     const timer = setInterval(load, pollMs);
+    statusChanged.addEventListener("changed", load);
     return () => {
       cancelled = true;
       clearInterval(timer);
+      statusChanged.removeEventListener("changed", load);
     };
   }, [api, pollMs, tick]);
 
