@@ -654,7 +654,10 @@ pub(super) fn typescript(
         ("MergeRefusalCode", MergeRefusalCode::export_to_string(cfg)),
         ("MergeRefusal", MergeRefusal::export_to_string(cfg)),
         ("MergeSide", MergeSide::export_to_string(cfg)),
-        ("PatronMergePreview", PatronMergePreview::export_to_string(cfg)),
+        (
+            "PatronMergePreview",
+            PatronMergePreview::export_to_string(cfg),
+        ),
         ("PatronMerge", PatronMerge::export_to_string(cfg)),
         ("PatronInput", PatronInput::export_to_string(cfg)),
         ("PolicyRule", PolicyRule::export_to_string(cfg)),

@@ -196,7 +196,11 @@ pub(crate) fn by_barcode(conn: &Connection, barcode: &str) -> Result<PatronRow, 
     Ok(patron)
 }
 
-fn patron_row(conn: &Connection, condition: &str, value: &str) -> Result<Option<PatronRow>, CoreError> {
+fn patron_row(
+    conn: &Connection,
+    condition: &str,
+    value: &str,
+) -> Result<Option<PatronRow>, CoreError> {
     // `condition` is one of the two written above, never input.
     let row = conn
         .prepare_cached(&format!(

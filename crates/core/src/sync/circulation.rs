@@ -413,8 +413,14 @@ fn flag_merged_twice(m: &mut Mutation<'_>) -> Result<u32, CoreError> {
     for (xid, facts) in listed {
         let facts: Value = serde_json::from_str(&facts).unwrap_or(Value::Null);
         let pair = (
-            facts["stands"]["change_id"].as_str().unwrap_or_default().to_string(),
-            facts["other"]["change_id"].as_str().unwrap_or_default().to_string(),
+            facts["stands"]["change_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            facts["other"]["change_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
         );
         if !current.contains(&pair) {
             m.conn()

@@ -36,8 +36,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::{
-    Hold, MergeRefusal, MergeRefusalCode, MergeSide, PatronMatch, PatronMerge,
-    PatronMergePreview,
+    Hold, MergeRefusal, MergeRefusalCode, MergeSide, PatronMatch, PatronMerge, PatronMergePreview,
 };
 use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
@@ -229,11 +228,7 @@ fn barcode_of(conn: &Connection, id: &str) -> Result<String, CoreError> {
 }
 
 /// The two readers checked: different, both known, neither merged already.
-fn check(
-    conn: &Connection,
-    keep: Uuid,
-    duplicate: Uuid,
-) -> Result<(Reader, Reader), CoreError> {
+fn check(conn: &Connection, keep: Uuid, duplicate: Uuid) -> Result<(Reader, Reader), CoreError> {
     if keep == duplicate {
         return Err(refused(MergeRefusalCode::SamePatron, &[]));
     }
@@ -256,8 +251,9 @@ fn check(
 
 fn ids(conn: &Connection, table: &str, patron: Uuid) -> Result<Vec<String>, CoreError> {
     // `table` is one of `MOVING`, never input.
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT id FROM {table} WHERE patron_id = ?1 ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id FROM {table} WHERE patron_id = ?1 ORDER BY id"
+    ))?;
     let rows = stmt
         .query_map(params![patron.to_string()], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;

@@ -70,7 +70,10 @@ fn loans_holds_fines_and_blocks_move_to_the_reader_kept() {
     assert_eq!(done.holds.len(), 1);
     assert_eq!(done.holds_cancelled.len(), 1);
     assert_eq!(done.holds_cancelled[0].status, HoldStatus::Cancelled);
-    assert_eq!(done.balance, 12_000, "the survivor owes the sum, nothing lost or doubled");
+    assert_eq!(
+        done.balance, 12_000,
+        "the survivor owes the sum, nothing lost or doubled"
+    );
     // The hold's cancellation and the merge itself: two entries, the merge one of its own.
     assert_eq!(lib.changes(), before + 2);
     let logged: String = lib
@@ -115,7 +118,9 @@ fn the_old_card_opens_the_survivor_at_the_desk_and_is_refused_at_the_kiosk() {
         .write("desk", |m| patrons::set_pin(m, "P2", "1357"))
         .expect("pin");
     lib.catalog
-        .write("librarian", |m| merge(m, keep, dup, "Mất thẻ cũ, làm thẻ mới"))
+        .write("librarian", |m| {
+            merge(m, keep, dup, "Mất thẻ cũ, làm thẻ mới")
+        })
         .expect("merges");
     let account = patrons::account(&lib.catalog, "P2").expect("old card");
     assert_eq!(account.barcode, "P1");
@@ -129,7 +134,10 @@ fn the_old_card_opens_the_survivor_at_the_desk_and_is_refused_at_the_kiosk() {
     let ok = kiosk::sign_in(&mut lib.catalog, "kiosk", "P1", "2468").expect("survivor signs in");
     assert_eq!(ok.loans.len(), 1);
     let found = patrons::search(&lib.catalog, "P2", 10).expect("search");
-    assert!(found.iter().all(|p| p.barcode != "P2"), "merged readers leave the search");
+    assert!(
+        found.iter().all(|p| p.barcode != "P2"),
+        "merged readers leave the search"
+    );
     let found = patrons::search(&lib.catalog, "Bạn đọc", 10).expect("search");
     assert!(found.iter().any(|p| p.barcode == "P1"));
     assert!(found.iter().all(|p| p.barcode != "P2"));
@@ -207,7 +215,11 @@ fn a_chain_of_merges_leads_the_first_card_to_the_last_survivor() {
         .conn()
         .query_row("SELECT merged_from FROM loans", [], |r| r.get(0))
         .expect("loan");
-    assert_eq!(from, Some(c1.to_string()), "the loan remembers the card it was made on");
+    assert_eq!(
+        from,
+        Some(c1.to_string()),
+        "the loan remembers the card it was made on"
+    );
 }
 
 #[test]
@@ -215,7 +227,11 @@ fn likely_duplicates_share_the_folded_name() {
     let mut lib = library();
     lib.catalog
         .write("desk", |m| {
-            for (card, name) in [("N1", "Nguyễn Văn An"), ("N2", "nguyen van  an"), ("N3", "Nguyễn Văn Anh")] {
+            for (card, name) in [
+                ("N1", "Nguyễn Văn An"),
+                ("N2", "nguyen van  an"),
+                ("N3", "Nguyễn Văn Anh"),
+            ] {
                 patrons::add(
                     m,
                     &crate::api::PatronInput {
@@ -241,7 +257,11 @@ fn likely_duplicates_share_the_folded_name() {
     lib.catalog
         .write("l", |m| merge(m, n1, n2, "Trùng tên"))
         .expect("merges");
-    assert!(likely_duplicates(&lib.catalog, n1, 10).expect("none").is_empty());
+    assert!(
+        likely_duplicates(&lib.catalog, n1, 10)
+            .expect("none")
+            .is_empty()
+    );
 }
 
 #[test]
