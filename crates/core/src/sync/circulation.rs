@@ -338,10 +338,11 @@ pub(crate) fn apply_patron(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreEr
             )?;
         }
     }
-    // A block placed while apart from loans made to the reader.
+    // A block placed while apart from loans made to the reader (also those a merge moved
+    // to another reader since: which loans are checked must not depend on arrival order).
     let loans: Vec<String> = m
         .conn()
-        .prepare_cached("SELECT id FROM loans WHERE patron_id = ?1")?
+        .prepare_cached("SELECT id FROM loans WHERE patron_id = ?1 OR merged_from = ?1")?
         .query_map(params![id_text], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for loan in loans {
