@@ -41,6 +41,9 @@ import type { PatronAccount } from "./bindings/PatronAccount";
 import type { PatronBlock } from "./bindings/PatronBlock";
 import type { PatronInput } from "./bindings/PatronInput";
 import type { PatronMatch } from "./bindings/PatronMatch";
+import type { MergeRefusal } from "./bindings/MergeRefusal";
+import type { PatronMerge } from "./bindings/PatronMerge";
+import type { PatronMergePreview } from "./bindings/PatronMergePreview";
 import type { RenewResult } from "./bindings/RenewResult";
 import type { Refusal } from "./bindings/Refusal";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
@@ -131,6 +134,15 @@ export interface CatalogApi {
   waiveFine(patron: string, amount: number, reason: string): Promise<FineEntry>;
   blockPatron(patron: string, reason: string): Promise<PatronBlock>;
   unblockPatron(blockId: string): Promise<void>;
+  /**
+   * Merging a reader registered twice, both named by card. A refused merge rejects with code
+   * `merge_refused` and the MergeRefusal as JSON in `details` (see mergeRefusalOf).
+   */
+  /** Both readers side by side and what would move; writes nothing. */
+  patronMergePreview(keep: string, duplicate: string): Promise<PatronMergePreview>;
+  mergePatrons(keep: string, duplicate: string, reason: string): Promise<PatronMerge>;
+  /** Readers with the same name (case and diacritics aside) as `patron`, not merged. */
+  likelyDuplicatePatrons(patron: string, limit: number): Promise<PatronMatch[]>;
   /** Local days `YYYY-MM-DD`, both included. */
   circulationStats(from: string, to: string): Promise<CirculationStats>;
   exportCirculationStats(from: string, to: string, path: string): Promise<void>;
@@ -365,6 +377,18 @@ export class TauriCatalogApi implements CatalogApi {
     return invoke<void>("unblock_patron", { blockId });
   }
 
+  patronMergePreview(keep: string, duplicate: string): Promise<PatronMergePreview> {
+    return invoke<PatronMergePreview>("patron_merge_preview", { keep, duplicate });
+  }
+
+  mergePatrons(keep: string, duplicate: string, reason: string): Promise<PatronMerge> {
+    return invoke<PatronMerge>("merge_patrons", { keep, duplicate, reason });
+  }
+
+  likelyDuplicatePatrons(patron: string, limit: number): Promise<PatronMatch[]> {
+    return invoke<PatronMatch[]>("likely_duplicate_patrons", { patron, limit });
+  }
+
   circulationStats(from: string, to: string): Promise<CirculationStats> {
     return invoke<CirculationStats>("circulation_stats", { from, to });
   }
@@ -564,6 +588,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "refused",
   "access_denied",
   "sync_refused",
+  "merge_refused",
   "remote_failed",
   "storage",
   "internal",
@@ -576,6 +601,19 @@ export function refusalOf(error: ErrorPayload): Refusal | null {
     const value = JSON.parse(error.details) as Partial<Refusal>;
     return typeof value.code === "string" && typeof value.message_vi === "string" && typeof value.message_en === "string"
       ? (value as Refusal)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The refusal a rejected patron merge carries (code `merge_refused`), or null. */
+export function mergeRefusalOf(error: ErrorPayload): MergeRefusal | null {
+  if (error.code !== "merge_refused" || !error.details) return null;
+  try {
+    const value = JSON.parse(error.details) as Partial<MergeRefusal>;
+    return typeof value.code === "string" && typeof value.message_vi === "string" && typeof value.message_en === "string"
+      ? (value as MergeRefusal)
       : null;
   } catch {
     return null;

@@ -107,6 +107,11 @@ export function memoryApi(total: number, overrides: Partial<CatalogSummary> = {}
     waiveFine: unavailable,
     blockPatron: unavailable,
     unblockPatron: unavailable,
+    patronMergePreview: unavailable,
+    mergePatrons: unavailable,
+    async likelyDuplicatePatrons() {
+      return [];
+    },
     circulationStats: unavailable,
     exportCirculationStats: unavailable,
     kioskSignIn: unavailable,

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use shelfmark_core::api::{
-    CheckinAction, CirculationSettings, CirculationStats, ItemStatus, PatronInput, PolicyRule,
-    Refusal,
+    CheckinAction, CirculationSettings, CirculationStats, ItemStatus, MergeSide, PatronInput,
+    PatronMerge, PatronMergePreview, PolicyRule, Refusal,
 };
+use shelfmark_core::circulation::patrons::merge;
 use shelfmark_core::circulation::{self, calendar, fines, holds, loans, patrons, policy, stats};
 use shelfmark_core::{Catalog, CoreError};
 
@@ -164,6 +165,23 @@ enum PatronCommand {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Merge a reader registered twice: the duplicate's loans, holds, fines and blocks move to
+    /// the reader kept; the duplicate stays in the history, marked merged, and its card leads
+    /// to the reader kept at the desk.
+    Merge {
+        /// The card of the reader to keep.
+        #[arg(long, value_name = "CARD")]
+        keep: String,
+        /// The card of the duplicate, merged away.
+        #[arg(long, value_name = "CARD")]
+        duplicate: String,
+        /// Why (kept in the reader's history). Required unless --dry-run.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        reason: String,
+        /// Show both readers and what would move; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -276,6 +294,14 @@ pub fn run(
                     refusal.code.as_str(),
                     message(refusal, args.lang)
                 );
+                Ok(ExitCode::FAILURE)
+            }
+            (Some(CoreError::MergeRefused(refusal)), false) => {
+                let text = match args.lang {
+                    Lang::Vi => &refusal.message_vi,
+                    Lang::En => &refusal.message_en,
+                };
+                eprintln!("shelfmark: {}: {text}", refusal.code.as_str());
                 Ok(ExitCode::FAILURE)
             }
             _ => Err(e),
@@ -436,7 +462,7 @@ fn run_command(
             println!("{item}: {}", status.as_str());
         }
         CircCommand::Hold(command) => run_hold(command, json, catalog, user)?,
-        CircCommand::Patron(command) => run_patron(command, json, catalog, user)?,
+        CircCommand::Patron(command) => run_patron(command, json, catalog, user, args.lang)?,
         CircCommand::Fines(command) => run_fines(command, json, catalog, user)?,
         CircCommand::Policy(command) => run_policy(command, json, catalog, user)?,
         CircCommand::Stats { from, to, csv } => {
@@ -540,6 +566,7 @@ fn run_patron(
     json: bool,
     catalog: &mut Catalog,
     user: &str,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     match command {
         PatronCommand::Add {
@@ -592,6 +619,30 @@ fn run_patron(
             println!("PIN set for {barcode}");
             Ok(())
         }
+        PatronCommand::Merge {
+            keep,
+            duplicate,
+            reason,
+            dry_run,
+        } => {
+            let keep = merge::card_owner(catalog, keep, "keep")?;
+            let duplicate = merge::card_owner(catalog, duplicate, "duplicate")?;
+            let preview = merge::merge_preview(catalog, keep, duplicate)?;
+            if *dry_run {
+                if json {
+                    return print_json(&preview);
+                }
+                print_preview(&preview, lang);
+                return Ok(());
+            }
+            let done = catalog.write(user, |m| merge::merge(m, keep, duplicate, reason))?;
+            if json {
+                return print_json(&serde_json::json!({ "preview": preview, "merge": done }));
+            }
+            print_preview(&preview, lang);
+            print_merge(&done, lang);
+            Ok(())
+        }
         PatronCommand::Search { text, limit } => {
             let found = patrons::search(catalog, text, *limit)?;
             if json {
@@ -641,6 +692,92 @@ fn print_stats(s: &CirculationStats, csv: Option<&std::path::Path>) {
     }
     if let Some(path) = csv {
         println!("  written to {}", path.display());
+    }
+}
+
+fn print_side(side: &MergeSide, label: &str) {
+    println!(
+        "{label}: {}  {}  ({}, card until {}, registered {})",
+        side.barcode, side.name, side.category, side.expires_on, side.registered_at
+    );
+    println!(
+        "    loans {} open, {} past; holds {} active, {} past; balance {} VND ({} ledger lines); blocks {}",
+        side.open_loans.len(),
+        side.past_loans,
+        side.holds.len(),
+        side.past_holds,
+        side.balance,
+        side.fine_entries,
+        side.manual_blocks.len()
+    );
+    for b in &side.manual_blocks {
+        println!(
+            "    block: {} ({}, {})",
+            b.reason, b.blocked_by, b.blocked_at
+        );
+    }
+}
+
+fn print_preview(p: &PatronMergePreview, lang: Lang) {
+    let (keep, dup, moving, cancel, after) = match lang {
+        Lang::Vi => (
+            "Giữ lại",
+            "Bạn đọc trùng",
+            "Sẽ chuyển",
+            "Sẽ hủy đặt giữ trùng",
+            "Số dư sau khi gộp",
+        ),
+        Lang::En => (
+            "Keep",
+            "Duplicate",
+            "Moving",
+            "Duplicate hold to cancel",
+            "Balance after",
+        ),
+    };
+    print_side(&p.keep, keep);
+    print_side(&p.duplicate, dup);
+    println!(
+        "{moving}: {} loans, {} holds, {} ledger lines, {} blocks",
+        p.loans_moving, p.holds_moving, p.fine_entries_moving, p.blocks_moving
+    );
+    for h in &p.holds_to_cancel {
+        println!(
+            "{cancel}: {} ({}, {})",
+            h.title, h.patron_barcode, h.placed_at
+        );
+    }
+    println!("{after}: {} VND", p.balance_after);
+}
+
+fn print_merge(m: &PatronMerge, lang: Lang) {
+    match lang {
+        Lang::Vi => println!(
+            "Đã gộp thẻ {} ({}) vào thẻ {} ({}): chuyển {} lượt mượn, {} đặt giữ, {} dòng tiền phạt, {} khóa thẻ; hủy {} đặt giữ trùng. Số dư: {} VND.",
+            m.duplicate_barcode,
+            m.duplicate_name,
+            m.keep_barcode,
+            m.keep_name,
+            m.loans.len(),
+            m.holds.len(),
+            m.fine_entries.len(),
+            m.blocks.len(),
+            m.holds_cancelled.len(),
+            m.balance
+        ),
+        Lang::En => println!(
+            "Merged card {} ({}) into card {} ({}): moved {} loans, {} holds, {} ledger lines, {} blocks; cancelled {} duplicate holds. Balance: {} VND.",
+            m.duplicate_barcode,
+            m.duplicate_name,
+            m.keep_barcode,
+            m.keep_name,
+            m.loans.len(),
+            m.holds.len(),
+            m.fine_entries.len(),
+            m.blocks.len(),
+            m.holds_cancelled.len(),
+            m.balance
+        ),
     }
 }
 

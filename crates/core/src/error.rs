@@ -131,6 +131,11 @@ pub enum CoreError {
     #[error("refused ({}): {}", .0.code.as_str(), .0.message_en)]
     Refused(crate::api::Refusal),
 
+    /// A merge of two readers was refused (the same reader twice, an unknown card, a reader
+    /// already merged, no reason); the refusal says why in both languages. Nothing was changed.
+    #[error("merge refused ({}): {}", .0.code.as_str(), .0.message_en)]
+    MergeRefused(crate::api::MergeRefusal),
+
     /// The access rules do not let this reader open a digital copy; the decision says why in
     /// both languages.
     #[error("{what} may not be opened: {}", .decision.explanation_en)]
@@ -196,6 +201,7 @@ impl CoreError {
             }
             CoreError::Payload(_) => ErrorCode::Internal,
             CoreError::Refused(_) => ErrorCode::Refused,
+            CoreError::MergeRefused(_) => ErrorCode::MergeRefused,
             CoreError::AccessDenied { .. } => ErrorCode::AccessDenied,
             CoreError::SyncRefused { .. } => ErrorCode::SyncRefused,
         }
@@ -205,6 +211,7 @@ impl CoreError {
         let details = match self {
             // The desk reads the refusal itself (code, both messages, params) from details.
             CoreError::Refused(refusal) => serde_json::to_string(refusal).ok(),
+            CoreError::MergeRefused(refusal) => serde_json::to_string(refusal).ok(),
             // The viewer shows the decision (level, basis, both explanations) from details.
             CoreError::AccessDenied { decision, .. } => serde_json::to_string(decision).ok(),
             _ => std::error::Error::source(self).map(|s| s.to_string()),

@@ -3,4 +3,4 @@
 /**
  * The closed set of error kinds a face can match on; the message is for people.
  */
-export type ErrorCode = "not_a_catalog" | "catalog_corrupt" | "catalog_too_new" | "catalog_read_only" | "catalog_unavailable" | "invalid_input" | "not_found" | "barcode_in_use" | "items_on_loan" | "job_running" | "refused" | "access_denied" | "sync_refused" | "remote_failed" | "storage" | "internal";
+export type ErrorCode = "not_a_catalog" | "catalog_corrupt" | "catalog_too_new" | "catalog_read_only" | "catalog_unavailable" | "invalid_input" | "not_found" | "barcode_in_use" | "items_on_loan" | "job_running" | "refused" | "access_denied" | "sync_refused" | "merge_refused" | "remote_failed" | "storage" | "internal";

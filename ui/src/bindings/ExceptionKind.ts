@@ -3,4 +3,4 @@
 /**
  * What kind of exception needs a person.
  */
-export type ExceptionKind = "record_field_conflict" | "record_deleted_while_edited" | "item_checked_out_twice" | "loan_to_blocked_patron" | "hold_filled_twice" | "branch_code_taken" | "barcode_taken";
+export type ExceptionKind = "record_field_conflict" | "record_deleted_while_edited" | "item_checked_out_twice" | "loan_to_blocked_patron" | "hold_filled_twice" | "branch_code_taken" | "barcode_taken" | "patron_merged_twice";

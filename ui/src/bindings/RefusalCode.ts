@@ -4,4 +4,4 @@
  * Why circulation said no. The code is stable (the UI's translation key
  * `circulation.refusal.<code>`, interpolated with `params`); both messages are ready to show.
  */
-export type RefusalCode = "card_expired" | "patron_blocked" | "fines_over_limit" | "overdue_items" | "loan_limit_reached" | "item_not_for_loan" | "item_already_on_loan" | "item_on_hold_for_other" | "item_not_available" | "renewal_limit_reached" | "renewal_on_hold" | "item_not_on_loan" | "holds_not_allowed" | "hold_already_placed" | "nothing_to_hold" | "hold_on_own_loan" | "wrong_pin" | "pin_locked" | "no_pin";
+export type RefusalCode = "card_expired" | "patron_blocked" | "fines_over_limit" | "overdue_items" | "loan_limit_reached" | "item_not_for_loan" | "item_already_on_loan" | "item_on_hold_for_other" | "item_not_available" | "renewal_limit_reached" | "renewal_on_hold" | "item_not_on_loan" | "holds_not_allowed" | "hold_already_placed" | "nothing_to_hold" | "hold_on_own_loan" | "wrong_pin" | "pin_locked" | "no_pin" | "card_merged";

@@ -10,6 +10,8 @@ import { formatDay, formatMoney, formatTime, parseAmount, refusalMessage } from 
 import { PatronSummary } from "./CheckoutPanel";
 import { RenewedPanel } from "./RenewPanel";
 import type { RenewResult } from "../bindings/RenewResult";
+import type { PatronMerge } from "../bindings/PatronMerge";
+import { MergeDialog } from "./MergeDialog";
 
 export interface PatronRecordProps {
   api: CatalogApi;
@@ -37,6 +39,8 @@ export function PatronRecord(props: PatronRecordProps) {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [asking, setAsking] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const [merged, setMerged] = useState<PatronMerge | null>(null);
 
   const reload = useCallback(async () => {
     try {
@@ -100,10 +104,40 @@ export function PatronRecord(props: PatronRecordProps) {
         <button type="button" data-testid="patron-record-back" onClick={props.onBack}>
           {t("desk.record.back")}
         </button>
+        <button type="button" data-testid="merge-open" onClick={() => setMerging(true)}>
+          {t("desk.merge.open")}
+        </button>
       </div>
       <h3 className="desk-record-name" data-testid="patron-record-name">
         {account.name}
       </h3>
+
+      {account.merged_card && (
+        <p className="desk-notice desk-merged-card" role="status" data-testid="merged-card-notice">
+          {t("desk.merge.cardNotice", {
+            card: account.merged_card.barcode,
+            name: account.merged_card.name,
+            keep: account.barcode,
+            date: formatTime(account.merged_card.merged_at, lang),
+            reason: account.merged_card.reason,
+          })}
+        </p>
+      )}
+      {merged && (
+        <section className="desk-notice desk-merge-done" role="status" data-testid="merge-done" aria-label={t("desk.merge.doneLabel")}>
+          <p>{t("desk.merge.done", { card: merged.duplicate_barcode, name: merged.duplicate_name, keep: merged.keep_barcode })}</p>
+          <ul>
+            <li>{t("desk.merge.movedLoans", { count: merged.loans.length })}</li>
+            <li>{t("desk.merge.movedHolds", { count: merged.holds.length })}</li>
+            <li>{t("desk.merge.movedFines", { count: merged.fine_entries.length })}</li>
+            <li>{t("desk.merge.movedBlocks", { count: merged.blocks.length })}</li>
+            {merged.holds_cancelled.map((h) => (
+              <li key={h.id}>{t("desk.merge.holdCancelledDone", { title: h.title, card: h.patron_barcode })}</li>
+            ))}
+            <li>{t("desk.merge.balanceNow", { amount: formatMoney(merged.balance, lang) })}</li>
+          </ul>
+        </section>
+      )}
 
       {notice?.kind === "done" && (
         <p className="desk-notice" role="status" data-testid="patron-notice">
@@ -345,6 +379,20 @@ export function PatronRecord(props: PatronRecordProps) {
         <PatronSummary patron={account} onOpenRecord={props.onOpenRecord} />
       </details>
 
+      {merging && (
+        <MergeDialog
+          api={api}
+          keep={account}
+          onCancel={() => setMerging(false)}
+          onMerged={(result) => {
+            setMerging(false);
+            setMerged(result);
+            setNotice(null);
+            onChanged();
+            void reload();
+          }}
+        />
+      )}
       {pending && asking && (
         <OverrideDialog
           refusal={pending.refusal}

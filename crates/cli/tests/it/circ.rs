@@ -403,3 +403,150 @@ fn sip2_accounts_are_added_from_stdin_listed_and_removed() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&log.stdout).contains("mật khẩu"));
 }
+
+fn add_reader(db: &Path, card: &str, name: &str) {
+    assert_success(
+        &shelfmark(db)
+            .args([
+                "circ",
+                "patron",
+                "add",
+                card,
+                "--name",
+                name,
+                "--expires",
+                "2099-12-31",
+            ])
+            .output()
+            .expect("runs"),
+    );
+}
+
+#[test]
+fn merge_a_duplicate_reader_previews_then_moves_loans_and_fines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    add_reader(&db, "P101", "Nguyễn Văn An");
+    let book = a_book(&db);
+    json_of(shelfmark(&db).args(["circ", "checkout", "P101", &book]));
+    json_of(shelfmark(&db).args([
+        "circ", "fines", "charge", "P101", "12000", "--reason", "Phí",
+    ]));
+    let merge = |extra: &[&str]| {
+        let mut cmd = shelfmark(&db);
+        cmd.args([
+            "circ",
+            "patron",
+            "merge",
+            "--keep",
+            "P100",
+            "--duplicate",
+            "P101",
+        ])
+        .args(extra);
+        cmd
+    };
+    let preview = json_of(&mut merge(&["--dry-run"]));
+    assert_eq!(preview["duplicate"]["barcode"], "P101");
+    assert_eq!(preview["loans_moving"], 1);
+    assert_eq!(preview["balance_after"], 12000);
+    let text = merge(&["--dry-run", "--lang", "en"])
+        .output()
+        .expect("runs");
+    assert_success(&text);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(shown.contains("Duplicate: P101  Nguyễn Văn An"), "{shown}");
+    // The dry run changed nothing: the duplicate still has its loan.
+    let still = json_of(shelfmark(&db).args(["circ", "patron", "show", "P101"]));
+    assert_eq!(still["barcode"], "P101");
+
+    let done = json_of(&mut merge(&["--reason", "Đăng ký hai lần"]));
+    assert_eq!(done["merge"]["keep_barcode"], "P100");
+    assert_eq!(done["merge"]["loans"].as_array().map(Vec::len), Some(1));
+    assert_eq!(done["merge"]["balance"], 12000);
+    let old_card = json_of(shelfmark(&db).args(["circ", "patron", "show", "P101"]));
+    assert_eq!(old_card["barcode"], "P100");
+    assert_eq!(old_card["merged_card"]["barcode"], "P101");
+    assert_eq!(old_card["loans"].as_array().map(Vec::len), Some(1));
+    let found = json_of(shelfmark(&db).args(["circ", "patron", "search", "nguyen van an"]));
+    let cards: Vec<&str> = found
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|p| p["barcode"].as_str())
+        .collect();
+    assert_eq!(cards, ["P100"], "the merged reader left the search");
+}
+
+#[test]
+fn merge_refusals_name_the_problem_in_both_languages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = desk(&dir);
+    add_reader(&db, "P101", "Trần Thị Bình");
+    let refused = |args: &[&str], lang: &str| {
+        let out = shelfmark(&db)
+            .args(["circ", "patron", "merge", "--lang", lang])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "refused: {args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let same = refused(
+        &["--keep", "P100", "--duplicate", "P100", "--reason", "x"],
+        "en",
+    );
+    assert!(same.contains("same_patron: The reader to keep"), "{same}");
+    let unknown = refused(
+        &["--keep", "P100", "--duplicate", "NOPE", "--reason", "x"],
+        "vi",
+    );
+    assert!(
+        unknown.contains("unknown_patron: Không có bạn đọc nào có thẻ NOPE"),
+        "{unknown}"
+    );
+    let no_reason = refused(&["--keep", "P100", "--duplicate", "P101"], "en");
+    assert!(no_reason.contains("reason_missing"), "{no_reason}");
+
+    json_of(shelfmark(&db).args([
+        "circ",
+        "patron",
+        "merge",
+        "--keep",
+        "P100",
+        "--duplicate",
+        "P101",
+        "--reason",
+        "Trùng",
+    ]));
+    let again = refused(
+        &["--keep", "P100", "--duplicate", "P101", "--reason", "x"],
+        "en",
+    );
+    assert!(
+        again.contains("already_merged: The card P101 (the duplicate reader) was already merged into the card P100"),
+        "{again}"
+    );
+    let json = shelfmark(&db)
+        .args([
+            "circ",
+            "patron",
+            "merge",
+            "--keep",
+            "P101",
+            "--duplicate",
+            "P100",
+            "--reason",
+            "x",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!json.status.success());
+    let payload: Value = serde_json::from_slice(&json.stderr).expect("JSON on stderr");
+    assert_eq!(payload["code"], "merge_refused");
+    let refusal: Value =
+        serde_json::from_str(payload["details"].as_str().expect("details")).expect("refusal");
+    assert_eq!(refusal["code"], "already_merged");
+    assert_eq!(refusal["params"]["which"], "keep");
+}

@@ -50,6 +50,9 @@ pub enum RefusalCode {
     PinLocked,
     /// Self-service: the card has no PIN yet; staff set one at the desk.
     NoPin,
+    /// Self-service: this card was merged into another reader's card; the reader uses their
+    /// current card or asks at the desk (nobody at a machine can check who holds an old card).
+    CardMerged,
 }
 
 impl RefusalCode {
@@ -74,6 +77,7 @@ impl RefusalCode {
             RefusalCode::WrongPin => "wrong_pin",
             RefusalCode::PinLocked => "pin_locked",
             RefusalCode::NoPin => "no_pin",
+            RefusalCode::CardMerged => "card_merged",
         }
     }
 }
@@ -315,6 +319,133 @@ pub struct PatronAccount {
     pub holds: Vec<Hold>,
     #[ts(type = "number")]
     pub balance: i64,
+    /// Set when the card scanned was merged into this reader: the desk says so ("card X was
+    /// merged into Y") before lending. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub merged_card: Option<MergedCardNotice>,
+}
+
+/// The card that led to a reader it was merged into, for the desk's notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct MergedCardNotice {
+    /// The card scanned (the merged-away reader's).
+    pub barcode: String,
+    /// The merged-away reader's name as it was.
+    pub name: String,
+    /// RFC 3339.
+    pub merged_at: String,
+    pub merged_by: String,
+    pub reason: String,
+}
+
+/// Why a merge of two readers was refused. The code is stable (the UI's translation key
+/// `desk.merge.refusal.<code>`, with `params`); both messages are ready to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeRefusalCode {
+    /// The reader to keep and the duplicate are the same reader.
+    SamePatron,
+    /// `which` (`keep` or `duplicate`), `value`: no reader has this card or id.
+    UnknownPatron,
+    /// `which`, `barcode`, `into`: that reader was already merged into the card `into`.
+    AlreadyMerged,
+    /// A merge needs a reason (it stays in the history).
+    ReasonMissing,
+}
+
+impl MergeRefusalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeRefusalCode::SamePatron => "same_patron",
+            MergeRefusalCode::UnknownPatron => "unknown_patron",
+            MergeRefusalCode::AlreadyMerged => "already_merged",
+            MergeRefusalCode::ReasonMissing => "reason_missing",
+        }
+    }
+}
+
+/// A refused merge as the desk and `--json` receive it (in the error's `details`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct MergeRefusal {
+    pub code: MergeRefusalCode,
+    pub message_vi: String,
+    pub message_en: String,
+    pub params: BTreeMap<String, String>,
+}
+
+/// One of the two readers of a merge, as the side-by-side view shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct MergeSide {
+    pub id: String,
+    pub barcode: String,
+    pub name: String,
+    pub category: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub home_branch_code: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub expires_on: String,
+    /// When the reader was registered (RFC 3339).
+    pub registered_at: String,
+    pub open_loans: Vec<Loan>,
+    /// Loans returned (history), counted.
+    pub past_loans: u32,
+    /// Active holds.
+    pub holds: Vec<Hold>,
+    /// Holds no longer active (history), counted.
+    pub past_holds: u32,
+    #[ts(type = "number")]
+    pub balance: i64,
+    /// Lines in the fines ledger.
+    pub fine_entries: u32,
+    pub manual_blocks: Vec<PatronBlock>,
+}
+
+/// What merging `duplicate` into `keep` would do, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronMergePreview {
+    pub keep: MergeSide,
+    pub duplicate: MergeSide,
+    /// The duplicate's loans (open and past) that move to the reader kept.
+    pub loans_moving: u32,
+    /// The duplicate's holds (active and past) that move.
+    pub holds_moving: u32,
+    /// Fine-ledger lines that move, with their ids and amounts unchanged.
+    pub fine_entries_moving: u32,
+    /// Blocks that move (active ones keep blocking the reader kept).
+    pub blocks_moving: u32,
+    /// Holds of both readers on one record: the newer of each pair is cancelled.
+    pub holds_to_cancel: Vec<Hold>,
+    /// The reader kept's balance afterwards: the sum of both.
+    #[ts(type = "number")]
+    pub balance_after: i64,
+}
+
+/// A merge done: who was merged into whom, and exactly what moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+pub struct PatronMerge {
+    /// The change-log entry of the merge.
+    pub id: String,
+    pub keep_id: String,
+    pub keep_barcode: String,
+    pub keep_name: String,
+    pub duplicate_id: String,
+    pub duplicate_barcode: String,
+    pub duplicate_name: String,
+    pub merged_at: String,
+    pub merged_by: String,
+    pub reason: String,
+    /// Ids of the loans, holds, fine-ledger lines and blocks re-pointed to the reader kept.
+    pub loans: Vec<String>,
+    pub holds: Vec<String>,
+    pub fine_entries: Vec<String>,
+    pub blocks: Vec<String>,
+    /// Holds cancelled because both readers held the same record (the older one stays).
+    pub holds_cancelled: Vec<Hold>,
+    /// The reader kept's balance now.
+    #[ts(type = "number")]
+    pub balance: i64,
 }
 
 /// New reader's details, as the registration form and `patron add` give them.
@@ -519,6 +650,15 @@ pub(super) fn typescript(
         ("FineEntry", FineEntry::export_to_string(cfg)),
         ("PatronBlock", PatronBlock::export_to_string(cfg)),
         ("PatronAccount", PatronAccount::export_to_string(cfg)),
+        ("MergedCardNotice", MergedCardNotice::export_to_string(cfg)),
+        ("MergeRefusalCode", MergeRefusalCode::export_to_string(cfg)),
+        ("MergeRefusal", MergeRefusal::export_to_string(cfg)),
+        ("MergeSide", MergeSide::export_to_string(cfg)),
+        (
+            "PatronMergePreview",
+            PatronMergePreview::export_to_string(cfg),
+        ),
+        ("PatronMerge", PatronMerge::export_to_string(cfg)),
         ("PatronInput", PatronInput::export_to_string(cfg)),
         ("PolicyRule", PolicyRule::export_to_string(cfg)),
         (
@@ -552,6 +692,12 @@ pub(super) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         ("patron-account", schemars::schema_for!(PatronAccount)),
         ("patron-input", schemars::schema_for!(PatronInput)),
         ("patron-match", schemars::schema_for!(PatronMatch)),
+        (
+            "patron-merge-preview",
+            schemars::schema_for!(PatronMergePreview),
+        ),
+        ("patron-merge", schemars::schema_for!(PatronMerge)),
+        ("merge-refusal", schemars::schema_for!(MergeRefusal)),
         ("circulation-stats", schemars::schema_for!(CirculationStats)),
         (
             "circulation-policy",

@@ -217,6 +217,9 @@ pub enum ErrorCode {
     AccessDenied,
     /// The central server refused a sync request (token, node id, batch).
     SyncRefused,
+    /// A merge of two readers was refused; `details` carries the [`MergeRefusal`] as JSON,
+    /// with its stable code and both messages.
+    MergeRefused,
     /// Another system (an SRU target, the central server) did not answer or answered
     /// something unusable; the message says which and what to check.
     RemoteFailed,

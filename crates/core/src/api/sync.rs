@@ -212,6 +212,9 @@ pub enum ExceptionKind {
     BranchCodeTaken,
     /// Two nodes gave different items the same barcode.
     BarcodeTaken,
+    /// One reader merged into two different readers on two nodes while apart: the earlier
+    /// merge (hybrid time, then origin) stands.
+    PatronMergedTwice,
 }
 
 /// One exception on the review list.

@@ -227,6 +227,10 @@ fn check_pin(
     pin: &str,
 ) -> Result<(PatronRow, String), CoreError> {
     let patron = patrons::by_barcode(catalog.conn(), barcode)?;
+    if patron.merged_card.is_some() {
+        // A merged-away card: nobody at a machine can check who holds it (see patrons::merge).
+        return Err(CoreError::Refused(refusal(RefusalCode::CardMerged, &[])));
+    }
     let stored: Option<String> = catalog
         .conn()
         .prepare_cached("SELECT pin_hash FROM patrons WHERE id = ?1")?

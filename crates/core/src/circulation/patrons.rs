@@ -168,41 +168,75 @@ pub(crate) struct PatronRow {
     pub expires_on: Date,
     pub notes: String,
     pub has_pin: bool,
+    /// The survivor this reader was merged into (only on a row read without following).
+    pub merged_into: Option<String>,
+    /// The merged-away card that led here, when the card looked up was one.
+    pub merged_card: Option<String>,
 }
 
-/// The patron whose card has this barcode.
+/// The patron whose card has this barcode. A card merged into another reader leads to that
+/// reader (the survivor, following merges), with `merged_card` saying which card it was; see
+/// [`merge`] for why the desk follows it and self-service does not.
 pub(crate) fn by_barcode(conn: &Connection, barcode: &str) -> Result<PatronRow, CoreError> {
-    let row = conn
-        .prepare_cached(
-            "SELECT p.id, p.barcode, p.name, p.category, p.email, p.phone, b.code, p.expires_on,
-                    p.notes, p.pin_hash IS NOT NULL
-             FROM patrons p LEFT JOIN branches b ON b.id = p.home_branch_id
-             WHERE p.barcode = ?1",
-        )?
-        .query_row(params![barcode.trim()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, bool>(9)?,
-            ))
-        })
-        .optional()?;
-    let Some((id, barcode, name, category, email, phone, home, expires, notes, has_pin)) = row
-    else {
+    let row = patron_row(conn, "p.barcode = ?1", barcode.trim())?;
+    let Some(mut patron) = row else {
         return Err(CoreError::NotFound {
             entity: "patron",
             key: "card barcode",
             value: barcode.trim().to_string(),
         });
     };
-    Ok(PatronRow {
+    if patron.merged_into.is_some() {
+        let (survivor, _) = merge::survivor(conn, &patron.id.to_string())?;
+        if let Some(mut kept) = patron_row(conn, "p.id = ?1", &survivor)? {
+            kept.merged_card = Some(patron.barcode.clone());
+            patron = kept;
+        }
+    }
+    Ok(patron)
+}
+
+fn patron_row(
+    conn: &Connection,
+    condition: &str,
+    value: &str,
+) -> Result<Option<PatronRow>, CoreError> {
+    // `condition` is one of the two written above, never input.
+    let row = conn
+        .prepare_cached(&format!(
+            "SELECT p.id, p.barcode, p.name, p.category, p.email, p.phone, b.code, p.expires_on,
+                    p.notes, p.pin_hash IS NOT NULL, p.merged_into
+             FROM patrons p LEFT JOIN branches b ON b.id = p.home_branch_id
+             WHERE {condition}"
+        ))?
+        .query_row(params![value], |r| {
+            Ok((
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, bool>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                ),
+            ))
+        })
+        .optional()?;
+    let Some((
+        (id, barcode, name, category, email, phone),
+        (home, expires, notes, has_pin, merged_into),
+    )) = row
+    else {
+        return Ok(None);
+    };
+    Ok(Some(PatronRow {
         id: super::parse_id(&id)?,
         barcode,
         name,
@@ -213,7 +247,9 @@ pub(crate) fn by_barcode(conn: &Connection, barcode: &str) -> Result<PatronRow, 
         expires_on: super::parse_date(&expires)?,
         notes,
         has_pin,
-    })
+        merged_into,
+        merged_card: None,
+    }))
 }
 
 /// Registers a reader from the registration form or `patron add`.
@@ -499,6 +535,10 @@ pub fn account(catalog: &Catalog, barcode: &str) -> Result<PatronAccount, CoreEr
         loans: loans::open_loans_of(conn, patron.id, now)?,
         holds: holds::holds_of(conn, patron.id)?,
         balance: fines::balance(conn, patron.id)?,
+        merged_card: match &patron.merged_card {
+            Some(card) => merge::card_notice(conn, card)?,
+            None => None,
+        },
     })
 }
 
@@ -630,7 +670,7 @@ fn matches(
         "SELECT p.id, p.barcode, p.name, p.category, b.code, p.expires_on,
                 EXISTS (SELECT 1 FROM patron_blocks k WHERE k.patron_id = p.id AND k.lifted_at IS NULL)
          FROM patrons p LEFT JOIN branches b ON b.id = p.home_branch_id
-         WHERE {condition} LIMIT {limit}"
+         WHERE p.merged_into IS NULL AND {condition} LIMIT {limit}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
@@ -648,6 +688,8 @@ fn matches(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+pub mod merge;
 
 #[cfg(test)]
 mod search_tests;

@@ -140,6 +140,12 @@ pub(crate) fn refusal(code: RefusalCode, params: &[(&str, String)]) -> Refusal {
             "Thẻ này chưa có mã PIN; xin mời đến quầy thủ thư để đặt mã.".to_string(),
             "This card has no PIN yet; please ask at the desk to set one.".to_string(),
         ),
+        RefusalCode::CardMerged => (
+            "Thẻ này đã được gộp vào thẻ khác của bạn đọc; xin dùng thẻ hiện tại hoặc đến quầy thủ thư."
+                .to_string(),
+            "This card was merged into the reader's other card; please use your current card or ask at the desk."
+                .to_string(),
+        ),
     };
     Refusal {
         code,

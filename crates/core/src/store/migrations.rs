@@ -19,7 +19,8 @@ use crate::{catalog, changelog, circulation, digital, holdings, rights, sync};
 /// entry changed and knew, the exceptions list, and the central server's hub tables). 11:
 /// SIP2 accounts (the self-check machines' logins). 12: the digital collection (objects,
 /// their texts, their own rights, playback positions). 13: every loan by item (the rights
-/// review queue's loan counts).
+/// review queue's loan counts). 14: sync's circulation (open loans of one item may stand side
+/// by side). 15: patron merges (the merges, `merged_into` on readers, `merged_from` on what moved).
 pub fn all() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(changelog::MIGRATION_CHANGE_LOG),
@@ -53,6 +54,7 @@ pub fn all() -> Migrations<'static> {
         M::up(digital::MIGRATION_DIGITAL),
         M::up(rights::review::MIGRATION_LOANS_BY_ITEM),
         M::up(sync::MIGRATION_CIRCULATION_SYNC),
+        M::up(circulation::patrons::merge::MIGRATION_PATRON_MERGES),
     ])
 }
 

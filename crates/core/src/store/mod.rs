@@ -27,7 +27,7 @@ use crate::clock::{Clock, Hlc, HlcTimestamp, SystemClock};
 use crate::error::CoreError;
 
 /// The schema version this program creates and understands.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
 pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;

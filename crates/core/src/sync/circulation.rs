@@ -29,6 +29,7 @@ use super::{Row, parse_uuid, read_rows};
 use crate::api::{ExceptionKind, SyncEntry, SyncException};
 use crate::changelog::{EntityType, Operation};
 use crate::circulation;
+use crate::circulation::patrons::merge::{self, MergePayload};
 use crate::error::CoreError;
 use crate::store::Mutation;
 
@@ -286,19 +287,44 @@ pub(crate) fn apply_patron(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreEr
             updated,
         ],
     )?;
-    // Blocks are kept by their own id; the first lift (by time, then origin) lifts a block.
+    // Merges of this reader: kept once by their change id, then which stand is decided again
+    // from all of them (the earliest merge of a reader stands), and what moves is moved.
+    let mut merged = false;
+    for (row, p) in &rows {
+        if let Some(merge) = p.get("merge")
+            && let Ok(payload) = serde_json::from_value::<MergePayload>(merge.clone())
+        {
+            merged |= merge::record(
+                m.conn(),
+                &row.change_id,
+                &payload,
+                row.hlc,
+                &row.origin_node,
+                &row.recorded_at,
+                &row.user,
+            )?;
+        }
+    }
+    if merged {
+        found += flag_merged_twice(m)?;
+    }
+    // Blocks are kept by their own id, on the reader this one was merged into if it was; the
+    // first lift (by time, then origin) lifts a block.
+    let (holder, merged_from) = merge::survivor(m.conn(), &id_text)?;
     let mut lifted: Vec<String> = Vec::new();
     for (row, p) in &rows {
         if let Some(block) = p.get("block") {
             m.conn().execute(
-                "INSERT OR IGNORE INTO patron_blocks (id, patron_id, reason, blocked_by, blocked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR IGNORE INTO patron_blocks (id, patron_id, reason, blocked_by, blocked_at,
+                                                      merged_from)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     text(block, "id"),
-                    id_text,
+                    holder,
                     text(block, "reason").unwrap_or_default(),
                     text(block, "blocked_by").unwrap_or(&row.user),
                     text(block, "blocked_at").unwrap_or(&row.recorded_at),
+                    merged_from,
                 ],
             )?;
         }
@@ -312,14 +338,95 @@ pub(crate) fn apply_patron(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreEr
             )?;
         }
     }
-    // A block placed while apart from loans made to the reader.
+    // A block placed while apart from loans made to the reader (also those a merge moved
+    // to another reader since: which loans are checked must not depend on arrival order).
     let loans: Vec<String> = m
         .conn()
-        .prepare_cached("SELECT id FROM loans WHERE patron_id = ?1")?
+        .prepare_cached("SELECT id FROM loans WHERE patron_id = ?1 OR merged_from = ?1")?
         .query_map(params![id_text], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for loan in loans {
         found += check_blocked_loan(m, &loan)?;
+    }
+    Ok(found)
+}
+
+/// Settles the merges after one arrived (see `circulation::patrons::merge::settle`) and lists
+/// each merge that lost to an earlier merge of the same reader into someone else: one
+/// exception per pair, the same on every node. An open exception whose pair no longer holds
+/// (an even earlier merge of the reader came since) is taken off the list, so every node
+/// lists the same ones.
+fn flag_merged_twice(m: &mut Mutation<'_>) -> Result<u32, CoreError> {
+    let twice = merge::settle(m.conn())?;
+    let mut found = 0;
+    let mut current: Vec<(String, String)> = Vec::new();
+    for t in twice {
+        let side = |conn: &Connection, row: &merge::MergeRow| -> Result<Value, CoreError> {
+            let card = |pid: &str| -> Result<Option<String>, CoreError> {
+                Ok(conn
+                    .prepare_cached("SELECT barcode FROM patrons WHERE id = ?1")?
+                    .query_row(params![pid], |r| r.get(0))
+                    .optional()?)
+            };
+            Ok(json!({
+                "change_id": row.change_id,
+                "keep_id": row.keep,
+                "keep_barcode": card(&row.keep)?,
+                "merged_at": row.merged_at,
+                "merged_by": row.merged_by,
+                "origin_node": row.origin,
+                "reason": row.reason,
+            }))
+        };
+        let duplicate = parse_uuid("patron id", &t.first.duplicate)?;
+        let barcode: Option<String> = m
+            .conn()
+            .prepare_cached("SELECT barcode FROM patrons WHERE id = ?1")?
+            .query_row(params![t.first.duplicate], |r| r.get(0))
+            .optional()?;
+        let facts = json!({
+            "duplicate_id": t.first.duplicate,
+            "duplicate_barcode": barcode,
+            "stands": side(m.conn(), &t.first)?,
+            "other": side(m.conn(), &t.other)?,
+        });
+        found += flag(
+            m,
+            ExceptionKind::PatronMergedTwice,
+            EntityType::Patron,
+            duplicate,
+            &[&t.first.change_id, &t.other.change_id],
+            facts,
+            &["accept", "merge_survivors"],
+        )?;
+        current.push((t.first.change_id, t.other.change_id));
+    }
+    // Exceptions found before an earlier merge arrived, no longer true, and not yet resolved.
+    let listed: Vec<(String, String)> = m
+        .conn()
+        .prepare_cached(
+            "SELECT x.id, x.facts FROM sync_exceptions x
+             WHERE x.kind = 'patron_merged_twice'
+               AND NOT EXISTS (SELECT 1 FROM sync_resolutions r WHERE r.id = x.id)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (xid, facts) in listed {
+        let facts: Value = serde_json::from_str(&facts).unwrap_or(Value::Null);
+        let pair = (
+            facts["stands"]["change_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            facts["other"]["change_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+        if !current.contains(&pair) {
+            m.conn()
+                .execute("DELETE FROM sync_exceptions WHERE id = ?1", params![xid])?;
+        }
     }
     Ok(found)
 }
@@ -340,9 +447,15 @@ pub(crate) fn apply_loan(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
         return Ok(0);
     };
     let loan = &newest["loan"];
+    // The reader is the one the loan was made for (its first entry: a merge at the desk
+    // re-points the row, and later entries then name the survivor), or whom they were merged
+    // into.
+    let made_for = rows
+        .iter()
+        .find_map(|(_, p)| p.get("loan").and_then(|l| text(l, "patron_id")));
     let (Some(item), Some(patron), Some(out), Some(due_on), Some(due_at)) = (
         text(loan, "item_id"),
-        text(loan, "patron_id"),
+        made_for,
         text(loan, "checked_out_at"),
         text(loan, "due_on"),
         text(loan, "due_at"),
@@ -360,6 +473,7 @@ pub(crate) fn apply_loan(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
     if !exists(m.conn(), "patrons", patron)? {
         return Ok(0);
     }
+    let (patron, merged_from) = merge::survivor(m.conn(), patron)?;
     // The check-in stands: the earliest one sets the return, whatever came after it.
     let (returned_at, returned_branch) = match rows.iter().find(|(_, p)| returns(p)) {
         Some((_, p)) => (
@@ -380,12 +494,12 @@ pub(crate) fn apply_loan(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
     m.conn().execute(
         "INSERT INTO loans (id, item_id, patron_id, branch_id, checked_out_at, due_on, due_at,
                             renewals, renewed_at, fined_through, returned_at,
-                            returned_branch_id, override_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                            returned_branch_id, override_reason, merged_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (id) DO UPDATE SET item_id = ?2, patron_id = ?3, branch_id = ?4,
              checked_out_at = ?5, due_on = ?6, due_at = ?7, renewals = ?8, renewed_at = ?9,
              fined_through = ?10, returned_at = ?11, returned_branch_id = ?12,
-             override_reason = ?13",
+             override_reason = ?13, merged_from = ?14",
         params![
             id_text,
             item,
@@ -400,6 +514,7 @@ pub(crate) fn apply_loan(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
             returned_at,
             returned_branch,
             text(loan, "override_reason"),
+            merged_from,
         ],
     )?;
     let item = item.to_string();
@@ -599,8 +714,12 @@ pub(crate) fn apply_hold(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
         return Ok(0);
     };
     let hold = &newest["hold"];
+    // As for loans: the reader the hold was placed for, or whom they were merged into.
+    let placed_for = rows
+        .iter()
+        .find_map(|(_, p)| p.get("hold").and_then(|h| text(h, "patron_id")));
     let (Some(patron), Some(record), Some(placed_at), Some(status)) = (
-        text(hold, "patron_id"),
+        placed_for,
         text(hold, "record_id"),
         text(hold, "placed_at"),
         text(hold, "status"),
@@ -618,6 +737,7 @@ pub(crate) fn apply_hold(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
     if !exists(m.conn(), "patrons", patron)? {
         return Ok(0);
     }
+    let (patron, merged_from) = merge::survivor(m.conn(), patron)?;
     let item = match text(newest, "item_id") {
         Some(i) => Some(i.to_string()),
         None => item_by_barcode(m.conn(), text(hold, "item_barcode"))?,
@@ -626,11 +746,12 @@ pub(crate) fn apply_hold(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
     m.conn().execute(
         "INSERT INTO holds (id, patron_id, record_id, item_id, pickup_branch_id, placed_at,
                             status, trapped_item_id, shelf_expires_on, override_reason,
-                            updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                            updated_at, merged_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET patron_id = ?2, record_id = ?3, item_id = ?4,
              pickup_branch_id = ?5, placed_at = ?6, status = ?7, trapped_item_id = ?8,
-             shelf_expires_on = ?9, override_reason = ?10, updated_at = ?11",
+             shelf_expires_on = ?9, override_reason = ?10, updated_at = ?11,
+             merged_from = ?12",
         params![
             id_text,
             patron,
@@ -643,6 +764,7 @@ pub(crate) fn apply_hold(m: &mut Mutation<'_>, id: Uuid) -> Result<u32, CoreErro
             text(hold, "shelf_expires_on"),
             text(newest, "override_reason"),
             newest_row.recorded_at,
+            merged_from,
         ],
     )?;
     check_filled_twice(m, id, &rows)
@@ -728,10 +850,13 @@ pub(crate) fn apply_fine(m: &mut Mutation<'_>, entry: &SyncEntry) -> Result<u32,
     if !exists(m.conn(), "patrons", patron)? {
         return Ok(0);
     }
+    // A line for a merged-away reader (a payment taken offline on the old card) is the
+    // survivor's, remembering whose it was.
+    let (patron, merged_from) = merge::survivor(m.conn(), patron)?;
     m.conn().execute(
         "INSERT OR IGNORE INTO fine_entries (id, patron_id, loan_id, kind, amount, days, reason,
-                                             at, by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                             at, by, merged_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
             patron,
@@ -742,6 +867,7 @@ pub(crate) fn apply_fine(m: &mut Mutation<'_>, entry: &SyncEntry) -> Result<u32,
             text(p, "reason").unwrap_or_default(),
             text(p, "at").unwrap_or(&entry.recorded_at),
             text(p, "by").unwrap_or(&entry.user),
+            merged_from,
         ],
     )?;
     Ok(0)
@@ -1010,6 +1136,30 @@ pub(crate) fn resolve(
                 parse_uuid("item id", &kept.0)?,
                 parse_uuid("item id", &released.0)?,
             )?;
+        }
+        // `accept`: the first merge stands and the other survivor stays a reader of their own.
+        ExceptionKind::PatronMergedTwice if keep == "merge_survivors" => {
+            let first = exception.facts["stands"]["keep_id"].as_str();
+            let other = exception.facts["other"]["keep_id"].as_str();
+            let (Some(first), Some(other)) = (first, other) else {
+                return Ok(());
+            };
+            let (first, _) = merge::survivor(m.conn(), first)?;
+            let (other, _) = merge::survivor(m.conn(), other)?;
+            if first != other {
+                let card = exception.facts["duplicate_barcode"]
+                    .as_str()
+                    .unwrap_or_default();
+                merge::merge(
+                    m,
+                    parse_uuid("patron id", &first)?,
+                    parse_uuid("patron id", &other)?,
+                    &format!(
+                        "Thẻ {card} đã được gộp vào hai bạn đọc khi các chi nhánh mất kết nối; gộp nốt bạn đọc còn lại (ngoại lệ đồng bộ {})",
+                        exception.id
+                    ),
+                )?;
+            }
         }
         _ => {}
     }

@@ -14,7 +14,8 @@ use super::hub::Hub;
 use super::*;
 use crate::api::{ItemStatus, PatronInput, PushRequest};
 use crate::catalog::records;
-use crate::circulation::{fines, holds, loans, patrons};
+use crate::circulation::patrons::merge;
+use crate::circulation::{self, fines, holds, loans, patrons};
 use crate::clock::ManualClock;
 use crate::holdings::{self, NewBranch, NewItem};
 use crate::store::CatalogOptions;
@@ -230,10 +231,25 @@ fn snapshot(catalog: &Catalog) -> Vec<Vec<String>> {
             catalog,
             "SELECT id, patron_id, record_id, status, trapped_item_id FROM holds ORDER BY id",
         ),
-        rows(catalog, "SELECT id, barcode, name FROM patrons ORDER BY id"),
         rows(
             catalog,
-            "SELECT id, patron_id, lifted_at IS NULL FROM patron_blocks ORDER BY id",
+            "SELECT id, barcode, name, merged_into FROM patrons ORDER BY id",
+        ),
+        rows(
+            catalog,
+            "SELECT id, patron_id, lifted_at IS NULL, merged_from FROM patron_blocks ORDER BY id",
+        ),
+        rows(
+            catalog,
+            "SELECT 'loan', id, merged_from FROM loans WHERE merged_from IS NOT NULL
+             UNION ALL SELECT 'hold', id, merged_from FROM holds WHERE merged_from IS NOT NULL
+             UNION ALL SELECT 'fine', id, merged_from FROM fine_entries
+                 WHERE merged_from IS NOT NULL
+             ORDER BY 1, 2",
+        ),
+        rows(
+            catalog,
+            "SELECT change_id, duplicate_id, keep_id, stands FROM patron_merges ORDER BY change_id",
         ),
         exceptions(catalog, true)
             .expect("exceptions")
@@ -438,6 +454,145 @@ fn a_hold_filled_at_two_branches_is_listed_and_settled() {
     }
 }
 
+fn card_id(catalog: &Catalog, card: &str) -> Uuid {
+    merge::card_owner(catalog, card, "keep").expect("card")
+}
+
+fn balance_of(catalog: &Catalog, card: &str) -> i64 {
+    catalog
+        .conn()
+        .query_row(
+            "SELECT coalesce(sum(f.amount), 0) FROM fine_entries f
+             JOIN patrons p ON p.id = f.patron_id WHERE p.barcode = ?1",
+            [card],
+            |r| r.get(0),
+        )
+        .expect("balance")
+}
+
+fn loans_of(catalog: &Catalog, card: &str) -> usize {
+    catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM loans l JOIN patrons p ON p.id = l.patron_id
+             WHERE p.barcode = ?1",
+            [card],
+            |r| r.get(0),
+        )
+        .expect("loans")
+}
+
+#[test]
+fn a_merge_reaches_every_desk_and_offline_work_on_the_old_card_follows_it() {
+    let mut net = Net::new();
+    net.desk(1, |m| loans::checkout(m, "P2", "B1", None, None))
+        .expect("lend");
+    net.desk(1, |m| fines::charge(m, "P2", 10_000, "Làm rách bìa"))
+        .expect("charge");
+    net.sync_all();
+    let (p1, p2) = (card_id(&net.nodes[0], "P1"), card_id(&net.nodes[0], "P2"));
+    let done = net
+        .desk(0, |m| merge::merge(m, p1, p2, "Đăng ký hai lần"))
+        .expect("A merges P2 into P1");
+    assert_eq!(done.loans.len(), 1);
+    assert_eq!(done.fine_entries.len(), 1);
+    // Meanwhile, before hearing of it, C lends to the old card, takes a payment and blocks it.
+    net.desk(2, |m| loans::checkout(m, "P2", "B3", None, None))
+        .expect("C lends to P2");
+    net.desk(2, |m| fines::pay(m, "P2", 4_000, "Tiền mặt"))
+        .expect("C takes a payment");
+    net.desk(2, |m| patrons::block(m, "P2", "Chưa trả sách"))
+        .expect("C blocks P2");
+    net.sync_all();
+    assert_same(&net);
+    for node in net.everyone() {
+        assert_eq!(loans_of(node, "P1"), 2, "both loans are the survivor's");
+        assert_eq!(loans_of(node, "P2"), 0);
+        assert_eq!(balance_of(node, "P1"), 6_000, "nothing lost or doubled");
+        let blocks: i64 = node
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM patron_blocks WHERE patron_id = ?1",
+                [p1.to_string()],
+                |r| r.get(0),
+            )
+            .expect("blocks");
+        assert_eq!(
+            blocks, 1,
+            "the block placed on the old card blocks the survivor"
+        );
+        assert!(exceptions(node, true).expect("list").is_empty());
+    }
+    // Once C knows, the old card leads to the survivor there too.
+    let account = circulation::patrons::account(&net.nodes[2], "P2").expect("account");
+    assert_eq!(account.barcode, "P1");
+    assert!(account.merged_card.is_some());
+}
+
+#[test]
+fn one_reader_merged_into_two_readers_while_apart_keeps_the_earlier_merge() {
+    let mut net = Net::new();
+    net.desk(0, |m| fines::charge(m, "P3", 3_000, "Phí"))
+        .expect("charge");
+    net.desk(0, |m| loans::checkout(m, "P3", "B2", None, None))
+        .expect("lend");
+    net.sync_all();
+    let ids: Vec<Uuid> = PATRONS.iter().map(|c| card_id(&net.nodes[0], c)).collect();
+    net.desk(1, |m| merge::merge(m, ids[0], ids[2], "Trùng với P1"))
+        .expect("B merges P3 into P1");
+    net.desk(2, |m| merge::merge(m, ids[1], ids[2], "Trùng với P2"))
+        .expect("C merges P3 into P2, later");
+    net.sync_all();
+    assert_same(&net);
+    for node in net.everyone() {
+        assert_eq!(loans_of(node, "P1"), 1, "the earlier merge stands");
+        assert_eq!(balance_of(node, "P1"), 3_000);
+        assert_eq!(balance_of(node, "P2"), 0);
+    }
+    let open = exceptions(&net.nodes[0], true).expect("list");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].kind, ExceptionKind::PatronMergedTwice);
+    assert_eq!(open[0].facts["stands"]["keep_barcode"], "P1");
+    assert_eq!(open[0].facts["other"]["keep_barcode"], "P2");
+    assert_eq!(open[0].actions, ["accept", "merge_survivors"]);
+    resolve(&mut net.nodes[2], "chi", &open[0].id, "merge_survivors").expect("resolve");
+    net.sync_all();
+    assert_same(&net);
+    for node in net.everyone() {
+        assert!(exceptions(node, true).expect("list").is_empty());
+        let account = circulation::patrons::account(node, "P2").expect("account");
+        assert_eq!(account.barcode, "P1", "P2 merged into P1 as the resolution");
+        assert_eq!(account.loans.len(), 1);
+    }
+}
+
+#[test]
+fn two_readers_merged_each_way_round_while_apart_end_as_one() {
+    let mut net = Net::new();
+    let (p1, p2) = (card_id(&net.nodes[0], "P1"), card_id(&net.nodes[0], "P2"));
+    net.desk(0, |m| merge::merge(m, p1, p2, "Trùng"))
+        .expect("A keeps P1");
+    net.desk(1, |m| merge::merge(m, p2, p1, "Trùng"))
+        .expect("B keeps P2");
+    net.sync_all();
+    assert_same(&net);
+    for node in net.everyone() {
+        assert_eq!(
+            circulation::patrons::account(node, "P2")
+                .expect("P2")
+                .barcode,
+            "P1"
+        );
+        assert_eq!(
+            circulation::patrons::account(node, "P1")
+                .expect("P1")
+                .barcode,
+            "P1"
+        );
+        assert!(exceptions(node, true).expect("list").is_empty());
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Step {
     EditTitle(usize, usize, u8),
@@ -448,6 +603,8 @@ enum Step {
     Charge(usize, usize, i64),
     Pay(usize, usize),
     Block(usize, usize),
+    /// Merges the second reader into the first at this node.
+    Merge(usize, usize, usize),
     Push(usize, u32, usize),
     Pull(usize, u32, usize, bool),
     Sync(usize),
@@ -466,6 +623,7 @@ fn step() -> impl Strategy<Value = Step> {
         (node.clone(), 0..3usize, 1..5i64).prop_map(|(n, p, a)| Step::Charge(n, p, a * 1_000)),
         (node.clone(), 0..3usize).prop_map(|(n, p)| Step::Pay(n, p)),
         (node.clone(), 0..3usize).prop_map(|(n, p)| Step::Block(n, p)),
+        (node.clone(), 0..3usize, 0..3usize).prop_map(|(n, k, d)| Step::Merge(n, k, d)),
         (node.clone(), 1..4u32, 1..3usize).prop_map(|(n, s, b)| Step::Push(n, s, b)),
         (node.clone(), 1..4u32, 1..3usize, any::<bool>())
             .prop_map(|(n, s, p, again)| Step::Pull(n, s, p, again)),
@@ -536,6 +694,14 @@ fn run(net: &mut Net, step: &Step) {
         Step::Block(n, p) => net
             .desk(*n, |m| patrons::block(m, PATRONS[*p], "Chặn thử"))
             .map(|_| ()),
+        Step::Merge(n, k, d) => {
+            let (keep, dup) = (
+                card_id(&net.nodes[*n], PATRONS[*k]),
+                card_id(&net.nodes[*n], PATRONS[*d]),
+            );
+            net.desk(*n, |m| merge::merge(m, keep, dup, "Trùng thẻ"))
+                .map(|_| ())
+        }
         Step::Push(n, size, batches) => {
             net.push(*n, *size, *batches);
             Ok(())
