@@ -5,8 +5,9 @@
 
 use shelfmark_core::api::{
     CheckinResult, CheckoutResult, CirculationStats, ErrorPayload, FineEntry, Hold, PatronAccount,
-    PatronBlock, PatronInput, PatronMatch, RenewResult,
+    PatronBlock, PatronInput, PatronMatch, PatronMerge, PatronMergePreview, RenewResult,
 };
+use shelfmark_core::circulation::patrons::merge;
 use shelfmark_core::circulation::{self, fines, holds, kiosk, loans, patrons, stats};
 use tauri::State;
 
@@ -20,6 +21,46 @@ pub fn find_patrons(
     limit: u32,
 ) -> Result<Vec<PatronMatch>, ErrorPayload> {
     with_catalog(&state, |c| patrons::search(c, &text, limit))
+}
+
+/// Both readers side by side and what a merge would move; cards, not ids, as the desk has them.
+#[tauri::command(async)]
+pub fn patron_merge_preview(
+    state: State<'_, AppState>,
+    keep: String,
+    duplicate: String,
+) -> Result<PatronMergePreview, ErrorPayload> {
+    with_catalog(&state, |c| {
+        let keep = merge::card_owner(c, &keep, "keep")?;
+        let duplicate = merge::card_owner(c, &duplicate, "duplicate")?;
+        merge::merge_preview(c, keep, duplicate)
+    })
+}
+
+#[tauri::command(async)]
+pub fn merge_patrons(
+    state: State<'_, AppState>,
+    keep: String,
+    duplicate: String,
+    reason: String,
+) -> Result<PatronMerge, ErrorPayload> {
+    with_catalog(&state, |c| {
+        let keep = merge::card_owner(c, &keep, "keep")?;
+        let duplicate = merge::card_owner(c, &duplicate, "duplicate")?;
+        c.write(&state.user, |m| merge::merge(m, keep, duplicate, &reason))
+    })
+}
+
+#[tauri::command(async)]
+pub fn likely_duplicate_patrons(
+    state: State<'_, AppState>,
+    patron: String,
+    limit: u32,
+) -> Result<Vec<PatronMatch>, ErrorPayload> {
+    with_catalog(&state, |c| {
+        let id = merge::card_owner(c, &patron, "keep")?;
+        merge::likely_duplicates(c, id, limit)
+    })
 }
 
 #[tauri::command(async)]

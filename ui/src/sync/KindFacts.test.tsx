@@ -14,6 +14,7 @@ import {
   LOAN_HERE,
   LOAN_THERE,
   loanToBlockedPatron,
+  mergedTwice,
   NOW,
   onlineWithExceptions,
   syncApi,
@@ -227,6 +228,17 @@ describe("circulation and code exceptions in words", () => {
       await resolveVia("x-branch", "rename", rename, calls);
       unmount();
     }
+  });
+
+  it("one card merged into two readers: both choices name the cards (both languages)", async () => {
+    const { calls } = show("vi", [mergedTwice()]);
+    await screen.findByTestId("sync-exception-x-merged");
+    expect(choiceText("x-merged", "accept")).toBe(
+      "Để riêng hai bạn đọc 200000000001 và 200000000002: thẻ 200000000009 vẫn gộp vào 200000000001 (lần gộp trước)",
+    );
+    const merge = "Gộp nốt bạn đọc 200000000002 vào 200000000001, để mọi thứ của thẻ 200000000009 về một bạn đọc";
+    expect(choiceText("x-merged", "merge_survivors")).toBe(merge);
+    await resolveVia("x-merged", "merge_survivors", merge, calls);
   });
 
   it("every kind laid out passes axe, in both languages", async () => {

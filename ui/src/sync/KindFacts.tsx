@@ -15,6 +15,7 @@ import {
   readBranchCodeTaken,
   readCheckedOutTwice,
   readHoldFilledTwice,
+  readMergedTwice,
   type LoanFacts,
 } from "./facts";
 import { formatMoment, str, type Who } from "./format";
@@ -290,6 +291,12 @@ export function explainWordedAction(x: SyncException, action: string, t: T, lang
       return facts.temporary
         ? t("sync.circ.action.rename", { temporary: facts.temporary })
         : t("sync.circ.action.renameBare", { code: facts.code });
+    }
+    case "patron_merged_twice": {
+      // `{ duplicate_barcode, stands: { keep_barcode, … }, other: { keep_barcode, … } }`.
+      const facts = readMergedTwice(x.facts);
+      if (!facts || (action !== "accept" && action !== "merge_survivors")) return null;
+      return t(action === "accept" ? "sync.circ.action.mergeStands" : "sync.circ.action.mergeSurvivors", facts);
     }
     default:
       return null;

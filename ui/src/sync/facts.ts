@@ -156,3 +156,13 @@ export function temporaryCode(code: string, ids: string[]): string | null {
   const larger = ids[0]! > ids[1]! ? ids[0]! : ids[1]!;
   return `${code}-${larger.slice(-4)}`;
 }
+
+/** The cards of `patron_merged_twice`: the card merged twice and the two readers it went to. */
+export function readMergedTwice(facts: unknown): { card: string; stands: string; other: string } | null {
+  if (!isObject(facts)) return null;
+  const side = (v: unknown) => (isObject(v) ? str(v.keep_barcode) : null);
+  const card = str(facts.duplicate_barcode);
+  const stands = side(facts.stands);
+  const other = side(facts.other);
+  return card && stands && other ? { card, stands, other } : null;
+}

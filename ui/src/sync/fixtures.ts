@@ -276,3 +276,31 @@ export function syncApi(status: SyncStatus, exceptions: SyncException[] = []) {
   };
   return { api, state, calls };
 }
+
+/** Card 200000000009 merged into two readers at two branches (`check_merged_twice`). */
+export function mergedTwice(): SyncException {
+  const side = (keep: string, barcode: string, change: string) => ({
+    change_id: change,
+    keep_id: keep,
+    keep_barcode: barcode,
+    merged_at: "2025-03-11T08:00:00Z",
+    merged_by: "lan",
+    origin_node: NODE,
+    reason: "Trùng thẻ",
+  });
+  return {
+    id: "x-merged",
+    kind: "patron_merged_twice",
+    entity_type: "patron",
+    entity_id: "0195a1b2-6666-7000-8000-000000000009",
+    facts: {
+      duplicate_id: "0195a1b2-6666-7000-8000-000000000009",
+      duplicate_barcode: "200000000009",
+      stands: side("0195a1b2-6666-7000-8000-000000000001", "200000000001", KEPT_CHANGE),
+      other: side("0195a1b2-6666-7000-8000-000000000002", "200000000002", OTHER_CHANGE),
+    },
+    actions: ["accept", "merge_survivors"],
+    detected_at: "2025-03-12T09:57:00Z",
+    resolved: null,
+  };
+}
