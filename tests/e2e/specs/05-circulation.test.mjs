@@ -25,6 +25,7 @@ import { CLI_BIN, TIMEOUTS } from "../lib/config.mjs";
 
 const STAFF_PASSWORD = "thuthu-2026";
 const READER_PIN = "2468";
+const DUPLICATE_CARD = "299900000001";
 
 /** The demo's readers (cards 200000000001, 200000000002, ...) as the desk sees them. */
 function demoReaders(db) {
@@ -57,6 +58,7 @@ describe("circulation desk and kiosk", () => {
   let blocked;
   let reader;
   let items;
+  let duplicateLoanItem;
 
   before(async () => {
     fixture = makeDemoCatalog({ records: 300, seed: 7, firstRows: 1 });
@@ -71,7 +73,11 @@ describe("circulation desk and kiosk", () => {
       input: `${READER_PIN}\n`,
       timeout: TIMEOUTS.cli,
     });
-    writeArtifact("circulation-fixture.json", { blocked: blocked.barcode, reader: reader.barcode, items });
+    // The same reader registered twice (a second card made at another visit), with a book out.
+    cli(fixture.db, ["circ", "patron", "add", DUPLICATE_CARD, "--name", reader.name, "--expires", "2099-12-31"]);
+    duplicateLoanItem = shelvedItems(fixture.db, 1, 200)[0];
+    cli(fixture.db, ["--json", "circ", "checkout", DUPLICATE_CARD, duplicateLoanItem], { json: true });
+    writeArtifact("circulation-fixture.json", { blocked: blocked.barcode, reader: reader.barcode, items, duplicate: DUPLICATE_CARD });
     execFileSync(CLI_BIN, ["--db", fixture.db, "kiosk", "set-password"], {
       input: `${STAFF_PASSWORD}\n`,
       timeout: TIMEOUTS.cli,
@@ -177,6 +183,36 @@ describe("circulation desk and kiosk", () => {
     await password.sendKeys(STAFF_PASSWORD, Key.ENTER);
     await el("nav-desk");
     assert.equal((await driver.findElements(byTestId("kiosk"))).length, 0, "back to the staff screens");
+  });
+
+  step("a reader registered twice is merged at the desk, with a reason, and the loan follows", async () => {
+    await navigate(driver, "nav-desk");
+    await (await el("desk-tab-patrons")).click();
+    const search = await el("patron-search");
+    await search.sendKeys(reader.barcode);
+    await waitFor(async () => (await textOf(driver, "patron-results")).includes(reader.barcode), "the reader found");
+    await search.sendKeys(Key.ENTER);
+    await waitFor(async () => (await textOf(driver, "patron-record-name")).includes(reader.name), "the reader's record");
+    await (await el("merge-open")).click();
+    await el("merge-dialog");
+    // The other card with the same name is offered.
+    await (await el(`merge-suggestion-${DUPLICATE_CARD}`)).click();
+    const sideBySide = await el("merge-side-by-side");
+    assert.ok((await sideBySide.getText()).includes(DUPLICATE_CARD));
+    assert.ok((await textOf(driver, "merge-moves")).length > 0, "what will move is said before");
+    await screenshot(driver, "circulation-merge-preview.png");
+    await assertAxeClean("axe-circulation-merge-preview");
+    await (await el("merge-reason")).sendKeys("Bạn đọc làm thẻ mới khi quên thẻ cũ");
+    await (await el("merge-confirm")).click();
+    await el("merge-done");
+    await screenshot(driver, "circulation-merge-done.png");
+
+    const survivor = cli(fixture.db, ["--json", "circ", "patron", "show", reader.barcode], { json: true });
+    assert.ok(survivor.loans.some((l) => l.item_barcode === duplicateLoanItem), "the other card's loan is the reader's now");
+    // The old card leads to the reader kept, and says so.
+    const old = cli(fixture.db, ["--json", "circ", "patron", "show", DUPLICATE_CARD], { json: true });
+    assert.equal(old.barcode, reader.barcode);
+    assert.equal(old.merged_card?.barcode, DUPLICATE_CARD);
   });
 
   step("the report shows the period's loans", async () => {
