@@ -102,9 +102,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// One batch's round trip, many times: the latency a branch sees per request.
-fn round_trips(dir: &Path, central: &Path, url: &str, batch: u32) {
+fn round_trips(dir: &Path, token: String, url: &str, batch: u32) {
     let mut catalog = branch(dir, "latency", 400);
-    let server = ServerAddress::new(url, token(central, "latency"));
+    let server = ServerAddress::new(url, token);
     let options = SyncOptions {
         batch,
         ..SyncOptions::default()
@@ -154,6 +154,8 @@ fn main() {
     let central = dir.path().join("central-1.db");
     let token_a = token(&central, "A");
     let token_b = token(&central, "B");
+    // Registered before the server runs: its follower may be writing the union catalog later.
+    let token_latency = token(&central, "latency");
     let url = start_server(&central);
     let demo_records = ((changes as f64 / CHANGES_PER_RECORD).ceil() as u64).max(1);
     let mut a = branch(dir.path(), "a", demo_records);
@@ -178,7 +180,7 @@ fn main() {
             "MISSED"
         }
     );
-    round_trips(dir.path(), &central, &url, batch);
+    round_trips(dir.path(), token_latency, &url, batch);
 
     // 2. Bootstrap of a union catalog.
     let central = dir.path().join("central-2.db");
