@@ -126,6 +126,12 @@ pub enum ExceptionsCommand {
 }
 
 pub fn run_serve(db: &Path, args: &ServeArgs) -> anyhow::Result<()> {
+    // The server's warnings (a union catalog that could not catch up, a refused request) go
+    // to stderr, where whoever runs the server (systemd's journal) keeps them.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(std::io::stderr)
+        .try_init();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
     let tls = args.tls_cert.clone().zip(args.tls_key.clone());
     let scheme = if tls.is_some() { "https" } else { "http" };
