@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use shelfmark_core::catalog::import::{
-    ImportOptions, ImportReport, MatchOn, import_file, update_search_index,
+    ImportOptions, ImportReport, ImportStage, MatchOn, StageObserver, import_file,
+    update_search_index,
 };
 use shelfmark_core::catalog::records;
 use shelfmark_core::demo::{self, DemoConfig};
@@ -205,6 +206,57 @@ fn timed<T>(work: impl FnOnce() -> T) -> (T, Took) {
     (value, took)
 }
 
+/// The stages an import passed, each with when.
+type Stages = std::sync::Arc<std::sync::Mutex<Vec<(ImportStage, Instant)>>>;
+
+/// Wall time per phase of one import, from the stages it passed (see `ImportStage`): the
+/// set-up before the threads start, the reading thread, the writer's batches, its waits for a
+/// checkpoint and for input, and the tail after the last commit, where the work is done one
+/// piece after another.
+fn print_phases(start: Instant, end: Instant, stages: &[(ImportStage, Instant)]) {
+    use ImportStage as S;
+    let at = |stage: ImportStage| stages.iter().find(|(s, _)| *s == stage).map(|(_, t)| *t);
+    let secs = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+        (Some(a), Some(b)) => b.saturating_duration_since(a).as_secs_f64(),
+        _ => 0.0,
+    };
+    // The sum of the spans from each `begins` to the `ends` after it.
+    let spans = |begins: ImportStage, ends: ImportStage| {
+        let (mut total, mut count, mut open) = (0.0, 0, None);
+        for &(stage, t) in stages {
+            if stage == begins {
+                open = Some(t);
+            } else if stage == ends
+                && let Some(o) = open.take()
+            {
+                total += t.saturating_duration_since(o).as_secs_f64();
+                count += 1;
+            }
+        }
+        (total, count)
+    };
+    let started = at(S::Started);
+    let writing_done = at(S::WritingDone);
+    let (batches, batch_count) = spans(S::BatchBegins, S::BatchCommitted);
+    let (waits, wait_count) = spans(S::CheckpointWaitBegins, S::CheckpointWaitEnds);
+    let writer = secs(started, writing_done);
+    let first_batch = secs(started, at(S::BatchBegins));
+    println!(
+        "  phases: set-up {:.2}s | reading {:.2}s | writer {:.2}s = {batch_count} batches {batches:.2}s + {wait_count} checkpoint waits {waits:.2}s + waiting for input {:.2}s (first batch after {first_batch:.2}s)",
+        secs(Some(start), started),
+        secs(started, at(S::ReadingDone)),
+        writer,
+        writer - batches - waits,
+    );
+    println!(
+        "  tail after the last commit {:.2}s: indexes set aside built {:.2}s, search index commit {:.2}s, last checkpoint done {:.2}s after the last commit",
+        secs(writing_done, Some(end)),
+        secs(at(S::IndexesRestoreBegins), at(S::IndexesRestoreEnds)),
+        secs(at(S::SearchCommitBegins), at(S::SearchCommitEnds)),
+        secs(writing_done, at(S::LastCheckpointEnds)),
+    );
+}
+
 /// `index_first`: the catalog's (empty) index exists before the import, as when importing into
 /// a catalog in use.
 fn run(
@@ -221,7 +273,14 @@ fn run(
         drop(SearchIndex::open(&catalog).expect("empty index"));
     }
     let defaults = ImportOptions::default();
+    let stages: Stages = Default::default();
+    let seen = stages.clone();
     let options = ImportOptions {
+        stages: Some(StageObserver(std::sync::Arc::new(move |stage| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push((stage, Instant::now()));
+            }
+        }))),
         match_on,
         // SHELFMARK_BENCH_BATCH: records per transaction, to compare batch sizes.
         batch_size: std::env::var("SHELFMARK_BENCH_BATCH")
@@ -231,6 +290,7 @@ fn run(
         ..defaults
     };
     let mut report = ImportReport::default();
+    let start = Instant::now();
     let ((), import) = timed(|| {
         import_file(
             &mut catalog,
@@ -243,6 +303,11 @@ fn run(
         )
         .expect("imports")
     });
+    print_phases(
+        start,
+        Instant::now(),
+        &stages.lock().map(|s| s.clone()).unwrap_or_default(),
+    );
     let (index, index_took) =
         timed(|| update_search_index(&catalog, report.added + report.overlaid).expect("index"));
     // What the import leaves on disk beside the catalog while it is still open.

@@ -111,6 +111,9 @@ pub struct ImportOptions {
     /// batches committed stay, the one in hand is not written, and the report says
     /// `cancelled`. Re-running the same file later goes on where it stopped (the ledger).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Told each [`ImportStage`] as the import passes it, on the thread doing the work: how a
+    /// caller times the phases (the import benchmark does). The import keeps no time itself.
+    pub stages: Option<StageObserver>,
 }
 
 impl ImportOptions {
@@ -118,6 +121,52 @@ impl ImportOptions {
         self.cancel
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
+
+    fn stage(&self, stage: ImportStage) {
+        if let Some(observer) = &self.stages {
+            (observer.0)(stage);
+        }
+    }
+}
+
+/// A point an import passes, for [`ImportOptions::stages`]. Each comes from the thread that
+/// does that work (`import-read`, `import-write`, `import-index`, `import-checkpoint`, or the
+/// caller's), so that spans of one thread never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// The file is hashed and the catalog made ready; the threads start.
+    Started,
+    /// The reading thread has read, parsed and prepared the whole file.
+    ReadingDone,
+    /// The writer begins a batch (its transaction).
+    BatchBegins,
+    /// The writer has committed a batch.
+    BatchCommitted,
+    /// The writer waits for a checkpoint to finish (see `WAL_RESTART_EVERY`).
+    CheckpointWaitBegins,
+    CheckpointWaitEnds,
+    /// The writer has committed the last batch.
+    WritingDone,
+    /// The indexes set aside for the import are being built again.
+    IndexesRestoreBegins,
+    IndexesRestoreEnds,
+    /// The search index fed during the import commits (and merges its segments).
+    SearchCommitBegins,
+    SearchCommitEnds,
+    /// The checkpoint thread has made its last checkpoint.
+    LastCheckpointEnds,
+    /// `import_file` returns.
+    Finished,
+}
+
+/// Whoever wants to know the [`ImportStage`]s an import passes.
+#[derive(Clone)]
+pub struct StageObserver(pub Arc<dyn Fn(ImportStage) + Send + Sync>);
+
+impl fmt::Debug for StageObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StageObserver")
     }
 }
 
@@ -130,6 +179,7 @@ impl Default for ImportOptions {
             holdings: HoldingsMap::built_in().to_vec(),
             set_aside_indexes_from: SET_ASIDE_FROM,
             cancel: None,
+            stages: None,
         }
     }
 }
@@ -430,6 +480,7 @@ pub fn import_file(
     let (committed_through, progressed) = sync_channel::<u64>(0);
     let (reported, report_done) = sync_channel::<()>(0);
     let writing = &mut *catalog;
+    options.stage(ImportStage::Started);
     let ran = std::thread::scope(|scope| {
         // Owned here, so that a panicking progress callback drops them and the writing thread
         // it leaves waiting goes on (the scope waits for it).
@@ -464,6 +515,7 @@ pub fn import_file(
                     }
                 }
                 let _ = checkpointer.checkpoint();
+                options.stage(ImportStage::LastCheckpointEnds);
             })
             .map_err(|e| no_thread("checkpoint", e))?;
         let indexer = spawn("import-index")
@@ -487,9 +539,11 @@ pub fn import_file(
                             restarted = records;
                             checkpointed = records;
                             let (done, finished) = sync_channel::<()>(1);
+                            options.stage(ImportStage::CheckpointWaitBegins);
                             if committed.send(Some(done)).is_ok() {
                                 let _ = finished.recv();
                             }
+                            options.stage(ImportStage::CheckpointWaitEnds);
                         } else if records >= checkpointed + CHECKPOINT_EVERY {
                             checkpointed = records;
                             let _ = committed.try_send(None);
@@ -520,15 +574,20 @@ pub fn import_file(
     // Put back even when the import failed; its own error is the one worth reporting. The
     // indexes set aside are built here (a sort each), before the search index's commit, so
     // the catalog is whole again when the import returns.
+    options.stage(ImportStage::IndexesRestoreBegins);
     let restored =
         end_bulk_load(catalog, autocheckpoint).and_then(|()| deferred::restore(catalog.conn()));
+    options.stage(ImportStage::IndexesRestoreEnds);
     let (written, feed) = ran?;
     written.and(restored)?;
     // After the last SQLite commit. Best effort, as above: an index whose commit failed is
     // caught up from the change log afterwards.
     if let Some(feed) = feed {
+        options.stage(ImportStage::SearchCommitBegins);
         let _ = feed.finish(catalog);
+        options.stage(ImportStage::SearchCommitEnds);
     }
+    options.stage(ImportStage::Finished);
     Ok(())
 }
 
@@ -651,6 +710,7 @@ fn read_batches(
             }
         }
     }
+    options.stage(ImportStage::ReadingDone);
     if !batch.is_empty() {
         let _ = sender.send(batch);
     }
@@ -707,12 +767,14 @@ fn write_batches(
         // record is refused alone. Savepoints cost a copy of every page a record touches.
         importer.guarded = false;
         importer.needs_guard = false;
+        importer.options.stage(ImportStage::BatchBegins);
         let mut outcome = catalog.write(user, |m| importer.batch(m, &batch));
         if outcome.is_err() && importer.needs_guard {
             importer.branches.clear();
             importer.guarded = true;
             outcome = catalog.write(user, |m| importer.batch(m, &batch));
         }
+        importer.options.stage(ImportStage::BatchCommitted);
         match outcome {
             Ok(mut done) => {
                 report.merge_counts(&done.tally);
@@ -732,6 +794,7 @@ fn write_batches(
         }
         progress(last);
     }
+    importer.options.stage(ImportStage::WritingDone);
     Ok(())
 }
 
