@@ -40,10 +40,11 @@ use uuid::Uuid;
 
 use super::extract::Extracted;
 use super::records;
+use crate::changelog;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
-use crate::search::{Feed, Holding, SearchIndex};
+use crate::search::{FedIndex, Feed, Holding, SearchIndex};
 use crate::store::{Catalog, Mutation, deferred};
 
 /// Schema version 5: the import ledger.
@@ -371,16 +372,19 @@ const SET_ASIDE_FROM: u64 = 50_000;
 const BYTES_PER_RECORD: u64 = 1_000;
 
 /// The indexes whose keys an import adds in no order, which are set aside for a large one:
-/// the title order (lists only) and, unless the import matches on them, the ISBNs. The
-/// control numbers stay: the default matching looks them up for every record.
+/// the title order (lists only), the ISBNs unless the import matches on them, and the control
+/// numbers unless it matches on them in a catalog that held records before. (Into an empty
+/// catalog, the import matches control numbers against the records it added itself, which it
+/// keeps in memory: see `Importer::control_numbers`.) Returns the names and whether control
+/// numbers are matched in memory.
 fn indexes_to_set_aside(
     catalog: &Catalog,
     file_bytes: u64,
     options: &ImportOptions,
-) -> Result<Vec<&'static str>, CoreError> {
+) -> Result<(Vec<&'static str>, bool), CoreError> {
     let incoming = file_bytes / BYTES_PER_RECORD;
     if incoming < options.set_aside_indexes_from {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     // The highest rowid stands in for the count, which a large catalog takes a while to give.
     let held: i64 =
@@ -390,13 +394,17 @@ fn indexes_to_set_aside(
                 r.get(0)
             })?;
     if incoming.saturating_mul(4) < held.max(0) as u64 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let mut names = vec!["records_sort_title"];
     if options.match_on != MatchOn::Isbn {
         names.push("record_identifiers_value");
     }
-    Ok(names)
+    let in_memory = options.match_on == MatchOn::ControlNumber && held <= 0;
+    if options.match_on != MatchOn::ControlNumber || in_memory {
+        names.push("records_control_number");
+    }
+    Ok((names, in_memory))
 }
 
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
@@ -441,10 +449,21 @@ pub fn import_file(
     // Best effort: an index that cannot be fed now is brought up to date afterwards.
     let feed = Feed::start(catalog).ok().flatten();
     let autocheckpoint = start_bulk_load(catalog)?;
-    let set_aside = indexes_to_set_aside(catalog, meta.len(), options)?;
+    let (set_aside, match_in_memory) = indexes_to_set_aside(catalog, meta.len(), options)?;
     if !set_aside.is_empty() {
         deferred::set_aside(catalog.conn(), &set_aside)?;
     }
+    // Matched in memory only while the index is really away (another import may have built
+    // it again meanwhile) and nobody else writes: see `Importer::control_numbers`.
+    let control_numbers =
+        if match_in_memory && !deferred::exists(catalog.conn(), "records_control_number")? {
+            Some(ControlNumbers {
+                head: changelog::count(catalog.conn())? as i64,
+                ..ControlNumbers::default()
+            })
+        } else {
+            None
+        };
     // The record numbers an earlier run of this same file committed, read once.
     let in_ledger: HashSet<u64> = catalog
         .conn()
@@ -460,6 +479,7 @@ pub fn import_file(
         guarded: false,
         needs_guard: false,
         feeding: feed.is_some(),
+        control_numbers,
     };
     let batch_size = options.batch_size.max(1);
     report.files += 1;
@@ -472,7 +492,7 @@ pub fn import_file(
     let mut checkpointed = 0;
     let mut restarted = 0;
     // A batch goes to the indexing thread once committed; one waits while one is indexed.
-    let (to_index, indexed) = sync_channel::<(Batch, BatchOutcome)>(1);
+    let (to_index, indexed) = sync_channel::<ToIndex>(1);
     // Progress is reported on this thread (the caller's callback need not be `Send`): the
     // writing thread sends the number of records committed after each batch and waits until
     // the callback has returned, so that a cancel it sets is seen before the next batch, as
@@ -519,18 +539,18 @@ pub fn import_file(
             })
             .map_err(|e| no_thread("checkpoint", e))?;
         let indexer = spawn("import-index")
-            .spawn_scoped(scope, move || index_batches(feed, indexed))
+            .spawn_scoped(scope, move || index_batches(feed, indexed, options))
             .map_err(|e| no_thread("indexing", e))?;
         // Returning early drops `batches`, which stops the reading thread at its next send,
         // `committed`, which ends the checkpointer, and `to_index`, which ends the indexer.
         let writer = spawn("import-write")
             .spawn_scoped(scope, move || {
-                write_batches(
+                let written = write_batches(
                     writing,
                     user,
                     &mut importer,
                     batches,
-                    to_index,
+                    &to_index,
                     report,
                     // `move`: the closure owns `committed`, so it is dropped when the writing
                     // ends.
@@ -552,7 +572,21 @@ pub fn import_file(
                             let _ = report_done.recv();
                         }
                     },
-                )
+                );
+                // The search index commits on its own thread (only after an import that did
+                // not fail, as before) while this one puts the catalog's settings back and
+                // builds the indexes set aside (a sort each), so the catalog is whole again
+                // when the import returns. Put back even when the import failed; its own
+                // error is the one worth reporting.
+                if written.is_ok() {
+                    let _ = to_index.send(ToIndex::Commit);
+                }
+                drop(to_index);
+                options.stage(ImportStage::IndexesRestoreBegins);
+                let restored = end_bulk_load(writing, autocheckpoint)
+                    .and_then(|()| deferred::restore(writing.conn()));
+                options.stage(ImportStage::IndexesRestoreEnds);
+                written.and(restored)
             })
             .map_err(|e| no_thread("writing", e))?;
         // Ends when the writer does (it owns the sending side).
@@ -571,21 +605,16 @@ pub fn import_file(
         // A failed indexer leaves the index as it was: it is caught up afterwards.
         Ok::<_, CoreError>((written, indexer.join().ok().flatten()))
     });
-    // Put back even when the import failed; its own error is the one worth reporting. The
-    // indexes set aside are built here (a sort each), before the search index's commit, so
-    // the catalog is whole again when the import returns.
-    options.stage(ImportStage::IndexesRestoreBegins);
+    // Already done by the writing thread; again (a no-op then) for an import whose writing
+    // thread never started.
     let restored =
         end_bulk_load(catalog, autocheckpoint).and_then(|()| deferred::restore(catalog.conn()));
-    options.stage(ImportStage::IndexesRestoreEnds);
-    let (written, feed) = ran?;
+    let (written, fed) = ran?;
     written.and(restored)?;
-    // After the last SQLite commit. Best effort, as above: an index whose commit failed is
-    // caught up from the change log afterwards.
-    if let Some(feed) = feed {
-        options.stage(ImportStage::SearchCommitBegins);
-        let _ = feed.finish(catalog);
-        options.stage(ImportStage::SearchCommitEnds);
+    // Best effort, as above: an index whose commit failed is caught up from the change log
+    // afterwards.
+    if let Some(fed) = fed {
+        let _ = fed.record(catalog);
     }
     options.stage(ImportStage::Finished);
     Ok(())
@@ -594,10 +623,34 @@ pub fn import_file(
 /// One batch as the reading thread hands it over: each record with its number in the file.
 type Batch = Vec<(u64, Incoming)>;
 
-/// The indexing thread: each committed batch's records into `feed`. Returns the feed to be
-/// committed, or `None` when there was none or adding to it failed.
-fn index_batches(mut feed: Option<Feed>, batches: Receiver<(Batch, BatchOutcome)>) -> Option<Feed> {
-    for (batch, outcome) in batches {
+/// What the writer hands the indexing thread.
+enum ToIndex {
+    /// A committed batch, with what became of it.
+    Batch(Batch, BatchOutcome),
+    /// The last batch is committed and the import did not fail: commit the index.
+    Commit,
+}
+
+/// The indexing thread: each committed batch's records into `feed`, committed when the writer
+/// says the import is over (after its last SQLite commit). Returns the committed index, whose
+/// state is to be recorded, or `None` when there was none, adding to it or committing it
+/// failed, or the import failed.
+fn index_batches(
+    mut feed: Option<Feed>,
+    batches: Receiver<ToIndex>,
+    options: &ImportOptions,
+) -> Option<FedIndex> {
+    for message in batches {
+        let (batch, outcome) = match message {
+            ToIndex::Batch(batch, outcome) => (batch, outcome),
+            ToIndex::Commit => {
+                let feed = feed.take()?;
+                options.stage(ImportStage::SearchCommitBegins);
+                let committed = feed.commit().ok();
+                options.stage(ImportStage::SearchCommitEnds);
+                return committed;
+            }
+        };
         let Some(f) = feed.as_mut() else {
             continue;
         };
@@ -621,7 +674,7 @@ fn index_batches(mut feed: Option<Feed>, batches: Receiver<(Batch, BatchOutcome)
             (Ok(()), None) => {}
         }
     }
-    feed
+    None
 }
 
 /// Sets the connection up for a bulk load. Returns the WAL auto-checkpoint setting to put back
@@ -741,13 +794,36 @@ fn incoming(
     }))
 }
 
+/// Writes one batch in its own transaction.
+fn write_batch(
+    catalog: &mut Catalog,
+    user: &str,
+    importer: &mut Importer<'_>,
+    batch: &Batch,
+) -> Result<BatchOutcome, CoreError> {
+    // Optimistic first: no savepoint per record. Only if a record fails is the batch rolled
+    // back and written again with one savepoint per record, so that the failing record is
+    // refused alone. Savepoints cost a copy of every page a record touches.
+    importer.guarded = false;
+    importer.needs_guard = false;
+    importer.options.stage(ImportStage::BatchBegins);
+    let mut outcome = catalog.write(user, |m| importer.batch(m, batch));
+    if outcome.is_err() && importer.needs_guard {
+        importer.branches.clear();
+        importer.guarded = true;
+        outcome = catalog.write(user, |m| importer.batch(m, batch));
+    }
+    importer.options.stage(ImportStage::BatchCommitted);
+    outcome
+}
+
 /// The writing thread's loop: one transaction per batch, as it arrives.
 fn write_batches(
     catalog: &mut Catalog,
     user: &str,
     importer: &mut Importer<'_>,
     batches: Receiver<Batch>,
-    to_index: SyncSender<(Batch, BatchOutcome)>,
+    to_index: &SyncSender<ToIndex>,
     report: &mut ImportReport,
     mut progress: impl FnMut(u64),
 ) -> Result<(), CoreError> {
@@ -762,19 +838,20 @@ fn write_batches(
             continue;
         };
         report.read += batch.len() as u64;
-        // Optimistic first: no savepoint per record. Only if a record fails is the batch
-        // rolled back and written again with one savepoint per record, so that the failing
-        // record is refused alone. Savepoints cost a copy of every page a record touches.
-        importer.guarded = false;
-        importer.needs_guard = false;
-        importer.options.stage(ImportStage::BatchBegins);
-        let mut outcome = catalog.write(user, |m| importer.batch(m, &batch));
-        if outcome.is_err() && importer.needs_guard {
-            importer.branches.clear();
-            importer.guarded = true;
-            outcome = catalog.write(user, |m| importer.batch(m, &batch));
+        let mut outcome = write_batch(catalog, user, importer, &batch);
+        if let Some(known) = importer.control_numbers.as_mut() {
+            match &outcome {
+                Ok(_) if known.others_wrote => {
+                    // Nothing of this batch was written: the index comes back (a sort) and
+                    // the batch is written again, matching in SQL.
+                    importer.control_numbers = None;
+                    deferred::restore_only(catalog.conn(), &["records_control_number"])?;
+                    outcome = write_batch(catalog, user, importer, &batch);
+                }
+                Ok(done) => known.committed(done.logged.map(|(_, through)| through)),
+                Err(_) => known.rolled_back(),
+            }
         }
-        importer.options.stage(ImportStage::BatchCommitted);
         match outcome {
             Ok(mut done) => {
                 report.merge_counts(&done.tally);
@@ -783,7 +860,7 @@ fn write_batches(
                 report.problems.append(&mut done.problems);
                 if importer.feeding {
                     // The indexer is gone only when it failed; the index is caught up later.
-                    let _ = to_index.send((batch, done));
+                    let _ = to_index.send(ToIndex::Batch(batch, done));
                 }
             }
             Err(e) => {
@@ -849,12 +926,81 @@ struct Importer<'o> {
     needs_guard: bool,
     /// Whether the search index is fed as batches commit (then `BatchOutcome::fed` is kept).
     feeding: bool,
+    /// The control numbers of the records this import added, when it matches on them in
+    /// memory: a large import into an empty catalog, whose control-number index is set aside
+    /// (at 1,000,000 records its inserts, in no order, were a good part of the writing). The
+    /// records it can match are then exactly the ones it added itself, as long as no other
+    /// program writes; one that does is seen at the next batch, which puts the index back
+    /// and matches in SQL from then on.
+    control_numbers: Option<ControlNumbers>,
+}
+
+/// See `Importer::control_numbers`.
+#[derive(Default)]
+struct ControlNumbers {
+    /// The newest change-log `seq` once the last batch committed: another writer's entry
+    /// moves it on.
+    head: i64,
+    /// Control number → the oldest record carrying it, and how many do.
+    known: HashMap<Box<str>, (Uuid, u32)>,
+    /// The control numbers added by the batch being written, forgotten if it rolls back.
+    pending: Vec<Box<str>>,
+    /// Set by a batch that found another writer's entries: nothing of it was written.
+    others_wrote: bool,
+}
+
+impl ControlNumbers {
+    /// The oldest record carrying `control_number`, and how many do.
+    fn matches(&self, control_number: &str) -> (Option<Uuid>, usize) {
+        match self.known.get(control_number) {
+            Some(&(oldest, count)) => (Some(oldest), count as usize),
+            None => (None, 0),
+        }
+    }
+
+    /// `id`, just added, carries `control_number` (ids grow, so an earlier one stays oldest).
+    fn add(&mut self, control_number: &str, id: Uuid) {
+        self.known
+            .entry(control_number.into())
+            .and_modify(|(_, count)| *count += 1)
+            .or_insert((id, 1));
+        self.pending.push(control_number.into());
+    }
+
+    /// The batch committed, its entries ending at `through` when it logged any.
+    fn committed(&mut self, through: Option<i64>) {
+        self.pending.clear();
+        if let Some(through) = through {
+            self.head = through;
+        }
+    }
+
+    /// The batch rolled back: what it added is forgotten.
+    fn rolled_back(&mut self) {
+        for control_number in std::mem::take(&mut self.pending) {
+            if let Some((_, count)) = self.known.get_mut(&control_number) {
+                *count -= 1;
+                if *count == 0 {
+                    self.known.remove(&control_number);
+                }
+            }
+        }
+    }
 }
 
 impl Importer<'_> {
     /// Writes one batch in the open transaction.
     fn batch(&mut self, m: &mut Mutation<'_>, batch: &Batch) -> Result<BatchOutcome, CoreError> {
         let mut done = BatchOutcome::default();
+        if let Some(known) = self.control_numbers.as_mut() {
+            // What an attempt at this batch that failed had added.
+            known.rolled_back();
+            // Read before anything is written: the transaction sees the log as it is.
+            if changelog::count(m.conn())? as i64 != known.head {
+                known.others_wrote = true;
+                return Ok(done);
+            }
+        }
         for (at, (n, incoming)) in batch.iter().enumerate() {
             self.one(m, at, *n, incoming, &mut done)?;
         }
@@ -931,32 +1077,37 @@ impl Importer<'_> {
         }
         let e = &ready.extracted;
         let cn = e.control_number.as_deref();
-        let matches = match self.options.match_on {
-            MatchOn::None => Vec::new(),
-            MatchOn::ControlNumber => match &e.control_number {
-                Some(c) => records::ids_by_control_number(m.conn(), c)?,
-                None => Vec::new(),
+        // The oldest record matched, and how many were.
+        let (oldest, matched) = match (self.options.match_on, &e.control_number) {
+            (MatchOn::None, _) | (MatchOn::ControlNumber, None) => (None, 0),
+            (MatchOn::ControlNumber, Some(c)) => match &self.control_numbers {
+                Some(known) => known.matches(c),
+                None => {
+                    let ids = records::ids_by_control_number(m.conn(), c)?;
+                    (ids.first().copied(), ids.len())
+                }
             },
-            MatchOn::Isbn => records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?,
+            (MatchOn::Isbn, _) => {
+                let ids = records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?;
+                (ids.first().copied(), ids.len())
+            }
         };
-        let action = match (matches.first(), self.options.on_match) {
+        let action = match (oldest, self.options.on_match) {
             (None, _) | (_, OnMatch::Add) => Action::Add,
-            (Some(id), OnMatch::Skip) => Action::Skip(*id),
-            (Some(id), OnMatch::Overlay) => Action::Overlay(*id),
+            (Some(id), OnMatch::Skip) => Action::Skip(id),
+            (Some(id), OnMatch::Overlay) => Action::Overlay(id),
         };
-        if matches.len() > 1 && self.options.on_match == OnMatch::Overlay {
-            done.problems.push(self.problem(
-                n,
-                cn,
-                None,
-                Severity::Warning,
-                ProblemOutcome::Imported,
-                format!(
-                    "matched {} catalog records; overlaid the oldest ({})",
-                    matches.len(),
-                    matches[0]
-                ),
-            ));
+        if let (Some(oldest), true) = (oldest, matched > 1) {
+            if self.options.on_match == OnMatch::Overlay {
+                done.problems.push(self.problem(
+                    n,
+                    cn,
+                    None,
+                    Severity::Warning,
+                    ProblemOutcome::Imported,
+                    format!("matched {matched} catalog records; overlaid the oldest ({oldest})"),
+                ));
+            }
         }
         if self.guarded {
             m.conn()
@@ -965,11 +1116,17 @@ impl Importer<'_> {
         }
         let mut tally = Tally::default();
         let mut problems = Vec::new();
+        let adds = matches!(action, Action::Add);
         match self.apply(m, n, ready, action, &mut tally, &mut problems) {
-            Ok(fed) => {
+            Ok((record_id, fed)) => {
                 if let Some(mut fed) = fed {
                     fed.at = at;
                     done.fed.push(fed);
+                }
+                if let (true, Some(known), Some(c)) =
+                    (adds, self.control_numbers.as_mut(), &e.control_number)
+                {
+                    known.add(c, record_id);
                 }
                 if self.guarded {
                     m.conn()
@@ -1019,7 +1176,7 @@ impl Importer<'_> {
         action: Action,
         tally: &mut Tally,
         problems: &mut Vec<ImportProblem>,
-    ) -> Result<Option<Fed>, CoreError> {
+    ) -> Result<(Uuid, Option<Fed>), CoreError> {
         let e = &ready.extracted;
         let mut again = None;
         let (record_id, outcome) = match action {
@@ -1077,7 +1234,7 @@ impl Importer<'_> {
                 record_id.to_string(),
                 outcome
             ])?;
-        Ok(fed)
+        Ok((record_id, fed))
     }
 
     /// Adds one embedded item. A problem with the item (no barcode, a barcode already used by
