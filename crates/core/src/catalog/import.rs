@@ -40,7 +40,6 @@ use uuid::Uuid;
 
 use super::extract::Extracted;
 use super::records;
-use crate::changelog;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
@@ -372,19 +371,16 @@ const SET_ASIDE_FROM: u64 = 50_000;
 const BYTES_PER_RECORD: u64 = 1_000;
 
 /// The indexes whose keys an import adds in no order, which are set aside for a large one:
-/// the title order (lists only), the ISBNs unless the import matches on them, and the control
-/// numbers unless it matches on them in a catalog that held records before. (Into an empty
-/// catalog, the import matches control numbers against the records it added itself, which it
-/// keeps in memory: see `Importer::control_numbers`.) Returns the names and whether control
-/// numbers are matched in memory.
+/// the title order (lists only) and, unless the import matches on them, the ISBNs. The
+/// control numbers stay: the default matching looks them up for every record.
 fn indexes_to_set_aside(
     catalog: &Catalog,
     file_bytes: u64,
     options: &ImportOptions,
-) -> Result<(Vec<&'static str>, bool), CoreError> {
+) -> Result<Vec<&'static str>, CoreError> {
     let incoming = file_bytes / BYTES_PER_RECORD;
     if incoming < options.set_aside_indexes_from {
-        return Ok((Vec::new(), false));
+        return Ok(Vec::new());
     }
     // The highest rowid stands in for the count, which a large catalog takes a while to give.
     let held: i64 =
@@ -394,17 +390,13 @@ fn indexes_to_set_aside(
                 r.get(0)
             })?;
     if incoming.saturating_mul(4) < held.max(0) as u64 {
-        return Ok((Vec::new(), false));
+        return Ok(Vec::new());
     }
     let mut names = vec!["records_sort_title"];
     if options.match_on != MatchOn::Isbn {
         names.push("record_identifiers_value");
     }
-    let in_memory = options.match_on == MatchOn::ControlNumber && held <= 0;
-    if options.match_on != MatchOn::ControlNumber || in_memory {
-        names.push("records_control_number");
-    }
-    Ok((names, in_memory))
+    Ok(names)
 }
 
 /// Imports one file into `catalog` on behalf of `user`, adding to `report`. Fails only when the
@@ -449,21 +441,10 @@ pub fn import_file(
     // Best effort: an index that cannot be fed now is brought up to date afterwards.
     let feed = Feed::start(catalog).ok().flatten();
     let autocheckpoint = start_bulk_load(catalog)?;
-    let (set_aside, match_in_memory) = indexes_to_set_aside(catalog, meta.len(), options)?;
+    let set_aside = indexes_to_set_aside(catalog, meta.len(), options)?;
     if !set_aside.is_empty() {
         deferred::set_aside(catalog.conn(), &set_aside)?;
     }
-    // Matched in memory only while the index is really away (another import may have built
-    // it again meanwhile) and nobody else writes: see `Importer::control_numbers`.
-    let control_numbers =
-        if match_in_memory && !deferred::exists(catalog.conn(), "records_control_number")? {
-            Some(ControlNumbers {
-                head: changelog::count(catalog.conn())? as i64,
-                ..ControlNumbers::default()
-            })
-        } else {
-            None
-        };
     // The record numbers an earlier run of this same file committed, read once.
     let in_ledger: HashSet<u64> = catalog
         .conn()
@@ -479,7 +460,6 @@ pub fn import_file(
         guarded: false,
         needs_guard: false,
         feeding: feed.is_some(),
-        control_numbers,
     };
     let batch_size = options.batch_size.max(1);
     report.files += 1;
@@ -838,21 +818,7 @@ fn write_batches(
             continue;
         };
         report.read += batch.len() as u64;
-        let mut outcome = write_batch(catalog, user, importer, &batch);
-        if let Some(known) = importer.control_numbers.as_mut() {
-            match &outcome {
-                Ok(_) if known.others_wrote => {
-                    // Nothing of this batch was written: the index comes back (a sort) and
-                    // the batch is written again, matching in SQL.
-                    importer.control_numbers = None;
-                    deferred::restore_only(catalog.conn(), &["records_control_number"])?;
-                    outcome = write_batch(catalog, user, importer, &batch);
-                }
-                Ok(done) => known.committed(done.logged.map(|(_, through)| through)),
-                Err(_) => known.rolled_back(),
-            }
-        }
-        match outcome {
+        match write_batch(catalog, user, importer, &batch) {
             Ok(mut done) => {
                 report.merge_counts(&done.tally);
                 report.already_imported += done.already_imported;
@@ -926,81 +892,12 @@ struct Importer<'o> {
     needs_guard: bool,
     /// Whether the search index is fed as batches commit (then `BatchOutcome::fed` is kept).
     feeding: bool,
-    /// The control numbers of the records this import added, when it matches on them in
-    /// memory: a large import into an empty catalog, whose control-number index is set aside
-    /// (at 1,000,000 records its inserts, in no order, were a good part of the writing). The
-    /// records it can match are then exactly the ones it added itself, as long as no other
-    /// program writes; one that does is seen at the next batch, which puts the index back
-    /// and matches in SQL from then on.
-    control_numbers: Option<ControlNumbers>,
-}
-
-/// See `Importer::control_numbers`.
-#[derive(Default)]
-struct ControlNumbers {
-    /// The newest change-log `seq` once the last batch committed: another writer's entry
-    /// moves it on.
-    head: i64,
-    /// Control number → the oldest record carrying it, and how many do.
-    known: HashMap<Box<str>, (Uuid, u32)>,
-    /// The control numbers added by the batch being written, forgotten if it rolls back.
-    pending: Vec<Box<str>>,
-    /// Set by a batch that found another writer's entries: nothing of it was written.
-    others_wrote: bool,
-}
-
-impl ControlNumbers {
-    /// The oldest record carrying `control_number`, and how many do.
-    fn matches(&self, control_number: &str) -> (Option<Uuid>, usize) {
-        match self.known.get(control_number) {
-            Some(&(oldest, count)) => (Some(oldest), count as usize),
-            None => (None, 0),
-        }
-    }
-
-    /// `id`, just added, carries `control_number` (ids grow, so an earlier one stays oldest).
-    fn add(&mut self, control_number: &str, id: Uuid) {
-        self.known
-            .entry(control_number.into())
-            .and_modify(|(_, count)| *count += 1)
-            .or_insert((id, 1));
-        self.pending.push(control_number.into());
-    }
-
-    /// The batch committed, its entries ending at `through` when it logged any.
-    fn committed(&mut self, through: Option<i64>) {
-        self.pending.clear();
-        if let Some(through) = through {
-            self.head = through;
-        }
-    }
-
-    /// The batch rolled back: what it added is forgotten.
-    fn rolled_back(&mut self) {
-        for control_number in std::mem::take(&mut self.pending) {
-            if let Some((_, count)) = self.known.get_mut(&control_number) {
-                *count -= 1;
-                if *count == 0 {
-                    self.known.remove(&control_number);
-                }
-            }
-        }
-    }
 }
 
 impl Importer<'_> {
     /// Writes one batch in the open transaction.
     fn batch(&mut self, m: &mut Mutation<'_>, batch: &Batch) -> Result<BatchOutcome, CoreError> {
         let mut done = BatchOutcome::default();
-        if let Some(known) = self.control_numbers.as_mut() {
-            // What an attempt at this batch that failed had added.
-            known.rolled_back();
-            // Read before anything is written: the transaction sees the log as it is.
-            if changelog::count(m.conn())? as i64 != known.head {
-                known.others_wrote = true;
-                return Ok(done);
-            }
-        }
         for (at, (n, incoming)) in batch.iter().enumerate() {
             self.one(m, at, *n, incoming, &mut done)?;
         }
@@ -1077,37 +974,32 @@ impl Importer<'_> {
         }
         let e = &ready.extracted;
         let cn = e.control_number.as_deref();
-        // The oldest record matched, and how many were.
-        let (oldest, matched) = match (self.options.match_on, &e.control_number) {
-            (MatchOn::None, _) | (MatchOn::ControlNumber, None) => (None, 0),
-            (MatchOn::ControlNumber, Some(c)) => match &self.control_numbers {
-                Some(known) => known.matches(c),
-                None => {
-                    let ids = records::ids_by_control_number(m.conn(), c)?;
-                    (ids.first().copied(), ids.len())
-                }
+        let matches = match self.options.match_on {
+            MatchOn::None => Vec::new(),
+            MatchOn::ControlNumber => match &e.control_number {
+                Some(c) => records::ids_by_control_number(m.conn(), c)?,
+                None => Vec::new(),
             },
-            (MatchOn::Isbn, _) => {
-                let ids = records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?;
-                (ids.first().copied(), ids.len())
-            }
+            MatchOn::Isbn => records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?,
         };
-        let action = match (oldest, self.options.on_match) {
+        let action = match (matches.first(), self.options.on_match) {
             (None, _) | (_, OnMatch::Add) => Action::Add,
-            (Some(id), OnMatch::Skip) => Action::Skip(id),
-            (Some(id), OnMatch::Overlay) => Action::Overlay(id),
+            (Some(id), OnMatch::Skip) => Action::Skip(*id),
+            (Some(id), OnMatch::Overlay) => Action::Overlay(*id),
         };
-        if let (Some(oldest), true) = (oldest, matched > 1) {
-            if self.options.on_match == OnMatch::Overlay {
-                done.problems.push(self.problem(
-                    n,
-                    cn,
-                    None,
-                    Severity::Warning,
-                    ProblemOutcome::Imported,
-                    format!("matched {matched} catalog records; overlaid the oldest ({oldest})"),
-                ));
-            }
+        if matches.len() > 1 && self.options.on_match == OnMatch::Overlay {
+            done.problems.push(self.problem(
+                n,
+                cn,
+                None,
+                Severity::Warning,
+                ProblemOutcome::Imported,
+                format!(
+                    "matched {} catalog records; overlaid the oldest ({})",
+                    matches.len(),
+                    matches[0]
+                ),
+            ));
         }
         if self.guarded {
             m.conn()
@@ -1116,17 +1008,11 @@ impl Importer<'_> {
         }
         let mut tally = Tally::default();
         let mut problems = Vec::new();
-        let adds = matches!(action, Action::Add);
         match self.apply(m, n, ready, action, &mut tally, &mut problems) {
-            Ok((record_id, fed)) => {
+            Ok(fed) => {
                 if let Some(mut fed) = fed {
                     fed.at = at;
                     done.fed.push(fed);
-                }
-                if let (true, Some(known), Some(c)) =
-                    (adds, self.control_numbers.as_mut(), &e.control_number)
-                {
-                    known.add(c, record_id);
                 }
                 if self.guarded {
                     m.conn()
@@ -1176,7 +1062,7 @@ impl Importer<'_> {
         action: Action,
         tally: &mut Tally,
         problems: &mut Vec<ImportProblem>,
-    ) -> Result<(Uuid, Option<Fed>), CoreError> {
+    ) -> Result<Option<Fed>, CoreError> {
         let e = &ready.extracted;
         let mut again = None;
         let (record_id, outcome) = match action {
@@ -1234,7 +1120,7 @@ impl Importer<'_> {
                 record_id.to_string(),
                 outcome
             ])?;
-        Ok((record_id, fed))
+        Ok(fed)
     }
 
     /// Adds one embedded item. A problem with the item (no barcode, a barcode already used by

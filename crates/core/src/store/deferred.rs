@@ -77,46 +77,24 @@ pub(crate) fn set_aside(conn: &Connection, names: &[&str]) -> Result<Vec<String>
 /// Builds again every index set aside (by this program or one that was killed), and forgets
 /// them. Does nothing, and writes nothing, when none is.
 pub(crate) fn restore(conn: &Connection) -> Result<(), CoreError> {
-    restore_where(conn, |_| true)
-}
-
-/// [`restore`] for the named indexes only (the others stay aside).
-pub(crate) fn restore_only(conn: &Connection, names: &[&str]) -> Result<(), CoreError> {
-    restore_where(conn, |name| names.contains(&name))
-}
-
-fn restore_where(conn: &Connection, wanted: impl Fn(&str) -> bool) -> Result<(), CoreError> {
-    if !stored(conn)?.keys().any(|name| wanted(name)) {
+    if stored(conn)?.is_empty() {
         return Ok(());
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     // Read again under the write lock: another program may have restored them meanwhile.
-    let mut kept = stored(&tx)?;
-    kept.retain(|name, _| !wanted(name));
     for (name, sql) in stored(&tx)? {
-        if wanted(&name) && !exists(&tx, &name)? {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
+            params![name],
+            |r| r.get(0),
+        )?;
+        if !exists {
             tx.execute_batch(&sql)?;
         }
     }
-    if kept.is_empty() {
-        tx.execute("DELETE FROM catalog_meta WHERE key = ?1", params![KEY])?;
-    } else {
-        tx.execute(
-            "UPDATE catalog_meta SET value = ?2 WHERE key = ?1",
-            params![KEY, serde_json::to_string(&kept)?],
-        )?;
-    }
+    tx.execute("DELETE FROM catalog_meta WHERE key = ?1", params![KEY])?;
     tx.commit()?;
     Ok(())
-}
-
-/// Whether the index `name` is in the schema.
-pub(crate) fn exists(conn: &Connection, name: &str) -> Result<bool, CoreError> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
-        params![name],
-        |r| r.get(0),
-    )?)
 }
 
 #[cfg(test)]
@@ -171,28 +149,6 @@ mod tests {
         assert!(stored(&conn).expect("stored").is_empty());
         // Nothing set aside: nothing to do.
         restore(&conn).expect("restore again");
-    }
-
-    #[test]
-    fn one_index_comes_back_alone_and_the_others_stay_aside() {
-        let conn = db();
-        conn.execute_batch("CREATE INDEX t_b ON t (b, a)")
-            .expect("another index");
-        let before = indexes(&conn);
-        set_aside(&conn, &["t_a", "t_b"]).expect("set aside");
-        assert!(exists(&conn, "t_a").expect("reads") == exists(&conn, "t_b").expect("reads"));
-        restore_only(&conn, &["t_a"]).expect("restore one");
-        assert!(exists(&conn, "t_a").expect("reads"));
-        assert!(!exists(&conn, "t_b").expect("reads"));
-        assert_eq!(
-            stored(&conn).expect("stored").keys().collect::<Vec<_>>(),
-            ["t_b"]
-        );
-        // Asking for one that is not aside changes nothing.
-        restore_only(&conn, &["t_a"]).expect("again");
-        restore(&conn).expect("restore the rest");
-        assert_eq!(indexes(&conn), before);
-        assert!(stored(&conn).expect("stored").is_empty());
     }
 
     #[test]

@@ -737,10 +737,7 @@ fn an_import_matching_on_isbns_keeps_their_index() {
         ..options(MatchOn::Isbn, OnMatch::Skip)
     };
     let names = indexes_to_set_aside(&catalog, 10_000_000, &options).expect("names");
-    assert_eq!(
-        names,
-        (vec!["records_sort_title", "records_control_number"], false)
-    );
+    assert_eq!(names, ["records_sort_title"]);
     let small = ImportOptions {
         set_aside_indexes_from: 50_000,
         ..options
@@ -749,128 +746,6 @@ fn an_import_matching_on_isbns_keeps_their_index() {
     assert!(
         indexes_to_set_aside(&catalog, 1_000_000, &small)
             .expect("names")
-            .0
             .is_empty()
-    );
-}
-
-#[test]
-fn control_numbers_are_matched_in_memory_only_into_an_empty_catalog() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut catalog = open(&dir);
-    let options = ImportOptions {
-        set_aside_indexes_from: 0,
-        ..options(MatchOn::ControlNumber, OnMatch::Skip)
-    };
-    let all = [
-        "records_sort_title",
-        "record_identifiers_value",
-        "records_control_number",
-    ];
-    assert_eq!(
-        indexes_to_set_aside(&catalog, 10_000_000, &options).expect("names"),
-        (all.to_vec(), true)
-    );
-    catalog
-        .write("x", |m| records::insert(m, &book("A", "A", None)))
-        .expect("one record");
-    // With records in the catalog, the import looks their control numbers up in SQL.
-    assert_eq!(
-        indexes_to_set_aside(&catalog, 10_000_000, &options).expect("names"),
-        (all[..2].to_vec(), false)
-    );
-}
-
-#[test]
-fn a_large_import_into_an_empty_catalog_matches_its_own_control_numbers() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut catalog = open(&dir);
-    let before = index_names(&catalog);
-    // L3 and L5 come twice, the second time in a later batch and in the same one.
-    let controls = ["L1", "L2", "L3", "L4", "L3", "L5", "L5", "L6"];
-    let books: Vec<Record> = controls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| book(c, &format!("Sách {i}"), None))
-        .collect();
-    let path = write_iso(&dir, "many.mrc", &books);
-    let options = ImportOptions {
-        set_aside_indexes_from: 0,
-        batch_size: 3,
-        ..options(MatchOn::ControlNumber, OnMatch::Skip)
-    };
-    let report = import(&mut catalog, &path, &options);
-    assert_eq!((report.added, report.skipped), (6, 2));
-    assert_eq!(index_names(&catalog), before);
-    // The index is back and complete: a second import of the same records, into a catalog
-    // that is no longer empty, matches every one of them in SQL.
-    let again: Vec<Record> = controls
-        .iter()
-        .map(|c| book(c, &format!("Lần hai {c}"), None))
-        .collect();
-    let again = write_iso(&dir, "again.mrc", &again);
-    let report = import(&mut catalog, &again, &options);
-    assert_eq!((report.added, report.skipped), (0, 8));
-    assert_eq!(
-        count(
-            &catalog,
-            "SELECT count(*) FROM records INDEXED BY records_control_number
-              WHERE control_number = 'L5'"
-        ),
-        1
-    );
-}
-
-#[test]
-fn another_writer_during_an_import_into_an_empty_catalog_is_matched_too() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut catalog = open(&dir);
-    let before = index_names(&catalog);
-    let books: Vec<Record> = (0..10)
-        .map(|i| book(&format!("L{i}"), &format!("Sách {i}"), None))
-        .collect();
-    let path = write_iso(&dir, "many.mrc", &books);
-    let options = ImportOptions {
-        set_aside_indexes_from: 0,
-        batch_size: 2,
-        ..options(MatchOn::ControlNumber, OnMatch::Skip)
-    };
-    let mut report = ImportReport::default();
-    let mut other_wrote = false;
-    import_file(
-        &mut catalog,
-        "importer",
-        &path,
-        None,
-        &options,
-        &mut report,
-        |progress| {
-            // Between two batches, another program adds a record the file has further on.
-            if progress.records == 2 && !other_wrote {
-                let mut other = open(&dir);
-                other
-                    .write("desk", |m| records::insert(m, &book("L7", "Khác", None)))
-                    .expect("the other program writes");
-                other_wrote = true;
-            }
-        },
-    )
-    .expect("imports");
-    assert!(other_wrote);
-    assert_eq!((report.added, report.skipped), (9, 1));
-    assert_eq!(
-        count(
-            &catalog,
-            "SELECT count(*) FROM records WHERE control_number = 'L7'"
-        ),
-        1
-    );
-    assert_eq!(index_names(&catalog), before);
-    assert_eq!(
-        count(
-            &catalog,
-            "SELECT count(*) FROM catalog_meta WHERE key = 'deferred_indexes'"
-        ),
-        0
     );
 }
