@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use shelfmark_core::catalog::import::{
-    ImportOptions, ImportReport, MatchOn, import_file, update_search_index,
+    ImportOptions, ImportReport, ImportStage, MatchOn, StageObserver, import_file,
+    update_search_index,
 };
 use shelfmark_core::catalog::records;
 use shelfmark_core::demo::{self, DemoConfig};
@@ -121,17 +122,39 @@ fn cpu_seconds() -> f64 {
 /// thread's figure is what bounds the import's wall time.
 struct ThreadSampler {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    handle: std::thread::JoinHandle<std::collections::HashMap<u64, (String, f64)>>,
+    handle: std::thread::JoinHandle<std::collections::HashMap<u64, (String, Sample)>>,
 }
 
-fn task_cpu(tid: &str) -> Option<(String, f64)> {
+/// What a thread has used so far: CPU seconds and bytes handed to `write` (its `wchar`: the
+/// writer's WAL frames, the checkpointer's copies into the database).
+#[derive(Clone, Copy, Default)]
+struct Sample {
+    cpu: f64,
+    written: f64,
+}
+
+fn task_sample(tid: &str) -> Option<(String, Sample)> {
     let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat[open + 1..close].to_string();
     let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-    Some((name, (ticks(11)? + ticks(12)?) / 100.0))
+    let written = std::fs::read_to_string(format!("/proc/self/task/{tid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("wchar:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0.0);
+    Some((
+        name,
+        Sample {
+            cpu: (ticks(11)? + ticks(12)?) / 100.0,
+            written,
+        },
+    ))
 }
 
 impl ThreadSampler {
@@ -139,9 +162,9 @@ impl ThreadSampler {
         use std::sync::atomic::Ordering;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
-        let before: std::collections::HashMap<u64, f64> = Self::sample()
+        let before: std::collections::HashMap<u64, Sample> = Self::sample()
             .into_iter()
-            .map(|(tid, (_, cpu))| (tid, cpu))
+            .map(|(tid, (_, sample))| (tid, sample))
             .collect();
         let handle = std::thread::Builder::new()
             .name("bench-sampler".into())
@@ -149,41 +172,52 @@ impl ThreadSampler {
                 let mut seen = std::collections::HashMap::new();
                 loop {
                     let last = flag.load(Ordering::Relaxed);
-                    for (tid, (name, cpu)) in Self::sample() {
-                        let cpu = cpu - before.get(&tid).copied().unwrap_or(0.0);
-                        seen.insert(tid, (name, cpu));
+                    for (tid, (name, now)) in Self::sample() {
+                        let then = before.get(&tid).copied().unwrap_or_default();
+                        let used = Sample {
+                            cpu: now.cpu - then.cpu,
+                            written: now.written - then.written,
+                        };
+                        seen.insert(tid, (name, used));
                     }
                     if last {
                         return seen;
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    // Every 50 ms: often enough for threads that live as long as the import,
+                    // seldom enough not to take CPU from it.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
             })
             .expect("sampler thread starts");
         ThreadSampler { stop, handle }
     }
 
-    fn sample() -> Vec<(u64, (String, f64))> {
+    fn sample() -> Vec<(u64, (String, Sample))> {
         let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
             return Vec::new();
         };
         dir.filter_map(|e| {
             let name = e.ok()?.file_name().into_string().ok()?;
-            Some((name.parse().ok()?, task_cpu(&name)?))
+            Some((name.parse().ok()?, task_sample(&name)?))
         })
         .collect()
     }
 
-    /// CPU seconds by thread name, largest first.
-    fn finish(self) -> Vec<(String, f64)> {
+    /// CPU seconds and bytes written by thread name, most CPU first.
+    fn finish(self) -> Vec<(String, Sample)> {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let seen = self.handle.join().unwrap_or_default();
-        let mut by_name: std::collections::BTreeMap<String, f64> = Default::default();
-        for (_, (name, cpu)) in seen {
-            *by_name.entry(name).or_default() += cpu;
+        let mut by_name: std::collections::BTreeMap<String, Sample> = Default::default();
+        for (_, (name, used)) in seen {
+            let total = by_name.entry(name).or_default();
+            total.cpu += used.cpu;
+            total.written += used.written;
         }
-        let mut out: Vec<_> = by_name.into_iter().filter(|(_, cpu)| *cpu > 0.0).collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut out: Vec<_> = by_name
+            .into_iter()
+            .filter(|(_, used)| used.cpu > 0.0)
+            .collect();
+        out.sort_by(|a, b| b.1.cpu.total_cmp(&a.1.cpu));
         out
     }
 }
@@ -205,6 +239,57 @@ fn timed<T>(work: impl FnOnce() -> T) -> (T, Took) {
     (value, took)
 }
 
+/// The stages an import passed, each with when.
+type Stages = std::sync::Arc<std::sync::Mutex<Vec<(ImportStage, Instant)>>>;
+
+/// Wall time per phase of one import, from the stages it passed (see `ImportStage`): the
+/// set-up before the threads start, the reading thread, the writer's batches, its waits for a
+/// checkpoint and for input, and the tail after the last commit, where the work is done one
+/// piece after another.
+fn print_phases(start: Instant, end: Instant, stages: &[(ImportStage, Instant)]) {
+    use ImportStage as S;
+    let at = |stage: ImportStage| stages.iter().find(|(s, _)| *s == stage).map(|(_, t)| *t);
+    let secs = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+        (Some(a), Some(b)) => b.saturating_duration_since(a).as_secs_f64(),
+        _ => 0.0,
+    };
+    // The sum of the spans from each `begins` to the `ends` after it.
+    let spans = |begins: ImportStage, ends: ImportStage| {
+        let (mut total, mut count, mut open) = (0.0, 0, None);
+        for &(stage, t) in stages {
+            if stage == begins {
+                open = Some(t);
+            } else if stage == ends
+                && let Some(o) = open.take()
+            {
+                total += t.saturating_duration_since(o).as_secs_f64();
+                count += 1;
+            }
+        }
+        (total, count)
+    };
+    let started = at(S::Started);
+    let writing_done = at(S::WritingDone);
+    let (batches, batch_count) = spans(S::BatchBegins, S::BatchCommitted);
+    let (waits, wait_count) = spans(S::CheckpointWaitBegins, S::CheckpointWaitEnds);
+    let writer = secs(started, writing_done);
+    let first_batch = secs(started, at(S::BatchBegins));
+    println!(
+        "  phases: set-up {:.2}s | reading {:.2}s | writer {:.2}s = {batch_count} batches {batches:.2}s + {wait_count} checkpoint waits {waits:.2}s + waiting for input {:.2}s (first batch after {first_batch:.2}s)",
+        secs(Some(start), started),
+        secs(started, at(S::ReadingDone)),
+        writer,
+        writer - batches - waits,
+    );
+    println!(
+        "  tail after the last commit {:.2}s: indexes set aside built {:.2}s, search index commit {:.2}s, last checkpoint done {:.2}s after the last commit",
+        secs(writing_done, Some(end)),
+        secs(at(S::IndexesRestoreBegins), at(S::IndexesRestoreEnds)),
+        secs(at(S::SearchCommitBegins), at(S::SearchCommitEnds)),
+        secs(writing_done, at(S::LastCheckpointEnds)),
+    );
+}
+
 /// `index_first`: the catalog's (empty) index exists before the import, as when importing into
 /// a catalog in use.
 fn run(
@@ -221,7 +306,14 @@ fn run(
         drop(SearchIndex::open(&catalog).expect("empty index"));
     }
     let defaults = ImportOptions::default();
+    let stages: Stages = Default::default();
+    let seen = stages.clone();
     let options = ImportOptions {
+        stages: Some(StageObserver(std::sync::Arc::new(move |stage| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push((stage, Instant::now()));
+            }
+        }))),
         match_on,
         // SHELFMARK_BENCH_BATCH: records per transaction, to compare batch sizes.
         batch_size: std::env::var("SHELFMARK_BENCH_BATCH")
@@ -231,6 +323,7 @@ fn run(
         ..defaults
     };
     let mut report = ImportReport::default();
+    let start = Instant::now();
     let ((), import) = timed(|| {
         import_file(
             &mut catalog,
@@ -243,6 +336,11 @@ fn run(
         )
         .expect("imports")
     });
+    print_phases(
+        start,
+        Instant::now(),
+        &stages.lock().map(|s| s.clone()).unwrap_or_default(),
+    );
     let (index, index_took) =
         timed(|| update_search_index(&catalog, report.added + report.overlaid).expect("index"));
     // What the import leaves on disk beside the catalog while it is still open.
@@ -318,11 +416,17 @@ fn main() {
                 rate(cpu)
             );
         }
-        let threads: Vec<String> = threads
+        let cpu: Vec<String> = threads
             .iter()
-            .map(|(name, cpu)| format!("{name} {cpu:.2}"))
+            .map(|(name, used)| format!("{name} {:.2}", used.cpu))
             .collect();
-        println!("  CPU-s by thread: {}", threads.join(", "));
+        println!("  CPU-s by thread: {}", cpu.join(", "));
+        let written: Vec<String> = threads
+            .iter()
+            .filter(|(_, used)| used.written >= 1_048_576.0)
+            .map(|(name, used)| format!("{name} {:.0}", used.written / 1_048_576.0))
+            .collect();
+        println!("  MiB written by thread: {}", written.join(", "));
         println!(
             "  peak RSS {:.1} MiB",
             status_kib("VmHWM:").unwrap_or(0) as f64 / 1024.0

@@ -43,7 +43,7 @@ use super::records;
 use crate::error::CoreError;
 use crate::holdings::embedded::{EmbeddedItem, HoldingsMap, items_in};
 use crate::holdings::{self, ItemDetails, NewBranch, NewItem};
-use crate::search::{Feed, Holding, SearchIndex};
+use crate::search::{FedIndex, Feed, Holding, SearchIndex};
 use crate::store::{Catalog, Mutation, deferred};
 
 /// Schema version 5: the import ledger.
@@ -111,6 +111,9 @@ pub struct ImportOptions {
     /// batches committed stay, the one in hand is not written, and the report says
     /// `cancelled`. Re-running the same file later goes on where it stopped (the ledger).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Told each [`ImportStage`] as the import passes it, on the thread doing the work: how a
+    /// caller times the phases (the import benchmark does). The import keeps no time itself.
+    pub stages: Option<StageObserver>,
 }
 
 impl ImportOptions {
@@ -118,6 +121,52 @@ impl ImportOptions {
         self.cancel
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
+
+    fn stage(&self, stage: ImportStage) {
+        if let Some(observer) = &self.stages {
+            (observer.0)(stage);
+        }
+    }
+}
+
+/// A point an import passes, for [`ImportOptions::stages`]. Each comes from the thread that
+/// does that work (`import-read`, `import-write`, `import-index`, `import-checkpoint`, or the
+/// caller's), so that spans of one thread never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// The file is hashed and the catalog made ready; the threads start.
+    Started,
+    /// The reading thread has read, parsed and prepared the whole file.
+    ReadingDone,
+    /// The writer begins a batch (its transaction).
+    BatchBegins,
+    /// The writer has committed a batch.
+    BatchCommitted,
+    /// The writer waits for a checkpoint to finish (see `WAL_RESTART_EVERY`).
+    CheckpointWaitBegins,
+    CheckpointWaitEnds,
+    /// The writer has committed the last batch.
+    WritingDone,
+    /// The indexes set aside for the import are being built again.
+    IndexesRestoreBegins,
+    IndexesRestoreEnds,
+    /// The search index fed during the import commits (and merges its segments).
+    SearchCommitBegins,
+    SearchCommitEnds,
+    /// The checkpoint thread has made its last checkpoint.
+    LastCheckpointEnds,
+    /// `import_file` returns.
+    Finished,
+}
+
+/// Whoever wants to know the [`ImportStage`]s an import passes.
+#[derive(Clone)]
+pub struct StageObserver(pub Arc<dyn Fn(ImportStage) + Send + Sync>);
+
+impl fmt::Debug for StageObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StageObserver")
     }
 }
 
@@ -130,6 +179,7 @@ impl Default for ImportOptions {
             holdings: HoldingsMap::built_in().to_vec(),
             set_aside_indexes_from: SET_ASIDE_FROM,
             cancel: None,
+            stages: None,
         }
     }
 }
@@ -422,7 +472,7 @@ pub fn import_file(
     let mut checkpointed = 0;
     let mut restarted = 0;
     // A batch goes to the indexing thread once committed; one waits while one is indexed.
-    let (to_index, indexed) = sync_channel::<(Batch, BatchOutcome)>(1);
+    let (to_index, indexed) = sync_channel::<ToIndex>(1);
     // Progress is reported on this thread (the caller's callback need not be `Send`): the
     // writing thread sends the number of records committed after each batch and waits until
     // the callback has returned, so that a cancel it sets is seen before the next batch, as
@@ -430,6 +480,7 @@ pub fn import_file(
     let (committed_through, progressed) = sync_channel::<u64>(0);
     let (reported, report_done) = sync_channel::<()>(0);
     let writing = &mut *catalog;
+    options.stage(ImportStage::Started);
     let ran = std::thread::scope(|scope| {
         // Owned here, so that a panicking progress callback drops them and the writing thread
         // it leaves waiting goes on (the scope waits for it).
@@ -464,21 +515,22 @@ pub fn import_file(
                     }
                 }
                 let _ = checkpointer.checkpoint();
+                options.stage(ImportStage::LastCheckpointEnds);
             })
             .map_err(|e| no_thread("checkpoint", e))?;
         let indexer = spawn("import-index")
-            .spawn_scoped(scope, move || index_batches(feed, indexed))
+            .spawn_scoped(scope, move || index_batches(feed, indexed, options))
             .map_err(|e| no_thread("indexing", e))?;
         // Returning early drops `batches`, which stops the reading thread at its next send,
         // `committed`, which ends the checkpointer, and `to_index`, which ends the indexer.
         let writer = spawn("import-write")
             .spawn_scoped(scope, move || {
-                write_batches(
+                let written = write_batches(
                     writing,
                     user,
                     &mut importer,
                     batches,
-                    to_index,
+                    &to_index,
                     report,
                     // `move`: the closure owns `committed`, so it is dropped when the writing
                     // ends.
@@ -487,9 +539,11 @@ pub fn import_file(
                             restarted = records;
                             checkpointed = records;
                             let (done, finished) = sync_channel::<()>(1);
+                            options.stage(ImportStage::CheckpointWaitBegins);
                             if committed.send(Some(done)).is_ok() {
                                 let _ = finished.recv();
                             }
+                            options.stage(ImportStage::CheckpointWaitEnds);
                         } else if records >= checkpointed + CHECKPOINT_EVERY {
                             checkpointed = records;
                             let _ = committed.try_send(None);
@@ -498,7 +552,21 @@ pub fn import_file(
                             let _ = report_done.recv();
                         }
                     },
-                )
+                );
+                // The search index commits on its own thread (only after an import that did
+                // not fail, as before) while this one puts the catalog's settings back and
+                // builds the indexes set aside (a sort each), so the catalog is whole again
+                // when the import returns. Put back even when the import failed; its own
+                // error is the one worth reporting.
+                if written.is_ok() {
+                    let _ = to_index.send(ToIndex::Commit);
+                }
+                drop(to_index);
+                options.stage(ImportStage::IndexesRestoreBegins);
+                let restored = end_bulk_load(writing, autocheckpoint)
+                    .and_then(|()| deferred::restore(writing.conn()));
+                options.stage(ImportStage::IndexesRestoreEnds);
+                written.and(restored)
             })
             .map_err(|e| no_thread("writing", e))?;
         // Ends when the writer does (it owns the sending side).
@@ -517,28 +585,52 @@ pub fn import_file(
         // A failed indexer leaves the index as it was: it is caught up afterwards.
         Ok::<_, CoreError>((written, indexer.join().ok().flatten()))
     });
-    // Put back even when the import failed; its own error is the one worth reporting. The
-    // indexes set aside are built here (a sort each), before the search index's commit, so
-    // the catalog is whole again when the import returns.
+    // Already done by the writing thread; again (a no-op then) for an import whose writing
+    // thread never started.
     let restored =
         end_bulk_load(catalog, autocheckpoint).and_then(|()| deferred::restore(catalog.conn()));
-    let (written, feed) = ran?;
+    let (written, fed) = ran?;
     written.and(restored)?;
-    // After the last SQLite commit. Best effort, as above: an index whose commit failed is
-    // caught up from the change log afterwards.
-    if let Some(feed) = feed {
-        let _ = feed.finish(catalog);
+    // Best effort, as above: an index whose commit failed is caught up from the change log
+    // afterwards.
+    if let Some(fed) = fed {
+        let _ = fed.record(catalog);
     }
+    options.stage(ImportStage::Finished);
     Ok(())
 }
 
 /// One batch as the reading thread hands it over: each record with its number in the file.
 type Batch = Vec<(u64, Incoming)>;
 
-/// The indexing thread: each committed batch's records into `feed`. Returns the feed to be
-/// committed, or `None` when there was none or adding to it failed.
-fn index_batches(mut feed: Option<Feed>, batches: Receiver<(Batch, BatchOutcome)>) -> Option<Feed> {
-    for (batch, outcome) in batches {
+/// What the writer hands the indexing thread.
+enum ToIndex {
+    /// A committed batch, with what became of it.
+    Batch(Batch, BatchOutcome),
+    /// The last batch is committed and the import did not fail: commit the index.
+    Commit,
+}
+
+/// The indexing thread: each committed batch's records into `feed`, committed when the writer
+/// says the import is over (after its last SQLite commit). Returns the committed index, whose
+/// state is to be recorded, or `None` when there was none, adding to it or committing it
+/// failed, or the import failed.
+fn index_batches(
+    mut feed: Option<Feed>,
+    batches: Receiver<ToIndex>,
+    options: &ImportOptions,
+) -> Option<FedIndex> {
+    for message in batches {
+        let (batch, outcome) = match message {
+            ToIndex::Batch(batch, outcome) => (batch, outcome),
+            ToIndex::Commit => {
+                let feed = feed.take()?;
+                options.stage(ImportStage::SearchCommitBegins);
+                let committed = feed.commit().ok();
+                options.stage(ImportStage::SearchCommitEnds);
+                return committed;
+            }
+        };
         let Some(f) = feed.as_mut() else {
             continue;
         };
@@ -562,7 +654,7 @@ fn index_batches(mut feed: Option<Feed>, batches: Receiver<(Batch, BatchOutcome)
             (Ok(()), None) => {}
         }
     }
-    feed
+    None
 }
 
 /// Sets the connection up for a bulk load. Returns the WAL auto-checkpoint setting to put back
@@ -651,6 +743,7 @@ fn read_batches(
             }
         }
     }
+    options.stage(ImportStage::ReadingDone);
     if !batch.is_empty() {
         let _ = sender.send(batch);
     }
@@ -681,13 +774,36 @@ fn incoming(
     }))
 }
 
+/// Writes one batch in its own transaction.
+fn write_batch(
+    catalog: &mut Catalog,
+    user: &str,
+    importer: &mut Importer<'_>,
+    batch: &Batch,
+) -> Result<BatchOutcome, CoreError> {
+    // Optimistic first: no savepoint per record. Only if a record fails is the batch rolled
+    // back and written again with one savepoint per record, so that the failing record is
+    // refused alone. Savepoints cost a copy of every page a record touches.
+    importer.guarded = false;
+    importer.needs_guard = false;
+    importer.options.stage(ImportStage::BatchBegins);
+    let mut outcome = catalog.write(user, |m| importer.batch(m, batch));
+    if outcome.is_err() && importer.needs_guard {
+        importer.branches.clear();
+        importer.guarded = true;
+        outcome = catalog.write(user, |m| importer.batch(m, batch));
+    }
+    importer.options.stage(ImportStage::BatchCommitted);
+    outcome
+}
+
 /// The writing thread's loop: one transaction per batch, as it arrives.
 fn write_batches(
     catalog: &mut Catalog,
     user: &str,
     importer: &mut Importer<'_>,
     batches: Receiver<Batch>,
-    to_index: SyncSender<(Batch, BatchOutcome)>,
+    to_index: &SyncSender<ToIndex>,
     report: &mut ImportReport,
     mut progress: impl FnMut(u64),
 ) -> Result<(), CoreError> {
@@ -702,18 +818,7 @@ fn write_batches(
             continue;
         };
         report.read += batch.len() as u64;
-        // Optimistic first: no savepoint per record. Only if a record fails is the batch
-        // rolled back and written again with one savepoint per record, so that the failing
-        // record is refused alone. Savepoints cost a copy of every page a record touches.
-        importer.guarded = false;
-        importer.needs_guard = false;
-        let mut outcome = catalog.write(user, |m| importer.batch(m, &batch));
-        if outcome.is_err() && importer.needs_guard {
-            importer.branches.clear();
-            importer.guarded = true;
-            outcome = catalog.write(user, |m| importer.batch(m, &batch));
-        }
-        match outcome {
+        match write_batch(catalog, user, importer, &batch) {
             Ok(mut done) => {
                 report.merge_counts(&done.tally);
                 report.already_imported += done.already_imported;
@@ -721,7 +826,7 @@ fn write_batches(
                 report.problems.append(&mut done.problems);
                 if importer.feeding {
                     // The indexer is gone only when it failed; the index is caught up later.
-                    let _ = to_index.send((batch, done));
+                    let _ = to_index.send(ToIndex::Batch(batch, done));
                 }
             }
             Err(e) => {
@@ -732,6 +837,7 @@ fn write_batches(
         }
         progress(last);
     }
+    importer.options.stage(ImportStage::WritingDone);
     Ok(())
 }
 

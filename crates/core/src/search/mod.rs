@@ -458,10 +458,36 @@ impl Feed {
 
     /// Commits what was fed and records how far the index reaches. Called after the import's
     /// last SQLite commit.
-    pub(crate) fn finish(mut self, catalog: &Catalog) -> Result<(), CoreError> {
+    #[cfg(test)]
+    pub(crate) fn finish(self, catalog: &Catalog) -> Result<(), CoreError> {
+        self.commit()?.record(catalog)
+    }
+
+    /// Commits what was fed and waits for tantivy's merges, without the catalog: the import
+    /// does this on its indexing thread while the writer builds the indexes it set aside.
+    /// Called after the import's last SQLite commit; the state file moves on only with
+    /// [`FedIndex::record`].
+    pub(crate) fn commit(mut self) -> Result<FedIndex, CoreError> {
         let fail = |e: &dyn std::fmt::Display| SearchIndex::failed(&self.dir, e);
         self.writer.commit().map_err(|e| fail(&e))?;
         self.writer.wait_merging_threads().map_err(|e| fail(&e))?;
+        Ok(FedIndex {
+            dir: self.dir,
+            state: self.state,
+        })
+    }
+}
+
+/// A [`Feed`] committed, whose state file has yet to say how far it reaches.
+pub(crate) struct FedIndex {
+    dir: PathBuf,
+    state: IndexState,
+}
+
+impl FedIndex {
+    /// Records how far the committed index reaches (the change id of its last `seq`, read
+    /// from `catalog`).
+    pub(crate) fn record(mut self, catalog: &Catalog) -> Result<(), CoreError> {
         self.state.change_id = catalog
             .conn()
             .query_row(
