@@ -131,6 +131,7 @@ fn main() {
     .expect("binds");
     let addr = server.local_addr().expect("address");
     let stop = server.shutdown_handle();
+    let writer = server.writer_stats();
     let running = std::thread::spawn(move || server.run().expect("serves"));
 
     // Every kiosk logs in and signs its reader in (the Argon2 stampede), then all start the
@@ -227,6 +228,7 @@ fn main() {
         }
     }
     let elapsed = started.elapsed();
+    let (writes, commits, busy) = (writer.writes(), writer.commits(), writer.busy());
     stop.shutdown();
     running.join().expect("server stopped");
 
@@ -264,5 +266,13 @@ fn main() {
         "rounds: {total} messages in {:.2} s: {:.0} messages/s",
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
+    );
+    // Counted from the server's start: the sign-ins' writes (PIN attempts are the session's
+    // own) are not the writer's, so these are the rounds' check-outs and check-ins.
+    println!(
+        "writer: {writes} writes in {commits} transactions ({:.1} a transaction), busy {:.2} s: {:.3} ms a write",
+        writes as f64 / commits.max(1) as f64,
+        busy.as_secs_f64(),
+        busy.as_secs_f64() * 1e3 / writes.max(1) as f64
     );
 }
