@@ -55,6 +55,29 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// On-CPU and waiting-for-a-CPU time (ns) of the server's threads, summed separately for the
+/// writer and for the sessions, from Linux's `/proc/self/task/*/schedstat`; `None` elsewhere.
+/// What each message costs in CPU, apart from how long it queued for one on a busy machine.
+fn server_cpu() -> Option<[(u64, u64); 2]> {
+    let mut sums = [(0, 0); 2];
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let dir = task.ok()?.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        let which = match comm.trim() {
+            "sip2 writer" => 0,
+            c if c.starts_with("sip2 ") => 1,
+            _ => continue,
+        };
+        let stat = std::fs::read_to_string(dir.join("schedstat")).unwrap_or_default();
+        let mut fields = stat
+            .split_whitespace()
+            .map(|f| f.parse::<u64>().unwrap_or(0));
+        sums[which].0 += fields.next().unwrap_or(0);
+        sums[which].1 += fields.next().unwrap_or(0);
+    }
+    Some(sums)
+}
+
 fn main() {
     let sessions = env("SIP2_BENCH_SESSIONS", 100);
     let rounds = env("SIP2_BENCH_ROUNDS", 20);
@@ -131,6 +154,7 @@ fn main() {
     .expect("binds");
     let addr = server.local_addr().expect("address");
     let stop = server.shutdown_handle();
+    let writer = server.writer_stats();
     let running = std::thread::spawn(move || server.run().expect("serves"));
 
     // Every kiosk logs in and signs its reader in (the Argon2 stampede), then all start the
@@ -211,7 +235,8 @@ fn main() {
                         String::from_utf8_lossy(&back)
                     );
                 }
-                times
+                // The connection stays open until the server's threads are measured.
+                (times, s)
             })
         })
         .collect();
@@ -219,14 +244,20 @@ fn main() {
     ready.wait();
     let sign_in_elapsed = signing_in.elapsed();
     let started = Instant::now();
+    let cpu_before = server_cpu();
     let mut all: [Vec<Duration>; KINDS] = Default::default();
+    let mut connections = Vec::new();
     for k in kiosks {
-        let times = k.join().expect("kiosk finished");
+        let (times, connection) = k.join().expect("kiosk finished");
+        connections.push(connection);
         for (a, t) in all.iter_mut().zip(times) {
             a.extend(t);
         }
     }
     let elapsed = started.elapsed();
+    let (writes, commits, busy) = (writer.writes(), writer.commits(), writer.busy());
+    let cpu_after = server_cpu();
+    drop(connections);
     stop.shutdown();
     running.join().expect("server stopped");
 
@@ -265,4 +296,23 @@ fn main() {
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64()
     );
+    // Counted from the server's start: the sign-ins' writes (PIN attempts are the session's
+    // own) are not the writer's, so these are the rounds' check-outs and check-ins.
+    println!(
+        "writer: {writes} writes in {commits} transactions ({:.1} a transaction), busy {:.2} s: {:.3} ms a write",
+        writes as f64 / commits.max(1) as f64,
+        busy.as_secs_f64(),
+        busy.as_secs_f64() * 1e3 / writes.max(1) as f64
+    );
+    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+        let per = |i: usize, n: usize| {
+            let d = |a: u64, b: u64| a.saturating_sub(b) as f64 / 1e3 / n.max(1) as f64;
+            (d(after[i].0, before[i].0), d(after[i].1, before[i].1))
+        };
+        let (writer_cpu, writer_wait) = per(0, 2 * sessions * rounds);
+        let (session_cpu, session_wait) = per(1, total);
+        println!(
+            "server CPU in the rounds: writer {writer_cpu:.0} µs a write (and {writer_wait:.0} µs waiting for a CPU), sessions {session_cpu:.0} µs a message ({session_wait:.0} µs waiting)"
+        );
+    }
 }

@@ -7,9 +7,9 @@
 //! unless sent to a blocking pool anyway; a branch has tens of kiosks, not thousands, so a
 //! thread per connection costs little and keeps the code plain. Each connection opens its own
 //! [`Catalog`] (one SQLite connection; a kiosk keeps its connection all day) for its reads:
-//! in WAL mode readers run side by side. Writes go through the server's one writing catalog,
-//! taking turns first come first served (see [`Session::sharing`]), each operation one core
-//! transaction.
+//! in WAL mode readers run side by side. Writes go through the server's one writer thread,
+//! which runs all those waiting in one transaction, each operation one core function in its
+//! own savepoint (see `writer.rs`).
 //!
 //! A connection is closed when nothing arrives for the idle timeout (which also ends
 //! half-open connections whose machine vanished without a FIN), when a write cannot complete
@@ -24,11 +24,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use parking_lot::FairMutex;
 use shelfmark_core::{Catalog, CatalogOptions};
 
 use crate::codec::{Charset, FrameBuffer};
 use crate::session::{Answer, Session};
+use crate::writer::{Writer, WriterStats};
 
 /// How long a machine may take to read an answer before it is given up on.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -96,8 +96,10 @@ pub struct Server {
     listener: TcpListener,
     config: ServerConfig,
     stop: ShutdownHandle,
-    /// The catalog every session writes through, one at a time.
-    writer: Arc<FairMutex<Catalog>>,
+    /// Every session's writes go through it.
+    writer: Writer,
+    writer_stats: WriterStats,
+    writer_thread: JoinHandle<()>,
     open: Arc<AtomicUsize>,
 }
 
@@ -122,17 +124,25 @@ impl Server {
             source,
         })?;
         listener.set_nonblocking(true)?;
+        let (writer, writer_stats, writer_thread) = Writer::start(writer)?;
         Ok(Server {
             listener,
             config,
             stop: ShutdownHandle(Arc::new(AtomicBool::new(false))),
-            writer: Arc::new(FairMutex::new(writer)),
+            writer,
+            writer_stats,
+            writer_thread,
             open: Arc::new(AtomicUsize::new(0)),
         })
     }
 
     pub fn connection_count(&self) -> ConnectionCount {
         ConnectionCount(self.open.clone())
+    }
+
+    /// The writer's counts: writes, the transactions they took, its busy time.
+    pub fn writer_stats(&self) -> WriterStats {
+        self.writer_stats.clone()
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
@@ -187,6 +197,10 @@ impl Server {
         for t in threads {
             let _ = t.join();
         }
+        // Every session is gone; with the server's own handle the writer's queue closes, and
+        // the writer ends once it has answered what was in it.
+        drop(self.writer);
+        let _ = self.writer_thread.join();
         tracing::info!(target: "shelfmark_sip2", "SIP2 server stopped");
         Ok(())
     }
@@ -199,7 +213,7 @@ fn serve(
     peer: SocketAddr,
     config: &ServerConfig,
     stop: &ShutdownHandle,
-    writer: Arc<FairMutex<Catalog>>,
+    writer: Writer,
 ) {
     let setup = stream
         .set_nonblocking(false)

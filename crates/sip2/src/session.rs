@@ -24,12 +24,9 @@ use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
 use shelfmark_core::{Catalog, CoreError, holdings};
 use time::OffsetDateTime;
 
-use std::sync::Arc;
-
-use parking_lot::FairMutex;
-
 use crate::codec::{self, Charset, CodecError, Frame};
 use crate::message::{Kind, Message};
+use crate::writer::Writer;
 
 /// The messages this server answers, in the order of the BX field of the ACS status (98):
 /// patron status, check-out, check-in, block patron, status, resend, login, patron
@@ -63,15 +60,13 @@ pub struct Session {
     resend_requests: u32,
     /// The right PIN of the reader at the machine, for their next messages.
     remembered: Option<kiosk::RememberedPin>,
-    /// The server's one writing catalog, shared by every session: core writes take turns on
-    /// it, first come first served. SQLite lets one writer in at a time whatever we do; one
-    /// connection for all of them keeps its prepared statements warm and gives the node one
-    /// hybrid clock, and a fair lock queues the writers in order (SQLite's busy handler would
-    /// have them sleep and retry, and a deferred transaction meeting another's commit fails
-    /// at once). Reads and the PIN check (Argon2, slow on purpose) stay outside the turn, on
-    /// the session's own connection. `None`: writes go through the catalog given to
-    /// [`Session::answer`].
-    writer: Option<Arc<FairMutex<Catalog>>>,
+    /// The server's one writer, shared by every session: core writes queue for it and run
+    /// together, a transaction for all those waiting (see `writer.rs`). SQLite lets one
+    /// writer in at a time whatever we do, and a deferred transaction meeting another's
+    /// commit fails at once. Reads and the PIN check (Argon2, slow on purpose) stay outside
+    /// the queue, on the session's own connection. `None`: writes go through the catalog
+    /// given to [`Session::answer`].
+    writer: Option<Writer>,
 }
 
 /// A two-language text for the screen message (AF).
@@ -93,12 +88,12 @@ impl Session {
         Session::with_writer(charset, None)
     }
 
-    /// A session whose writes go through `writer`, in turn with the other sessions sharing it.
-    pub fn sharing(charset: Charset, writer: Arc<FairMutex<Catalog>>) -> Session {
+    /// A session whose writes go through the server's `writer`, with the other sessions'.
+    pub(crate) fn sharing(charset: Charset, writer: Writer) -> Session {
         Session::with_writer(charset, Some(writer))
     }
 
-    fn with_writer(charset: Charset, writer: Option<Arc<FairMutex<Catalog>>>) -> Session {
+    fn with_writer(charset: Charset, writer: Option<Writer>) -> Session {
         Session {
             writer,
             charset,
@@ -777,8 +772,10 @@ impl Session {
         // The kiosk's own sequence (core's `kiosk::checkout`): the PIN with its lockout, then
         // an ordinary loan with no override; split so the slow PIN check is not in the turn.
         let lent = self.check_pin(catalog, patron, pin).and_then(|_| {
-            self.write(catalog, |m| {
-                loans::checkout(m, patron, item, Some(&account.branch_code), None)
+            let (patron, item) = (patron.to_string(), item.to_string());
+            let branch = account.branch_code.clone();
+            self.write(catalog, move |m| {
+                loans::checkout(m, &patron, &item, Some(&branch), None)
             })
         });
         match lent {
@@ -828,9 +825,12 @@ impl Session {
             .then(|| self.returned_at(req.fixed(2), now))
             .flatten();
         let branch = account.branch_code.clone();
-        let result = self.write(catalog, |m| {
-            loans::checkin(m, item, Some(&branch), returned_at)
-        });
+        let result = {
+            let (item, branch) = (item.to_string(), branch.clone());
+            self.write(catalog, move |m| {
+                loans::checkin(m, &item, Some(&branch), returned_at)
+            })
+        };
         let result = match result {
             Ok(r) => r,
             Err(err) => {
@@ -986,7 +986,8 @@ impl Session {
                 ),
             );
         }
-        match self.write(catalog, |m| loans::renew(m, item, None)) {
+        let renewing = item.to_string();
+        match self.write(catalog, move |m| loans::renew(m, &renewing, None)) {
             Ok(result) => {
                 let loan = result.loan;
                 let mut shown = self.say(&text(
@@ -1092,7 +1093,8 @@ impl Session {
                 format!(", transaction {transaction}")
             }
         );
-        match self.write(catalog, |m| fines::pay(m, patron, amount, &note)) {
+        let payer = patron.to_string();
+        match self.write(catalog, move |m| fines::pay(m, &payer, amount, &note)) {
             Ok(_) => {
                 let left = patrons::account(catalog, patron)
                     .map(|a| a.balance)
@@ -1121,20 +1123,15 @@ impl Session {
 }
 
 impl Session {
-    /// One core write, in turn with the server's other sessions, run again if another
-    /// program holding the catalog (the desk) made it busy.
-    fn write<T>(
-        &self,
-        catalog: &mut Catalog,
-        mut work: impl FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError>,
-    ) -> Result<T, CoreError> {
+    /// One core write, through the server's writer with the other sessions' (or on
+    /// `catalog`), run again if another program holding the catalog (the desk) made it busy.
+    fn write<T, F>(&self, catalog: &mut Catalog, mut work: F) -> Result<T, CoreError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut shelfmark_core::Mutation<'_>) -> Result<T, CoreError> + Send + 'static,
+    {
         match &self.writer {
-            // parking_lot's lock is not poisoned: a session that panicked while holding the
-            // turn left nothing half-written (its transaction rolled back).
-            Some(writer) => {
-                let mut writer = writer.lock();
-                retry(|| writer.write(&self.user, &mut work))
-            }
+            Some(writer) => writer.write(&self.user, work),
             None => retry(|| catalog.write(&self.user, &mut work)),
         }
     }
@@ -1155,7 +1152,7 @@ fn whole_dong(text: &str) -> Option<i64> {
 /// wrote between this transaction's read and its write (WAL's "busy snapshot", which SQLite's
 /// busy timeout does not wait out). The failed transaction was rolled back whole, so running
 /// it again is safe.
-fn retry<T>(mut op: impl FnMut() -> Result<T, CoreError>) -> Result<T, CoreError> {
+pub(crate) fn retry<T>(mut op: impl FnMut() -> Result<T, CoreError>) -> Result<T, CoreError> {
     const ATTEMPTS: u32 = 10;
     let mut attempt = 0;
     loop {

@@ -105,24 +105,55 @@ pub(crate) fn upsert_rule(conn: &Connection, r: &PolicyRule) -> Result<(), rusql
     Ok(())
 }
 
+/// The shipped default settings, parsed once: every check-out and check-in reads the
+/// settings (twice), and parsing the whole default policy each time cost more than the
+/// query.
+fn default_settings() -> Result<CirculationSettings, CoreError> {
+    static PARSED: std::sync::OnceLock<CirculationSettings> = std::sync::OnceLock::new();
+    if let Some(parsed) = PARSED.get() {
+        return Ok(parsed.clone());
+    }
+    let parsed = default_policy()?.settings;
+    Ok(PARSED.get_or_init(|| parsed).clone())
+}
+
 /// The library-wide settings; a value missing from the catalog takes the shipped default.
 pub(crate) fn settings(conn: &Connection) -> Result<CirculationSettings, CoreError> {
-    let defaults = default_policy()?.settings;
-    let mut stmt = conn.prepare_cached("SELECT value FROM catalog_meta WHERE key = ?1")?;
-    let mut get = |key: &str| -> Result<Option<String>, CoreError> {
-        Ok(stmt.query_row(params![key], |r| r.get(0)).optional()?)
-    };
+    let defaults = default_settings()?;
+    // One statement for the four keys (four primary-key lookups).
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, value FROM catalog_meta WHERE key = ?1 OR key = ?2 OR key = ?3 OR key = ?4",
+    )?;
+    let mut values: [Option<String>; 4] = Default::default();
+    let mut rows = stmt.query(params![
+        SETTING_KEYS[0],
+        SETTING_KEYS[1],
+        SETTING_KEYS[2],
+        SETTING_KEYS[3]
+    ])?;
+    while let Some(row) = rows.next()? {
+        let key: String = row.get(0)?;
+        if let Some(i) = SETTING_KEYS.iter().position(|k| *k == key) {
+            values[i] = Some(row.get(1)?);
+        }
+    }
+    let [
+        time_zone,
+        fine_block_limit,
+        hold_shelf_days,
+        overdue_block_days,
+    ] = values;
     let number = |v: Option<String>, d: i64| v.and_then(|v| v.parse().ok()).unwrap_or(d);
     Ok(CirculationSettings {
-        time_zone: get(SETTING_KEYS[0])?.unwrap_or(defaults.time_zone),
-        fine_block_limit: number(get(SETTING_KEYS[1])?, defaults.fine_block_limit),
+        time_zone: time_zone.unwrap_or(defaults.time_zone),
+        fine_block_limit: number(fine_block_limit, defaults.fine_block_limit),
         hold_shelf_days: u32::try_from(number(
-            get(SETTING_KEYS[2])?,
+            hold_shelf_days,
             i64::from(defaults.hold_shelf_days),
         ))
         .unwrap_or(defaults.hold_shelf_days),
         overdue_block_days: u32::try_from(number(
-            get(SETTING_KEYS[3])?,
+            overdue_block_days,
             i64::from(defaults.overdue_block_days),
         ))
         .unwrap_or(defaults.overdue_block_days),

@@ -16,7 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -31,6 +33,9 @@ pub const SCHEMA_VERSION: u32 = 15;
 
 /// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
 pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+
+/// Prepared statements kept per connection (see `connect`).
+const STATEMENT_CACHE: usize = 256;
 
 /// `PRAGMA application_id` of every Shelfmark catalog: "SHLF" in ASCII.
 const APPLICATION_ID: i32 = 0x5348_4C46;
@@ -205,6 +210,7 @@ impl Catalog {
             hlc: self.hlc.clone(),
             ids: &self.ids,
             first_seq: None,
+            hlc_checked: false,
         };
         let value = work(&mut mutation)?;
         let Mutation { tx, hlc, .. } = mutation;
@@ -216,6 +222,76 @@ impl Catalog {
             self.checkpoints.nudge();
         }
         Ok(value)
+    }
+
+    /// Runs several independent writes in one SQLite transaction, each in a savepoint of its
+    /// own, and commits once: a group commit. Each job is what it would be as its own
+    /// [`Catalog::write`] on behalf of its own user: its result is in the list at its place; a
+    /// job that fails is rolled back to its savepoint and leaves nothing (no rows, no log
+    /// entries, and the hybrid clock as before it), while the jobs around it are kept; each
+    /// job's change-log entries are stamped after the previous job's, and `Mutation::logged`
+    /// gives each job its own entries.
+    ///
+    /// Why: a small write (a check-out is a dozen statements on warm pages) costs less than
+    /// the transaction around it — taking the write lock, writing the changed pages to the
+    /// WAL once per commit, the turn passed between threads. When many writers queue for one
+    /// catalog (100 self-check kiosks), running the queue in one transaction pays that once.
+    ///
+    /// The transaction takes the write lock as it begins (`BEGIN IMMEDIATE`, which waits out
+    /// another program's write with the busy timeout), so no other connection can commit
+    /// between one job's reads and its writes. `Err` when the transaction as a whole could not
+    /// begin or commit, or SQLite itself abandoned it (a full disk, say): then nothing of any
+    /// job was kept, and the caller may run them again (each on its own).
+    pub fn write_each<'u, T, W>(
+        &mut self,
+        jobs: impl IntoIterator<Item = (&'u str, W)>,
+    ) -> Result<Vec<Result<T, CoreError>>, CoreError>
+    where
+        W: FnOnce(&mut Mutation<'_>) -> Result<T, CoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut mutation = Mutation {
+            tx,
+            node: self.node,
+            user: "",
+            clock: self.clock.as_ref(),
+            hlc: self.hlc.clone(),
+            ids: &self.ids,
+            first_seq: None,
+            hlc_checked: false,
+        };
+        let mut results = Vec::new();
+        for (user, work) in jobs {
+            mutation.user = user;
+            mutation.first_seq = None;
+            let clock_before = (mutation.hlc.clone(), mutation.hlc_checked);
+            mutation.savepoint("SAVEPOINT shelfmark_job")?;
+            match work(&mut mutation) {
+                Ok(value) => {
+                    mutation.savepoint("RELEASE shelfmark_job")?;
+                    results.push(Ok(value));
+                }
+                // Some failures (I/O, a full disk) make SQLite roll the whole transaction
+                // back itself; the jobs before are gone too, and must not be reported kept.
+                Err(e) if mutation.tx.is_autocommit() => return Err(e),
+                Err(e) => {
+                    mutation.savepoint("ROLLBACK TO shelfmark_job")?;
+                    mutation.savepoint("RELEASE shelfmark_job")?;
+                    (mutation.hlc, mutation.hlc_checked) = clock_before;
+                    results.push(Err(e));
+                }
+            }
+        }
+        let Mutation { tx, hlc, .. } = mutation;
+        tx.commit()?;
+        self.hlc = hlc;
+        self.commits += 1;
+        if self.commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
+            self.checkpoints.nudge();
+        }
+        Ok(results)
     }
 
     /// The counts and identity shown in the status bar and by `shelfmark info`.
@@ -290,8 +366,11 @@ pub struct Mutation<'c> {
     clock: &'c dyn Clock,
     hlc: Hlc,
     ids: &'c uuid::ContextV7,
-    /// The `seq` of the first change-log entry this transaction appended.
+    /// The `seq` of the first change-log entry this transaction (or, in
+    /// [`Catalog::write_each`], this job) appended.
     first_seq: Option<i64>,
+    /// Whether the hybrid clock was brought past the log's newest entry in this transaction.
+    hlc_checked: bool,
 }
 
 impl Mutation<'_> {
@@ -338,7 +417,7 @@ impl Mutation<'_> {
         operation: Operation,
         payload: &str,
     ) -> Result<Uuid, CoreError> {
-        if self.first_seq.is_none() {
+        if !self.hlc_checked {
             // Another program may have the catalog open too (the desktop app and the command
             // line), each with its own clock: the first entry of a transaction, which holds
             // the write lock by now, starts after the newest one in the log. So `hlc` always
@@ -351,6 +430,7 @@ impl Mutation<'_> {
             if newest > self.hlc.last() {
                 self.hlc = Hlc::resume(newest);
             }
+            self.hlc_checked = true;
         }
         let change_id = self.new_id();
         let now = self.clock.now();
@@ -373,6 +453,12 @@ impl Mutation<'_> {
             self.first_seq = Some(self.tx.last_insert_rowid());
         }
         Ok(change_id)
+    }
+
+    /// Opens, releases or rolls back to a job's savepoint ([`Catalog::write_each`]).
+    fn savepoint(&self, sql: &str) -> Result<(), CoreError> {
+        self.tx.prepare_cached(sql)?.execute([])?;
+        Ok(())
     }
 
     /// The change-log entries this transaction appended so far, as the `seq` range
@@ -520,6 +606,10 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
     // large import would otherwise leave a WAL of gigabytes beside the catalog for good.
     conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // A check-out runs some thirty different statements and a reader's account as many:
+    // with rusqlite's default of 16 cached, each pushed the next out, and every statement
+    // was planned again each time.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
 

@@ -659,3 +659,111 @@ fn the_change_log_and_ledger_keep_their_rules_without_in_lists_or_an_hlc_index()
         .expect("integrity");
     assert_eq!(integrity, "ok");
 }
+
+/// A job for `write_each` that adds a branch and reports the change-log range it appended.
+fn add_branch_job(
+    code: &str,
+) -> impl FnOnce(&mut Mutation<'_>) -> Result<Option<(i64, i64)>, CoreError> + '_ {
+    move |m| {
+        holdings::add_branch(
+            m,
+            &NewBranch {
+                code: code.into(),
+                name: code.into(),
+            },
+        )?;
+        m.logged()
+    }
+}
+
+#[test]
+fn write_each_keeps_every_job_but_the_one_that_failed_and_that_one_leaves_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    add_branch_as(&mut catalog, "TT");
+    let before = hlcs(&catalog);
+    type Job<'a> = Box<dyn FnOnce(&mut Mutation<'_>) -> Result<Option<(i64, i64)>, CoreError> + 'a>;
+    let jobs: Vec<(&str, Job)> = vec![
+        ("kiosk-1", Box::new(add_branch_job("HK"))),
+        // Writes a branch and its log entry, then fails: a half-done job.
+        (
+            "kiosk-2",
+            Box::new(|m: &mut Mutation<'_>| {
+                add_branch_job("BD")(m)?;
+                add_branch_job("TT")(m)
+            }),
+        ),
+        ("kiosk-3", Box::new(add_branch_job("CG"))),
+    ];
+    let results = catalog.write_each(jobs).expect("the group commits");
+    assert_eq!(results.len(), 3);
+    // Each job sees only its own entries: the failed job's were given back.
+    assert_eq!(results[0].as_ref().expect("first kept"), &Some((1, 2)));
+    assert!(
+        // The branch code TT is taken: the unique index refuses the second insert.
+        matches!(&results[1], Err(CoreError::Storage(_))),
+        "{:?}",
+        results[1]
+    );
+    assert_eq!(results[2].as_ref().expect("third kept"), &Some((2, 3)));
+    let codes: Vec<String> = catalog
+        .conn()
+        .prepare("SELECT code FROM branches ORDER BY code")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("branches");
+    assert_eq!(codes, ["CG", "HK", "TT"]);
+    let log = changelog::recent(&catalog, 10).expect("log");
+    let users: Vec<&str> = log.iter().rev().map(|e| e.user.as_str()).collect();
+    assert_eq!(users, ["t", "kiosk-1", "kiosk-3"]);
+    let seqs: Vec<i64> = log.iter().rev().map(|e| e.seq).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    let after = hlcs(&catalog);
+    assert_eq!(after[0], before[0]);
+    assert!(after.windows(2).all(|w| w[0] < w[1]), "{after:?}");
+    // The clock goes on from the last kept entry.
+    add_branch_as(&mut catalog, "LB");
+    let last = hlcs(&catalog);
+    assert!(last[3] > last[2], "{last:?}");
+}
+
+#[test]
+fn write_each_stamps_after_another_programs_newer_entries() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("catalog.db");
+    let ahead = Arc::new(ManualClock::new(datetime!(2026-11-26 09:00:00 UTC)));
+    let mut behind = Catalog::open(&path, options_at(test_clock())).expect("opens");
+    let mut other = Catalog::open(&path, options_at(ahead)).expect("opens too");
+    add_branch_as(&mut other, "HK");
+    // The first job fails after its first entry (which brought the clock past the other
+    // program's); the next job must still stamp after that entry.
+    type Job<'a> = Box<dyn FnOnce(&mut Mutation<'_>) -> Result<Option<(i64, i64)>, CoreError> + 'a>;
+    let jobs: Vec<(&str, Job)> = vec![
+        (
+            "kiosk-1",
+            Box::new(|m: &mut Mutation<'_>| {
+                add_branch_job("BD")(m)?;
+                add_branch_job("HK")(m)
+            }),
+        ),
+        ("kiosk-2", Box::new(add_branch_job("CG"))),
+        ("kiosk-3", Box::new(add_branch_job("LB"))),
+    ];
+    let results = behind.write_each(jobs).expect("commits");
+    assert!(results[0].is_err());
+    assert!(results[1].is_ok() && results[2].is_ok());
+    let log = hlcs(&behind);
+    assert_eq!(log.len(), 3);
+    assert!(log.windows(2).all(|w| w[0] < w[1]), "{log:?}");
+}
+
+#[test]
+fn write_each_with_no_jobs_commits_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut catalog = open_new(&dir);
+    type Job = fn(&mut Mutation<'_>) -> Result<(), CoreError>;
+    let results = catalog
+        .write_each(Vec::<(&str, Job)>::new())
+        .expect("nothing to do");
+    assert!(results.is_empty());
+    assert_eq!(catalog.summary().expect("summary").changes, 0);
+}

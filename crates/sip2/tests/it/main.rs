@@ -3,3 +3,4 @@
 
 mod conformance;
 pub mod setup;
+mod together;
