@@ -201,7 +201,13 @@ impl Catalog {
         user: &str,
         work: impl FnOnce(&mut Mutation<'_>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken at the start, waiting out another program's
+        // write (busy timeout). A deferred transaction that read first and then wrote would
+        // fail at once with "database is locked" when another connection wrote meanwhile —
+        // the desk beside a SIP2 server, the central server's union follower beside an admin.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut mutation = Mutation {
             tx,
             node: self.node,
@@ -598,6 +604,8 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
             source: std::io::Error::other(e.to_string()),
         },
     })?;
+    // First, so that even switching to WAL waits for another program instead of failing.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Pragmas are per connection and live outside the migrations.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -605,7 +613,6 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
     // After a checkpoint lets the WAL start over, SQLite cuts the file back to this size; a
     // large import would otherwise leave a WAL of gigabytes beside the catalog for good.
     conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // A check-out runs some thirty different statements and a reader's account as many:
     // with rusqlite's default of 16 cached, each pushed the next out, and every statement
     // was planned again each time.

@@ -767,3 +767,49 @@ fn write_each_with_no_jobs_commits_nothing() {
     assert!(results.is_empty());
     assert_eq!(catalog.summary().expect("summary").changes, 0);
 }
+
+/// Two programs writing one catalog: the desk's transaction has read and not yet written when
+/// a SIP2 server's write commits. Each write takes the lock at its start, so the second waits
+/// for the first instead of failing with "database is locked" on a snapshot gone stale.
+#[test]
+fn a_write_waits_for_another_connections_write_instead_of_failing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shared.db");
+    let mut desk = Catalog::open(&path, CatalogOptions::default()).expect("opens");
+    let mut kiosk = Catalog::open(&path, CatalogOptions::default()).expect("opens again");
+    let (started, wait) = std::sync::mpsc::channel();
+    let desk_side = std::thread::spawn(move || {
+        desk.write("desk", |m| {
+            let before: i64 = m
+                .conn()
+                .query_row("SELECT count(*) FROM branches", [], |r| r.get(0))?;
+            let _ = started.send(());
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: format!("D{before}"),
+                    name: "Quầy".into(),
+                },
+            )
+        })
+    });
+    wait.recv().expect("the desk's transaction began");
+    let kiosk_write = kiosk.write("kiosk", |m| {
+        holdings::add_branch(
+            m,
+            &NewBranch {
+                code: "K".into(),
+                name: "Máy tự phục vụ".into(),
+            },
+        )
+    });
+    let desk_write = desk_side.join().expect("desk thread");
+    assert!(desk_write.is_ok(), "{desk_write:?}");
+    assert!(kiosk_write.is_ok(), "{kiosk_write:?}");
+    let branches: i64 = kiosk
+        .conn()
+        .query_row("SELECT count(*) FROM branches", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(branches, 2);
+}
