@@ -659,7 +659,9 @@ pub fn search(catalog: &Catalog, text: &str, limit: u32) -> Result<Vec<PatronMat
     Ok(found)
 }
 
-fn matches(
+/// Readers not merged away who meet `condition` (which may end in its own `ORDER BY`), with
+/// the columns a list of matches shows.
+pub(crate) fn matches(
     conn: &Connection,
     condition: &str,
     values: impl rusqlite::Params,

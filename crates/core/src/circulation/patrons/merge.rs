@@ -630,28 +630,12 @@ pub fn likely_duplicates(
     let Some(folded) = folded.filter(|f| !f.is_empty()) else {
         return Ok(Vec::new());
     };
-    let limit = i64::from(limit.clamp(1, 50));
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.barcode, p.name, p.category, b.code, p.expires_on,
-                EXISTS (SELECT 1 FROM patron_blocks k WHERE k.patron_id = p.id AND k.lifted_at IS NULL)
-         FROM patrons p LEFT JOIN branches b ON b.id = p.home_branch_id
-         WHERE p.name_folded = ?1 AND p.id <> ?2 AND p.merged_into IS NULL
-         ORDER BY p.barcode LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![folded, patron.to_string(), limit], |r| {
-            Ok(PatronMatch {
-                id: r.get(0)?,
-                barcode: r.get(1)?,
-                name: r.get(2)?,
-                category: r.get(3)?,
-                home_branch_code: r.get(4)?,
-                expires_on: r.get(5)?,
-                blocked: r.get(6)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    super::matches(
+        conn,
+        "p.name_folded = ?1 AND p.id <> ?2 ORDER BY p.barcode",
+        params![folded, patron.to_string()],
+        i64::from(limit.clamp(1, 50)),
+    )
 }
 
 /// The desk's notice for a card scanned that was merged away: whose card it was and the
