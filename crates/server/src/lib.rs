@@ -390,8 +390,16 @@ async fn with_union<T: Send + 'static>(
     tokio::task::spawn_blocking(move || {
         loop {
             let mut store = lock(&store);
-            if !store.catch_up_union_page()?.more {
-                return work(&mut *store);
+            match store.catch_up_union_page() {
+                Ok(page) if page.more => {}
+                Ok(_) => return work(&mut *store),
+                // An entry the union catalog cannot take stops its catching up (the follower
+                // says so and tries again); readers are answered from the union as it stands
+                // rather than refused as long as that entry is in the log.
+                Err(e) => {
+                    tracing::warn!(target: "shelfmark_server", "the union catalog could not catch up: {e}");
+                    return work(&mut *store);
+                }
             }
         }
     })
@@ -403,9 +411,19 @@ async fn with_union<T: Send + 'static>(
 async fn push(
     State(app): State<AppState>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<PushResponse>, ApiError> {
     let branch = admit(&app.store, &headers)?;
+    // Read only once the token is known good: a caller without one never makes the server
+    // hold a large body.
+    let body = axum::body::to_bytes(body, PUSH_BODY_LIMIT)
+        .await
+        .map_err(|e| {
+            ApiError(
+                SyncErrorCode::BadRequest,
+                format!("the push could not be read (at most {PUSH_BODY_LIMIT} bytes): {e}"),
+            )
+        })?;
     let request: PushRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError(
             SyncErrorCode::BadRequest,

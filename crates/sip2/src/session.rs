@@ -570,13 +570,16 @@ impl Session {
         req: &Message,
     ) -> Result<(PatronAccount, Option<Result<(), Refusal>>), CoreError> {
         let barcode = req.get("AA").unwrap_or("").trim();
+        // A merged-away card is refused whatever comes with it (no PIN, a wrong one, one
+        // remembered from before the merge): a machine shows no one's account for it.
+        let account = kiosk::self_service_account(catalog, barcode)?;
         let Some(pin) = req.get("AD").filter(|p| !p.is_empty()) else {
-            return Ok((patrons::account(catalog, barcode)?, None));
+            return Ok((account, None));
         };
         match self.check_pin(catalog, barcode, pin) {
             Ok(Some(account)) => Ok((account, Some(Ok(())))),
-            Ok(None) => Ok((patrons::account(catalog, barcode)?, Some(Ok(())))),
-            Err(CoreError::Refused(r)) => Ok((patrons::account(catalog, barcode)?, Some(Err(r)))),
+            Ok(None) => Ok((account, Some(Ok(())))),
+            Err(CoreError::Refused(r)) => Ok((account, Some(Err(r)))),
             Err(other) => Err(other),
         }
     }
@@ -967,7 +970,7 @@ impl Session {
             .check_pin(catalog, patron, pin)
             .and_then(|account| match account {
                 Some(account) => Ok(account),
-                None => patrons::account(catalog, patron),
+                None => kiosk::self_service_account(catalog, patron),
             }) {
             Ok(reader) => reader,
             Err(err) => {
@@ -1083,6 +1086,10 @@ impl Session {
                 ),
             );
         };
+        if let Err(err) = kiosk::self_service_account(catalog, patron) {
+            let shown = self.error_text(&err, patron, "");
+            return self.refused(req, kind, now, shown);
+        }
         let transaction = req.get("BK").unwrap_or("");
         let note = format!(
             "SIP2 fee paid (payment type {}){}",

@@ -218,6 +218,17 @@ fn local_hm_date(conn: &Connection, t: OffsetDateTime) -> Result<String, CoreErr
     ))
 }
 
+/// A reader's account for a self-service machine (a kiosk, a SIP2 client): as the desk sees
+/// it, except that a merged-away card is refused — nobody at a machine can check who holds
+/// it, and it is often the lost one (see `patrons::merge`).
+pub fn self_service_account(catalog: &Catalog, barcode: &str) -> Result<PatronAccount, CoreError> {
+    let account = patrons::account(catalog, barcode)?;
+    if account.merged_card.is_some() {
+        return Err(CoreError::Refused(refusal(RefusalCode::CardMerged, &[])));
+    }
+    Ok(account)
+}
+
 /// The reader whose PIN this is with the stored hash it was checked against, or the refusal;
 /// wrong PINs are counted and locks set.
 fn check_pin(

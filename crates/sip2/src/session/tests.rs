@@ -654,3 +654,58 @@ fn item_information_gives_the_sip2_circulation_status_and_due_date_format() {
     assert_eq!(unknown.fixed(0), "01");
     assert!(unknown.get("AF").expect("AF").contains("nope"));
 }
+
+/// A card merged away at the desk is refused at a machine whatever comes with it: no
+/// account shown (no name, no survivor's card, no balance), no payment taken on it.
+#[test]
+fn a_merged_away_card_shows_no_account_and_takes_no_payment() {
+    use shelfmark_core::api::PatronInput;
+    use shelfmark_core::circulation::patrons::merge;
+    let mut demo = demo_catalog();
+    let reader = good_reader(&demo.catalog, 0);
+    let survivor = patrons::account(&demo.catalog, &reader).expect("reader");
+    let old_card = "288800000001";
+    demo.catalog
+        .write("staff", |m| {
+            let duplicate = patrons::add(
+                m,
+                &PatronInput {
+                    barcode: old_card.into(),
+                    name: survivor.name.clone(),
+                    category: "adult".into(),
+                    email: None,
+                    phone: None,
+                    home_branch_code: Some("HK".into()),
+                    expires_on: "2099-12-31".into(),
+                    notes: String::new(),
+                },
+            )?;
+            merge::merge(
+                m,
+                survivor.id.parse().expect("id"),
+                duplicate,
+                "thẻ cũ bị mất",
+            )
+        })
+        .expect("merged");
+    let balance = survivor.balance;
+    let mut s = logged_in(&mut demo, "kiosk");
+    for request in [
+        format!("23000{DATE}AOHK|AA{old_card}|"),
+        format!("23000{DATE}AOHK|AA{old_card}|AD{DEMO_PIN}|"),
+        format!("63000{DATE}          AOHK|AA{old_card}|"),
+    ] {
+        let answer = ask(&mut s, &mut demo.catalog, &request);
+        assert_ne!(answer.get("AE"), Some(survivor.name.as_str()), "{answer:?}");
+        assert_ne!(answer.get("AA"), Some(reader.as_str()), "{answer:?}");
+        assert_eq!(answer.get("BL"), Some("N"), "{answer:?}");
+    }
+    let paid = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV1000|AOHK|AA{old_card}|BKtx-9|"),
+    );
+    assert_eq!(paid.fixed(0), "N", "{paid:?}");
+    let after = patrons::account(&demo.catalog, &reader).expect("reader");
+    assert_eq!(after.balance, balance, "nothing was paid on the old card");
+}

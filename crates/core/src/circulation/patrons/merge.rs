@@ -14,7 +14,8 @@
 //! payment made with the old card lands on the one reader. The desk's account carries a
 //! `merged_card` notice ("card X was merged into Y") so staff see which card was scanned and
 //! can check who stands at the desk. Self-service is refused instead (`card_merged` at the
-//! kiosk, and therefore on SIP2 machines, which sign readers in through the kiosk's check):
+//! kiosk's sign-in, and `kiosk::self_service_account` for every SIP2 message about a reader,
+//! with a PIN or without, and for fees paid at a machine):
 //! nobody there can check who holds an old card, which is often the very card that was lost,
 //! and its PIN is not the survivor's. The duplicate no longer appears in the patron search,
 //! and its card number stays taken, so it is never given to another reader.
