@@ -1,5 +1,6 @@
 // Helpers the spec files share: the CLI fixture, launching the app through tauri-driver,
 // waiting on what the window shows, screenshots and axe-core.
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -34,6 +35,31 @@ export function cli(db, args, { json = false } = {}) {
     );
   }
   return json ? JSON.parse(out) : out;
+}
+
+/** The demo's readers (cards 200000000001, 200000000002, ...) as the desk sees them. */
+export function demoReaders(db) {
+  const readers = [];
+  for (let n = 1; ; n++) {
+    const barcode = `2${String(n).padStart(11, "0")}`;
+    try {
+      readers.push(cli(db, ["--json", "circ", "patron", "show", barcode], { json: true }));
+    } catch {
+      return readers;
+    }
+  }
+}
+
+/** Items that are on the shelf: returned through the CLI first when the demo left them out. */
+export function shelvedItems(db, count, from) {
+  const found = [];
+  for (let n = from; found.length < count && n < from + 400; n++) {
+    const barcode = `3${String(n).padStart(11, "0")}`;
+    const result = cli(db, ["--json", "circ", "checkin", barcode], { json: true });
+    if (result.action.kind === "reshelve" && result.status === "available") found.push(barcode);
+  }
+  assert.equal(found.length, count, "enough items on the shelf");
+  return found;
 }
 
 /** Makes the deterministic demo catalog and reads back what the app should show. */

@@ -13,10 +13,12 @@ import {
   byTestId,
   cli,
   closeApp,
+  demoReaders,
   launchApp,
   makeDemoCatalog,
   navigate,
   screenshot,
+  shelvedItems,
   textOf,
   waitFor,
   writeArtifact,
@@ -26,31 +28,6 @@ import { CLI_BIN, TIMEOUTS } from "../lib/config.mjs";
 const STAFF_PASSWORD = "thuthu-2026";
 const READER_PIN = "2468";
 const DUPLICATE_CARD = "299900000001";
-
-/** The demo's readers (cards 200000000001, 200000000002, ...) as the desk sees them. */
-function demoReaders(db) {
-  const readers = [];
-  for (let n = 1; ; n++) {
-    const barcode = `2${String(n).padStart(11, "0")}`;
-    try {
-      readers.push(cli(db, ["--json", "circ", "patron", "show", barcode], { json: true }));
-    } catch {
-      return readers;
-    }
-  }
-}
-
-/** Items that are on the shelf: returned through the CLI first when the demo left them out. */
-function shelvedItems(db, count, from) {
-  const found = [];
-  for (let n = from; found.length < count && n < from + 400; n++) {
-    const barcode = `3${String(n).padStart(11, "0")}`;
-    const result = cli(db, ["--json", "circ", "checkin", barcode], { json: true });
-    if (result.action.kind === "reshelve" && result.status === "available") found.push(barcode);
-  }
-  assert.equal(found.length, count, "enough items on the shelf");
-  return found;
-}
 
 describe("circulation desk and kiosk", () => {
   let fixture;

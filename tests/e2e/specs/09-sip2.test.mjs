@@ -13,11 +13,13 @@ import {
   byTestId,
   cli,
   closeApp,
+  demoReaders,
   elementByTestId,
   launchApp,
   makeDemoCatalog,
   navigate,
   screenshot,
+  shelvedItems,
   testKeepingFailures,
   textOf,
   waitFor,
@@ -39,26 +41,6 @@ function freePort() {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** A demo reader with a PIN whom the desk would lend to. */
-function readerWithPin(db) {
-  for (let n = 1; n < 100; n++) {
-    const barcode = `2${String(n).padStart(11, "0")}`;
-    const reader = cli(db, ["--json", "circ", "patron", "show", barcode], { json: true });
-    if (reader.has_pin && reader.refusals.length === 0) return reader;
-  }
-  throw new Error("no demo reader with a PIN and nothing against lending");
-}
-
-/** A copy on the shelf (returned through the CLI first when the demo left it out). */
-function shelvedItem(db) {
-  for (let n = 20; n < 400; n++) {
-    const barcode = `3${String(n).padStart(11, "0")}`;
-    const result = cli(db, ["--json", "circ", "checkin", barcode], { json: true });
-    if (result.action.kind === "reshelve" && result.status === "available") return barcode;
-  }
-  throw new Error("no copy on the shelf");
 }
 
 /** One kiosk visit by the Python SIP2 client; its JSON report. */
@@ -84,8 +66,9 @@ describe("SIP2 server started from Settings", () => {
 
   before(async () => {
     fixture = makeDemoCatalog({ records: 300, seed: 7, firstRows: 1 });
-    reader = readerWithPin(fixture.db);
-    item = shelvedItem(fixture.db);
+    reader = demoReaders(fixture.db).find((r) => r.has_pin && r.refusals.length === 0);
+    assert.ok(reader, "a demo reader with a PIN and nothing against lending");
+    [item] = shelvedItems(fixture.db, 1, 20);
     port = await freePort();
     driver = await launchApp(fixture.db);
     await elementByTestId(driver, "nav-settings");

@@ -67,19 +67,7 @@ pub(crate) fn demo_catalog() -> Demo {
         .write("staff", |m| {
             for (n, name) in READERS.iter().enumerate() {
                 let barcode = format!("29900000000{n}");
-                patrons::add(
-                    m,
-                    &shelfmark_core::api::PatronInput {
-                        barcode: barcode.clone(),
-                        name: (*name).into(),
-                        category: "adult".into(),
-                        email: None,
-                        phone: None,
-                        home_branch_code: Some("HK".into()),
-                        expires_on: "2099-12-31".into(),
-                        notes: String::new(),
-                    },
-                )?;
+                patrons::add(m, &hk_reader(&barcode, name))?;
                 patrons::set_pin(m, &barcode, DEMO_PIN)?;
             }
             shelfmark_core::circulation::fines::charge(m, OWING, 20_000, "Làm rách sách")?;
@@ -87,6 +75,20 @@ pub(crate) fn demo_catalog() -> Demo {
         })
         .expect("readers");
     Demo { dir, catalog }
+}
+
+/// A reader of branch HK whose card runs to 2099.
+fn hk_reader(barcode: &str, name: &str) -> shelfmark_core::api::PatronInput {
+    shelfmark_core::api::PatronInput {
+        barcode: barcode.into(),
+        name: name.into(),
+        category: "adult".into(),
+        email: None,
+        phone: None,
+        home_branch_code: Some("HK".into()),
+        expires_on: "2099-12-31".into(),
+        notes: String::new(),
+    }
 }
 
 const READERS: [&str; 3] = ["Nguyễn Thị Ánh Tuyết", "Trần Văn Đức", "Lê Hoàng Yến"];
@@ -659,7 +661,6 @@ fn item_information_gives_the_sip2_circulation_status_and_due_date_format() {
 /// account shown (no name, no survivor's card, no balance), no payment taken on it.
 #[test]
 fn a_merged_away_card_shows_no_account_and_takes_no_payment() {
-    use shelfmark_core::api::PatronInput;
     use shelfmark_core::circulation::patrons::merge;
     let mut demo = demo_catalog();
     let reader = good_reader(&demo.catalog, 0);
@@ -667,19 +668,7 @@ fn a_merged_away_card_shows_no_account_and_takes_no_payment() {
     let old_card = "288800000001";
     demo.catalog
         .write("staff", |m| {
-            let duplicate = patrons::add(
-                m,
-                &PatronInput {
-                    barcode: old_card.into(),
-                    name: survivor.name.clone(),
-                    category: "adult".into(),
-                    email: None,
-                    phone: None,
-                    home_branch_code: Some("HK".into()),
-                    expires_on: "2099-12-31".into(),
-                    notes: String::new(),
-                },
-            )?;
+            let duplicate = patrons::add(m, &hk_reader(old_card, &survivor.name))?;
             merge::merge(
                 m,
                 survivor.id.parse().expect("id"),
