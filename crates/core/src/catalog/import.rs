@@ -444,7 +444,7 @@ pub fn import_file(
     };
     // Best effort: an index that cannot be fed now is brought up to date afterwards.
     let feed = Feed::start(catalog).ok().flatten();
-    let autocheckpoint = start_bulk_load(catalog)?;
+    let settings = start_bulk_load(catalog)?;
     let set_aside = indexes_to_set_aside(catalog, meta.len(), options)?;
     if !set_aside.is_empty() {
         deferred::set_aside(catalog.conn(), &set_aside)?;
@@ -567,7 +567,7 @@ pub fn import_file(
                 }
                 drop(to_index);
                 options.stage(ImportStage::IndexesRestoreBegins);
-                let restored = end_bulk_load(writing, autocheckpoint)
+                let restored = end_bulk_load(writing, settings)
                     .and_then(|()| deferred::restore(writing.conn()));
                 options.stage(ImportStage::IndexesRestoreEnds);
                 written.and(restored)
@@ -592,7 +592,7 @@ pub fn import_file(
     // Already done by the writing thread; again (a no-op then) for an import whose writing
     // thread never started.
     let restored =
-        end_bulk_load(catalog, autocheckpoint).and_then(|()| deferred::restore(catalog.conn()));
+        end_bulk_load(catalog, settings).and_then(|()| deferred::restore(catalog.conn()));
     let (written, fed) = ran?;
     written.and(restored)?;
     // Best effort, as above: an index whose commit failed is caught up from the change log
@@ -661,14 +661,25 @@ fn index_batches(
     None
 }
 
-/// Sets the connection up for a bulk load. Returns the WAL auto-checkpoint setting to put back
-/// afterwards with [`end_bulk_load`].
-fn start_bulk_load(catalog: &Catalog) -> Result<i64, CoreError> {
+/// The connection's settings a bulk load changes, to put back with [`end_bulk_load`].
+#[derive(Clone, Copy)]
+struct Settings {
+    autocheckpoint: i64,
+    cache_size: i64,
+}
+
+/// Sets the connection up for a bulk load. Returns the settings to put back afterwards with
+/// [`end_bulk_load`] (the app's connection lives on after an import: it must not keep a page
+/// cache of 256 MiB).
+fn start_bulk_load(catalog: &Catalog) -> Result<Settings, CoreError> {
     let conn = catalog.conn();
+    let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     // A bulk load touches index pages all over the records, items and identifiers b-trees
-    // (sort titles, barcodes and ISBNs arrive in no order); SQLite's default 2 MiB page cache
-    // makes every batch re-read them from the OS. 64 MiB keeps them in memory.
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    // (sort titles, barcodes and control numbers arrive in no order); SQLite's default 2 MiB
+    // page cache makes every batch re-read them from the OS. At 1,000,000 records those
+    // indexes outgrow 64 MiB: 256 MiB measured 19,200 records/s against 18,100 (peak RSS
+    // 736 MiB against 553, same run, 4096-byte pages).
+    conn.pragma_update(None, "cache_size", -262_144)?;
     // Each record's savepoint keeps the pages it changes in a sub-journal, a temporary file
     // by default: in memory it costs no write system calls (at most one record's pages).
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -678,13 +689,16 @@ fn start_bulk_load(catalog: &Catalog) -> Result<i64, CoreError> {
     // way, and a checkpoint syncs the WAL before copying it.
     let autocheckpoint: i64 = conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    Ok(autocheckpoint)
+    Ok(Settings {
+        autocheckpoint,
+        cache_size,
+    })
 }
 
-fn end_bulk_load(catalog: &Catalog, autocheckpoint: i64) -> Result<(), CoreError> {
-    catalog
-        .conn()
-        .pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
+fn end_bulk_load(catalog: &Catalog, settings: Settings) -> Result<(), CoreError> {
+    let conn = catalog.conn();
+    conn.pragma_update(None, "wal_autocheckpoint", settings.autocheckpoint)?;
+    conn.pragma_update(None, "cache_size", settings.cache_size)?;
     Ok(())
 }
 

@@ -34,6 +34,16 @@ pub const SCHEMA_VERSION: u32 = 15;
 /// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
 pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
+/// The page size of a catalog this program creates (SQLite's default is 4096). Measured on
+/// the 1,000,000-record import bench (idle machine, no LTO, same run): 4096 → 19,200
+/// records/s, 8192 → 21,200–21,300, 16384 → 24,300; and the SIP2 bench at saturation (100
+/// kiosks, no pause): 4096 → 9,000–9,500 messages/s, 8192 → 8,400–8,700, 16384 → 6,800–7,400.
+/// Larger pages mean fewer b-tree levels, WAL frames and system calls for a bulk load, and
+/// more bytes read again by every reading connection after another one commits (SQLite then
+/// drops its whole page cache): 8192 gains most of the one and loses little of the other.
+/// A catalog made before keeps its 4096; SQLite fixes the size when the file is first written.
+const PAGE_SIZE: i64 = 8192;
+
 /// Prepared statements kept per connection (see `connect`).
 const STATEMENT_CACHE: usize = 256;
 
@@ -77,8 +87,8 @@ pub struct Catalog {
 
 /// Commits between two background checkpoints: a few hundred pages of log each time.
 const COMMITS_PER_CHECKPOINT: u64 = 16;
-/// The main connection still checkpoints by itself past this many log pages (16 MB), should
-/// the background thread ever fall behind.
+/// The main connection still checkpoints by itself past this many log pages (32 MB with 8 KiB
+/// pages, 16 MB in a catalog of 4 KiB pages), should the background thread ever fall behind.
 const BACKSTOP_AUTOCHECKPOINT: i64 = 4_000;
 
 /// Copies the write-ahead log back into the database file on a thread of its own, every
@@ -606,7 +616,10 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
     })?;
     // First, so that even switching to WAL waits for another program instead of failing.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Pragmas are per connection and live outside the migrations.
+    // Pragmas are per connection and live outside the migrations. The page size takes effect
+    // only on an empty file and must come before WAL mode (which fixes it); on an existing
+    // catalog SQLite ignores it.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

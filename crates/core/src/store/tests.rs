@@ -813,3 +813,52 @@ fn a_write_waits_for_another_connections_write_instead_of_failing() {
         .expect("count");
     assert_eq!(branches, 2);
 }
+
+#[test]
+fn a_new_catalog_has_8_kib_pages_and_an_older_one_keeps_its_4_kib() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page_size = |catalog: &Catalog| -> i64 {
+        catalog
+            .conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .expect("pragma")
+    };
+    let catalog = open_new(&dir);
+    assert_eq!(page_size(&catalog), PAGE_SIZE);
+    drop(catalog);
+
+    // A catalog made before the change: a 4 KiB database brought to the current schema.
+    let old = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&old).expect("sqlite");
+        conn.pragma_update(None, "page_size", 4096).expect("page size");
+        conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .expect("application id");
+        conn.execute_batch("CREATE TABLE placeholder (x); DROP TABLE placeholder;")
+            .expect("first write fixes the page size");
+    }
+    let mut catalog = Catalog::open(&old, options_at(test_clock())).expect("opens");
+    assert_eq!(page_size(&catalog), 4096);
+    catalog
+        .write("t", |m| {
+            holdings::add_branch(
+                m,
+                &NewBranch {
+                    code: "HK".into(),
+                    name: "Chi nhánh Hoàn Kiếm".into(),
+                },
+            )
+        })
+        .expect("writes");
+    drop(catalog);
+    let catalog = Catalog::open(&old, options_at(test_clock())).expect("opens again");
+    assert_eq!(page_size(&catalog), 4096);
+    assert_eq!(
+        catalog
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+            .expect("check"),
+        "ok"
+    );
+}

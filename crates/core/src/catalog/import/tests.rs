@@ -709,6 +709,41 @@ fn a_large_import_sets_indexes_aside_and_builds_them_again() {
 }
 
 #[test]
+fn an_import_puts_the_connections_settings_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut catalog = open(&dir);
+    let setting = |catalog: &Catalog, name: &str| -> i64 {
+        catalog
+            .conn()
+            .pragma_query_value(None, name, |r| r.get(0))
+            .expect("pragma")
+    };
+    let before = (
+        setting(&catalog, "cache_size"),
+        setting(&catalog, "wal_autocheckpoint"),
+    );
+    let books: Vec<Record> = (0..3)
+        .map(|i| book(&format!("S{i}"), &format!("Sách {i}"), None))
+        .collect();
+    let path = write_iso(&dir, "few.mrc", &books);
+    let report = import(
+        &mut catalog,
+        &path,
+        &options(MatchOn::ControlNumber, OnMatch::Skip),
+    );
+    assert_eq!(report.added, 3);
+    // The desktop app's connection lives on: it keeps no bulk load's 256 MiB cache.
+    assert_eq!(
+        (
+            setting(&catalog, "cache_size"),
+            setting(&catalog, "wal_autocheckpoint")
+        ),
+        before
+    );
+    assert_ne!(before.0, -262_144);
+}
+
+#[test]
 fn indexes_left_aside_by_a_killed_import_are_built_at_the_next_open() {
     let dir = tempfile::tempdir().expect("dir");
     let before = {
