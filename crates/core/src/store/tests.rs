@@ -815,7 +815,7 @@ fn a_write_waits_for_another_connections_write_instead_of_failing() {
 }
 
 #[test]
-fn a_new_catalog_has_8_kib_pages_and_an_older_one_keeps_its_4_kib() {
+fn a_new_catalog_has_16_kib_pages_and_an_older_one_keeps_its_4_kib() {
     let dir = tempfile::tempdir().expect("temp dir");
     let page_size = |catalog: &Catalog| -> i64 {
         catalog

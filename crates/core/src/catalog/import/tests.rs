@@ -732,7 +732,7 @@ fn an_import_puts_the_connections_settings_back() {
         &options(MatchOn::ControlNumber, OnMatch::Skip),
     );
     assert_eq!(report.added, 3);
-    // The desktop app's connection lives on: it keeps no bulk load's 256 MiB cache.
+    // The desktop app's connection lives on: it keeps no bulk load's 192 MiB cache.
     assert_eq!(
         (
             setting(&catalog, "cache_size"),
@@ -740,7 +740,7 @@ fn an_import_puts_the_connections_settings_back() {
         ),
         before
     );
-    assert_ne!(before.0, -262_144);
+    assert_ne!(before.0, -super::BULK_LOAD_CACHE_KIB);
 }
 
 #[test]
