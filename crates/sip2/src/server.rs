@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use shelfmark_core::circulation::sip2::ProvenLogins;
 use shelfmark_core::{Catalog, CatalogOptions};
 
 use crate::codec::{Charset, FrameBuffer};
@@ -100,6 +101,9 @@ pub struct Server {
     writer: Writer,
     writer_stats: WriterStats,
     writer_thread: JoinHandle<()>,
+    /// The machines' passwords already checked, shared by every session (see
+    /// [`ProvenLogins`]).
+    logins: Arc<ProvenLogins>,
     open: Arc<AtomicUsize>,
 }
 
@@ -132,6 +136,7 @@ impl Server {
             writer,
             writer_stats,
             writer_thread,
+            logins: Arc::new(ProvenLogins::new()),
             open: Arc::new(AtomicUsize::new(0)),
         })
     }
@@ -172,11 +177,12 @@ impl Server {
                     let stop = self.stop.clone();
                     let open = open.clone();
                     let writer = self.writer.clone();
+                    let logins = self.logins.clone();
                     let spawned = std::thread::Builder::new()
                         .name(format!("sip2 {peer}"))
                         .spawn(move || {
                             yield_to_the_writer();
-                            serve(stream, peer, &config, &stop, writer);
+                            serve(stream, peer, &config, &stop, writer, logins);
                             open.fetch_sub(1, Ordering::SeqCst);
                         });
                     match spawned {
@@ -215,6 +221,7 @@ fn serve(
     config: &ServerConfig,
     stop: &ShutdownHandle,
     writer: Writer,
+    logins: Arc<ProvenLogins>,
 ) {
     let setup = stream
         .set_nonblocking(false)
@@ -233,7 +240,7 @@ fn serve(
         }
     };
     tracing::info!(target: "shelfmark_sip2", "{peer} connected");
-    let mut session = Session::sharing(config.charset, writer);
+    let mut session = Session::sharing(config.charset, writer, logins);
     let mut frames = FrameBuffer::default();
     let mut last_heard = Instant::now();
     let mut chunk = [0u8; 2048];

@@ -15,11 +15,14 @@
 //! or a new login forget it, and every PIN not remembered is checked in full by core, wrong
 //! ones counting towards the lockout.
 
+use std::sync::Arc;
+
 use shelfmark_core::api::{
     CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, Loan, PatronAccount, Refusal,
     Sip2Account, Sip2Language,
 };
 use shelfmark_core::circulation::calendar::LibraryTime;
+use shelfmark_core::circulation::sip2::ProvenLogins;
 use shelfmark_core::circulation::{fines, kiosk, loans, patrons, policy, sip2};
 use shelfmark_core::{Catalog, CoreError, holdings};
 use time::OffsetDateTime;
@@ -67,6 +70,9 @@ pub struct Session {
     /// the queue, on the session's own connection. `None`: writes go through the catalog
     /// given to [`Session::answer`].
     writer: Option<Writer>,
+    /// The machines' passwords already checked with Argon2: the server's, shared by every
+    /// session, so a hundred kiosks of one account logging in at once cost one check.
+    logins: Arc<ProvenLogins>,
 }
 
 /// A two-language text for the screen message (AF).
@@ -85,17 +91,19 @@ fn text(vi: impl Into<String>, en: impl Into<String>) -> Text {
 impl Session {
     /// A session writing through the catalog given to each [`Session::answer`].
     pub fn new(charset: Charset) -> Session {
-        Session::with_writer(charset, None)
+        Session::with_writer(charset, None, Arc::new(ProvenLogins::new()))
     }
 
-    /// A session whose writes go through the server's `writer`, with the other sessions'.
-    pub(crate) fn sharing(charset: Charset, writer: Writer) -> Session {
-        Session::with_writer(charset, Some(writer))
+    /// A session whose writes go through the server's `writer`, with the other sessions', and
+    /// whose login checks share the server's `logins`.
+    pub(crate) fn sharing(charset: Charset, writer: Writer, logins: Arc<ProvenLogins>) -> Session {
+        Session::with_writer(charset, Some(writer), logins)
     }
 
-    fn with_writer(charset: Charset, writer: Option<Writer>) -> Session {
+    fn with_writer(charset: Charset, writer: Option<Writer>, logins: Arc<ProvenLogins>) -> Session {
         Session {
             writer,
+            logins,
             charset,
             account: None,
             user: "sip2".into(),
@@ -291,7 +299,7 @@ impl Session {
     fn login(&mut self, catalog: &Catalog, req: &Message) -> Message {
         let login = req.get("CN").unwrap_or("");
         let password = req.get("CO").unwrap_or("");
-        let ok = match sip2::sign_in(catalog, login, password) {
+        let ok = match sip2::sign_in_proven(catalog, &self.logins, login, password) {
             Ok(Some(account)) => {
                 self.policy = policy::current(catalog).ok();
                 self.library_time = self

@@ -115,7 +115,8 @@ impl std::fmt::Debug for RememberedPin {
     }
 }
 
-fn pin_mac(key: &[u8; 32], pin: &str) -> Blake2bMac512 {
+/// A keyed MAC of a secret (a PIN, a machine's password), for remembering a right one.
+pub(crate) fn pin_mac(key: &[u8; 32], pin: &str) -> Blake2bMac512 {
     // A 32-byte key is within BLAKE2b's 64-byte limit, so this cannot fail.
     let mut mac = <Blake2bMac512 as KeyInit>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("a 32-byte key suits BLAKE2b"));

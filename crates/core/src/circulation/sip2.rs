@@ -7,6 +7,12 @@
 //! that an account was added or removed and what it may do, never the password or its hash.
 //! The protocol itself lives in the `shelfmark-sip2` crate; this module never speaks it.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use blake2::digest::Mac;
+use rand::RngCore;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -15,7 +21,7 @@ use crate::changelog::{EntityType, Operation};
 use crate::error::CoreError;
 use crate::store::Catalog;
 
-use super::{branch_id, patrons, policy, stamp};
+use super::{branch_id, kiosk, patrons, policy, stamp};
 
 /// The shortest SIP2 account password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 6;
@@ -212,15 +218,115 @@ pub fn sign_in(
     login: &str,
     password: &str,
 ) -> Result<Option<Sip2Account>, CoreError> {
-    let hash: Option<String> = catalog
-        .conn()
-        .prepare_cached("SELECT password_hash FROM sip2_accounts WHERE login = ?1")?
-        .query_row(params![login.trim()], |r| r.get(0))
-        .optional()?;
-    match hash {
+    match password_hash(catalog, login)? {
         Some(hash) if patrons::verify_secret(&hash, password) => account(catalog, login),
         _ => Ok(None),
     }
+}
+
+/// The passwords a SIP2 server has already checked with Argon2, so that a machine logging in
+/// again, or a hundred kiosks of one account logging in at once when the server starts, cost
+/// one Argon2 run (tens of milliseconds of a core each) and not one each: without it, 100
+/// kiosks reconnecting together kept both cores busy for two to three seconds.
+///
+/// Holds no password: a BLAKE2b MAC of it under a random key made when the server starts
+/// (compared in constant time) beside the stored hash it was checked against, so a password
+/// changed or an account removed is checked afresh. In memory only, never stored or logged.
+/// A login is checked by one machine at a time: the others wait for its answer, and wrong
+/// passwords for one login are tried one after the other, each at Argon2's pace.
+pub struct ProvenLogins {
+    key: [u8; 32],
+    logins: Mutex<HashMap<String, Arc<Mutex<Option<Proven>>>>>,
+    argon2_runs: AtomicU64,
+}
+
+struct Proven {
+    stored_hash: String,
+    mac: Vec<u8>,
+}
+
+impl ProvenLogins {
+    pub fn new() -> ProvenLogins {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        ProvenLogins {
+            key,
+            logins: Mutex::new(HashMap::new()),
+            argon2_runs: AtomicU64::new(0),
+        }
+    }
+
+    /// How many passwords were checked with Argon2 (the rest were known).
+    pub fn argon2_runs(&self) -> u64 {
+        self.argon2_runs.load(Ordering::Relaxed)
+    }
+
+    fn slot(&self, login: &str) -> Arc<Mutex<Option<Proven>>> {
+        // A poisoned lock only means a thread panicked holding it; the map stays usable.
+        let mut logins = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
+        logins.entry(login.to_string()).or_default().clone()
+    }
+
+    fn check(&self, login: &str, stored_hash: &str, password: &str) -> bool {
+        let slot = self.slot(login);
+        let mut proven = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(p) = proven.as_ref().filter(|p| p.stored_hash == stored_hash) {
+            if kiosk::pin_mac(&self.key, password)
+                .verify_slice(&p.mac)
+                .is_ok()
+            {
+                return true;
+            }
+        }
+        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+        if !patrons::verify_secret(stored_hash, password) {
+            return false;
+        }
+        *proven = Some(Proven {
+            stored_hash: stored_hash.to_string(),
+            mac: kiosk::pin_mac(&self.key, password)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
+        });
+        true
+    }
+}
+
+impl Default for ProvenLogins {
+    fn default() -> Self {
+        ProvenLogins::new()
+    }
+}
+
+impl std::fmt::Debug for ProvenLogins {
+    // Neither the key nor the MACs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProvenLogins")
+            .field("argon2_runs", &self.argon2_runs())
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`sign_in`] for a server that remembers the passwords it has checked (see [`ProvenLogins`]).
+pub fn sign_in_proven(
+    catalog: &Catalog,
+    proven: &ProvenLogins,
+    login: &str,
+    password: &str,
+) -> Result<Option<Sip2Account>, CoreError> {
+    match password_hash(catalog, login)? {
+        Some(hash) if proven.check(login.trim(), &hash, password) => account(catalog, login),
+        _ => Ok(None),
+    }
+}
+
+fn password_hash(catalog: &Catalog, login: &str) -> Result<Option<String>, CoreError> {
+    Ok(catalog
+        .conn()
+        .prepare_cached("SELECT password_hash FROM sip2_accounts WHERE login = ?1")?
+        .query_row(params![login.trim()], |r| r.get(0))
+        .optional()?)
 }
 
 #[cfg(test)]
@@ -290,6 +396,58 @@ mod tests {
                 .iter()
                 .all(|p| !p.contains("secret-pw") && !p.contains("argon2"))
         );
+    }
+
+    #[test]
+    fn machines_logging_in_together_cost_one_argon2_run_and_a_changed_password_is_checked_again() {
+        let (dir, mut catalog) = catalog();
+        let added =
+            add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
+        let path = dir.path().join("c.db");
+        let proven = ProvenLogins::new();
+        std::thread::scope(|scope| {
+            let machines: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let catalog = Catalog::open(&path, Default::default()).expect("open");
+                        sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw").expect("sign in")
+                    })
+                })
+                .collect();
+            for machine in machines {
+                assert_eq!(machine.join().expect("machine"), Some(added.clone()));
+            }
+        });
+        assert_eq!(proven.argon2_runs(), 1);
+        // A wrong password is checked with Argon2 every time, never taken for the known one.
+        for _ in 0..2 {
+            assert_eq!(
+                sign_in_proven(&catalog, &proven, "kiosk-1", "wrong-pw").expect("wrong"),
+                None
+            );
+        }
+        assert_eq!(proven.argon2_runs(), 3);
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, " kiosk-1 ", "secret-pw").expect("again"),
+            Some(added)
+        );
+        assert_eq!(proven.argon2_runs(), 3);
+        // The account made again with another password: the old one no longer opens it.
+        remove_account(&mut catalog, "staff", "kiosk-1").expect("remove");
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw").expect("removed"),
+            None
+        );
+        let again = add_account(&mut catalog, "staff", &input("kiosk-1"), "other-pw").expect("add");
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw").expect("old password"),
+            None
+        );
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "other-pw").expect("new password"),
+            Some(again)
+        );
+        assert!(!format!("{proven:?}").contains("mac"));
     }
 
     #[test]

@@ -831,8 +831,10 @@ fn a_new_catalog_has_16_kib_pages_and_an_older_one_keeps_its_4_kib() {
     let old = dir.path().join("old.db");
     {
         let conn = Connection::open(&old).expect("sqlite");
-        conn.pragma_update(None, "page_size", 4096).expect("page size");
-        conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        conn.pragma_update(None, "page_size", 4096)
+            .expect("page size");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .expect("application id");
         conn.execute_batch("CREATE TABLE placeholder (x); DROP TABLE placeholder;")
