@@ -141,6 +141,11 @@ impl Server {
         })
     }
 
+    /// The machines' passwords this server has checked (shared by its sessions).
+    pub fn proven_logins(&self) -> Arc<ProvenLogins> {
+        self.logins.clone()
+    }
+
     pub fn connection_count(&self) -> ConnectionCount {
         ConnectionCount(self.open.clone())
     }
