@@ -289,7 +289,9 @@ fn a_corrupt_catalog_is_refused_and_left_unchanged() {
     drop(conn);
     // Overwrite every page after the first (the schema and all tables) with noise.
     let mut bytes = bytes_of(&path);
-    let page = 4096;
+    // The page size, as SQLite's file header gives it (big-endian at offset 16).
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    assert_eq!(page as i64, PAGE_SIZE);
     for (i, b) in bytes.iter_mut().enumerate().skip(page) {
         *b = (i * 7 % 251) as u8;
     }
