@@ -444,7 +444,6 @@ pub fn import_file(
     };
     // Best effort: an index that cannot be fed now is brought up to date afterwards.
     let feed = Feed::start(catalog).ok().flatten();
-    let settings = start_bulk_load(catalog)?;
     let set_aside = indexes_to_set_aside(catalog, meta.len(), options)?;
     if !set_aside.is_empty() {
         deferred::set_aside(catalog.conn(), &set_aside)?;
@@ -469,6 +468,8 @@ pub fn import_file(
     report.files += 1;
     let (sender, batches) = sync_channel::<Batch>(2);
     let checkpointer = catalog.checkpointer()?;
+    // Last before the threads: from here on every way out puts the settings back.
+    let settings = start_bulk_load(catalog)?;
     // One pending request is enough: a checkpoint copies everything committed before it. A
     // request may carry a way to say it is done, for the writer to wait on (see
     // WAL_RESTART_EVERY).
@@ -664,7 +665,9 @@ fn index_batches(
 /// The page cache of a bulk load (see [`start_bulk_load`]).
 const BULK_LOAD_CACHE_KIB: i64 = 196_608;
 
-/// The connection's settings a bulk load changes, to put back with [`end_bulk_load`].
+/// The connection's settings a bulk load changes, to put back with [`end_bulk_load`]
+/// (`temp_store` stays in memory: it only decides where SQLite keeps temporary tables and
+/// sub-journals, which suits the app's connection as well).
 #[derive(Clone, Copy)]
 struct Settings {
     autocheckpoint: i64,

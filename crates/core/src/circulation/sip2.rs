@@ -233,11 +233,20 @@ pub fn sign_in(
 /// (compared in constant time) beside the stored hash it was checked against, so a password
 /// changed or an account removed is checked afresh. In memory only, never stored or logged.
 /// A login is checked by one machine at a time: the others wait for its answer, and wrong
-/// passwords for one login are tried one after the other, each at Argon2's pace.
+/// passwords for one login are tried one after the other, each at Argon2's pace; a password
+/// already proven is recognised at once, never queued behind someone's wrong guesses.
 pub struct ProvenLogins {
     key: [u8; 32],
-    logins: Mutex<HashMap<String, Arc<Mutex<Option<Proven>>>>>,
+    logins: Mutex<HashMap<String, Arc<Login>>>,
     argon2_runs: AtomicU64,
+}
+
+/// What one login's machines share: the password last proven, and the one Argon2 check at a
+/// time (held only while checking, so reading `proven` never waits for Argon2).
+#[derive(Default)]
+struct Login {
+    proven: Mutex<Option<Proven>>,
+    checking: Mutex<()>,
 }
 
 struct Proven {
@@ -261,28 +270,43 @@ impl ProvenLogins {
         self.argon2_runs.load(Ordering::Relaxed)
     }
 
-    fn slot(&self, login: &str) -> Arc<Mutex<Option<Proven>>> {
+    fn login(&self, login: &str) -> Arc<Login> {
         // A poisoned lock only means a thread panicked holding it; the map stays usable.
         let mut logins = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
         logins.entry(login.to_string()).or_default().clone()
     }
 
+    /// Whether `password` is the one proven against `stored_hash`.
+    fn known(&self, login: &Login, stored_hash: &str, password: &str) -> bool {
+        let proven = login.proven.lock().unwrap_or_else(PoisonError::into_inner);
+        proven
+            .as_ref()
+            .filter(|p| p.stored_hash == stored_hash)
+            .is_some_and(|p| {
+                kiosk::pin_mac(&self.key, password)
+                    .verify_slice(&p.mac)
+                    .is_ok()
+            })
+    }
+
     fn check(&self, login: &str, stored_hash: &str, password: &str) -> bool {
-        let slot = self.slot(login);
-        let mut proven = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(p) = proven.as_ref().filter(|p| p.stored_hash == stored_hash) {
-            if kiosk::pin_mac(&self.key, password)
-                .verify_slice(&p.mac)
-                .is_ok()
-            {
-                return true;
-            }
+        let login = self.login(login);
+        if self.known(&login, stored_hash, password) {
+            return true;
+        }
+        let _turn = login
+            .checking
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Another machine may have proven it while this one waited its turn.
+        if self.known(&login, stored_hash, password) {
+            return true;
         }
         self.argon2_runs.fetch_add(1, Ordering::Relaxed);
         if !patrons::verify_secret(stored_hash, password) {
             return false;
         }
-        *proven = Some(Proven {
+        *login.proven.lock().unwrap_or_else(PoisonError::into_inner) = Some(Proven {
             stored_hash: stored_hash.to_string(),
             mac: kiosk::pin_mac(&self.key, password)
                 .finalize()
@@ -315,10 +339,18 @@ pub fn sign_in_proven(
     login: &str,
     password: &str,
 ) -> Result<Option<Sip2Account>, CoreError> {
-    match password_hash(catalog, login)? {
-        Some(hash) if proven.check(login.trim(), &hash, password) => account(catalog, login),
-        _ => Ok(None),
+    let Some(hash) = password_hash(catalog, login)? else {
+        return Ok(None);
+    };
+    if !proven.check(login.trim(), &hash, password) {
+        return Ok(None);
     }
+    // The check may have waited its turn: an account removed, or made again with another
+    // password, meanwhile is not opened with the password of the one that was.
+    if password_hash(catalog, login)?.as_deref() != Some(hash.as_str()) {
+        return Ok(None);
+    }
+    account(catalog, login)
 }
 
 fn password_hash(catalog: &Catalog, login: &str) -> Result<Option<String>, CoreError> {
@@ -405,11 +437,14 @@ mod tests {
             add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
         let path = dir.path().join("c.db");
         let proven = ProvenLogins::new();
+        // All eight ask at the same instant, each on its own connection.
+        let together = std::sync::Barrier::new(8);
         std::thread::scope(|scope| {
             let machines: Vec<_> = (0..8)
                 .map(|_| {
                     scope.spawn(|| {
                         let catalog = Catalog::open(&path, Default::default()).expect("open");
+                        together.wait();
                         sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw").expect("sign in")
                     })
                 })
@@ -448,6 +483,46 @@ mod tests {
             Some(again)
         );
         assert!(!format!("{proven:?}").contains("mac"));
+        // Made again with the same password: a new salt, so a new hash, checked afresh.
+        remove_account(&mut catalog, "staff", "kiosk-1").expect("remove");
+        let same = add_account(&mut catalog, "staff", &input("kiosk-1"), "other-pw").expect("add");
+        let runs = proven.argon2_runs();
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "other-pw").expect("same password"),
+            Some(same)
+        );
+        assert_eq!(proven.argon2_runs(), runs + 1);
+    }
+
+    #[test]
+    fn a_proven_password_is_not_kept_waiting_behind_a_check_in_progress() {
+        let (dir, mut catalog) = catalog();
+        let added =
+            add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
+        let proven = ProvenLogins::new();
+        assert!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw")
+                .expect("first")
+                .is_some()
+        );
+        // Someone's wrong guess being checked with Argon2 holds the login's turn.
+        let login = proven.login("kiosk-1");
+        let turn = login.checking.lock().expect("turn");
+        let (answered, answer) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let catalog =
+                    Catalog::open(dir.path().join("c.db"), Default::default()).expect("open");
+                let _ = answered.send(
+                    sign_in_proven(&catalog, &proven, "kiosk-1", "secret-pw").expect("sign in"),
+                );
+            });
+            // Only a bound against hanging for ever: the answer must come while the turn is
+            // held, or the check waited for it.
+            let got = answer.recv_timeout(std::time::Duration::from_secs(60));
+            drop(turn);
+            assert_eq!(got.ok().flatten(), Some(added));
+        });
     }
 
     #[test]

@@ -39,12 +39,13 @@ pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 /// records/s, 8192 → 21,200–21,750, 16384 → 24,300, 32768 and 65536 → 24,100–24,600; on the
 /// SIP2 bench at saturation (100 kiosks, no pause): 4096 → 9,000–9,500 messages/s, 8192 →
 /// 8,000–8,700, 16384 → 6,800–7,400 without LTO, while with the release build's LTO 16384
-/// gave 8,000–8,650 and 4096 8,150–8,600 that day (with 100 kiosks paced at ~100 ms, every
-/// circulation answer's p99 stays under 3 ms at 16384). Larger pages mean fewer b-tree levels, WAL frames and system calls
+/// gave 8,000–8,650 and 4096 8,150–8,600 that day (with each of 100 kiosks sending every
+/// ~100 ms, every circulation answer's p99 stays under 3 ms at 16384). Larger pages mean fewer b-tree levels, WAL frames and system calls
 /// for a bulk load, and more bytes read again by every reading connection after another one
 /// commits (SQLite then drops its whole page cache). 16 KiB: the import of a library's whole
 /// collection gains a quarter, and circulation keeps a hundredfold margin over a busy branch.
-/// A catalog made before keeps its 4096; SQLite fixes the size when the file is first written.
+/// A catalog made before keeps its 4096 (and so do its backups); SQLite fixes the size when the
+/// file is first written.
 const PAGE_SIZE: i64 = 16_384;
 
 /// Prepared statements kept per connection (see `connect`).
@@ -606,7 +607,18 @@ fn refuse_read_only(path: &Path) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Whether [`connect`] is making a new catalog (only then is its page size chosen).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Making {
+    New,
+    Existing,
+}
+
 fn connect(path: &Path) -> Result<Connection, CoreError> {
+    connect_for(path, Making::Existing)
+}
+
+fn connect_for(path: &Path, making: Making) -> Result<Connection, CoreError> {
     let conn = Connection::open(path).map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ReadOnly) => CoreError::ReadOnly {
             path: path.into(),
@@ -620,9 +632,12 @@ fn connect(path: &Path) -> Result<Connection, CoreError> {
     // First, so that even switching to WAL waits for another program instead of failing.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Pragmas are per connection and live outside the migrations. The page size takes effect
-    // only on an empty file and must come before WAL mode (which fixes it); on an existing
-    // catalog SQLite ignores it.
-    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+    // only on an empty file and must come before WAL mode (which fixes it). Only for a new
+    // catalog: on an existing one SQLite keeps the file's, but would give its `VACUUM INTO`
+    // backups the size asked for.
+    if making == Making::New {
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+    }
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -646,7 +661,7 @@ fn create(path: &Path, options: CatalogOptions) -> Result<Catalog, CoreError> {
     }
     let existed = path.exists();
     let result = (|| {
-        let mut conn = connect(path)?;
+        let mut conn = connect_for(path, Making::New)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrate(&mut conn, path, 0)?;
         finish_open(conn, path, options)

@@ -844,6 +844,17 @@ fn a_new_catalog_has_16_kib_pages_and_an_older_one_keeps_its_4_kib() {
     }
     let mut catalog = Catalog::open(&old, options_at(test_clock())).expect("opens");
     assert_eq!(page_size(&catalog), 4096);
+    // The backup made before the upgrade is the catalog as it was, pages and all.
+    let backup = fs::read_dir(dir.path())
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().ends_with(".bak"))
+        .expect("a backup before the upgrade");
+    let backup_page_size: i64 = Connection::open(&backup)
+        .expect("backup opens")
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(backup_page_size, 4096);
     catalog
         .write("t", |m| {
             holdings::add_branch(
