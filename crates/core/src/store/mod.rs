@@ -34,18 +34,18 @@ pub const SCHEMA_VERSION: u32 = 15;
 /// The size (bytes) the WAL is cut back to when it starts over (`PRAGMA journal_size_limit`).
 pub(crate) const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
-/// The page size of a catalog this program creates (SQLite's default is 4096). Measured on
-/// the 1,000,000-record import bench (idle machine, no LTO, one session): 4096 → 19,200
-/// records/s, 8192 → 21,200–21,750, 16384 → 24,300, 32768 and 65536 → 24,100–24,600; on the
-/// SIP2 bench at saturation (100 kiosks, no pause): 4096 → 9,000–9,500 messages/s, 8192 →
-/// 8,000–8,700, 16384 → 6,800–7,400 without LTO, while with the release build's LTO 16384
-/// gave 8,000–8,650 and 4096 8,150–8,600 that day (with each of 100 kiosks sending every
-/// ~100 ms, every circulation answer's p99 stays under 3 ms at 16384). Larger pages mean fewer b-tree levels, WAL frames and system calls
-/// for a bulk load, and more bytes read again by every reading connection after another one
-/// commits (SQLite then drops its whole page cache). 16 KiB: the import of a library's whole
-/// collection gains a quarter, and circulation keeps a hundredfold margin over a busy branch.
-/// A catalog made before keeps its 4096 (and so do its backups); SQLite fixes the size when the
-/// file is first written.
+/// The page size of a catalog this program creates (SQLite's default is 4096). Measured on the
+/// 1,000,000-record import bench (idle machine, no LTO, one session): 4096 → 19,200 records/s,
+/// 8192 → 21,200–21,750, 16384 → 24,300, 32768 and 65536 → 24,100–24,600; on the SIP2 bench at
+/// saturation (100 kiosks, no pause): 4096 → 9,000–9,500 messages/s, 8192 → 8,000–8,700, 16384
+/// → 6,800–7,400 without LTO, while with the release build's LTO 16384 gave 8,000–8,650 and
+/// 4096 8,150–8,600 that day (with each of 100 kiosks sending every ~100 ms, every circulation
+/// answer's p99 stays under 3 ms at 16384). Larger pages mean fewer b-tree levels, WAL frames
+/// and system calls for a bulk load, and more bytes read again by every reading connection
+/// after another one commits (SQLite then drops its whole page cache). 16 KiB: the import of a
+/// library's whole collection gains a quarter, and circulation keeps a hundredfold margin over
+/// a busy branch. A catalog made before keeps its 4096 (and so do its backups); SQLite fixes
+/// the size when the file is first written.
 const PAGE_SIZE: i64 = 16_384;
 
 /// Prepared statements kept per connection (see `connect`).
