@@ -625,8 +625,7 @@ fn run_patron(
             reason,
             dry_run,
         } => {
-            let keep = merge::card_owner(catalog, keep, "keep")?;
-            let duplicate = merge::card_owner(catalog, duplicate, "duplicate")?;
+            let (keep, duplicate) = merge::card_owners(catalog, keep, duplicate)?;
             let preview = merge::merge_preview(catalog, keep, duplicate)?;
             if *dry_run {
                 if json {

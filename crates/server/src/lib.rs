@@ -55,17 +55,6 @@ pub trait SyncStore: Send + 'static {
     fn pull(&self, branch: &str, after: i64, limit: u32) -> Result<PullResponse, CoreError>;
     /// Applies one page of the shared log to the union catalog; says whether more remains.
     fn catch_up_union_page(&mut self) -> Result<UnionPage, CoreError>;
-    /// Brings the union catalog up to the shared log; returns the entries applied.
-    fn catch_up_union(&mut self) -> Result<u32, CoreError> {
-        let mut applied = 0;
-        loop {
-            let page = self.catch_up_union_page()?;
-            applied += page.applied;
-            if !page.more {
-                return Ok(applied);
-            }
-        }
-    }
     fn search(
         &mut self,
         text: &str,
@@ -567,7 +556,7 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     let mut store = SqliteStore::open(&options.db)?;
-    store.catch_up_union()?;
+    store.hub().catch_up_union()?;
     let store: Shared = Arc::new(Mutex::new(store));
     let union = UnionFollower::spawn(store.clone(), UNION_QUIET);
     let app = router(store, union);

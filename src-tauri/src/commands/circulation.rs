@@ -31,8 +31,7 @@ pub fn patron_merge_preview(
     duplicate: String,
 ) -> Result<PatronMergePreview, ErrorPayload> {
     with_catalog(&state, |c| {
-        let keep = merge::card_owner(c, &keep, "keep")?;
-        let duplicate = merge::card_owner(c, &duplicate, "duplicate")?;
+        let (keep, duplicate) = merge::card_owners(c, &keep, &duplicate)?;
         merge::merge_preview(c, keep, duplicate)
     })
 }
@@ -45,8 +44,7 @@ pub fn merge_patrons(
     reason: String,
 ) -> Result<PatronMerge, ErrorPayload> {
     with_catalog(&state, |c| {
-        let keep = merge::card_owner(c, &keep, "keep")?;
-        let duplicate = merge::card_owner(c, &duplicate, "duplicate")?;
+        let (keep, duplicate) = merge::card_owners(c, &keep, &duplicate)?;
         c.write(&state.user, |m| merge::merge(m, keep, duplicate, &reason))
     })
 }

@@ -211,19 +211,6 @@ pub fn remove_account(catalog: &mut Catalog, user: &str, login: &str) -> Result<
     })
 }
 
-/// The account when `password` is its password; `None` for a wrong password or an unknown
-/// login alike, so a machine cannot tell which logins exist.
-pub fn sign_in(
-    catalog: &Catalog,
-    login: &str,
-    password: &str,
-) -> Result<Option<Sip2Account>, CoreError> {
-    match password_hash(catalog, login)? {
-        Some(hash) if patrons::verify_secret(&hash, password) => account(catalog, login),
-        _ => Ok(None),
-    }
-}
-
 /// The passwords a SIP2 server has already checked with Argon2, so that a machine logging in
 /// again, or a hundred kiosks of one account logging in at once when the server starts, cost
 /// one Argon2 run (tens of milliseconds of a core each) and not one each: without it, 100
@@ -332,7 +319,9 @@ impl std::fmt::Debug for ProvenLogins {
     }
 }
 
-/// [`sign_in`] for a server that remembers the passwords it has checked (see [`ProvenLogins`]).
+/// The account when `password` is its password; `None` for a wrong password or an unknown
+/// login alike, so a machine cannot tell which logins exist. `proven` remembers the passwords
+/// already checked (see [`ProvenLogins`]): a server keeps one for all its machines.
 pub fn sign_in_proven(
     catalog: &Catalog,
     proven: &ProvenLogins,
@@ -404,15 +393,16 @@ mod tests {
         assert!(!added.may_renew);
         assert_eq!(accounts(&catalog).expect("list"), vec![added.clone()]);
         assert_eq!(
-            sign_in(&catalog, "kiosk-1", "secret-pw").expect("sign in"),
+            sign_in_proven(&catalog, &ProvenLogins::new(), "kiosk-1", "secret-pw")
+                .expect("sign in"),
             Some(added)
         );
         assert_eq!(
-            sign_in(&catalog, "kiosk-1", "wrong-pw").expect("wrong"),
+            sign_in_proven(&catalog, &ProvenLogins::new(), "kiosk-1", "wrong-pw").expect("wrong"),
             None
         );
         assert_eq!(
-            sign_in(&catalog, "nobody", "secret-pw").expect("unknown"),
+            sign_in_proven(&catalog, &ProvenLogins::new(), "nobody", "secret-pw").expect("unknown"),
             None
         );
         remove_account(&mut catalog, "staff", "kiosk-1").expect("remove");

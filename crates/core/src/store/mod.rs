@@ -215,14 +215,23 @@ impl Catalog {
         user: &str,
         work: impl FnOnce(&mut Mutation<'_>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        // IMMEDIATE: the write lock is taken at the start, waiting out another program's
-        // write (busy timeout). A deferred transaction that read first and then wrote would
-        // fail at once with "database is locked" when another connection wrote meanwhile —
-        // the desk beside a SIP2 server, the central server's union follower beside an admin.
+        let mut mutation = self.begin(user)?;
+        let value = work(&mut mutation)?;
+        let hlc = mutation.commit()?;
+        self.committed(hlc);
+        Ok(value)
+    }
+
+    /// Opens the transaction of a [`Mutation`] acting for `user`. IMMEDIATE: the write lock is
+    /// taken at the start, waiting out another program's write (busy timeout). A deferred
+    /// transaction that read first and then wrote would fail at once with "database is
+    /// locked" when another connection wrote meanwhile — the desk beside a SIP2 server, the
+    /// central server's union follower beside an admin.
+    fn begin<'c>(&'c mut self, user: &'c str) -> Result<Mutation<'c>, CoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut mutation = Mutation {
+        Ok(Mutation {
             tx,
             node: self.node,
             user,
@@ -231,17 +240,17 @@ impl Catalog {
             ids: &self.ids,
             first_seq: None,
             hlc_checked: false,
-        };
-        let value = work(&mut mutation)?;
-        let Mutation { tx, hlc, .. } = mutation;
-        tx.commit()?;
-        // The clock only moves on once the changes stamped with it are committed.
+        })
+    }
+
+    /// After a [`Mutation`]'s commit: the clock only moves on once the changes stamped with it
+    /// are committed, and every few commits the checkpoint thread is woken.
+    fn committed(&mut self, hlc: Hlc) {
         self.hlc = hlc;
         self.commits += 1;
         if self.commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
             self.checkpoints.nudge();
         }
-        Ok(value)
     }
 
     /// Runs several independent writes in one SQLite transaction, each in a savepoint of its
@@ -269,19 +278,7 @@ impl Catalog {
     where
         W: FnOnce(&mut Mutation<'_>) -> Result<T, CoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut mutation = Mutation {
-            tx,
-            node: self.node,
-            user: "",
-            clock: self.clock.as_ref(),
-            hlc: self.hlc.clone(),
-            ids: &self.ids,
-            first_seq: None,
-            hlc_checked: false,
-        };
+        let mut mutation = self.begin("")?;
         let mut results = Vec::new();
         for (user, work) in jobs {
             mutation.user = user;
@@ -304,13 +301,8 @@ impl Catalog {
                 }
             }
         }
-        let Mutation { tx, hlc, .. } = mutation;
-        tx.commit()?;
-        self.hlc = hlc;
-        self.commits += 1;
-        if self.commits.is_multiple_of(COMMITS_PER_CHECKPOINT) {
-            self.checkpoints.nudge();
-        }
+        let hlc = mutation.commit()?;
+        self.committed(hlc);
         Ok(results)
     }
 
@@ -476,6 +468,13 @@ impl Mutation<'_> {
     }
 
     /// Opens, releases or rolls back to a job's savepoint ([`Catalog::write_each`]).
+    /// Commits the transaction; gives back the clock as its last entry left it.
+    fn commit(self) -> Result<Hlc, CoreError> {
+        let Mutation { tx, hlc, .. } = self;
+        tx.commit()?;
+        Ok(hlc)
+    }
+
     fn savepoint(&self, sql: &str) -> Result<(), CoreError> {
         self.tx.prepare_cached(sql)?.execute([])?;
         Ok(())

@@ -210,6 +210,19 @@ pub fn card_owner(catalog: &Catalog, card: &str, which: &str) -> Result<Uuid, Co
     }
 }
 
+/// The readers of the two cards a merge names: the one to keep and the duplicate (see
+/// [`card_owner`]).
+pub fn card_owners(
+    catalog: &Catalog,
+    keep: &str,
+    duplicate: &str,
+) -> Result<(Uuid, Uuid), CoreError> {
+    Ok((
+        card_owner(catalog, keep, "keep")?,
+        card_owner(catalog, duplicate, "duplicate")?,
+    ))
+}
+
 /// A reader's id as the desk sends it; a malformed one is an unknown reader.
 pub fn patron_id(id: &str, which: &str) -> Result<Uuid, CoreError> {
     Uuid::parse_str(id.trim()).map_err(|_| {
