@@ -1,6 +1,7 @@
 import type { i18n as I18n } from "i18next";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
+import { useWindowKeydown } from "./components/windowKeys";
 import { toErrorPayload, type CatalogApi } from "./api";
 import { AppHeader } from "./components/AppHeader";
 import type { CatalogSummary } from "./bindings/CatalogSummary";
@@ -144,30 +145,26 @@ function Shell({
 
   const viewRef = useRef(view);
   viewRef.current = view;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || dialog || pending || closeAnswer || kiosk) return;
-      const mod = e.ctrlKey || e.metaKey;
-      if (e.key === "Escape" && viewRef.current.name !== "catalog") {
-        e.preventDefault();
-        go(parentOf(viewRef.current));
-      } else if (mod && !e.shiftKey && e.key.toLowerCase() === "n") {
-        e.preventDefault();
-        go({ name: "new", template: null, initial: null });
-      } else if (mod && !e.shiftKey && e.key.toLowerCase() === "i") {
-        e.preventDefault();
-        setDialog("import");
-      } else if (mod && e.shiftKey && e.key.toLowerCase() === "e") {
-        e.preventDefault();
-        setDialog("export");
-      } else if (mod && e.shiftKey && e.key.toLowerCase() === "c") {
-        e.preventDefault();
-        setDialog("copy");
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [go, dialog, pending, closeAnswer, kiosk]);
+  useWindowKeydown((e) => {
+    if (e.defaultPrevented || dialog || pending || closeAnswer || kiosk) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (e.key === "Escape" && viewRef.current.name !== "catalog") {
+      e.preventDefault();
+      go(parentOf(viewRef.current));
+    } else if (mod && !e.shiftKey && e.key.toLowerCase() === "n") {
+      e.preventDefault();
+      go({ name: "new", template: null, initial: null });
+    } else if (mod && !e.shiftKey && e.key.toLowerCase() === "i") {
+      e.preventDefault();
+      setDialog("import");
+    } else if (mod && e.shiftKey && e.key.toLowerCase() === "e") {
+      e.preventDefault();
+      setDialog("export");
+    } else if (mod && e.shiftKey && e.key.toLowerCase() === "c") {
+      e.preventDefault();
+      setDialog("copy");
+    }
+  });
 
   // Closing the window (or reloading the page) with unsaved edits asks first.
   useEffect(() => {

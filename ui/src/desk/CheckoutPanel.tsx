@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useWindowKeydown } from "../components/windowKeys";
 import type { CatalogApi } from "../api";
 import type { Loan } from "../bindings/Loan";
 import type { PatronAccount } from "../bindings/PatronAccount";
@@ -119,17 +120,15 @@ export function CheckoutPanel(props: CheckoutPanelProps) {
   }, [session, focusScan]);
 
   // Esc ends the reader's session (before the shell's Esc-goes-back), unless a dialog is open.
-  useEffect(() => {
-    if (!props.active || !patron || override) return;
-    const onKey = (e: KeyboardEvent) => {
+  useWindowKeydown(
+    (e) => {
       if (e.key !== "Escape" || e.defaultPrevented) return;
       if (e.target instanceof Element && e.target.closest("dialog")) return;
       e.preventDefault();
       endSession();
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, [props.active, patron, override, endSession]);
+    },
+    { capture: true, enabled: props.active && !!patron && !override },
+  );
 
   return (
     <div className="desk-panel-body">

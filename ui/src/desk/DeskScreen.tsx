@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { useWindowKeydown } from "../components/windowKeys";
 import type { CatalogApi } from "../api";
 import type { Branch } from "../bindings/Branch";
 import { CheckinPanel } from "./CheckinPanel";
@@ -57,18 +58,17 @@ export function DeskScreen(props: DeskScreenProps) {
   }, [api, onError]);
 
   // F2–F5 switch tabs from anywhere on the desk (capture: before a field or the browser acts).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
+  useWindowKeydown(
+    (e) => {
       const next = TAB_KEYS[e.key];
       if (!next || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
       if (e.target instanceof Element && e.target.closest("dialog")) return;
       e.preventDefault();
       setTab(next);
       setFocusRequest((r) => ({ tab: next, n: r.n + 1 }));
-    };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
-  }, []);
+    },
+    { capture: true },
+  );
 
   const onTabKey = (e: ReactKeyboardEvent<HTMLButtonElement>) => {
     const i = DESK_TABS.indexOf(tab);

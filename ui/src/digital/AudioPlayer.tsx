@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useWindowKeydown } from "../components/windowKeys";
 import type { CatalogApi } from "../api";
 import type { OpenedObject } from "../bindings/OpenedObject";
 import type { ReaderRequest } from "../bindings/ReaderRequest";
@@ -129,21 +130,17 @@ export function AudioPlayer({ api, opened, url, reader, title }: AudioPlayerProp
     }
   }, [playing]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (isField(e.target) || document.querySelector("dialog[open]")) return;
-      const onButton = e.target instanceof HTMLButtonElement;
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      if ((key === " " && !onButton) || key === "k") toggle();
-      else if (key === "ArrowLeft" || key === "j") seek(positionRef.current - SKIP_MS);
-      else if (key === "ArrowRight" || key === "l") seek(positionRef.current + SKIP_MS);
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [toggle, seek]);
+  useWindowKeydown((e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isField(e.target) || document.querySelector("dialog[open]")) return;
+    const onButton = e.target instanceof HTMLButtonElement;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if ((key === " " && !onButton) || key === "k") toggle();
+    else if (key === "ArrowLeft" || key === "j") seek(positionRef.current - SKIP_MS);
+    else if (key === "ArrowRight" || key === "l") seek(positionRef.current + SKIP_MS);
+    else return;
+    e.preventDefault();
+  });
 
   const chooseRate = (next: number) => {
     const audio = audioRef.current;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { useWindowKeydown } from "../components/windowKeys";
 import { toErrorPayload, type CatalogApi } from "../api";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Item } from "../bindings/Item";
@@ -146,16 +147,12 @@ function LoadedRecord(props: RecordViewProps & { detail: RecordDetail; onDetail(
 
   // E or Ctrl+E edits, unless typing, or a dialog (ours or the app's) is open.
   const busy = confirming || formOpen || deleting;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || busy || e.altKey || e.shiftKey || e.key.toLowerCase() !== "e") return;
-      if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
-      e.preventDefault();
-      onEdit(detail.id);
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [busy, onEdit, detail.id]);
+  useWindowKeydown((e) => {
+    if (e.defaultPrevented || busy || e.altKey || e.shiftKey || e.key.toLowerCase() !== "e") return;
+    if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
+    e.preventDefault();
+    onEdit(detail.id);
+  });
 
   const onTabKey = (e: ReactKeyboardEvent<HTMLButtonElement>) => {
     const index = RECORD_TABS.indexOf(tab);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
+import { useWindowKeydown } from "../components/windowKeys";
 import { toErrorPayload, type CatalogApi } from "../api";
 import type { CatalogSummary } from "../bindings/CatalogSummary";
 import type { SearchFacets } from "../bindings/SearchFacets";
@@ -138,19 +139,15 @@ export function SearchScreen({ api, summary, summaryFailed, query, onQueryChange
   }, [api, text, sort, flush, catalogVersion]);
 
   // Ctrl+F and "/" (outside a text field) go to the box.
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
-      const find = (e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "f";
-      const slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.target);
-      if (!find && !slash) return;
-      e.preventDefault();
-      boxRef.current?.focus();
-      boxRef.current?.select();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useWindowKeydown((e) => {
+    if (e.defaultPrevented || document.querySelector("dialog[open]")) return;
+    const find = (e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "f";
+    const slash = e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !isEditable(e.target);
+    if (!find && !slash) return;
+    e.preventDefault();
+    boxRef.current?.focus();
+    boxRef.current?.select();
+  });
 
   const source: RowSource | undefined = useMemo(() => {
     if (!shown) return undefined;
