@@ -5,7 +5,11 @@
 //! password with Argon2 once and remembers it), then all 100 sign their readers in at the same
 //! instant (the first patron status of each session, the one PIN check that runs Argon2, on
 //! purpose: a hundred different readers); both phases are reported on their own lines, the
-//! worst case a branch can meet. Prints p50/p99 per message type and messages per second.
+//! worst case a branch can meet. During the rounds readers come and go: every
+//! SIP2_BENCH_READER_ROUNDS rounds (20; staggered, so the kiosks do not all change at once) a
+//! kiosk ends its reader's session (35) and the next reader signs in with a PIN (23) that this
+//! connection has not checked before, one Argon2 run, timed as its own message type. Prints
+//! p50/p99 per message type and messages per second.
 //!
 //! One run measures each load in SIP2_BENCH_PAUSE_MS, a comma-separated list (default
 //! `20,0`): how long each kiosk waits between two messages, drawn between half and one and a
@@ -30,7 +34,18 @@ use shelfmark_sip2::{Server, ServerConfig};
 
 const DATE: &str = "20260301    100000";
 /// Message kinds timed, in the order printed.
-const KINDS: usize = 7;
+const KIND_NAMES: [&str; 9] = [
+    "login (93)",
+    "sign-in 23 (Argon2)",
+    "patron status (23)",
+    "check-out (11)",
+    "item info (17)",
+    "patron info (63)",
+    "check-in (09)",
+    "end session (35)",
+    "next reader 23 (Argon2)",
+];
+const KINDS: usize = KIND_NAMES.len();
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -87,6 +102,7 @@ fn server_cpu() -> Option<[(u64, u64); 2]> {
 fn main() {
     let sessions = env("SIP2_BENCH_SESSIONS", 100);
     let rounds = env("SIP2_BENCH_ROUNDS", 40);
+    let reader_rounds = env("SIP2_BENCH_READER_ROUNDS", 20).max(1);
     let records = env("SIP2_BENCH_RECORDS", 2000) as u64;
     let pauses: Vec<Duration> = std::env::var("SIP2_BENCH_PAUSE_MS")
         .unwrap_or_else(|_| "20,0".into())
@@ -122,8 +138,11 @@ fn main() {
         "secret-pw",
     )
     .expect("account");
-    let readers: Vec<String> = (0..sessions).map(|n| format!("2990000{n:05}")).collect();
-    for barcode in &readers {
+    // Two readers a kiosk, taking turns at it.
+    let readers: Vec<[String; 2]> = (0..sessions)
+        .map(|n| [format!("2990000{n:05}"), format!("2991000{n:05}")])
+        .collect();
+    for barcode in readers.iter().flatten() {
         catalog
             .write("bench", |m| {
                 patrons::add(
@@ -161,19 +180,23 @@ fn main() {
         "not enough free titles: raise SIP2_BENCH_RECORDS"
     );
     drop(catalog);
-    println!("{sessions} kiosk sessions x {rounds} rounds on loopback, {records} demo records");
+    println!(
+        "{sessions} kiosk sessions x {rounds} rounds on loopback, {records} demo records, the next reader every {reader_rounds} rounds"
+    );
     for pause in pauses {
-        run(&path, &readers, &items, rounds, pause);
+        run(&path, &readers, &items, rounds, reader_rounds, pause);
     }
 }
 
-/// One load: a server on the catalog at `path`, one kiosk per reader and item, `rounds` rounds
-/// each with `pause` between two messages; prints what it measured.
+/// One load: a server on the catalog at `path`, one kiosk per pair of readers and item,
+/// `rounds` rounds each with `pause` between two messages, the readers taking turns every
+/// `reader_rounds` rounds; prints what it measured.
 fn run(
     path: &std::path::Path,
-    readers: &[String],
+    readers: &[[String; 2]],
     items: &[String],
     rounds: usize,
+    reader_rounds: usize,
     pause: Duration,
 ) {
     let sessions = readers.len();
@@ -197,7 +220,7 @@ fn run(
         .cloned()
         .zip(items.iter().cloned())
         .enumerate()
-        .map(|(n, (reader, item))| {
+        .map(|(n, (pair, item))| {
             let phase = phase.clone();
             std::thread::spawn(move || {
                 // xorshift: a different, repeatable pause sequence per kiosk.
@@ -222,6 +245,7 @@ fn run(
                 phase.wait();
                 let ok = timed(0, &mut s, "9300CNkiosk|COsecret-pw|");
                 assert_eq!(ok, b"941\r");
+                let mut reader = &pair[0];
                 phase.wait();
                 phase.wait();
                 let signed_in = timed(
@@ -232,7 +256,30 @@ fn run(
                 assert!(String::from_utf8_lossy(&signed_in).contains("|CQY|"));
                 phase.wait();
                 phase.wait();
-                for _ in 0..rounds {
+                for round in 0..rounds {
+                    if round > 0 && (round + n) % reader_rounds == 0 {
+                        let ended = timed(7, &mut s, &format!("35{DATE}AOHK|AA{reader}|"));
+                        assert!(
+                            ended.starts_with(b"36Y"),
+                            "{}",
+                            String::from_utf8_lossy(&ended)
+                        );
+                        reader = if reader == &pair[0] {
+                            &pair[1]
+                        } else {
+                            &pair[0]
+                        };
+                        let next = timed(
+                            8,
+                            &mut s,
+                            &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
+                        );
+                        assert!(
+                            String::from_utf8_lossy(&next).contains("|CQY|"),
+                            "{}",
+                            String::from_utf8_lossy(&next)
+                        );
+                    }
                     let status = timed(
                         2,
                         &mut s,
@@ -313,18 +360,7 @@ fn run(
         logins_checked(),
         signing_in.as_secs_f64()
     );
-    for (name, times) in [
-        "login (93)",
-        "sign-in 23 (Argon2)",
-        "patron status (23)",
-        "check-out (11)",
-        "item info (17)",
-        "patron info (63)",
-        "check-in (09)",
-    ]
-    .iter()
-    .zip(all.iter_mut())
-    {
+    for (name, times) in KIND_NAMES.iter().zip(all.iter_mut()) {
         times.sort();
         println!(
             "{name:20} n={:6} p50={:8.2} ms p99={:8.2} ms max={:8.2} ms",
@@ -334,10 +370,12 @@ fn run(
             times.last().copied().unwrap_or_default().as_secs_f64() * 1e3
         );
     }
+    let next_readers = all[8].len();
     println!(
-        "rounds: {total} messages in {:.2} s: {:.0} messages/s",
+        "rounds: {total} messages in {:.2} s: {:.0} messages/s, {next_readers} next readers' PIN checks ({:.1} a second)",
         elapsed.as_secs_f64(),
-        total as f64 / elapsed.as_secs_f64()
+        total as f64 / elapsed.as_secs_f64(),
+        next_readers as f64 / elapsed.as_secs_f64()
     );
     // Counted from the server's start: the sign-ins' writes (PIN attempts are the session's
     // own) are not the writer's, so these are the rounds' check-outs and check-ins.
