@@ -68,6 +68,12 @@ fn ask(stream: &mut TcpStream, message: &str) -> Vec<u8> {
     out
 }
 
+/// Fails the bench unless the answer starts with `prefix` and holds `field` (the answer shown).
+fn expect_answer(answer: &[u8], prefix: &str, field: &str) {
+    let text = String::from_utf8_lossy(answer);
+    assert!(text.starts_with(prefix) && text.contains(field), "{text}");
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -253,17 +259,13 @@ fn run(
                     &mut s,
                     &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
                 );
-                assert!(String::from_utf8_lossy(&signed_in).contains("|CQY|"));
+                expect_answer(&signed_in, "24", "|CQY|");
                 phase.wait();
                 phase.wait();
                 for round in 0..rounds {
                     if round > 0 && (round + n) % reader_rounds == 0 {
                         let ended = timed(7, &mut s, &format!("35{DATE}AOHK|AA{reader}|"));
-                        assert!(
-                            ended.starts_with(b"36Y"),
-                            "{}",
-                            String::from_utf8_lossy(&ended)
-                        );
+                        expect_answer(&ended, "36Y", "");
                         reader = if reader == &pair[0] {
                             &pair[1]
                         } else {
@@ -274,50 +276,30 @@ fn run(
                             &mut s,
                             &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
                         );
-                        assert!(
-                            String::from_utf8_lossy(&next).contains("|CQY|"),
-                            "{}",
-                            String::from_utf8_lossy(&next)
-                        );
+                        expect_answer(&next, "24", "|CQY|");
                     }
                     let status = timed(
                         2,
                         &mut s,
                         &format!("23000{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|"),
                     );
-                    assert!(
-                        String::from_utf8_lossy(&status).contains("|CQY|"),
-                        "{}",
-                        String::from_utf8_lossy(&status)
-                    );
+                    expect_answer(&status, "24", "|CQY|");
                     let out = timed(
                         3,
                         &mut s,
                         &format!("11NN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
                     );
-                    assert!(out.starts_with(b"121"), "{}", String::from_utf8_lossy(&out));
+                    expect_answer(&out, "121", "");
                     let info = timed(4, &mut s, &format!("17{DATE}AOHK|AB{item}|"));
-                    assert!(
-                        info.starts_with(b"1804"),
-                        "{}",
-                        String::from_utf8_lossy(&info)
-                    );
+                    expect_answer(&info, "1804", "");
                     let charged = timed(
                         5,
                         &mut s,
                         &format!("63000{DATE}  Y       AOHK|AA{reader}|AD{DEMO_PIN}|"),
                     );
-                    assert!(
-                        String::from_utf8_lossy(&charged).contains(&format!("|AU{item}|")),
-                        "{}",
-                        String::from_utf8_lossy(&charged)
-                    );
+                    expect_answer(&charged, "64", &format!("|AU{item}|"));
                     let back = timed(6, &mut s, &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"));
-                    assert!(
-                        back.starts_with(b"101"),
-                        "{}",
-                        String::from_utf8_lossy(&back)
-                    );
+                    expect_answer(&back, "101", "");
                 }
                 // The connection stays open until the server's threads are measured.
                 (times, s)
