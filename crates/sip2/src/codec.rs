@@ -212,6 +212,13 @@ pub fn decode(bytes: &[u8], charset: Charset) -> Result<Frame, CodecError> {
         }
         checksummed = true;
         body = &bytes[..at - 2];
+    } else if let Some(found) = damaged_checksum(bytes) {
+        // `AY<n>AZ` with no (or no readable) checksum after it: the trailer was cut or
+        // garbled on the way, so the message cannot be trusted to be whole. Acting on it
+        // would also be answered without a checksum the machine then rejects.
+        return Err(CodecError::ChecksumMalformed {
+            found: String::from_utf8_lossy(found).to_string(),
+        });
     }
     if body.len() >= 3 && &body[body.len() - 3..body.len() - 1] == b"AY" {
         let digit = body[body.len() - 1];
@@ -242,6 +249,22 @@ pub(crate) fn checksum_digits(bytes: &[u8]) -> Option<usize> {
             && &bytes[n - digits - 2..n - digits] == b"AZ"
             && &bytes[n - digits - 5..n - digits - 3] == b"AY"
             && bytes[n - digits - 3].is_ascii_digit()
+    })
+}
+
+/// What follows a trailing `AY<digit>AZ` that is not a checksum (nothing, or up to four
+/// characters that are not one), when the message ends that way.
+fn damaged_checksum(bytes: &[u8]) -> Option<&[u8]> {
+    let n = bytes.len();
+    (0..=4).find_map(|after| {
+        let az = n.checked_sub(after + 2)?;
+        let ay = az.checked_sub(3)?;
+        let trailer = &bytes[az + 2..];
+        (&bytes[az..az + 2] == b"AZ"
+            && &bytes[ay..ay + 2] == b"AY"
+            && bytes[ay + 2].is_ascii_digit()
+            && !trailer.contains(&b'|'))
+        .then_some(trailer)
     })
 }
 
@@ -470,6 +493,22 @@ mod tests {
             decode(wrong.as_bytes(), Charset::Utf8),
             Err(CodecError::BadChecksum { .. })
         ));
+        // AY and AZ with the checksum cut off, or garbled: damaged, never acted on.
+        for cut in [
+            &b"11NN20260301    10000020260301    100000AOHK|AA1|AB2|AY3AZ"[..],
+            b"9900302.00AY3AZ",
+            b"9900302.00AY3AZXY",
+            b"9900302.00AY3AZ12G4",
+        ] {
+            assert!(
+                matches!(
+                    decode(cut, Charset::Utf8),
+                    Err(CodecError::ChecksumMalformed { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(cut)
+            );
+        }
         // Without AY before it, "AZ1" is a field's value, not a checksum.
         let plain = decode(b"9300CNkiosk|COpw|CPAZ1|", Charset::Utf8).expect("decodes");
         assert!(!plain.checksummed);

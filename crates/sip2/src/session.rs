@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use shelfmark_core::api::{
     CheckinAction, CirculationPolicy, HoldStatus, ItemStatus, Loan, PatronAccount, Refusal,
-    Sip2Account, Sip2Language,
+    RefusalCode, Sip2Account, Sip2Language,
 };
 use shelfmark_core::circulation::calendar::LibraryTime;
 use shelfmark_core::circulation::sip2::ProvenLogins;
@@ -262,15 +262,16 @@ impl Session {
         }
     }
 
-    /// `YYYYMMDDZZZZHHMMSS` in the library's local time (ZZZZ blank: local).
+    /// `YYYYMMDDZZZZHHMMSS` in the library's local time (ZZZZ blank: local). Before a login
+    /// the session knows no library and so no time zone: then UTC, marked `   Z` as SIP2 says,
+    /// so a machine setting its clock from the status (98) is not off by the zone.
     fn date(&self, t: OffsetDateTime) -> String {
-        let local = self
-            .library_time
-            .as_ref()
-            .map(|lt| lt.local_time(t))
-            .unwrap_or(t);
+        let (local, zone) = match &self.library_time {
+            Some(lt) => (lt.local_time(t), "    "),
+            None => (t.to_offset(time::UtcOffset::UTC), "   Z"),
+        };
         format!(
-            "{:04}{:02}{:02}    {:02}{:02}{:02}",
+            "{:04}{:02}{:02}{zone}{:02}{:02}{:02}",
             local.year(),
             u8::from(local.month()),
             local.day(),
@@ -364,7 +365,7 @@ impl Session {
         let aa = req.get("AA").unwrap_or("");
         let ab = req.get("AB").unwrap_or("");
         let language = match req.kind {
-            Kind::PatronStatusRequest | Kind::PatronInformation => req.fixed(0).to_string(),
+            Kind::PatronStatusRequest | Kind::PatronInformation => language_of(req).to_string(),
             _ => "000".into(),
         };
         let msg = match kind {
@@ -616,7 +617,11 @@ impl Session {
         };
         Message::new(
             kind,
-            &[&Self::patron_bits(&account), req.fixed(0), &self.date(now)],
+            &[
+                &Self::patron_bits(&account),
+                language_of(req),
+                &self.date(now),
+            ],
         )
         .field("AO", req.get("AO").unwrap_or(""))
         .field("AA", &account.barcode)
@@ -685,7 +690,7 @@ impl Session {
             kind,
             &[
                 &Self::patron_bits(&account),
-                req.fixed(0),
+                language_of(req),
                 &self.date(now),
                 &count(on_shelf.len()),
                 &count(overdue.len()),
@@ -715,11 +720,13 @@ impl Session {
             self.policy
                 .as_ref()
                 .map(|p| p.settings.fine_block_limit.to_string()),
-        )
-        .field_opt("BE", account.email.as_deref())
-        .field_opt("BF", account.phone.as_deref());
-        // The lists are the reader's own business: only with the right PIN.
+        );
+        // The reader's contact details and lists are their own business: only with the right
+        // PIN, never to whoever types a card number.
         if matches!(pin, Some(Ok(()))) {
+            msg = msg
+                .field_opt("BE", account.email.as_deref())
+                .field_opt("BF", account.phone.as_deref());
             let summary = req.fixed(2);
             let which = summary.find('Y');
             let list = match which {
@@ -800,6 +807,37 @@ impl Session {
                     )),
                 )
             }
+            Err(CoreError::Refused(r))
+                if r.code == RefusalCode::ItemAlreadyOnLoan
+                    && r.params.get("same_patron").is_some_and(|v| v == "true") =>
+            {
+                // The same reader's check-out again: the machine lost the answer and asks
+                // anew. The loan stands; say so, with its due date, rather than "failed".
+                let loan = patrons::account(catalog, patron).ok().and_then(|a| {
+                    a.loans
+                        .into_iter()
+                        .find(|l| l.item_barcode.eq_ignore_ascii_case(item.trim()))
+                });
+                match loan {
+                    Some(loan) => self.loan_made(kind, false, req, &loan, now).field(
+                        "AF",
+                        self.say(&text(
+                            format!(
+                                "Bạn đang mượn cuốn này. Hạn trả: {}.",
+                                self.day(&loan.due_on)
+                            ),
+                            format!(
+                                "You already have this on loan. Due back {}.",
+                                self.day(&loan.due_on)
+                            ),
+                        )),
+                    ),
+                    None => {
+                        let shown = self.refusal_text(&r);
+                        self.refused(req, kind, now, shown)
+                    }
+                }
+            }
             Err(err) => {
                 let shown = self.error_text(&err, patron, item);
                 self.refused(req, kind, now, shown)
@@ -838,8 +876,9 @@ impl Session {
         let branch = account.branch_code.clone();
         let result = {
             let (item, branch) = (item.to_string(), branch.clone());
-            self.write(catalog, move |m| {
-                loans::checkin(m, &item, Some(&branch), returned_at)
+            self.write(catalog, move |m| match returned_at {
+                Some(at) => loans::checkin_taken_offline(m, &item, Some(&branch), at),
+                None => loans::checkin(m, &item, Some(&branch), None),
             })
         };
         let result = match result {
@@ -852,7 +891,17 @@ impl Session {
         let home = loans::item_circulation(catalog, item)
             .map(|i| i.home_branch_code)
             .unwrap_or_default();
-        let alert = !matches!(result.action, CheckinAction::Reshelve);
+        // Back on the shelf only if nothing is wrong with it: a book marked damaged, lost,
+        // withdrawn or claimed returned goes to staff, not to the sorter's shelf bin.
+        let needs_staff = matches!(result.action, CheckinAction::Reshelve)
+            && matches!(
+                result.status,
+                ItemStatus::Damaged
+                    | ItemStatus::Lost
+                    | ItemStatus::Withdrawn
+                    | ItemStatus::ClaimedReturned
+            );
+        let alert = needs_staff || !matches!(result.action, CheckinAction::Reshelve);
         let mut msg = Message::new(
             kind,
             &[
@@ -870,6 +919,13 @@ impl Session {
         .field_opt("AA", result.loan.as_ref().map(|l| l.patron_barcode.clone()));
         let fine = self.late_fee(result.fine_charged);
         let screen = match &result.action {
+            CheckinAction::Reshelve if needs_staff => {
+                msg = msg.field("CL", "").field("CV", "99");
+                self.say(&text(
+                    "Đã nhận trả. Cảm ơn bạn. Thủ thư sẽ kiểm tra cuốn sách này.",
+                    "Returned. Thank you. Staff will look at this item.",
+                ))
+            }
             CheckinAction::Reshelve => {
                 msg = msg.field("CL", "");
                 self.say(&text("Đã nhận trả. Cảm ơn bạn.", "Returned. Thank you."))
@@ -914,8 +970,8 @@ impl Session {
     }
 
     /// The return date a book-drop sends for a return it took while offline: in the past and
-    /// readable (local, or UTC with `   Z`), else none (now). Core refuses a date before the
-    /// loan began.
+    /// readable (local, or UTC with `   Z`), else none (now). A date before the loan began or
+    /// was last renewed counts as that moment (core's `checkin_taken_offline`).
     fn returned_at(&self, date: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
         let b = date.as_bytes();
         if b.len() != 18 || date.trim().is_empty() {
@@ -1108,24 +1164,65 @@ impl Session {
                 format!(", transaction {transaction}")
             }
         );
+        let owed = patrons::account(catalog, patron)
+            .map(|a| a.balance)
+            .unwrap_or_default();
         let payer = patron.to_string();
-        match self.write(catalog, move |m| fines::pay(m, &payer, amount, &note)) {
-            Ok(_) => {
+        // A machine sends a payment again when its answer was lost: with its own transaction
+        // id the payment is recorded once, however often it comes.
+        let paid = if transaction.is_empty() {
+            self.write(catalog, move |m| {
+                fines::pay(m, &payer, amount, &note).map(|_| false)
+            })
+        } else {
+            self.write(catalog, move |m| {
+                fines::pay_once(m, &payer, amount, &note).map(|(_, again)| again)
+            })
+        };
+        match paid {
+            Ok(again) => {
                 let left = patrons::account(catalog, patron)
                     .map(|a| a.balance)
                     .unwrap_or_default();
+                let screen = if again {
+                    text(
+                        format!("Khoản {amount} đồng này đã được ghi nhận. Còn nợ {left} đồng."),
+                        format!(
+                            "This payment of {amount} VND was already recorded. Still owed: {left} VND."
+                        ),
+                    )
+                } else {
+                    text(
+                        format!("Đã nhận {amount} đồng. Còn nợ {left} đồng."),
+                        format!("Received {amount} VND. Still owed: {left} VND."),
+                    )
+                };
                 Message::new(kind, &["Y", &self.date(now)])
                     .field("AO", req.get("AO").unwrap_or(""))
                     .field("AA", patron)
                     .field_opt("BK", (!transaction.is_empty()).then_some(transaction))
-                    .field(
-                        "AF",
-                        self.say(&text(
-                            format!("Đã nhận {amount} đồng. Còn nợ {left} đồng."),
-                            format!("Received {amount} VND. Still owed: {left} VND."),
-                        )),
-                    )
+                    .field("AF", self.say(&screen))
             }
+            // Core refuses a payment above what is owed, or a transaction id already recorded
+            // with another amount; the machine's screen says which, in its language.
+            Err(CoreError::InvalidInput { .. }) if amount > owed => self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Không nhận được: bạn đọc chỉ nợ {owed} đồng."),
+                    format!("Not taken: the reader owes only {owed} VND."),
+                ),
+            ),
+            Err(CoreError::InvalidInput { .. }) if !transaction.is_empty() => self.failed(
+                req,
+                kind,
+                now,
+                &text(
+                    format!("Giao dịch {transaction} đã được ghi với số tiền khác."),
+                    format!("Transaction {transaction} was already recorded with another amount."),
+                ),
+            ),
             Err(err) => {
                 let shown = match &err {
                     CoreError::InvalidInput { reason, .. } => reason.clone(),
@@ -1152,15 +1249,53 @@ impl Session {
     }
 }
 
-/// `15000`, `15000.00` or `15.000` (the Vietnamese thousands point): whole đồng, above 0.
+/// The language of a patron request (23, 63) to echo in its answer: SIP2's three digits, or
+/// `000` (unknown) for anything else, which would shift every later fixed field of the answer.
+fn language_of(req: &Message) -> &str {
+    let language = req.fixed(0);
+    if language.len() == 3 && language.bytes().all(|b| b.is_ascii_digit()) {
+        language
+    } else {
+        "000"
+    }
+}
+
+/// An amount of whole đồng, above 0: `15000`; grouped in thousands with points (the
+/// Vietnamese way, `15.000`, `1.500.000`) or commas (`15,000`); and either of those with a
+/// decimal part of zeros only (`15000.00`, `15.000,00`, `15,000.0`), since the đồng has no
+/// smaller unit. Anything else (`150.50`, `1,5`, `2.00.0`) is `None`: a kiosk's amount is
+/// never guessed at, as a wrong guess would record ten or a hundred times the cash taken.
 fn whole_dong(text: &str) -> Option<i64> {
     let t = text.trim();
-    let t = t.strip_suffix(".00").unwrap_or(t);
-    let digits: String = t.chars().filter(|c| *c != '.' && *c != ',').collect();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    let int = match t.rfind(['.', ',']) {
+        // Three digits after the last separator are a thousands group ("15.000"), not decimals.
+        Some(at) if t.len() - at - 1 != 3 => {
+            let (int, fraction) = (&t[..at], &t[at + 1..]);
+            let decimal = t.as_bytes()[at] as char;
+            let zeros = !fraction.is_empty() && fraction.bytes().all(|b| b == b'0');
+            (zeros && !int.contains(decimal)).then_some(int)?
+        }
+        _ => t,
+    };
+    grouped_digits(int)?.parse::<i64>().ok().filter(|a| *a > 0)
+}
+
+/// `15000`, or thousands grouped with one separator (`1.500.000`, `15,000`), as plain digits.
+fn grouped_digits(s: &str) -> Option<String> {
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if digits(s) {
+        return Some(s.to_string());
     }
-    digits.parse::<i64>().ok().filter(|a| *a > 0)
+    ['.', ','].into_iter().find_map(|sep| {
+        let mut groups = s.split(sep);
+        let first = groups.next()?;
+        let rest: Vec<&str> = groups.collect();
+        let grouped = (1..=3).contains(&first.len())
+            && digits(first)
+            && !rest.is_empty()
+            && rest.iter().all(|g| g.len() == 3 && digits(g));
+        grouped.then(|| format!("{first}{}", rest.concat()))
+    })
 }
 
 /// Runs one core operation again when SQLite says the catalog is busy: another connection

@@ -69,7 +69,7 @@ export function refused(r: Refusal): ErrorPayload {
 }
 
 export const wrongPin = (left: number) =>
-  refusal("wrong_pin", `Mã PIN không đúng. Còn ${left} lần thử.`, `Wrong PIN. ${left} attempts left.`, {
+  refusal("wrong_pin", `Mã PIN không đúng. Còn ${left} lần thử.`, `Wrong PIN. ${left} attempt${left === 1 ? "" : "s"} left.`, {
     attempts_left: String(left),
   });
 

@@ -15,7 +15,7 @@
 //!   charge only counts days after it, so nothing is counted twice; a closed loan is never
 //!   charged again, so a repeated check-in charges nothing.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::Date;
 use uuid::Uuid;
 
@@ -208,6 +208,58 @@ pub fn pay(
     let patron = patrons::by_barcode(m.conn(), patron_barcode)?;
     checked_amount(amount, balance(m.conn(), patron.id)?, "payment")?;
     append(m, patron.id, None, FineKind::Payment, -amount, None, note)
+}
+
+/// A payment a machine (a SIP2 kiosk) reports under its own transaction reference, which
+/// `note` carries: recorded once however often the machine sends it again (it does when an
+/// answer was lost), so a reader is never credited twice for one payment. Gives the ledger
+/// line and whether it was already there; the same reference with another amount is refused.
+pub fn pay_once(
+    m: &mut Mutation<'_>,
+    patron_barcode: &str,
+    amount: i64,
+    note: &str,
+) -> Result<(FineEntry, bool), CoreError> {
+    let patron = patrons::by_barcode(m.conn(), patron_barcode)?;
+    let earlier = m
+        .conn()
+        .prepare_cached(
+            "SELECT id, loan_id, amount, days, reason, at, by FROM fine_entries
+             WHERE patron_id = ?1 AND kind = ?2 AND reason = ?3 ORDER BY at, id LIMIT 1",
+        )?
+        .query_row(
+            params![
+                patron.id.to_string(),
+                FineKind::Payment.as_str(),
+                text::nfc(note.trim())
+            ],
+            |r| {
+                Ok(FineEntry {
+                    id: r.get(0)?,
+                    patron_id: patron.id.to_string(),
+                    loan_id: r.get(1)?,
+                    kind: FineKind::Payment,
+                    amount: r.get(2)?,
+                    days: r.get(3)?,
+                    reason: r.get(4)?,
+                    at: r.get(5)?,
+                    by: r.get(6)?,
+                })
+            },
+        )
+        .optional()?;
+    match earlier {
+        Some(entry) if entry.amount == -amount => Ok((entry, true)),
+        Some(entry) => Err(CoreError::InvalidInput {
+            what: "payment",
+            value: amount.to_string(),
+            reason: format!(
+                "this transaction was already recorded on {} as a payment of {} VND",
+                entry.at, -entry.amount
+            ),
+        }),
+        None => pay(m, patron_barcode, amount, note).map(|entry| (entry, false)),
+    }
 }
 
 /// Forgives part or all of what a reader owes; the reason is required and recorded.

@@ -360,6 +360,24 @@ pub fn checkout(
     Ok(CheckoutResult { loan, overridden })
 }
 
+/// A return an offline machine took at `at` and reports now (SIP2's "no block"): it happened,
+/// so its time never refuses it. A time before the loan began or was last renewed (the
+/// machine's clock, or a renewal at a kiosk while the book-drop was offline) counts as that
+/// moment; otherwise as [`checkin`] back-dated to `at`.
+pub fn checkin_taken_offline(
+    m: &mut Mutation<'_>,
+    item_barcode: &str,
+    branch_code_at: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<CheckinResult, CoreError> {
+    let item = item_by_barcode(m.conn(), item_barcode)?;
+    let at = match open_loan_of_item(m.conn(), item.id)? {
+        Some(loan) => at.max(loan.renewed_at.unwrap_or(loan.checked_out_at)),
+        None => at,
+    };
+    checkin(m, item_barcode, branch_code_at, Some(at.min(m.now())))
+}
+
 /// Takes an item back at the desk of `branch_code` (default: the item's own branch). `at`
 /// back-dates the return (a book-drop emptied the next morning); it must lie between the
 /// loan's start (or last renewal) and now. The overdue fine, if any, is charged up to the

@@ -124,7 +124,10 @@ pub(crate) fn refusal(code: RefusalCode, params: &[(&str, String)]) -> Refusal {
         ),
         RefusalCode::WrongPin => (
             format!("Mã PIN không đúng. Còn {} lần thử.", p("attempts_left")),
-            format!("Wrong PIN. {} attempts left.", p("attempts_left")),
+            match p("attempts_left").as_str() {
+                "1" => "Wrong PIN. 1 attempt left.".to_string(),
+                left => format!("Wrong PIN. {left} attempts left."),
+            },
         ),
         RefusalCode::PinLocked => (
             format!(

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use blake2::digest::Mac;
 use rand::RngCore;
@@ -226,6 +226,10 @@ pub struct ProvenLogins {
     key: [u8; 32],
     logins: Mutex<HashMap<String, Arc<Login>>>,
     argon2_runs: AtomicU64,
+    /// A hash no password matches, checked for a login that does not exist so that its answer
+    /// takes as long as a wrong password's: a machine cannot time which logins exist. Made at
+    /// the first unknown login (`None` if hashing failed: then that answer is quicker).
+    unknown: OnceLock<Option<String>>,
 }
 
 /// What one login's machines share: the password last proven, and the one Argon2 check at a
@@ -249,6 +253,23 @@ impl ProvenLogins {
             key,
             logins: Mutex::new(HashMap::new()),
             argon2_runs: AtomicU64::new(0),
+            unknown: OnceLock::new(),
+        }
+    }
+
+    /// Spends an Argon2 check on a login that does not exist, as a wrong password would. Not
+    /// one login's turn: unknown logins are not remembered, so a stream of made-up ones cannot
+    /// fill the server's memory.
+    fn check_unknown(&self, password: &str) {
+        let unknown = self.unknown.get_or_init(|| {
+            let mut never = [0u8; 32];
+            rand::rng().fill_bytes(&mut never);
+            let never: String = never.iter().map(|b| format!("{b:02x}")).collect();
+            patrons::hash_secret(&never, "SIP2 password").ok()
+        });
+        if let Some(hash) = unknown {
+            self.argon2_runs.fetch_add(1, Ordering::Relaxed);
+            patrons::verify_secret(hash, password);
         }
     }
 
@@ -329,6 +350,7 @@ pub fn sign_in_proven(
     password: &str,
 ) -> Result<Option<Sip2Account>, CoreError> {
     let Some(hash) = password_hash(catalog, login)? else {
+        proven.check_unknown(password);
         return Ok(None);
     };
     if !proven.check(login.trim(), &hash, password) {
@@ -482,6 +504,28 @@ mod tests {
             Some(same)
         );
         assert_eq!(proven.argon2_runs(), runs + 1);
+    }
+
+    #[test]
+    fn an_unknown_login_costs_a_check_like_a_wrong_password_and_is_not_remembered() {
+        let (_dir, mut catalog) = catalog();
+        add_account(&mut catalog, "staff", &input("kiosk-1"), "secret-pw").expect("add");
+        let proven = ProvenLogins::new();
+        assert_eq!(
+            sign_in_proven(&catalog, &proven, "kiosk-1", "wrong-pw").expect("wrong"),
+            None
+        );
+        assert_eq!(proven.argon2_runs(), 1);
+        for n in 0..3 {
+            assert_eq!(
+                sign_in_proven(&catalog, &proven, &format!("nobody-{n}"), "secret-pw")
+                    .expect("unknown"),
+                None
+            );
+        }
+        // Each unknown login ran Argon2 as the wrong password did; none is kept.
+        assert_eq!(proven.argon2_runs(), 4);
+        assert_eq!(proven.logins.lock().expect("logins").len(), 1);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::api::{CheckinAction, HoldStatus, ItemStatus, PatronInput, PolicyRule,
 use crate::catalog::records;
 use crate::circulation::{calendar, fines, holds, loans, patrons, policy};
 use crate::holdings::{self, NewBranch, NewItem};
+use crate::text;
 use crate::{Catalog, CatalogOptions, CoreError, ManualClock};
 
 pub(crate) struct Library {
@@ -403,6 +404,87 @@ fn a_late_renewal_charges_once_and_the_next_lateness_counts_from_the_new_due_day
         ),
         "{err}"
     );
+}
+
+#[test]
+fn a_return_taken_offline_before_the_last_renewal_counts_from_the_renewal() {
+    let mut lib = library();
+    lib.at(datetime!(2026-03-01 10:00 +7));
+    lib.checkout("P1", "B1").expect("lends");
+    lib.at(datetime!(2026-03-18 10:00 +7));
+    let renewed = lib
+        .catalog
+        .write("kiosk", |m| loans::renew(m, "B1", None))
+        .expect("renews");
+    assert_eq!(renewed.fine_charged, 3 * 2000);
+    // The book-drop, offline, took the book back the day before and reports it now.
+    lib.at(datetime!(2026-03-19 10:00 +7));
+    let back = lib
+        .catalog
+        .write("book-drop", |m| {
+            loans::checkin_taken_offline(m, "B1", None, datetime!(2026-03-17 10:00 +7))
+        })
+        .expect("an offline return is never refused for its time");
+    let loan = back.loan.expect("the loan it closed");
+    assert_eq!(
+        loan.returned_at.as_deref(),
+        Some(text::rfc3339(datetime!(2026-03-18 10:00 +7)).as_str())
+    );
+    // The lateness up to the renewal was charged once, at the renewal.
+    assert_eq!(back.fine_charged, 0);
+    assert_eq!(lib.balance("P1"), 3 * 2000);
+    // A time inside the loan is kept as the machine gave it.
+    lib.checkout("P1", "B1").expect("lends again");
+    lib.at(datetime!(2026-03-25 10:00 +7));
+    let back = lib
+        .catalog
+        .write("book-drop", |m| {
+            loans::checkin_taken_offline(m, "B1", None, datetime!(2026-03-20 08:00 +7))
+        })
+        .expect("returns");
+    assert_eq!(
+        back.loan.and_then(|l| l.returned_at),
+        Some(text::rfc3339(datetime!(2026-03-20 08:00 +7)))
+    );
+}
+
+#[test]
+fn a_machine_payment_sent_twice_is_recorded_once() {
+    let mut lib = library();
+    lib.at(datetime!(2026-03-01 10:00 +7));
+    lib.catalog
+        .write("staff", |m| fines::charge(m, "P1", 20_000, "Mất sách"))
+        .expect("charges");
+    let note = "SIP2 fee paid (payment type 00), transaction TXN-42";
+    let (first, again) = lib
+        .catalog
+        .write("kiosk", |m| fines::pay_once(m, "P1", 3_000, note))
+        .expect("pays");
+    assert!(!again);
+    let (second, again) = lib
+        .catalog
+        .write("kiosk", |m| fines::pay_once(m, "P1", 3_000, note))
+        .expect("sent again");
+    assert!(again);
+    assert_eq!(second.id, first.id);
+    assert_eq!(lib.balance("P1"), 17_000);
+    let other_amount = lib
+        .catalog
+        .write("kiosk", |m| fines::pay_once(m, "P1", 5_000, note))
+        .expect_err("one transaction, another amount");
+    assert!(other_amount.to_string().contains("3000"), "{other_amount}");
+    lib.catalog
+        .write("kiosk", |m| {
+            fines::pay_once(
+                m,
+                "P1",
+                3_000,
+                "SIP2 fee paid (payment type 00), transaction TXN-43",
+            )
+        })
+        .expect("another transaction");
+    assert_eq!(lib.balance("P1"), 14_000);
+    assert_eq!(fines::ledger(&lib.catalog, "P1").expect("ledger").len(), 3);
 }
 
 #[test]

@@ -248,21 +248,40 @@ fn check_out_item_information_patron_information_renew_and_check_in() {
     assert_eq!(out.get("AH").map(str::len), Some(18));
     let lent = loans::item_circulation(&demo.catalog, item).expect("item");
     assert_eq!(lent.loan.as_ref().expect("loan").branch_code, "HK");
-    // The same item again: core's refusal, word for word.
+    // The same check-out again (the machine lost the answer): the loan stands, said so.
     let twice = ask(
         &mut s,
         &mut demo.catalog,
         &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
     );
-    assert_eq!(twice.fixed(0), "0");
+    assert_eq!(twice.fixed(0), "1", "{twice:?}");
+    assert_eq!(twice.get("AH"), out.get("AH"));
+    assert!(twice.get("AF").expect("AF").contains("đang mượn"));
+    assert_eq!(
+        patrons::account(&demo.catalog, &reader)
+            .expect("reader")
+            .loans
+            .iter()
+            .filter(|l| &l.item_barcode == item)
+            .count(),
+        1
+    );
+    // Another reader asking for it: core's refusal, word for word.
+    let other = good_reader(&demo.catalog, 1);
+    let taken = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{other}|AB{item}|AD{DEMO_PIN}|"),
+    );
+    assert_eq!(taken.fixed(0), "0");
     let refusal = demo
         .catalog
-        .write("t", |m| loans::checkout(m, &reader, item, None, None))
+        .write("t", |m| loans::checkout(m, &other, item, None, None))
         .unwrap_err();
     let shelfmark_core::CoreError::Refused(r) = refusal else {
         panic!("not a refusal")
     };
-    assert_eq!(twice.get("AF"), Some(r.message_vi.as_str()));
+    assert_eq!(taken.get("AF"), Some(r.message_vi.as_str()));
 
     let info = ask(
         &mut s,
@@ -291,7 +310,6 @@ fn check_out_item_information_patron_information_renew_and_check_in() {
         &format!("29NN{DATE}{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|AB{item}|"),
     );
     assert_eq!(renewed.fixed(0), "1", "{renewed:?}");
-    let other = good_reader(&demo.catalog, 1);
     let not_theirs = ask(
         &mut s,
         &mut demo.catalog,
@@ -697,4 +715,198 @@ fn a_merged_away_card_shows_no_account_and_takes_no_payment() {
     assert_eq!(paid.fixed(0), "N", "{paid:?}");
     let after = patrons::account(&demo.catalog, &reader).expect("reader");
     assert_eq!(after.balance, balance, "nothing was paid on the old card");
+}
+
+#[test]
+fn amounts_are_whole_dong_or_refused_never_guessed() {
+    for (sent, read) in [
+        ("15000", Some(15_000)),
+        (" 15000 ", Some(15_000)),
+        ("15.000", Some(15_000)),
+        ("1.500.000", Some(1_500_000)),
+        ("15,000", Some(15_000)),
+        ("15000.00", Some(15_000)),
+        ("2000.0", Some(2_000)),
+        ("100,00", Some(100)),
+        ("15.000,00", Some(15_000)),
+        ("15,000.00", Some(15_000)),
+    ] {
+        assert_eq!(whole_dong(sent), read, "{sent}");
+    }
+    for sent in [
+        "150.50",
+        "100.50",
+        "1.5",
+        "1,5",
+        "15.00.0",
+        "15.000.00",
+        "1.50.000",
+        "15000.",
+        ".500",
+        "0",
+        "0.00",
+        "-100",
+        "1e3",
+        "15 000",
+        "",
+        "12345678901234567890",
+    ] {
+        assert_eq!(whole_dong(sent), None, "{sent}");
+    }
+}
+
+#[test]
+fn a_payment_sent_again_with_its_transaction_id_is_recorded_once() {
+    let mut demo = demo_catalog();
+    let owing = OWING.to_string();
+    let balance = |demo: &Demo| {
+        patrons::account(&demo.catalog, &owing)
+            .expect("reader")
+            .balance
+    };
+    let before = balance(&demo);
+    let mut s = logged_in(&mut demo, "kiosk-en");
+    let pay = format!("37{DATE}0100VNDBV3000|AOHK|AA{owing}|BKTXN-42|");
+    let first = ask(&mut s, &mut demo.catalog, &pay);
+    assert_eq!(first.fixed(0), "Y");
+    let again = ask(&mut s, &mut demo.catalog, &pay);
+    assert_eq!(again.fixed(0), "Y");
+    assert!(
+        again.get("AF").expect("AF").contains("already recorded"),
+        "{again:?}"
+    );
+    assert_eq!(balance(&demo), before - 3000);
+    let other_amount = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV4000|AOHK|AA{owing}|BKTXN-42|"),
+    );
+    assert_eq!(other_amount.fixed(0), "N");
+    assert!(other_amount.get("AF").expect("AF").contains("TXN-42"));
+    // A decimal amount is refused, not read as ten times the cash.
+    let decimals = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV150.50|AOHK|AA{owing}|"),
+    );
+    assert_eq!(decimals.fixed(0), "N");
+    assert_eq!(balance(&demo), before - 3000);
+    // More than owed: said in the machine's language, with what is owed.
+    let mut vi = logged_in(&mut demo, "kiosk");
+    let too_much = ask(
+        &mut vi,
+        &mut demo.catalog,
+        &format!("37{DATE}0100VNDBV{}|AOHK|AA{owing}|", before * 10),
+    );
+    assert_eq!(too_much.fixed(0), "N");
+    assert_eq!(
+        too_much.get("AF"),
+        Some(format!("Không nhận được: bạn đọc chỉ nợ {} đồng.", before - 3000).as_str())
+    );
+}
+
+#[test]
+fn a_book_that_needs_staff_is_not_sent_to_the_shelf() {
+    let mut demo = demo_catalog();
+    // One of the branch's own, so that it is not sent home instead.
+    let item = free_items(&demo.catalog, 50)
+        .into_iter()
+        .find(|b| {
+            loans::item_circulation(&demo.catalog, b).is_ok_and(|i| i.home_branch_code == "HK")
+        })
+        .expect("an item of HK");
+    let item = &item;
+    demo.catalog
+        .write("staff", |m| {
+            loans::set_status(m, item, ItemStatus::Damaged, "rách bìa")
+        })
+        .expect("damaged");
+    let mut s = logged_in(&mut demo, "drop");
+    let back = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("09N{DATE}{DATE}APHK|AOHK|AB{item}|"),
+    );
+    assert_eq!(back.fixed(0), "1");
+    assert_eq!((back.fixed(1), back.fixed(3)), ("N", "Y"), "{back:?}");
+    assert_eq!(back.get("CV"), Some("99"));
+    assert!(back.get("AF").expect("AF").contains("Thủ thư sẽ kiểm tra"));
+}
+
+#[test]
+fn a_return_taken_offline_before_a_renewal_is_taken() {
+    let mut demo = demo_catalog();
+    let reader = good_reader(&demo.catalog, 0);
+    let items = free_items(&demo.catalog, 1);
+    let item = &items[0];
+    let mut s = logged_in(&mut demo, "kiosk");
+    let out = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("11YN{DATE}{DATE}AOHK|AA{reader}|AB{item}|AD{DEMO_PIN}|"),
+    );
+    assert_eq!(out.fixed(0), "1");
+    let renewed = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("29NN{DATE}{DATE}AOHK|AA{reader}|AD{DEMO_PIN}|AB{item}|"),
+    );
+    assert_eq!(renewed.fixed(0), "1", "{renewed:?}");
+    // The book-drop took it back, offline, a day before any of that, by its clock.
+    let yesterday = s.date(demo.catalog.clock().now() - time::Duration::days(1));
+    let back = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("09Y{DATE}{yesterday}APHK|AOHK|AB{item}|"),
+    );
+    assert_eq!(back.fixed(0), "1", "{back:?}");
+    assert!(
+        loans::item_circulation(&demo.catalog, item)
+            .expect("item")
+            .loan
+            .is_none()
+    );
+}
+
+#[test]
+fn contact_details_need_the_pin_and_dates_before_login_say_utc() {
+    let mut demo = demo_catalog();
+    demo.catalog
+        .write("staff", |m| {
+            let mut reader = hk_reader("299000000009", "Phạm Thu Hà");
+            reader.email = Some("thuha@example.vn".into());
+            reader.phone = Some("0912345678".into());
+            patrons::add(m, &reader)?;
+            patrons::set_pin(m, "299000000009", DEMO_PIN)
+        })
+        .expect("reader");
+    let mut s = Session::new(Charset::Utf8);
+    let status = ask(&mut s, &mut demo.catalog, "9900302.00");
+    assert_eq!(&status.fixed(8)[8..12], "   Z", "{status:?}");
+    let mut s = logged_in(&mut demo, "kiosk");
+    let status = ask(&mut s, &mut demo.catalog, "9900302.00");
+    assert_eq!(&status.fixed(8)[8..12], "    ");
+    for pin in ["", "|AD0000"] {
+        let anyone = ask(
+            &mut s,
+            &mut demo.catalog,
+            &format!("63000{DATE}          AOHK|AA299000000009{pin}|"),
+        );
+        assert_eq!(anyone.get("AE"), Some("Phạm Thu Hà"));
+        assert_eq!((anyone.get("BE"), anyone.get("BF")), (None, None), "{pin}");
+    }
+    let owner = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("63000{DATE}          AOHK|AA299000000009|AD{DEMO_PIN}|"),
+    );
+    assert_eq!(owner.get("BE"), Some("thuha@example.vn"));
+    assert_eq!(owner.get("BF"), Some("0912345678"));
+    // A language that is not three digits is answered as unknown, keeping the layout.
+    let odd = ask(
+        &mut s,
+        &mut demo.catalog,
+        &format!("23ễễễ{DATE}AOHK|AA299000000009|"),
+    );
+    assert_eq!(odd.fixed(1), "000");
 }
