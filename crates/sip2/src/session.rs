@@ -41,6 +41,11 @@ pub const SUPPORTED_MESSAGES: &str = "YYYNYYYYYYYNNNYN";
 /// that keeps sending the same garbage would otherwise be asked to resend forever.
 pub const MAX_RESEND_REQUESTS: u32 = 3;
 
+/// Refused logins (94 with 0) on one connection before it is closed after the last answer:
+/// a machine with a mistyped password knows by then, and someone guessing has to reconnect
+/// (each guess is an Argon2 check as well).
+pub const MAX_FAILED_LOGINS: u32 = 3;
+
 /// What to do with the connection after a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -61,6 +66,7 @@ pub struct Session {
     policy: Option<CirculationPolicy>,
     last_answer: Option<Vec<u8>>,
     resend_requests: u32,
+    failed_logins: u32,
     /// The right PIN of the reader at the machine, for their next messages.
     remembered: Option<kiosk::RememberedPin>,
     /// The server's one writer, shared by every session: core writes queue for it and run
@@ -111,6 +117,7 @@ impl Session {
             policy: None,
             last_answer: None,
             resend_requests: 0,
+            failed_logins: 0,
             remembered: None,
         }
     }
@@ -148,6 +155,18 @@ impl Session {
             (frame.checksummed || frame.sequence.is_some()).then_some(frame.sequence.unwrap_or(0));
         let bytes = codec::encode(&response, self.charset, detection);
         self.last_answer = Some(bytes.clone());
+        if response.kind == Kind::LoginResponse {
+            self.failed_logins = match response.fixed(0) {
+                "1" => 0,
+                _ => self.failed_logins + 1,
+            };
+            if self.failed_logins >= MAX_FAILED_LOGINS {
+                return Answer::Close {
+                    bytes,
+                    reason: format!("{MAX_FAILED_LOGINS} refused logins in a row"),
+                };
+            }
+        }
         Answer::Reply(bytes)
     }
 

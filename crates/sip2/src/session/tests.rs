@@ -910,3 +910,28 @@ fn contact_details_need_the_pin_and_dates_before_login_say_utc() {
     );
     assert_eq!(odd.fixed(1), "000");
 }
+
+#[test]
+fn three_refused_logins_close_the_connection_after_the_answer() {
+    let mut demo = demo_catalog();
+    let mut s = Session::new(Charset::Utf8);
+    for _ in 1..MAX_FAILED_LOGINS {
+        let wrong = ask(&mut s, &mut demo.catalog, "9300CNkiosk|COguess|");
+        assert_eq!(wrong.fixed(0), "0");
+    }
+    // A right one in between starts the count again.
+    assert_eq!(
+        ask(&mut s, &mut demo.catalog, "9300CNkiosk|COsecret-pw|").fixed(0),
+        "1"
+    );
+    for _ in 1..MAX_FAILED_LOGINS {
+        assert_eq!(
+            ask(&mut s, &mut demo.catalog, "9300CNnobody|COguess|").fixed(0),
+            "0"
+        );
+    }
+    match s.answer(&mut demo.catalog, b"9300CNkiosk|COguess|") {
+        Answer::Close { bytes, .. } => assert_eq!(bytes, b"940\r"),
+        other => panic!("still open: {other:?}"),
+    }
+}
