@@ -248,10 +248,19 @@ fn serve(
     let mut session = Session::sharing(config.charset, writer, logins);
     let mut frames = FrameBuffer::default();
     let mut last_heard = Instant::now();
+    // When the message still arriving began: it must be whole within the idle timeout, so
+    // a machine (or someone) sending a byte now and then cannot hold a connection forever.
+    let mut message_since: Option<Instant> = None;
     let mut chunk = [0u8; 2048];
     let why = loop {
         if stop.is_shut_down() {
             break "the server is stopping".to_string();
+        }
+        if message_since.is_some_and(|since| since.elapsed() >= config.idle_timeout) {
+            break format!(
+                "a message took more than {} s to arrive (discarded)",
+                config.idle_timeout.as_secs()
+            );
         }
         match stream.read(&mut chunk) {
             Ok(0) if frames.has_partial() => {
@@ -261,11 +270,17 @@ fn serve(
             Ok(n) => {
                 last_heard = Instant::now();
                 frames.push(&chunk[..n]);
-                match answer_all(&mut frames, &mut session, &mut catalog, &mut stream) {
-                    Ok(None) => {}
-                    Ok(Some(reason)) => break reason,
-                    Err(e) => break format!("write failed: {e}"),
-                }
+                let answered =
+                    match answer_all(&mut frames, &mut session, &mut catalog, &mut stream) {
+                        Ok(Answered::Open(count)) => count,
+                        Ok(Answered::Closed(reason)) => break reason,
+                        Err(e) => break format!("write failed: {e}"),
+                    };
+                message_since = match (frames.has_partial(), message_since) {
+                    (false, _) => None,
+                    (true, Some(since)) if answered == 0 => Some(since),
+                    (true, _) => Some(last_heard),
+                };
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 if last_heard.elapsed() >= config.idle_timeout {
@@ -280,18 +295,27 @@ fn serve(
     tracing::info!(target: "shelfmark_sip2", "{peer} closed: {why}");
 }
 
-/// Answers every complete message in the buffer; `Some(reason)` when the connection must close.
+/// What answering the buffer's messages left the connection as.
+enum Answered {
+    /// Open, after answering this many messages.
+    Open(usize),
+    /// To be closed, for this reason.
+    Closed(String),
+}
+
+/// Answers every complete message in the buffer.
 fn answer_all(
     frames: &mut FrameBuffer,
     session: &mut Session,
     catalog: &mut Catalog,
     stream: &mut TcpStream,
-) -> std::io::Result<Option<String>> {
+) -> std::io::Result<Answered> {
+    let mut answered = 0;
     loop {
         let bytes = match frames.next_message() {
             Ok(Some(bytes)) => bytes,
-            Ok(None) => return Ok(None),
-            Err(e) => return Ok(Some(e.to_string())),
+            Ok(None) => return Ok(Answered::Open(answered)),
+            Err(e) => return Ok(Answered::Closed(e.to_string())),
         };
         match session.answer(catalog, &bytes) {
             Answer::Reply(out) => stream.write_all(&out)?,
@@ -299,9 +323,10 @@ fn answer_all(
                 if !bytes.is_empty() {
                     stream.write_all(&bytes)?;
                 }
-                return Ok(Some(reason));
+                return Ok(Answered::Closed(reason));
             }
         }
+        answered += 1;
     }
 }
 

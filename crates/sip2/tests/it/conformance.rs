@@ -198,6 +198,26 @@ fn bad_checksums_unknown_types_dropped_and_idle_connections() {
 
     // Idle past the timeout: closed by the server.
     assert_eq!(read_answer(&mut s), None);
+
+    // A message trickling in a byte at a time is not kept open by each byte: it must be
+    // whole within the timeout from its first byte.
+    let mut s = TcpStream::connect(server.addr).expect("connects");
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    for byte in format!("17{DATE}AOHK|AB{item}|{}", "x".repeat(100)).bytes() {
+        if s.write_all(&[byte]).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        if started.elapsed() > Duration::from_secs(3) {
+            break;
+        }
+    }
+    assert!(
+        closed,
+        "a byte every 50 ms kept the connection open for 3 s"
+    );
     server.stop();
     let catalog = lib.catalog();
     assert!(
