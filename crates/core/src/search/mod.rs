@@ -779,8 +779,18 @@ impl SearchIndex {
         let query = compiled.unwrap_or_else(|| Box::new(AllQuery));
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        let limit = request.limit.min(MAX_PAGE) as usize;
-        let offset = usize::try_from(request.offset).unwrap_or(usize::MAX / 2);
+        // tantivy's top-n collector reserves room for offset + limit hits and adds them
+        // unchecked, so a page that starts past every document in the index (all it could
+        // ever match) is never handed to it: it is answered with the count alone. Below
+        // that, offset + limit is at most the document count plus MAX_PAGE.
+        let offset = usize::try_from(request.offset)
+            .ok()
+            .filter(|&o| u64::try_from(o).is_ok_and(|o| o < searcher.num_docs()));
+        let limit = match offset {
+            Some(_) => request.limit.min(MAX_PAGE) as usize,
+            None => 0,
+        };
+        let offset = offset.unwrap_or(0);
         let page = |limit: usize| TopDocs::with_limit(limit).and_offset(offset);
         let dir = self.dir.clone();
         let fail = |e: tantivy::TantivyError| Self::failed(&dir, e);

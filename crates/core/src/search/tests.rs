@@ -1004,3 +1004,47 @@ fn an_empty_text_or_filters_alone_list_every_match_by_title_when_sorted_by_relev
         &query::parse("NOT kiều type:map").expect("parses")
     ));
 }
+
+#[test]
+fn a_page_past_every_record_is_empty_with_the_count_whatever_its_start() {
+    let (_d, catalog, mut index) = library();
+    for sort in [
+        SearchSort::Relevance,
+        SearchSort::Title,
+        SearchSort::Author,
+        SearchSort::Year,
+    ] {
+        for text in ["", "kieu", "zzzzqqq"] {
+            for offset in [
+                14,
+                1_000,
+                1 << 32,
+                9_999_999_999,
+                u64::MAX / 2,
+                u64::MAX - 1,
+                u64::MAX,
+            ] {
+                let results = index
+                    .search(
+                        &catalog,
+                        &SearchQuery {
+                            text: text.into(),
+                            offset,
+                            limit: MAX_PAGE,
+                            sort,
+                            facets: false,
+                        },
+                    )
+                    .unwrap_or_else(|e| panic!("{text:?} from {offset}: {e}"));
+                assert!(results.hits.is_empty(), "{text:?} from {offset}");
+                assert_eq!(results.offset, offset);
+                let want = match text {
+                    "" => 14,
+                    "kieu" => 2,
+                    _ => 0,
+                };
+                assert_eq!(results.total, want, "{text:?} from {offset} by {sort:?}");
+            }
+        }
+    }
+}
