@@ -661,7 +661,7 @@ fn search_retrieve(
     if !results.hits.is_empty() {
         doc.start("zs:records", &[]);
         for (i, hit) in results.hits.iter().enumerate() {
-            let position = request.start + i as u64;
+            let position = request.start.saturating_add(i as u64);
             let record = Uuid::parse_str(&hit.id)
                 .map_err(|_| CoreError::NotFound {
                     entity: "record",
@@ -680,7 +680,7 @@ fn search_retrieve(
         }
         doc.end("zs:records");
     }
-    let last = request.start - 1 + results.hits.len() as u64;
+    let last = (request.start - 1).saturating_add(results.hits.len() as u64);
     if !results.hits.is_empty() && last < results.total {
         doc.elem("zs:nextRecordPosition", &(last + 1).to_string());
     }

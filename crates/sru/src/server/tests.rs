@@ -390,3 +390,36 @@ fn bad_requests_get_the_right_diagnostic() {
     assert_eq!(diags[0].ns, DIAG_NS_12);
     assert_eq!(diags[0].text_at(&["details"]), Some("dc.format"));
 }
+
+#[test]
+fn a_start_far_past_the_end_is_diagnostic_61_not_a_crash() {
+    let mut f = fixture();
+    for start in [
+        "121",
+        "4294967296",
+        "9999999999",
+        "9223372036854775807",
+        "18446744073709551615",
+    ] {
+        for query in ["cql.allRecords = 1", "dc.title = zzzzqqq"] {
+            let root = f.ask(&[
+                ("version", "1.2"),
+                ("query", query),
+                ("startRecord", start),
+                ("maximumRecords", "100"),
+            ]);
+            assert_eq!(root.name, "searchRetrieveResponse", "{query} from {start}");
+            assert!(records_of(&root).is_empty());
+            assert_eq!(root.text_at(&["echoedSearchRetrieveRequest", "startRecord"]), Some(start));
+            if query == "cql.allRecords = 1" {
+                assert_eq!(total(&root), 120);
+                assert_eq!(diagnostic_numbers(&root), [d::FIRST_RECORD_OUT_OF_RANGE]);
+            } else {
+                assert_eq!(total(&root), 0);
+            }
+        }
+    }
+    // Past u64: not a number the server can read.
+    let root = f.ask(&[("query", "kieu"), ("startRecord", "18446744073709551616")]);
+    assert_eq!(diagnostic_numbers(&root), [d::UNSUPPORTED_PARAMETER_VALUE]);
+}
