@@ -9,6 +9,7 @@
 //! or checked, so no CQL term can smuggle in an operator or a field.
 
 use shelfmark_core::api::SearchSort;
+use shelfmark_core::search::query::MAX_DEPTH;
 
 use crate::cql::{BooleanOp, CqlQuery, Modifier, Node, PrefixAssignment, SearchClause};
 use crate::diagnostic::{self as d, Diagnostic};
@@ -190,11 +191,15 @@ pub fn map(query: &CqlQuery) -> Result<Mapped, Diagnostic> {
     let scope = Scope::standard().with(&query.prefixes)?;
     let text = match node(&query.root, &scope)? {
         Part::All => String::new(),
-        Part::Text(t) => t,
+        Part::Nothing => NOTHING.to_string(),
+        Part::Text(t) => t.text,
     };
     let sort = sort(query, &scope)?;
     Ok(Mapped { text, sort })
 }
+
+/// Search box text that matches no record: every record taken away from every record.
+const NOTHING: &str = "NOT (type:book OR NOT type:book)";
 
 fn sort(query: &CqlQuery, scope: &Scope) -> Result<SearchSort, Diagnostic> {
     match query.sort.as_slice() {
@@ -235,50 +240,142 @@ fn refuse_modifiers(modifiers: &[Modifier], number: u32, on: &str) -> Result<(),
 }
 
 /// A mapped part of a query: every record (`cql.allRecords`, which the search box writes as
-/// the empty text and so cannot nest), or search box text.
+/// the empty text and so cannot nest), no record (a date no year can have), or search box
+/// text.
 enum Part {
     All,
-    Text(String),
+    Nothing,
+    Text(Text),
 }
 
-fn node(n: &Node, scope: &Scope) -> Result<Part, Diagnostic> {
-    match n {
-        Node::Clause(c) => clause(c, scope),
-        Node::Scoped { prefixes, query } => node(query, &scope.with(prefixes)?),
-        Node::Boolean {
-            op,
-            modifiers,
-            left,
-            right,
-        } => {
-            if *op == BooleanOp::Prox {
-                return Err(Diagnostic::new(
-                    d::PROXIMITY_UNSUPPORTED,
-                    "prox".to_string(),
-                    "proximity (prox) is not supported; use adj for words next to each other, or and",
-                ));
-            }
-            refuse_modifiers(modifiers, d::UNSUPPORTED_BOOLEAN_MODIFIER, "boolean")?;
-            let l = node(left, scope)?;
-            let r = node(right, scope)?;
-            Ok(match (op, l, r) {
-                (BooleanOp::And, Part::All, other) | (BooleanOp::And, other, Part::All) => other,
-                (BooleanOp::Or, Part::All, _) | (BooleanOp::Or, _, Part::All) => Part::All,
-                (BooleanOp::And, Part::Text(l), Part::Text(r)) => {
-                    Part::Text(format!("({l}) AND ({r})"))
-                }
-                (BooleanOp::Or, Part::Text(l), Part::Text(r)) => {
-                    Part::Text(format!("({l}) OR ({r})"))
-                }
-                // CQL's NOT is binary: left but not right.
-                (_, Part::All, Part::Text(r)) => Part::Text(format!("NOT ({r})")),
-                // Nothing is left once every record is taken away.
-                (_, Part::Text(l), Part::All) => Part::Text(format!("({l}) AND NOT ({l})")),
-                (_, Part::All, Part::All) => Part::Text("NOT (type:book OR NOT type:book)".into()),
-                (_, Part::Text(l), Part::Text(r)) => Part::Text(format!("({l}) AND NOT ({r})")),
-            })
+/// Search box text with what is needed to extend it without nesting it deeper.
+struct Text {
+    text: String,
+    shape: Shape,
+    /// How deeply the text nests groups (each `(...)` one level, `NOT (...)` two), as core's
+    /// parser counts them against its bound.
+    depth: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One clause's words (which may hold AND or OR between its own words).
+    Clause,
+    /// `(a) AND (b) AND NOT (c)`: a flat conjunction.
+    And,
+    /// `a OR (b) OR (c)`: a flat disjunction, its first operand possibly an unparenthesised
+    /// conjunction (AND binds tighter than OR in the search box).
+    Or,
+}
+
+impl Text {
+    fn clause(text: String) -> Text {
+        Text {
+            text,
+            shape: Shape::Clause,
+            depth: 0,
         }
     }
+
+    /// Continues the text with `op` and `right`, keeping a run of one operator flat: CQL reads
+    /// booleans left to right, so `a or b or c` is one OR of three, and only a change of
+    /// operator (from or to and/not) puts what came before in parentheses.
+    fn extend(mut self, op: BooleanOp, right: Text) -> Text {
+        let (join, operand_depth) = match op {
+            BooleanOp::Or => (" OR (", right.depth + 1),
+            BooleanOp::Not => (" AND NOT (", right.depth + 2),
+            _ => (" AND (", right.depth + 1),
+        };
+        let shape = if op == BooleanOp::Or {
+            Shape::Or
+        } else {
+            Shape::And
+        };
+        if self.shape != shape {
+            // An AND run read on as an OR needs no parentheses: AND binds tighter.
+            if !(self.shape == Shape::And && shape == Shape::Or) {
+                self.text = format!("({})", self.text);
+                self.depth += 1;
+            }
+            self.shape = shape;
+        }
+        self.text.push_str(join);
+        self.text.push_str(&right.text);
+        self.text.push(')');
+        self.depth = self.depth.max(operand_depth);
+        self
+    }
+
+    /// `NOT (right)`: what is left when `right` is taken from every record.
+    fn all_but(right: Text) -> Text {
+        Text {
+            text: format!("NOT ({})", right.text),
+            shape: Shape::And,
+            depth: right.depth + 2,
+        }
+    }
+}
+
+/// Maps a node. A chain of booleans (`a or b and c ...`, a left-leaning tree) is walked
+/// iteratively along its left side, so recursion goes only as deep as the query's
+/// parentheses, which the parser bounds.
+fn node(n: &Node, scope: &Scope) -> Result<Part, Diagnostic> {
+    let mut chain: Vec<(BooleanOp, &[Modifier], &Node)> = Vec::new();
+    let mut at = n;
+    let mut acc = loop {
+        match at {
+            Node::Boolean {
+                op,
+                modifiers,
+                left,
+                right,
+            } => {
+                chain.push((*op, modifiers, right));
+                at = left;
+            }
+            Node::Clause(c) => break clause(c, scope)?,
+            Node::Scoped { prefixes, query } => break node(query, &scope.with(prefixes)?)?,
+        }
+    };
+    for (op, modifiers, right) in chain.into_iter().rev() {
+        if op == BooleanOp::Prox {
+            return Err(Diagnostic::new(
+                d::PROXIMITY_UNSUPPORTED,
+                "prox".to_string(),
+                "proximity (prox) is not supported; use adj for words next to each other, or and",
+            ));
+        }
+        refuse_modifiers(modifiers, d::UNSUPPORTED_BOOLEAN_MODIFIER, "boolean")?;
+        let r = node(right, scope)?;
+        acc = match (op, acc, r) {
+            (BooleanOp::And, Part::Nothing, _) | (BooleanOp::And, _, Part::Nothing) => {
+                Part::Nothing
+            }
+            (BooleanOp::And, Part::All, other) | (BooleanOp::And, other, Part::All) => other,
+            (BooleanOp::Or, Part::All, _) | (BooleanOp::Or, _, Part::All) => Part::All,
+            (BooleanOp::Or, Part::Nothing, other) | (BooleanOp::Or, other, Part::Nothing) => other,
+            // CQL's NOT is binary: left but not right.
+            (_, Part::Nothing, _) => Part::Nothing,
+            (_, left, Part::Nothing) => left,
+            // Nothing is left once every record is taken away.
+            (_, _, Part::All) => Part::Nothing,
+            (_, Part::All, Part::Text(r)) => Part::Text(Text::all_but(r)),
+            (op, Part::Text(l), Part::Text(r)) => Part::Text(l.extend(op, r)),
+        };
+        if let Part::Text(t) = &acc
+            && t.depth >= MAX_DEPTH
+        {
+            return Err(Diagnostic::new(
+                d::QUERY_SYNTAX_ERROR,
+                None,
+                format!(
+                    "the query switches between or and and/not, or nests parentheses, too often for the catalog's search (more than {} levels of grouping once read left to right); split it into simpler searches",
+                    MAX_DEPTH - 1
+                ),
+            ));
+        }
+    }
+    Ok(acc)
 }
 
 /// The relations, as this server understands them for words.
@@ -293,7 +390,7 @@ enum WordsRelation {
 }
 
 fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
-    text_clause(c, scope).map(|t| t.map_or(Part::All, Part::Text))
+    text_clause(c, scope).map(|t| t.map_or(Part::All, |t| Part::Text(Text::clause(t))))
 }
 
 /// `None` for every record.
@@ -571,6 +668,29 @@ mod tests {
             "(title:kieu) AND ((author:du) OR (subject:tho))"
         );
         assert_eq!(text("kieu not du"), "(kieu) AND NOT (du)");
+    }
+
+    #[test]
+    fn chains_of_one_operator_stay_flat_and_changes_group_left_to_right() {
+        assert_eq!(
+            text("title=a or title=b or title=c"),
+            "(title:a) OR (title:b) OR (title:c)"
+        );
+        assert_eq!(
+            text("title=a and title=b not title=c"),
+            "(title:a) AND (title:b) AND NOT (title:c)"
+        );
+        // AND binds tighter than OR in the search box: no parentheses needed.
+        assert_eq!(
+            text("title=a and title=b or title=c"),
+            "(title:a) AND (title:b) OR (title:c)"
+        );
+        assert_eq!(
+            text("title=a or title=b and title=c"),
+            "((title:a) OR (title:b)) AND (title:c)"
+        );
+        let long = vec!["title=a"; 257].join(" or ");
+        assert_eq!(text(&long).matches('(').count(), 257);
     }
 
     #[test]

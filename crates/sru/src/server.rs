@@ -600,12 +600,16 @@ fn search_retrieve(
     };
     let mapped = cql::parse(query)
         .map_err(|e| {
-            let number = match e.kind {
-                cql::CqlErrorKind::Syntax => d::QUERY_SYNTAX_ERROR,
-                cql::CqlErrorKind::Parentheses => d::PARENTHESES,
-                cql::CqlErrorKind::Quotes => d::QUOTES,
+            let (number, details) = match e.kind {
+                cql::CqlErrorKind::Syntax => (d::QUERY_SYNTAX_ERROR, query.to_string()),
+                cql::CqlErrorKind::Parentheses => (d::PARENTHESES, query.to_string()),
+                cql::CqlErrorKind::Quotes => (d::QUOTES, query.to_string()),
+                // The standard's details for 38: the most operators allowed.
+                cql::CqlErrorKind::TooManyBooleans => {
+                    (d::TOO_MANY_BOOLEANS, cql::MAX_BOOLEANS.to_string())
+                }
             };
-            Diagnostic::new(number, query.to_string(), e.to_string())
+            Diagnostic::new(number, details, e.to_string())
         })
         .and_then(|tree| mapping::map(&tree));
     let mapped = match mapped {

@@ -410,7 +410,10 @@ fn a_start_far_past_the_end_is_diagnostic_61_not_a_crash() {
             ]);
             assert_eq!(root.name, "searchRetrieveResponse", "{query} from {start}");
             assert!(records_of(&root).is_empty());
-            assert_eq!(root.text_at(&["echoedSearchRetrieveRequest", "startRecord"]), Some(start));
+            assert_eq!(
+                root.text_at(&["echoedSearchRetrieveRequest", "startRecord"]),
+                Some(start)
+            );
             if query == "cql.allRecords = 1" {
                 assert_eq!(total(&root), 120);
                 assert_eq!(diagnostic_numbers(&root), [d::FIRST_RECORD_OUT_OF_RANGE]);
@@ -422,4 +425,85 @@ fn a_start_far_past_the_end_is_diagnostic_61_not_a_crash() {
     // Past u64: not a number the server can read.
     let root = f.ask(&[("query", "kieu"), ("startRecord", "18446744073709551616")]);
     assert_eq!(diagnostic_numbers(&root), [d::UNSUPPORTED_PARAMETER_VALUE]);
+}
+
+#[test]
+fn long_flat_boolean_chains_are_answered_or_refused_with_38_never_overflowing() {
+    let mut f = fixture();
+    let one = total(&f.ask(&[("query", "dc.title = truyện"), ("maximumRecords", "0")]));
+    assert!(one > 0);
+    // 65 to 256 operators with no nesting used to be refused as "nested more than 64 levels".
+    for n in [65, 200, 257] {
+        for op in ["or", "and"] {
+            let query = vec!["dc.title = truyện"; n].join(&format!(" {op} "));
+            let root = f.ask(&[("query", &query), ("maximumRecords", "0")]);
+            assert!(diagnostic_numbers(&root).is_empty(), "{op} x {n}");
+            assert_eq!(total(&root), one, "{op} x {n}");
+        }
+    }
+    for n in [258, 1_000, 5_000] {
+        for op in ["or", "and", "not"] {
+            let query = vec!["dc.title = kieu"; n].join(&format!(" {op} "));
+            let root = f.ask(&[("query", &query)]);
+            assert_eq!(
+                diagnostic_numbers(&root),
+                [d::TOO_MANY_BOOLEANS],
+                "{op} x {n}"
+            );
+            let mut details = Vec::new();
+            root.find_all("details", &mut details);
+            assert_eq!(details[0].text, "256");
+        }
+    }
+    let deep = format!("{}kieu{}", "(".repeat(5_000), ")".repeat(5_000));
+    let root = f.ask(&[("query", &deep)]);
+    assert_eq!(diagnostic_numbers(&root), [d::QUERY_SYNTAX_ERROR]);
+    // Mixed operators keep CQL's left-to-right reading: (a or b) and c.
+    let a_or_b = total(&f.ask(&[
+        (
+            "query",
+            "(dc.title = truyện or dc.date = 1990) and dc.language = vie",
+        ),
+        ("maximumRecords", "0"),
+    ]));
+    let flat = total(&f.ask(&[
+        (
+            "query",
+            "dc.title = truyện or dc.date = 1990 and dc.language = vie",
+        ),
+        ("maximumRecords", "0"),
+    ]));
+    assert_eq!(flat, a_or_b);
+    // and read on as or: (a and b) or c.
+    let a_and_b = total(&f.ask(&[
+        (
+            "query",
+            "(dc.date = 1990 and dc.language = vie) or dc.title = truyện",
+        ),
+        ("maximumRecords", "0"),
+    ]));
+    let flat = total(&f.ask(&[
+        (
+            "query",
+            "dc.date = 1990 and dc.language = vie or dc.title = truyện",
+        ),
+        ("maximumRecords", "0"),
+    ]));
+    assert_eq!(flat, a_and_b);
+    // Alternating operators group once per change; past the search's bound, diagnostic 10 in
+    // the query's own terms.
+    let mut alternating = String::from("dc.title = truyện");
+    for i in 0..200 {
+        alternating.push_str(if i % 2 == 0 { " or " } else { " and " });
+        alternating.push_str("dc.title = truyện");
+    }
+    let root = f.ask(&[("query", &alternating)]);
+    assert_eq!(diagnostic_numbers(&root), [d::QUERY_SYNTAX_ERROR]);
+    let mut messages = Vec::new();
+    root.find_all("message", &mut messages);
+    assert!(
+        messages[0].text.contains("switches between or and"),
+        "{}",
+        messages[0].text
+    );
 }
