@@ -180,6 +180,14 @@ pub fn respond(
     }
 }
 
+/// Text as every value this crate writes into XML must be: quick-xml escapes markup but
+/// passes control characters through, and an echoed `%01` or a record's stray U+0001 would
+/// make the whole answer unreadable to a strict client (yaz, pymarc) — so characters XML 1.0
+/// does not allow become U+FFFD, by the same rule as the MARC engine's MARCXML writer.
+pub(crate) fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    marcxml::xml10_text(text)
+}
+
 /// The XML being written: quick-xml over a buffer. Writing into a `Vec` cannot fail, so the
 /// results of writes are collected once at the end.
 struct Doc {
@@ -202,8 +210,8 @@ impl Doc {
 
     fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
         let mut s = BytesStart::new(name);
-        for a in attrs {
-            s.push_attribute(*a);
+        for (k, v) in attrs {
+            s.push_attribute((*k, xml_text(v).as_ref()));
         }
         let r = self.w.write_event(Event::Start(s));
         self.note(r);
@@ -215,7 +223,9 @@ impl Doc {
     }
 
     fn text(&mut self, text: &str) {
-        let r = self.w.write_event(Event::Text(BytesText::new(text)));
+        let r = self
+            .w
+            .write_event(Event::Text(BytesText::new(&xml_text(text))));
         self.note(r);
     }
 
@@ -233,8 +243,8 @@ impl Doc {
 
     fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         let mut s = BytesStart::new(name);
-        for a in attrs {
-            s.push_attribute(*a);
+        for (k, v) in attrs {
+            s.push_attribute((*k, xml_text(v).as_ref()));
         }
         let r = self.w.write_event(Event::Empty(s));
         self.note(r);

@@ -507,3 +507,101 @@ fn long_flat_boolean_chains_are_answered_or_refused_with_38_never_overflowing() 
         messages[0].text
     );
 }
+
+/// Every character, raw or referenced, is one XML 1.0 allows: what strict parsers (yaz,
+/// libxml2, pymarc) check and quick-xml does not.
+fn assert_xml10(body: &str) {
+    assert!(
+        body.chars().all(marcxml::xml10_allows),
+        "a character XML 1.0 forbids: {body:?}"
+    );
+    for reference in body.split("&#").skip(1) {
+        let Some((digits, _)) = reference.split_once(';') else {
+            panic!("unterminated reference in {body:?}");
+        };
+        let code = match digits.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => digits.parse(),
+        }
+        .expect("a numeric reference");
+        let c = char::from_u32(code).expect("a character");
+        assert!(marcxml::xml10_allows(c), "&#{digits}; in {body:?}");
+    }
+}
+
+#[test]
+fn controls_in_the_request_and_in_records_never_make_the_answer_ill_formed() {
+    let mut f = fixture();
+    let record = shelfmark_marc::Record::new(shelfmark_marc::Leader::new('n', 'a', 'm'))
+        .control("001", "CTRL1")
+        .and_then(|r| {
+            r.data(
+                "245",
+                ['1', '0'],
+                &[
+                    ('a', "Zyxwvu\u{1} \u{C}kiểm\u{FFFE} tra /"),
+                    ('c', "Ai\u{0} đó."),
+                ],
+            )
+        })
+        .and_then(|r| r.data("100", ['1', ' '], &[('a', "Trần,\u{1B} Văn,")]))
+        .expect("record");
+    f.catalog
+        .write("test", |m| records::insert(m, &record))
+        .expect("stored");
+    for schema in ["marcxml", "dc"] {
+        for packing in ["xml", "string"] {
+            let params: Vec<(String, String)> = [
+                ("query", "dc.title = zyxwvu"),
+                ("recordSchema", schema),
+                ("recordXMLEscaping", packing),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            let body = respond(&f.catalog, &mut f.index, &params, BASE).body;
+            assert_xml10(&body);
+            let root = xml_tree::parse(&body).expect("XML");
+            assert_eq!(total(&root), 1, "{schema} {packing}");
+            assert!(body.contains("Zyxwvu\u{FFFD}"), "{body}");
+        }
+    }
+    let marc = f.ask(&[("query", "dc.title = zyxwvu")]);
+    let data = records_of(&marc)[0].child("recordData").expect("data");
+    let mut subfields = Vec::new();
+    data.find_all("subfield", &mut subfields);
+    assert!(
+        subfields
+            .iter()
+            .any(|s| s.text == "Zyxwvu\u{FFFD} \u{FFFD}kiểm\u{FFFD} tra /"),
+        "{subfields:?}"
+    );
+    let bad = [
+        ("query", "dc.title = \"a\u{1}b\u{C}\u{0}\u{FFFE}\""),
+        ("query", "dc.title = (\u{1}"),
+        ("query", "\u{1}"),
+        ("recordSchema", "mar\u{1}cxml\u{FFFF}"),
+        ("recordXMLEscaping", "x\u{8}"),
+        ("x\u{1}y\u{0}", "1"),
+        ("startRecord", "\u{1}"),
+    ];
+    for (version, escaping) in [("1.2", "recordPacking"), ("2.0", "recordXMLEscaping")] {
+        for (name, value) in bad {
+            let name = if name == "recordXMLEscaping" {
+                escaping
+            } else {
+                name
+            };
+            let mut params = vec![
+                ("version".to_string(), version.to_string()),
+                (name.to_string(), value.to_string()),
+            ];
+            if name != "query" {
+                params.push(("query".to_string(), "kieu".to_string()));
+            }
+            let body = respond(&f.catalog, &mut f.index, &params, "http://h/sru\u{1}").body;
+            assert_xml10(&body);
+            xml_tree::parse(&body).unwrap_or_else(|e| panic!("{name}={value:?}: {e}"));
+        }
+    }
+}
