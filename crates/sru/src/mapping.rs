@@ -389,12 +389,12 @@ enum WordsRelation {
     Phrase,
 }
 
-fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
-    text_clause(c, scope).map(|t| t.map_or(Part::All, |t| Part::Text(Text::clause(t))))
+/// One clause's search box text as a part.
+fn part(text: String) -> Part {
+    Part::Text(Text::clause(text))
 }
 
-/// `None` for every record.
-fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagnostic> {
+fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
     let index = match &c.index {
         Some(i) => scope.index(i)?,
         None => Index::Anywhere,
@@ -408,7 +408,7 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
         refuse_modifiers(&r.modifiers, d::UNSUPPORTED_RELATION_MODIFIER, "relation")?;
     }
     if index == Index::AllRecords {
-        return Ok(None);
+        return Ok(Part::All);
     }
     let term = literal(&c.term)?;
     if term.trim().is_empty() {
@@ -436,7 +436,7 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
     };
     let invalid = |why: String| Diagnostic::new(d::TERM_INVALID_FOR_INDEX, c.term.clone(), why);
     match index {
-        Index::AllRecords => Ok(None),
+        Index::AllRecords => Ok(Part::All),
         Index::Anywhere | Index::Title | Index::Author | Index::Subject | Index::Publisher => {
             let relation = match comparator {
                 "=" | "all" => WordsRelation::All,
@@ -444,7 +444,8 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
                 "adj" | "==" | "exact" => WordsRelation::Phrase,
                 _ => return Err(unsupported_relation()),
             };
-            Ok(Some(words(index.field(), &term, relation)))
+            // A term with no words (only quotes) finds nothing, never every record.
+            Ok(words(index.field(), &term, relation).map_or(Part::Nothing, part))
         }
         Index::Isbn | Index::Issn | Index::Language => {
             let values: Vec<&str> = match comparator {
@@ -471,7 +472,7 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
                 };
                 parts.push(format!("{}:{checked}", index.field()));
             }
-            Ok(Some(join(parts, "OR")))
+            Ok(part(join(parts, "OR")))
         }
         Index::Date => {
             let year = |t: &str| -> Result<i64, Diagnostic> {
@@ -505,16 +506,16 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
             match comparator {
                 "=" | "==" | "exact" => {
                     let y = year(&term)?;
-                    range(Some(y), Some(y)).map(Some)
+                    range(Some(y), Some(y)).map(part)
                 }
-                "<" => range(None, Some(year(&term)? - 1)).map(Some),
-                "<=" => range(None, Some(year(&term)?)).map(Some),
-                ">" => range(Some(year(&term)? + 1), None).map(Some),
-                ">=" => range(Some(year(&term)?), None).map(Some),
+                "<" => range(None, Some(year(&term)? - 1)).map(part),
+                "<=" => range(None, Some(year(&term)?)).map(part),
+                ">" => range(Some(year(&term)? + 1), None).map(part),
+                ">=" => range(Some(year(&term)?), None).map(part),
                 "within" => {
                     let parts: Vec<&str> = term.split_whitespace().collect();
                     match parts.as_slice() {
-                        [from, to] => range(Some(year(from)?), Some(year(to)?)).map(Some),
+                        [from, to] => range(Some(year(from)?), Some(year(to)?)).map(part),
                         _ => Err(invalid(format!(
                             "within takes two years, such as dc.date within \"1990 2000\"; got {term:?}"
                         ))),
@@ -559,8 +560,9 @@ fn literal(term: &str) -> Result<String, Diagnostic> {
     Ok(out)
 }
 
-/// Words for a field (`""`: any field) under a relation, in the search box's language.
-fn words(field: &str, term: &str, relation: WordsRelation) -> String {
+/// Words for a field (`""`: any field) under a relation, in the search box's language; `None`
+/// when the term has nothing but quotes and spaces.
+fn words(field: &str, term: &str, relation: WordsRelation) -> Option<String> {
     let prefix = if field.is_empty() {
         String::new()
     } else {
@@ -569,8 +571,11 @@ fn words(field: &str, term: &str, relation: WordsRelation) -> String {
     // The search box has no escape for a quote inside a phrase; a quote is punctuation to
     // the analyzer anyway, so it becomes a space.
     let clean = term.replace('"', " ");
+    if clean.trim().is_empty() {
+        return None;
+    }
     if relation == WordsRelation::Phrase {
-        return format!("{prefix}\"{}\"", clean.trim());
+        return Some(format!("{prefix}\"{}\"", clean.trim()));
     }
     let parts: Vec<String> = clean
         .split_whitespace()
@@ -582,14 +587,14 @@ fn words(field: &str, term: &str, relation: WordsRelation) -> String {
             }
         })
         .collect();
-    join(
+    Some(join(
         parts,
         if relation == WordsRelation::Any {
             "OR"
         } else {
             "AND"
         },
-    )
+    ))
 }
 
 /// A word the search box reads as a word: no parentheses, quotes or colons (a field), and not

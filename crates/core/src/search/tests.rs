@@ -1048,3 +1048,44 @@ fn a_page_past_every_record_is_empty_with_the_count_whatever_its_start() {
         }
     }
 }
+
+#[test]
+fn a_term_of_punctuation_alone_matches_nothing_and_beside_words_drops_out() {
+    let (_d, catalog, mut index) = library();
+    for text in [
+        "title:\"-\"",
+        "author:\".\"",
+        "title:\"(\"",
+        "title:\"?\"",
+        "title:-",
+        "\"-\"",
+        "-",
+        "- . ,",
+        "title:(\"-\" OR \".\")",
+        "NOT \"-\"",
+        "title:\"-\" AND author:\".\"",
+    ] {
+        check(&mut index, &catalog, text, &[]);
+    }
+    check(&mut index, &catalog, "title:(zzzzqqq OR \"-\")", &[]);
+    check(&mut index, &catalog, "title:(kieu OR \"-\")", &["K1", "K2"]);
+    check(&mut index, &catalog, "truyen - kieu", &["K1", "K2"]);
+    check(
+        &mut index,
+        &catalog,
+        "title:kieu AND title:\"-\"",
+        &["K1", "K2"],
+    );
+    check(&mut index, &catalog, "title:kieu NOT \"-\"", &["K1", "K2"]);
+    // The empty box still lists every record.
+    assert_eq!(controls(&mut index, &catalog, "").len(), 14);
+    assert_eq!(controls(&mut index, &catalog, "  ").len(), 14);
+    assert_eq!(
+        index
+            .matching_ids(&catalog, "title:\"-\"")
+            .expect("ids")
+            .len(),
+        0
+    );
+    assert_eq!(index.matching_ids(&catalog, "").expect("ids").len(), 14);
+}

@@ -605,3 +605,30 @@ fn controls_in_the_request_and_in_records_never_make_the_answer_ill_formed() {
         }
     }
 }
+
+#[test]
+fn a_term_of_punctuation_finds_nothing_rather_than_everything() {
+    let mut f = fixture();
+    for query in [
+        "dc.title=\"-\"",
+        "dc.creator=\".\"",
+        "dc.title=\"\\\"\"",
+        "dc.title=\"\\?\"",
+        "dc.title=\"(\"",
+        "dc.title any \"zzzzqqq -\"",
+        "dc.title adj \"- .\"",
+        "\"-\"",
+    ] {
+        let root = f.ask(&[("query", query), ("maximumRecords", "0")]);
+        assert!(diagnostic_numbers(&root).is_empty(), "{query}");
+        assert_eq!(total(&root), 0, "{query}");
+    }
+    let kieu = total(&f.ask(&[("query", "dc.title = truyện"), ("maximumRecords", "0")]));
+    let with_dash = total(&f.ask(&[
+        ("query", "dc.title any \"truyện -\""),
+        ("maximumRecords", "0"),
+    ]));
+    assert_eq!(with_dash, kieu);
+    let all = total(&f.ask(&[("query", "cql.allRecords = 1"), ("maximumRecords", "0")]));
+    assert_eq!(all, 120);
+}
