@@ -491,31 +491,36 @@ fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
                     )))
                 }
             };
-            let range = |from: Option<i64>, to: Option<i64>| -> Result<String, Diagnostic> {
+            let range = |from: Option<i64>, to: Option<i64>| -> Result<Part, Diagnostic> {
+                // Years run from 0 to 9999 (four digits): a comparison past either end, such
+                // as `> 9999` or `< 0000`, is true of no record.
+                if from.is_some_and(|f| f > 9999) || to.is_some_and(|t| t < 0) {
+                    return Ok(Part::Nothing);
+                }
                 match (from, to) {
                     (None, None) => Err(invalid("a date needs a year".into())),
                     (Some(f), Some(t)) if f > t => {
                         Err(invalid(format!("the years {f} to {t} run backwards")))
                     }
-                    (Some(f), Some(t)) if f == t => Ok(format!("year:{f}")),
-                    (Some(f), Some(t)) => Ok(format!("year:{f}..{t}")),
-                    (Some(f), None) => Ok(format!("year:{f}..")),
-                    (None, Some(t)) => Ok(format!("year:..{t}")),
+                    (Some(f), Some(t)) if f == t => Ok(part(format!("year:{f}"))),
+                    (Some(f), Some(t)) => Ok(part(format!("year:{f}..{t}"))),
+                    (Some(f), None) => Ok(part(format!("year:{f}.."))),
+                    (None, Some(t)) => Ok(part(format!("year:..{t}"))),
                 }
             };
             match comparator {
                 "=" | "==" | "exact" => {
                     let y = year(&term)?;
-                    range(Some(y), Some(y)).map(part)
+                    range(Some(y), Some(y))
                 }
-                "<" => range(None, Some(year(&term)? - 1)).map(part),
-                "<=" => range(None, Some(year(&term)?)).map(part),
-                ">" => range(Some(year(&term)? + 1), None).map(part),
-                ">=" => range(Some(year(&term)?), None).map(part),
+                "<" => range(None, Some(year(&term)? - 1)),
+                "<=" => range(None, Some(year(&term)?)),
+                ">" => range(Some(year(&term)? + 1), None),
+                ">=" => range(Some(year(&term)?), None),
                 "within" => {
                     let parts: Vec<&str> = term.split_whitespace().collect();
                     match parts.as_slice() {
-                        [from, to] => range(Some(year(from)?), Some(year(to)?)).map(part),
+                        [from, to] => range(Some(year(from)?), Some(year(to)?)),
                         _ => Err(invalid(format!(
                             "within takes two years, such as dc.date within \"1990 2000\"; got {term:?}"
                         ))),
@@ -732,6 +737,13 @@ mod tests {
             d::TERM_INVALID_FOR_INDEX
         );
         assert_eq!(diag("dc.date any 1990").number, d::UNSUPPORTED_RELATION);
+        // Past the years a record can have: nothing, not core's range syntax in an error.
+        assert_eq!(text("dc.date > 9999"), NOTHING);
+        assert_eq!(text("dc.date < 0000"), NOTHING);
+        assert_eq!(text("dc.date < 0000 or dc.date = 1990"), "year:1990");
+        assert_eq!(text("dc.date > 9999 and dc.date = 1990"), NOTHING);
+        assert_eq!(text("dc.date >= 9999"), "year:9999..");
+        assert_eq!(text("dc.date <= 0000"), "year:..0");
     }
 
     #[test]

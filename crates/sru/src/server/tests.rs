@@ -632,3 +632,22 @@ fn a_term_of_punctuation_finds_nothing_rather_than_everything() {
     let all = total(&f.ask(&[("query", "cql.allRecords = 1"), ("maximumRecords", "0")]));
     assert_eq!(all, 120);
 }
+
+#[test]
+fn dates_past_any_year_find_nothing() {
+    let mut f = fixture();
+    for query in ["dc.date > 9999", "dc.date < 0000", "dc.date < 0"] {
+        let root = f.ask(&[("query", query)]);
+        if query == "dc.date < 0" {
+            assert_eq!(diagnostic_numbers(&root), [d::TERM_INVALID_FOR_INDEX]);
+            continue;
+        }
+        assert!(diagnostic_numbers(&root).is_empty(), "{query}");
+        assert_eq!(total(&root), 0, "{query}");
+    }
+    let some = f.ask(&[
+        ("query", "dc.date > 9999 or dc.date < 2100"),
+        ("maximumRecords", "0"),
+    ]);
+    assert!(total(&some) > 0);
+}
