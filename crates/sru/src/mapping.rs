@@ -201,23 +201,53 @@ pub fn map(query: &CqlQuery) -> Result<Mapped, Diagnostic> {
 /// Search box text that matches no record: every record taken away from every record.
 const NOTHING: &str = "NOT (type:book OR NOT type:book)";
 
+/// The sort keys, as explain lists them: (set, name).
+pub const SORT_KEYS: [(&str, &str); 3] = [("dc", "title"), ("dc", "creator"), ("dc", "date")];
+
+/// `sortby` with one key among [`SORT_KEYS`], ascending (CQL's default) unless
+/// `/sort.descending`.
 fn sort(query: &CqlQuery, scope: &Scope) -> Result<SearchSort, Diagnostic> {
     match query.sort.as_slice() {
         [] => Ok(SearchSort::Relevance),
         [key] => {
-            refuse_modifiers(&key.modifiers, d::SORT_UNSUPPORTED, "sort key")?;
-            match scope.index(&key.index)? {
-                Index::Title => Ok(SearchSort::Title),
-                Index::Author => Ok(SearchSort::Author),
-                Index::Date => Ok(SearchSort::Year),
-                _ => Err(Diagnostic::new(
+            let mut descending = false;
+            for m in &key.modifiers {
+                let name = m.name.to_ascii_lowercase();
+                match name.strip_prefix("sort.").unwrap_or(&name) {
+                    "ascending" if m.value.is_none() => descending = false,
+                    "descending" if m.value.is_none() => descending = true,
+                    _ => {
+                        return Err(Diagnostic::new(
+                            d::SORT_UNSUPPORTED,
+                            m.name.clone(),
+                            format!(
+                                "the sort modifier /{} is not supported; use /sort.ascending or /sort.descending",
+                                m.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            let unsupported = || {
+                Diagnostic::new(
                     d::UNSUPPORTED_SORT_INDEX,
                     key.index.clone(),
                     format!(
-                        "results can be sorted by dc.title, dc.creator or dc.date (newest first), not by {}",
+                        "results can be sorted by dc.title, dc.creator or dc.date, not by {}",
                         key.index
                     ),
-                )),
+                )
+            };
+            // An index this catalog does not search at all is no sort key either.
+            let index = scope.index(&key.index).map_err(|_| unsupported())?;
+            match (index, descending) {
+                (Index::Title, false) => Ok(SearchSort::Title),
+                (Index::Title, true) => Ok(SearchSort::TitleDescending),
+                (Index::Author, false) => Ok(SearchSort::Author),
+                (Index::Author, true) => Ok(SearchSort::AuthorDescending),
+                (Index::Date, false) => Ok(SearchSort::YearAscending),
+                (Index::Date, true) => Ok(SearchSort::Year),
+                _ => Err(unsupported()),
             }
         }
         _ => Err(Diagnostic::new(
@@ -798,19 +828,37 @@ mod tests {
     }
 
     #[test]
-    fn sortby_one_key() {
-        let m = map(&parse("kieu sortby dc.date").expect("parses")).expect("maps");
-        assert_eq!(m.sort, SearchSort::Year);
-        let m = map(&parse("kieu sortby title").expect("parses")).expect("maps");
-        assert_eq!(m.sort, SearchSort::Title);
+    fn sortby_one_key_ascending_unless_descending() {
+        let sort = |q: &str| map(&parse(q).expect("parses")).map(|m| m.sort);
+        assert_eq!(sort("kieu sortby dc.date"), Ok(SearchSort::YearAscending));
         assert_eq!(
-            map(&parse("kieu sortby bath.isbn").expect("parses")).map(|_| ()),
-            Err(Diagnostic::new(
-                d::UNSUPPORTED_SORT_INDEX,
-                "bath.isbn".to_string(),
-                "results can be sorted by dc.title, dc.creator or dc.date (newest first), not by bath.isbn"
-            ))
+            sort("kieu sortby dc.date/sort.ascending"),
+            Ok(SearchSort::YearAscending)
         );
+        assert_eq!(
+            sort("kieu sortby dc.date/sort.descending"),
+            Ok(SearchSort::Year)
+        );
+        assert_eq!(sort("kieu sortby title"), Ok(SearchSort::Title));
+        assert_eq!(
+            sort("kieu sortby dc.title/sort.descending"),
+            Ok(SearchSort::TitleDescending)
+        );
+        assert_eq!(
+            sort("kieu sortby dc.creator/descending"),
+            Ok(SearchSort::AuthorDescending)
+        );
+        assert_eq!(
+            sort("kieu sortby dc.date/sort.missingLow").map_err(|d| d.number),
+            Err(d::SORT_UNSUPPORTED)
+        );
+        for key in ["bath.isbn", "bogus", "foo.bar"] {
+            assert_eq!(
+                sort(&format!("kieu sortby {key}")).map_err(|d| (d.number, d.details)),
+                Err((d::UNSUPPORTED_SORT_INDEX, Some(key.to_string()))),
+                "{key}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -431,9 +431,10 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
 }
 
 fn sortable(set: &str, name: &str) -> &'static str {
-    match (set, name) {
-        ("dc", "title" | "creator" | "date") => "true",
-        _ => "false",
+    if mapping::SORT_KEYS.contains(&(set, name)) {
+        "true"
+    } else {
+        "false"
     }
 }
 

@@ -814,14 +814,17 @@ impl SearchIndex {
                     .map_err(fail)?;
                 (top.unwrap_or_default(), total, counts)
             }
-            SearchSort::Title | SearchSort::Author => {
-                let field = if sort == SearchSort::Title {
-                    "sort_title"
-                } else {
-                    "sort_author"
+            SearchSort::Title
+            | SearchSort::TitleDescending
+            | SearchSort::Author
+            | SearchSort::AuthorDescending => {
+                let (field, order) = match sort {
+                    SearchSort::Title => ("sort_title", Order::Asc),
+                    SearchSort::TitleDescending => ("sort_title", Order::Desc),
+                    SearchSort::Author => ("sort_author", Order::Asc),
+                    _ => ("sort_author", Order::Desc),
                 };
-                let top =
-                    (limit > 0).then(|| page(limit).order_by_string_fast_field(field, Order::Asc));
+                let top = (limit > 0).then(|| page(limit).order_by_string_fast_field(field, order));
                 let (top, total, counts) = searcher
                     .search(&query, &(top, Count, facets))
                     .map_err(fail)?;
@@ -832,9 +835,14 @@ impl SearchIndex {
                     .collect();
                 (top, total, counts)
             }
-            SearchSort::Year => {
-                let top = (limit > 0)
-                    .then(|| page(limit).order_by_fast_field::<i64>("year", Order::Desc));
+            SearchSort::Year | SearchSort::YearAscending => {
+                let order = if sort == SearchSort::Year {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let top =
+                    (limit > 0).then(|| page(limit).order_by_fast_field::<i64>("year", order));
                 let (top, total, counts) = searcher
                     .search(&query, &(top, Count, facets))
                     .map_err(fail)?;

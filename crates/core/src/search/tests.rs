@@ -1089,3 +1089,68 @@ fn a_term_of_punctuation_alone_matches_nothing_and_beside_words_drops_out() {
     );
     assert_eq!(index.matching_ids(&catalog, "").expect("ids").len(), 14);
 }
+
+#[test]
+fn every_sort_has_its_order_and_pages_the_same() {
+    let (_d, catalog, mut index) = library();
+    let run = |index: &mut SearchIndex, sort, offset, limit| {
+        index
+            .search(
+                &catalog,
+                &SearchQuery {
+                    text: String::new(),
+                    offset,
+                    limit,
+                    sort,
+                    facets: false,
+                },
+            )
+            .expect("search")
+    };
+    let years = |index: &mut SearchIndex, sort| -> Vec<i32> {
+        run(index, sort, 0, 100)
+            .hits
+            .iter()
+            .map(|h| h.year.expect("year"))
+            .collect()
+    };
+    let up = years(&mut index, SearchSort::YearAscending);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    assert_eq!(up.first(), Some(&1820));
+    let mut down = years(&mut index, SearchSort::Year);
+    down.reverse();
+    assert_eq!(up, down);
+    let titles = |index: &mut SearchIndex, sort| -> Vec<String> {
+        run(index, sort, 0, 100)
+            .hits
+            .iter()
+            .map(|h| text::fold(&h.title))
+            .collect()
+    };
+    let mut z_to_a = titles(&mut index, SearchSort::TitleDescending);
+    z_to_a.reverse();
+    assert_eq!(z_to_a, titles(&mut index, SearchSort::Title));
+    let authors: Vec<Option<String>> = run(&mut index, SearchSort::AuthorDescending, 0, 100)
+        .hits
+        .iter()
+        .map(|h| h.author.as_deref().map(text::fold))
+        .collect();
+    let named: Vec<&String> = authors.iter().flatten().collect();
+    assert!(named.windows(2).all(|w| w[0] >= w[1]), "{authors:?}");
+    for sort in [
+        SearchSort::YearAscending,
+        SearchSort::TitleDescending,
+        SearchSort::AuthorDescending,
+    ] {
+        let whole: Vec<String> = run(&mut index, sort, 0, 14)
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        let pages: Vec<String> = (0..5)
+            .flat_map(|p| run(&mut index, sort, p * 3, 3).hits)
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(pages, whole, "{sort:?}");
+    }
+}

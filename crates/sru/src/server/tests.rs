@@ -651,3 +651,41 @@ fn dates_past_any_year_find_nothing() {
     ]);
     assert!(total(&some) > 0);
 }
+
+#[test]
+fn sortby_date_is_oldest_first_unless_descending() {
+    let mut f = fixture();
+    let dates = |f: &mut Fixture, sortby: &str| -> Vec<String> {
+        let root = f.ask(&[
+            ("query", &format!("cql.allRecords = 1 sortby {sortby}")),
+            ("recordSchema", "dc"),
+            ("maximumRecords", "100"),
+        ]);
+        assert!(diagnostic_numbers(&root).is_empty(), "{sortby}");
+        records_of(&root)
+            .iter()
+            .filter_map(|r| r.child("recordData")?.child("dc")?.child("date"))
+            .map(|d| {
+                d.text
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .take(4)
+                    .collect()
+            })
+            .collect()
+    };
+    let up = dates(&mut f, "dc.date");
+    assert!(up.len() > 10);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    assert_eq!(dates(&mut f, "dc.date/sort.ascending"), up);
+    let down = dates(&mut f, "dc.date/sort.descending");
+    assert!(down.windows(2).all(|w| w[0] >= w[1]), "{down:?}");
+    for (sortby, number) in [
+        ("bogus", d::UNSUPPORTED_SORT_INDEX),
+        ("bath.isbn", d::UNSUPPORTED_SORT_INDEX),
+        ("dc.date/sort.missingHigh", d::SORT_UNSUPPORTED),
+    ] {
+        let root = f.ask(&[("query", &format!("kieu sortby {sortby}"))]);
+        assert_eq!(diagnostic_numbers(&root), [number], "{sortby}");
+    }
+}
