@@ -46,6 +46,16 @@ pub const INDEXES: [(&str, &str, &str); 10] = [
 /// Also answered, listed in explain with [`INDEXES`].
 pub const MORE_INDEXES: [(&str, &str, &str); 1] = [("bath", "issn", "ISSN")];
 
+/// The relations an index answers, as explain lists them per index.
+pub fn relations(set: &str, name: &str) -> &'static [&'static str] {
+    match (set, name) {
+        ("dc", "date") => &["=", "==", "exact", "<", ">", "<=", ">=", "within"],
+        ("bath", "isbn" | "issn") | ("dc", "language") => &["=", "==", "exact", "any"],
+        ("cql", "allRecords") => &["="],
+        _ => &["=", "all", "any", "adj"],
+    }
+}
+
 /// What a CQL query asks the catalog's search for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapped {
@@ -415,7 +425,7 @@ enum WordsRelation {
     All,
     /// Any word.
     Any,
-    /// The words together in this order (`adj`, `==`, `exact`).
+    /// The words together in this order (`adj`).
     Phrase,
 }
 
@@ -459,7 +469,8 @@ fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
                     Index::Date => "dates take =, ==, <, >, <=, >= and within",
                     Index::Isbn | Index::Issn | Index::Language =>
                         "identifiers and codes take =, ==, exact and any",
-                    _ => "words take =, all, any, adj, == and exact",
+                    _ =>
+                        "words take =, all, any and adj (== and exact, the whole value, are not supported: use adj for the words together)",
                 }
             ),
         )
@@ -471,7 +482,10 @@ fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
             let relation = match comparator {
                 "=" | "all" => WordsRelation::All,
                 "any" => WordsRelation::Any,
-                "adj" | "==" | "exact" => WordsRelation::Phrase,
+                // `==` and `exact` ask that the whole value equal the term; the index holds
+                // words, not whole values, so they are refused rather than answered as a
+                // phrase found anywhere in the value.
+                "adj" => WordsRelation::Phrase,
                 _ => return Err(unsupported_relation()),
             };
             // A term with no words (only quotes) finds nothing, never every record.
@@ -681,11 +695,16 @@ mod tests {
             "author:du OR author:tuan"
         );
         assert_eq!(text("dc.subject adj \"lịch sử\""), "subject:\"lịch sử\"");
-        assert_eq!(text("author == \"Nguyễn Du\""), "author:\"Nguyễn Du\"");
-        assert_eq!(
-            text("dc.publisher exact \"Kim Đồng\""),
-            "publisher:\"Kim Đồng\""
-        );
+        assert_eq!(text("author adj \"Nguyễn Du\""), "author:\"Nguyễn Du\"");
+        for q in [
+            "author == \"Nguyễn Du\"",
+            "dc.title exact \"kiều\"",
+            "cql.serverChoice == x",
+        ] {
+            assert_eq!(diag(q).number, d::UNSUPPORTED_RELATION, "{q}");
+        }
+        assert_eq!(text("dc.date == 1998"), "year:1998");
+        assert_eq!(text("bath.isbn exact 0306406152"), "isbn:9780306406157");
         assert_eq!(text("kieu"), "kieu");
         assert_eq!(text("cql.serverChoice = \"ha noi\""), "ha AND noi");
         assert_eq!(text("cql.anywhere any \"a b\""), "a OR b");

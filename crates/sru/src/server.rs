@@ -376,6 +376,11 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         doc.start("map", &[]);
         doc.elem_attrs("name", &[("set", set)], name);
         doc.end("map");
+        doc.start("configInfo", &[]);
+        for relation in mapping::relations(set, name) {
+            doc.elem_attrs("supports", &[("type", "relation")], relation);
+        }
+        doc.end("configInfo");
         doc.end("index");
     }
     doc.end("indexInfo");
@@ -406,9 +411,9 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         &[("type", "maximumRecords")],
         &MAX_MAXIMUM_RECORDS.to_string(),
     );
-    for relation in [
-        "=", "==", "<", ">", "<=", ">=", "all", "any", "adj", "exact", "within",
-    ] {
+    // The relations of words, which most indexes are; dates and identifiers list theirs
+    // (== and exact among them) in their own index's configInfo.
+    for relation in mapping::relations("dc", "title") {
         doc.elem_attrs("supports", &[("type", "relation")], relation);
     }
     for boolean in ["and", "or", "not"] {

@@ -689,3 +689,45 @@ fn sortby_date_is_oldest_first_unless_descending() {
         assert_eq!(diagnostic_numbers(&root), [number], "{sortby}");
     }
 }
+
+#[test]
+fn exact_on_words_is_refused_and_explain_lists_relations_per_index() {
+    let mut f = fixture();
+    for query in ["dc.title exact \"kiều\"", "dc.title == \"truyện kiều\""] {
+        let root = f.ask(&[("query", query)]);
+        assert_eq!(
+            diagnostic_numbers(&root),
+            [d::UNSUPPORTED_RELATION],
+            "{query}"
+        );
+    }
+    let root = f.ask(&[("query", "dc.date == 1990"), ("maximumRecords", "0")]);
+    assert!(diagnostic_numbers(&root).is_empty());
+    let explain = f.ask(&[("operation", "explain")]);
+    let mut indexes = Vec::new();
+    explain.find_all("index", &mut indexes);
+    let relations_of = |name: &str| -> Vec<String> {
+        let index = indexes
+            .iter()
+            .find(|i| i.text_at(&["map", "name"]) == Some(name))
+            .expect("listed");
+        let mut supports = Vec::new();
+        index.find_all("supports", &mut supports);
+        supports.iter().map(|s| s.text.clone()).collect()
+    };
+    assert!(!relations_of("title").contains(&"exact".to_string()));
+    assert!(!relations_of("title").contains(&"==".to_string()));
+    assert!(relations_of("date").contains(&"==".to_string()));
+    let config = explain
+        .child("record")
+        .and_then(|r| r.child("recordData"))
+        .and_then(|d| d.child("explain"))
+        .and_then(|e| e.child("configInfo"))
+        .expect("configInfo");
+    let global: Vec<&str> = config
+        .children_named("supports")
+        .filter(|s| s.attr("type") == Some("relation"))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(global, ["=", "all", "any", "adj"]);
+}
