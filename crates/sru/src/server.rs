@@ -156,21 +156,27 @@ pub fn respond(
             format!("SRU version {other} is not supported; ask for 1.1, 1.2 or 2.0"),
         )),
     };
-    let version = match version {
-        Ok(v) => v,
-        Err(diag) => return diagnostics_only(Version::V2, "searchRetrieveResponse", &[diag]),
-    };
     let operation = match get("operation") {
         Some(op) => op.trim(),
         None if get("query").is_some() => "searchRetrieve",
         None => "explain",
     };
+    // A diagnostic is answered in the response the operation asked for has.
+    let root = match operation {
+        "explain" => "explainResponse",
+        "scan" => "scanResponse",
+        _ => "searchRetrieveResponse",
+    };
+    let version = match version {
+        Ok(v) => v,
+        Err(diag) => return diagnostics_only(Version::V2, root, &[diag]),
+    };
     match operation {
-        "explain" => explain(version, base_url),
+        "explain" => explain(version, base_url, get("recordPacking")),
         "searchRetrieve" => search_retrieve(catalog, index, version, params, base_url),
         other => diagnostics_only(
             version,
-            "searchRetrieveResponse",
+            root,
             &[Diagnostic::new(
                 d::UNSUPPORTED_OPERATION,
                 other.to_string(),
@@ -322,7 +328,8 @@ fn host_port_path(base_url: &str) -> (String, String, String) {
     (host, port, path.to_string())
 }
 
-fn explain(version: Version, base_url: &str) -> SruResponse {
+/// `packing`: the `recordPacking` asked for, echoed only when given.
+fn explain(version: Version, base_url: &str, packing: Option<&str>) -> SruResponse {
     let mut doc = Doc::new();
     open_response(&mut doc, version, "explainResponse");
     doc.start("zs:record", &[]);
@@ -428,7 +435,9 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
     if let Version::V1 { .. } = version {
         doc.elem("zs:version", version.as_str());
     }
-    doc.elem("zs:recordPacking", "xml");
+    if let Some(packing) = packing {
+        doc.elem("zs:recordPacking", packing);
+    }
     doc.elem("zs:baseUrl", base_url);
     doc.end("zs:echoedExplainRequest");
     doc.end("zs:explainResponse");
@@ -455,6 +464,8 @@ struct Request<'p> {
     query: Option<&'p str>,
     start: u64,
     maximum: u32,
+    /// `maximumRecords` as asked (echoed so), before the clamp to [`MAX_MAXIMUM_RECORDS`].
+    maximum_asked: Option<u64>,
     schema: Schema,
     schema_asked: Option<&'p str>,
     escaping: Escaping,
@@ -533,7 +544,8 @@ fn parse_request<'p>(
         }
     };
     let start = number("startRecord", 1)?.unwrap_or(1);
-    let maximum = number("maximumRecords", 0)?.map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
+    let maximum_asked = number("maximumRecords", 0)?;
+    let maximum = maximum_asked.map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
         m.min(u64::from(MAX_MAXIMUM_RECORDS)) as u32
     });
     let schema_asked = get("recordSchema").filter(|s| !s.trim().is_empty());
@@ -585,6 +597,7 @@ fn parse_request<'p>(
         query: get("query"),
         start,
         maximum,
+        maximum_asked,
         schema,
         schema_asked,
         escaping,
@@ -805,7 +818,13 @@ fn echo(doc: &mut Doc, version: Version, request: &Request<'_>, query: &str, bas
     }
     doc.elem("zs:query", query);
     doc.elem("zs:startRecord", &request.start.to_string());
-    doc.elem("zs:maximumRecords", &request.maximum.to_string());
+    doc.elem(
+        "zs:maximumRecords",
+        &request
+            .maximum_asked
+            .unwrap_or(u64::from(request.maximum))
+            .to_string(),
+    );
     if let Some(p) = request.packing_asked {
         match version {
             Version::V1 { .. } => doc.elem("zs:recordPacking", p),

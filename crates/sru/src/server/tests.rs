@@ -339,7 +339,7 @@ fn words_booleans_and_dates_agree_with_the_search_box() {
 #[test]
 fn bad_requests_get_the_right_diagnostic() {
     let mut f = fixture();
-    let cases: [(&[(&str, &str)], u32); 13] = [
+    let cases: [(&[(&str, &str)], u32); 12] = [
         (
             &[("operation", "searchRetrieve")],
             d::MANDATORY_PARAMETER_MISSING,
@@ -364,10 +364,6 @@ fn bad_requests_get_the_right_diagnostic() {
         (
             &[("query", "kieu"), ("version", "3.0")],
             d::UNSUPPORTED_VERSION,
-        ),
-        (
-            &[("operation", "scan"), ("scanClause", "kieu")],
-            d::UNSUPPORTED_OPERATION,
         ),
         (
             &[("query", "kieu"), ("colour", "red")],
@@ -730,4 +726,52 @@ fn exact_on_words_is_refused_and_explain_lists_relations_per_index() {
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(global, ["=", "all", "any", "adj"]);
+}
+
+#[test]
+fn diagnostics_come_in_the_operations_own_response_and_echoes_say_what_was_asked() {
+    let mut f = fixture();
+    let explain = f.ask(&[("version", "3.0"), ("operation", "explain")]);
+    assert_eq!(explain.name, "explainResponse");
+    assert_eq!(diagnostic_numbers(&explain), [d::UNSUPPORTED_VERSION]);
+    let scan = f.ask(&[("operation", "scan"), ("scanClause", "kieu")]);
+    assert_eq!(scan.name, "scanResponse");
+    assert_eq!(diagnostic_numbers(&scan), [d::UNSUPPORTED_OPERATION]);
+    let scan = f.ask(&[
+        ("version", "1.2"),
+        ("operation", "scan"),
+        ("scanClause", "kieu"),
+    ]);
+    assert_eq!(
+        (scan.name.as_str(), scan.ns.as_str()),
+        ("scanResponse", NS_12)
+    );
+    for version in ["1.2", "2.0"] {
+        let explain = f.ask(&[("version", version), ("operation", "explain")]);
+        let echo = explain.child("echoedExplainRequest").expect("echo");
+        assert!(echo.child("recordPacking").is_none(), "{version}: not sent");
+    }
+    let explain = f.ask(&[
+        ("version", "1.2"),
+        ("operation", "explain"),
+        ("recordPacking", "xml"),
+    ]);
+    assert_eq!(
+        explain.text_at(&["echoedExplainRequest", "recordPacking"]),
+        Some("xml")
+    );
+    let big = f.ask(&[
+        ("query", "cql.allRecords = 1"),
+        ("maximumRecords", "100000"),
+    ]);
+    assert_eq!(records_of(&big).len(), MAX_MAXIMUM_RECORDS as usize);
+    assert_eq!(
+        big.text_at(&["echoedSearchRetrieveRequest", "maximumRecords"]),
+        Some("100000")
+    );
+    let default = f.ask(&[("query", "cql.allRecords = 1")]);
+    assert_eq!(
+        default.text_at(&["echoedSearchRetrieveRequest", "maximumRecords"]),
+        Some("10")
+    );
 }
