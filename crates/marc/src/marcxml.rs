@@ -27,7 +27,10 @@
 //! does not cost the rest of the file.
 //!
 //! The [`Writer`] serializes straight into a byte buffer with a fast path for text that needs no
-//! escaping, and hands the buffer to the output in 64 KiB blocks.
+//! escaping, and hands the buffer to the output in 64 KiB blocks. What it writes is always
+//! well-formed XML 1.0: a character XML 1.0 does not allow (a C0 control other than tab, line
+//! feed and carriage return — a MARC delimiter or ESC left in data — or U+FFFE/U+FFFF) becomes
+//! U+FFFD, the rule [`xml10_text`] gives every other writer of XML text.
 
 use std::io::{self, BufRead, Read, Write};
 
@@ -1021,7 +1024,8 @@ const FOOTER: &[u8] = b"</collection>\n";
 /// Bytes gathered before they are handed to the output: few large writes, whatever `W` is.
 const BLOCK: usize = 64 * 1024;
 
-/// What a byte needs in text (0: nothing; 1: an entity or character reference).
+/// What a byte needs in text (0: nothing; 1: an entity or character reference, U+FFFD, or a
+/// closer look for the lead byte of U+FFFE/U+FFFF).
 const fn escape_table(attribute: bool) -> [bool; 256] {
     let mut t = [false; 256];
     let mut i = 0;
@@ -1035,14 +1039,16 @@ const fn escape_table(attribute: bool) -> [bool; 256] {
     t[b'>' as usize] = true;
     t[b'&' as usize] = true;
     t[b'"' as usize] = attribute;
+    t[0xEF] = true;
     t
 }
 static TEXT_ESCAPES: [bool; 256] = escape_table(false);
 static ATTRIBUTE_ESCAPES: [bool; 256] = escape_table(true);
 
-/// True when some byte of the word is a C0 control or one of `< > & "`: a quick test, eight
-/// bytes at a time, that lets almost all text be copied without a per-byte look-up (the
-/// classic "has a byte less than n / equal to c" bit tricks; exact, never a false negative).
+/// True when some byte of the word is a C0 control, one of `< > & "`, or 0xEF (which leads
+/// U+FFFE and U+FFFF): a quick test, eight bytes at a time, that lets almost all text be
+/// copied without a per-byte look-up (the classic "has a byte less than n / equal to c" bit
+/// tricks; exact, never a false negative).
 #[inline]
 fn may_need_escape(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -1054,7 +1060,31 @@ fn may_need_escape(word: u64) -> bool {
         | has_zero(word ^ (ONES * b'>' as u64))
         | has_zero(word ^ (ONES * b'&' as u64))
         | has_zero(word ^ (ONES * b'"' as u64))
+        | has_zero(word ^ (ONES * 0xEF))
         != 0
+}
+
+/// Whether XML 1.0 allows the character in a document at all, raw or as a reference: tab,
+/// line feed, carriage return, and everything from U+0020 except U+FFFE and U+FFFF (Rust
+/// strings hold no surrogates).
+pub fn xml10_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// `text` with every character XML 1.0 does not allow replaced by U+FFFD, the replacement
+/// character: what every writer of XML text uses, so that its output is well-formed for every
+/// parser (a MARC delimiter or escape left in data, a stray control from an old system).
+/// Borrowed when nothing needs replacing, which is almost always.
+pub fn xml10_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(xml10_allows) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| if xml10_allows(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        )
+    }
 }
 
 fn push_escaped(out: &mut Vec<u8>, text: &str, table: &[bool; 256]) {
@@ -1072,9 +1102,20 @@ fn push_escaped(out: &mut Vec<u8>, text: &str, table: &[bool; 256]) {
         out.extend_from_slice(bytes);
         return;
     }
+    const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
     let mut from = 0;
     for (i, &b) in bytes.iter().enumerate().skip(clean) {
-        if !table[b as usize] {
+        if !table[b as usize] || i < from {
+            continue;
+        }
+        if b == 0xEF {
+            // U+FFFE and U+FFFF are not characters XML 1.0 allows; the rest of U+F000..U+FFFF
+            // is copied as it is.
+            if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) {
+                out.extend_from_slice(&bytes[from..i]);
+                out.extend_from_slice(REPLACEMENT);
+                from = i + 3;
+            }
             continue;
         }
         out.extend_from_slice(&bytes[from..i]);
@@ -1083,19 +1124,15 @@ fn push_escaped(out: &mut Vec<u8>, text: &str, table: &[bool; 256]) {
             b'>' => out.extend_from_slice(b"&gt;"),
             b'&' => out.extend_from_slice(b"&amp;"),
             b'"' => out.extend_from_slice(b"&quot;"),
-            _ => {
-                // Carriage returns would be folded into line feeds by any parser, and other
-                // controls (ESC, MARC delimiters left in data) cannot appear raw in XML 1.0.
-                // A character reference keeps the value through our own reader; strict XML 1.0
-                // parsers refuse the C0 ones, but raw bytes would be refused by every parser.
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.extend_from_slice(b"&#x");
-                if b >= 0x10 {
-                    out.push(HEX[(b >> 4) as usize]);
-                }
-                out.push(HEX[(b & 0xF) as usize]);
-                out.push(b';');
-            }
+            // Carriage returns would be folded into line feeds by any parser (and tab and line
+            // feed into spaces in attributes): references keep them.
+            b'\r' => out.extend_from_slice(b"&#xD;"),
+            b'\t' => out.extend_from_slice(b"&#x9;"),
+            b'\n' => out.extend_from_slice(b"&#xA;"),
+            // Other controls (ESC, MARC delimiters left in data) are not allowed in XML 1.0
+            // at all, raw or as references, and strict parsers (pymarc's, yaz's) refuse the
+            // whole document: they become U+FFFD, as in `xml10_text`.
+            _ => out.extend_from_slice(REPLACEMENT),
         }
         from = i + 1;
     }
@@ -1427,7 +1464,7 @@ mod tests {
     #[test]
     fn the_word_at_a_time_escape_test_misses_no_byte() {
         for b in 0..=255u8 {
-            let special = b < 0x20 || matches!(b, b'<' | b'>' | b'&' | b'"');
+            let special = b < 0x20 || matches!(b, b'<' | b'>' | b'&' | b'"' | 0xEF);
             for position in 0..8 {
                 for filler in [b'a', 0x7F, 0xE1, b' '] {
                     let mut word = [filler; 8];
@@ -1442,7 +1479,49 @@ mod tests {
         }
         let mut out = Vec::new();
         push_escaped(&mut out, "0123456789abcdef<0123456789\u{1}", &TEXT_ESCAPES);
-        assert_eq!(out, b"0123456789abcdef&lt;0123456789&#x1;");
+        assert_eq!(out, "0123456789abcdef&lt;0123456789\u{FFFD}".as_bytes());
+    }
+
+    #[test]
+    fn characters_xml_1_0_forbids_are_written_as_the_replacement_character() {
+        let record = Record::new(Leader::new('n', 'a', 'm'))
+            .control("001", "VN\u{1}9")
+            .and_then(|r| {
+                r.data(
+                    "245",
+                    ['1', '0'],
+                    &[(
+                        'a',
+                        "Truy\u{1}ện Kiều\u{0}\u{C}\u{1B} \u{FFFE}\u{FFFF}\u{FFFD}\u{F8FF}\tend",
+                    )],
+                )
+            })
+            .expect("well-formed record");
+        let xml = write_all(std::slice::from_ref(&record));
+        let text = String::from_utf8(xml).expect("utf-8");
+        assert!(
+            text.chars().all(xml10_allows),
+            "only characters XML 1.0 allows: {text:?}"
+        );
+        assert!(!text.contains("&#x1;") && !text.contains("&#x0;") && !text.contains("&#x1B;"));
+        assert!(text.contains("VN\u{FFFD}9"), "{text}");
+        let back = only_record(&text);
+        let title = back
+            .record
+            .fields_with_tag("245")
+            .next()
+            .and_then(|f| f.subfield('a'));
+        assert_eq!(
+            title,
+            Some(
+                "Truy\u{FFFD}ện Kiều\u{FFFD}\u{FFFD}\u{FFFD} \u{FFFD}\u{FFFD}\u{FFFD}\u{F8FF}\tend"
+            )
+        );
+        assert_eq!(xml10_text("a\u{1}b\u{FFFF}"), "a\u{FFFD}b\u{FFFD}");
+        assert!(matches!(
+            xml10_text("Hà Nội\t\n\r"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -25,6 +25,11 @@ use std::fmt;
 /// Deeper nesting than this is refused (diagnostic 10): no real query needs it.
 const MAX_DEPTH: usize = 64;
 
+/// More boolean operators than this in one query are refused (diagnostic 38). Each operator
+/// is one node of the tree, so this (with [`MAX_DEPTH`]) also bounds the depth of every
+/// recursive walk over the tree, its drop included: no query can exhaust the stack.
+pub const MAX_BOOLEANS: usize = 256;
+
 /// A whole parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CqlQuery {
@@ -122,6 +127,8 @@ pub enum CqlErrorKind {
     Parentheses,
     /// Diagnostic 14: a quote never closed.
     Quotes,
+    /// Diagnostic 38: more than [`MAX_BOOLEANS`] boolean operators.
+    TooManyBooleans,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +170,7 @@ pub fn parse(input: &str) -> Result<CqlQuery, CqlError> {
         tokens,
         next: 0,
         depth: 0,
+        booleans: 0,
         end: input.chars().count() + 1,
     };
     if p.tokens.is_empty() {
@@ -302,6 +310,8 @@ struct Parser {
     tokens: Vec<Spanned>,
     next: usize,
     depth: usize,
+    /// Boolean operators read so far.
+    booleans: usize,
     /// The position just past the input, for "ends too early".
     end: usize,
 }
@@ -419,6 +429,16 @@ impl Parser {
         let mut left = self.search_clause()?;
         while let Some(op) = self.boolean() {
             let pos = self.here();
+            self.booleans += 1;
+            if self.booleans > MAX_BOOLEANS {
+                return Err(self.error(
+                    CqlErrorKind::TooManyBooleans,
+                    pos,
+                    format!(
+                        "the query has more than {MAX_BOOLEANS} boolean operators (and, or, not); split it into several searches"
+                    ),
+                ));
+            }
             self.next += 1;
             let modifiers = self.modifiers()?;
             if matches!(self.peek(), None | Some((Tok::Close, _))) {
@@ -917,6 +937,25 @@ mod tests {
         assert!(err("title =/ \"kieu\"").message.contains("modifier name"));
         assert!(err(">").message.contains("context set prefix"));
         assert!(err(&"(".repeat(200)).message.contains("nested more than"));
+    }
+
+    #[test]
+    fn long_flat_chains_parse_up_to_the_limit_and_are_refused_past_it() {
+        for op in ["or", "and", "not"] {
+            let chain = |n: usize| vec!["dc.title=kieu"; n].join(&format!(" {op} "));
+            let q = parse(&chain(MAX_BOOLEANS + 1)).expect("the limit parses");
+            assert!(matches!(q.root, Node::Boolean { .. }));
+            for n in [MAX_BOOLEANS + 2, 1_000, 5_000] {
+                let e = err(&chain(n));
+                assert_eq!(e.kind, CqlErrorKind::TooManyBooleans, "{op} x {n}");
+                assert!(e.message.contains("256"), "{e}");
+            }
+        }
+        // Booleans inside parentheses count too.
+        let nested = format!("a or ({})", vec!["b"; 300].join(" and "));
+        assert_eq!(err(&nested).kind, CqlErrorKind::TooManyBooleans);
+        let deep = format!("{}a{}", "(".repeat(5_000), ")".repeat(5_000));
+        assert!(err(&deep).message.contains("nested more than"));
     }
 
     #[test]

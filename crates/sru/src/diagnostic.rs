@@ -32,6 +32,7 @@ pub const EMPTY_TERM: u32 = 27;
 pub const MASKING_UNSUPPORTED: u32 = 28;
 pub const ANCHORING_UNSUPPORTED: u32 = 31;
 pub const TERM_INVALID_FOR_INDEX: u32 = 36;
+pub const TOO_MANY_BOOLEANS: u32 = 38;
 pub const UNSUPPORTED_BOOLEAN: u32 = 37;
 pub const PROXIMITY_UNSUPPORTED: u32 = 39;
 pub const UNSUPPORTED_BOOLEAN_MODIFIER: u32 = 46;
@@ -91,6 +92,7 @@ impl Diagnostic {
             31 => "Anchoring character not supported",
             36 => "Term in invalid format for index or relation",
             37 => "Unsupported boolean operator",
+            38 => "Too many boolean operators in query",
             39 => "Proximity not supported",
             46 => "Unsupported boolean modifier",
             61 => "First record position out of range",

@@ -181,7 +181,9 @@ pub fn write<W: Write>(writer: &mut Writer<W>, record: &Record) -> std::io::Resu
     for (name, value) in elements(record) {
         let tag = format!("dc:{name}");
         writer.write_event(Event::Start(BytesStart::new(tag.as_str())))?;
-        writer.write_event(Event::Text(BytesText::new(&value)))?;
+        writer.write_event(Event::Text(BytesText::new(&crate::server::xml_text(
+            &value,
+        ))))?;
         writer.write_event(Event::End(BytesEnd::new(tag.as_str())))?;
     }
     writer.write_event(Event::End(BytesEnd::new("srw_dc:dc")))?;

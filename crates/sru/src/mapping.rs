@@ -9,6 +9,7 @@
 //! or checked, so no CQL term can smuggle in an operator or a field.
 
 use shelfmark_core::api::SearchSort;
+use shelfmark_core::search::query::MAX_DEPTH;
 
 use crate::cql::{BooleanOp, CqlQuery, Modifier, Node, PrefixAssignment, SearchClause};
 use crate::diagnostic::{self as d, Diagnostic};
@@ -44,6 +45,16 @@ pub const INDEXES: [(&str, &str, &str); 10] = [
 
 /// Also answered, listed in explain with [`INDEXES`].
 pub const MORE_INDEXES: [(&str, &str, &str); 1] = [("bath", "issn", "ISSN")];
+
+/// The relations an index answers, as explain lists them per index.
+pub fn relations(set: &str, name: &str) -> &'static [&'static str] {
+    match (set, name) {
+        ("dc", "date") => &["=", "==", "exact", "<", ">", "<=", ">=", "within"],
+        ("bath", "isbn" | "issn") | ("dc", "language") => &["=", "==", "exact", "any"],
+        ("cql", "allRecords") => &["="],
+        _ => &["=", "all", "any", "adj"],
+    }
+}
 
 /// What a CQL query asks the catalog's search for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,29 +201,63 @@ pub fn map(query: &CqlQuery) -> Result<Mapped, Diagnostic> {
     let scope = Scope::standard().with(&query.prefixes)?;
     let text = match node(&query.root, &scope)? {
         Part::All => String::new(),
-        Part::Text(t) => t,
+        Part::Nothing => NOTHING.to_string(),
+        Part::Text(t) => t.text,
     };
     let sort = sort(query, &scope)?;
     Ok(Mapped { text, sort })
 }
 
+/// Search box text that matches no record: every record taken away from every record.
+const NOTHING: &str = "NOT (type:book OR NOT type:book)";
+
+/// The sort keys, as explain lists them: (set, name).
+pub const SORT_KEYS: [(&str, &str); 3] = [("dc", "title"), ("dc", "creator"), ("dc", "date")];
+
+/// `sortby` with one key among [`SORT_KEYS`], ascending (CQL's default) unless
+/// `/sort.descending`.
 fn sort(query: &CqlQuery, scope: &Scope) -> Result<SearchSort, Diagnostic> {
     match query.sort.as_slice() {
         [] => Ok(SearchSort::Relevance),
         [key] => {
-            refuse_modifiers(&key.modifiers, d::SORT_UNSUPPORTED, "sort key")?;
-            match scope.index(&key.index)? {
-                Index::Title => Ok(SearchSort::Title),
-                Index::Author => Ok(SearchSort::Author),
-                Index::Date => Ok(SearchSort::Year),
-                _ => Err(Diagnostic::new(
+            let mut descending = false;
+            for m in &key.modifiers {
+                let name = m.name.to_ascii_lowercase();
+                match name.strip_prefix("sort.").unwrap_or(&name) {
+                    "ascending" if m.value.is_none() => descending = false,
+                    "descending" if m.value.is_none() => descending = true,
+                    _ => {
+                        return Err(Diagnostic::new(
+                            d::SORT_UNSUPPORTED,
+                            m.name.clone(),
+                            format!(
+                                "the sort modifier /{} is not supported; use /sort.ascending or /sort.descending",
+                                m.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            let unsupported = || {
+                Diagnostic::new(
                     d::UNSUPPORTED_SORT_INDEX,
                     key.index.clone(),
                     format!(
-                        "results can be sorted by dc.title, dc.creator or dc.date (newest first), not by {}",
+                        "results can be sorted by dc.title, dc.creator or dc.date, not by {}",
                         key.index
                     ),
-                )),
+                )
+            };
+            // An index this catalog does not search at all is no sort key either.
+            let index = scope.index(&key.index).map_err(|_| unsupported())?;
+            match (index, descending) {
+                (Index::Title, false) => Ok(SearchSort::Title),
+                (Index::Title, true) => Ok(SearchSort::TitleDescending),
+                (Index::Author, false) => Ok(SearchSort::Author),
+                (Index::Author, true) => Ok(SearchSort::AuthorDescending),
+                (Index::Date, false) => Ok(SearchSort::YearAscending),
+                (Index::Date, true) => Ok(SearchSort::Year),
+                _ => Err(unsupported()),
             }
         }
         _ => Err(Diagnostic::new(
@@ -235,50 +280,142 @@ fn refuse_modifiers(modifiers: &[Modifier], number: u32, on: &str) -> Result<(),
 }
 
 /// A mapped part of a query: every record (`cql.allRecords`, which the search box writes as
-/// the empty text and so cannot nest), or search box text.
+/// the empty text and so cannot nest), no record (a date no year can have), or search box
+/// text.
 enum Part {
     All,
-    Text(String),
+    Nothing,
+    Text(Text),
 }
 
-fn node(n: &Node, scope: &Scope) -> Result<Part, Diagnostic> {
-    match n {
-        Node::Clause(c) => clause(c, scope),
-        Node::Scoped { prefixes, query } => node(query, &scope.with(prefixes)?),
-        Node::Boolean {
-            op,
-            modifiers,
-            left,
-            right,
-        } => {
-            if *op == BooleanOp::Prox {
-                return Err(Diagnostic::new(
-                    d::PROXIMITY_UNSUPPORTED,
-                    "prox".to_string(),
-                    "proximity (prox) is not supported; use adj for words next to each other, or and",
-                ));
-            }
-            refuse_modifiers(modifiers, d::UNSUPPORTED_BOOLEAN_MODIFIER, "boolean")?;
-            let l = node(left, scope)?;
-            let r = node(right, scope)?;
-            Ok(match (op, l, r) {
-                (BooleanOp::And, Part::All, other) | (BooleanOp::And, other, Part::All) => other,
-                (BooleanOp::Or, Part::All, _) | (BooleanOp::Or, _, Part::All) => Part::All,
-                (BooleanOp::And, Part::Text(l), Part::Text(r)) => {
-                    Part::Text(format!("({l}) AND ({r})"))
-                }
-                (BooleanOp::Or, Part::Text(l), Part::Text(r)) => {
-                    Part::Text(format!("({l}) OR ({r})"))
-                }
-                // CQL's NOT is binary: left but not right.
-                (_, Part::All, Part::Text(r)) => Part::Text(format!("NOT ({r})")),
-                // Nothing is left once every record is taken away.
-                (_, Part::Text(l), Part::All) => Part::Text(format!("({l}) AND NOT ({l})")),
-                (_, Part::All, Part::All) => Part::Text("NOT (type:book OR NOT type:book)".into()),
-                (_, Part::Text(l), Part::Text(r)) => Part::Text(format!("({l}) AND NOT ({r})")),
-            })
+/// Search box text with what is needed to extend it without nesting it deeper.
+struct Text {
+    text: String,
+    shape: Shape,
+    /// How deeply the text nests groups (each `(...)` one level, `NOT (...)` two), as core's
+    /// parser counts them against its bound.
+    depth: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One clause's words (which may hold AND or OR between its own words).
+    Clause,
+    /// `(a) AND (b) AND NOT (c)`: a flat conjunction.
+    And,
+    /// `a OR (b) OR (c)`: a flat disjunction, its first operand possibly an unparenthesised
+    /// conjunction (AND binds tighter than OR in the search box).
+    Or,
+}
+
+impl Text {
+    fn clause(text: String) -> Text {
+        Text {
+            text,
+            shape: Shape::Clause,
+            depth: 0,
         }
     }
+
+    /// Continues the text with `op` and `right`, keeping a run of one operator flat: CQL reads
+    /// booleans left to right, so `a or b or c` is one OR of three, and only a change of
+    /// operator (from or to and/not) puts what came before in parentheses.
+    fn extend(mut self, op: BooleanOp, right: Text) -> Text {
+        let (join, operand_depth) = match op {
+            BooleanOp::Or => (" OR (", right.depth + 1),
+            BooleanOp::Not => (" AND NOT (", right.depth + 2),
+            _ => (" AND (", right.depth + 1),
+        };
+        let shape = if op == BooleanOp::Or {
+            Shape::Or
+        } else {
+            Shape::And
+        };
+        if self.shape != shape {
+            // An AND run read on as an OR needs no parentheses: AND binds tighter.
+            if !(self.shape == Shape::And && shape == Shape::Or) {
+                self.text = format!("({})", self.text);
+                self.depth += 1;
+            }
+            self.shape = shape;
+        }
+        self.text.push_str(join);
+        self.text.push_str(&right.text);
+        self.text.push(')');
+        self.depth = self.depth.max(operand_depth);
+        self
+    }
+
+    /// `NOT (right)`: what is left when `right` is taken from every record.
+    fn all_but(right: Text) -> Text {
+        Text {
+            text: format!("NOT ({})", right.text),
+            shape: Shape::And,
+            depth: right.depth + 2,
+        }
+    }
+}
+
+/// Maps a node. A chain of booleans (`a or b and c ...`, a left-leaning tree) is walked
+/// iteratively along its left side, so recursion goes only as deep as the query's
+/// parentheses, which the parser bounds.
+fn node(n: &Node, scope: &Scope) -> Result<Part, Diagnostic> {
+    let mut chain: Vec<(BooleanOp, &[Modifier], &Node)> = Vec::new();
+    let mut at = n;
+    let mut acc = loop {
+        match at {
+            Node::Boolean {
+                op,
+                modifiers,
+                left,
+                right,
+            } => {
+                chain.push((*op, modifiers, right));
+                at = left;
+            }
+            Node::Clause(c) => break clause(c, scope)?,
+            Node::Scoped { prefixes, query } => break node(query, &scope.with(prefixes)?)?,
+        }
+    };
+    for (op, modifiers, right) in chain.into_iter().rev() {
+        if op == BooleanOp::Prox {
+            return Err(Diagnostic::new(
+                d::PROXIMITY_UNSUPPORTED,
+                "prox".to_string(),
+                "proximity (prox) is not supported; use adj for words next to each other, or and",
+            ));
+        }
+        refuse_modifiers(modifiers, d::UNSUPPORTED_BOOLEAN_MODIFIER, "boolean")?;
+        let r = node(right, scope)?;
+        acc = match (op, acc, r) {
+            (BooleanOp::And, Part::Nothing, _) | (BooleanOp::And, _, Part::Nothing) => {
+                Part::Nothing
+            }
+            (BooleanOp::And, Part::All, other) | (BooleanOp::And, other, Part::All) => other,
+            (BooleanOp::Or, Part::All, _) | (BooleanOp::Or, _, Part::All) => Part::All,
+            (BooleanOp::Or, Part::Nothing, other) | (BooleanOp::Or, other, Part::Nothing) => other,
+            // CQL's NOT is binary: left but not right.
+            (_, Part::Nothing, _) => Part::Nothing,
+            (_, left, Part::Nothing) => left,
+            // Nothing is left once every record is taken away.
+            (_, _, Part::All) => Part::Nothing,
+            (_, Part::All, Part::Text(r)) => Part::Text(Text::all_but(r)),
+            (op, Part::Text(l), Part::Text(r)) => Part::Text(l.extend(op, r)),
+        };
+        if let Part::Text(t) = &acc
+            && t.depth >= MAX_DEPTH
+        {
+            return Err(Diagnostic::new(
+                d::QUERY_SYNTAX_ERROR,
+                None,
+                format!(
+                    "the query switches between or and and/not, or nests parentheses, too often for the catalog's search (more than {} levels of grouping once read left to right); split it into simpler searches",
+                    MAX_DEPTH - 1
+                ),
+            ));
+        }
+    }
+    Ok(acc)
 }
 
 /// The relations, as this server understands them for words.
@@ -288,16 +425,16 @@ enum WordsRelation {
     All,
     /// Any word.
     Any,
-    /// The words together in this order (`adj`, `==`, `exact`).
+    /// The words together in this order (`adj`).
     Phrase,
 }
 
-fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
-    text_clause(c, scope).map(|t| t.map_or(Part::All, Part::Text))
+/// One clause's search box text as a part.
+fn part(text: String) -> Part {
+    Part::Text(Text::clause(text))
 }
 
-/// `None` for every record.
-fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagnostic> {
+fn clause(c: &SearchClause, scope: &Scope) -> Result<Part, Diagnostic> {
     let index = match &c.index {
         Some(i) => scope.index(i)?,
         None => Index::Anywhere,
@@ -311,7 +448,7 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
         refuse_modifiers(&r.modifiers, d::UNSUPPORTED_RELATION_MODIFIER, "relation")?;
     }
     if index == Index::AllRecords {
-        return Ok(None);
+        return Ok(Part::All);
     }
     let term = literal(&c.term)?;
     if term.trim().is_empty() {
@@ -332,22 +469,27 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
                     Index::Date => "dates take =, ==, <, >, <=, >= and within",
                     Index::Isbn | Index::Issn | Index::Language =>
                         "identifiers and codes take =, ==, exact and any",
-                    _ => "words take =, all, any, adj, == and exact",
+                    _ =>
+                        "words take =, all, any and adj (== and exact, the whole value, are not supported: use adj for the words together)",
                 }
             ),
         )
     };
     let invalid = |why: String| Diagnostic::new(d::TERM_INVALID_FOR_INDEX, c.term.clone(), why);
     match index {
-        Index::AllRecords => Ok(None),
+        Index::AllRecords => Ok(Part::All),
         Index::Anywhere | Index::Title | Index::Author | Index::Subject | Index::Publisher => {
             let relation = match comparator {
                 "=" | "all" => WordsRelation::All,
                 "any" => WordsRelation::Any,
-                "adj" | "==" | "exact" => WordsRelation::Phrase,
+                // `==` and `exact` ask that the whole value equal the term; the index holds
+                // words, not whole values, so they are refused rather than answered as a
+                // phrase found anywhere in the value.
+                "adj" => WordsRelation::Phrase,
                 _ => return Err(unsupported_relation()),
             };
-            Ok(Some(words(index.field(), &term, relation)))
+            // A term with no words (only quotes) finds nothing, never every record.
+            Ok(words(index.field(), &term, relation).map_or(Part::Nothing, part))
         }
         Index::Isbn | Index::Issn | Index::Language => {
             let values: Vec<&str> = match comparator {
@@ -374,7 +516,7 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
                 };
                 parts.push(format!("{}:{checked}", index.field()));
             }
-            Ok(Some(join(parts, "OR")))
+            Ok(part(join(parts, "OR")))
         }
         Index::Date => {
             let year = |t: &str| -> Result<i64, Diagnostic> {
@@ -393,31 +535,36 @@ fn text_clause(c: &SearchClause, scope: &Scope) -> Result<Option<String>, Diagno
                     )))
                 }
             };
-            let range = |from: Option<i64>, to: Option<i64>| -> Result<String, Diagnostic> {
+            let range = |from: Option<i64>, to: Option<i64>| -> Result<Part, Diagnostic> {
+                // Years run from 0 to 9999 (four digits): a comparison past either end, such
+                // as `> 9999` or `< 0000`, is true of no record.
+                if from.is_some_and(|f| f > 9999) || to.is_some_and(|t| t < 0) {
+                    return Ok(Part::Nothing);
+                }
                 match (from, to) {
                     (None, None) => Err(invalid("a date needs a year".into())),
                     (Some(f), Some(t)) if f > t => {
                         Err(invalid(format!("the years {f} to {t} run backwards")))
                     }
-                    (Some(f), Some(t)) if f == t => Ok(format!("year:{f}")),
-                    (Some(f), Some(t)) => Ok(format!("year:{f}..{t}")),
-                    (Some(f), None) => Ok(format!("year:{f}..")),
-                    (None, Some(t)) => Ok(format!("year:..{t}")),
+                    (Some(f), Some(t)) if f == t => Ok(part(format!("year:{f}"))),
+                    (Some(f), Some(t)) => Ok(part(format!("year:{f}..{t}"))),
+                    (Some(f), None) => Ok(part(format!("year:{f}.."))),
+                    (None, Some(t)) => Ok(part(format!("year:..{t}"))),
                 }
             };
             match comparator {
                 "=" | "==" | "exact" => {
                     let y = year(&term)?;
-                    range(Some(y), Some(y)).map(Some)
+                    range(Some(y), Some(y))
                 }
-                "<" => range(None, Some(year(&term)? - 1)).map(Some),
-                "<=" => range(None, Some(year(&term)?)).map(Some),
-                ">" => range(Some(year(&term)? + 1), None).map(Some),
-                ">=" => range(Some(year(&term)?), None).map(Some),
+                "<" => range(None, Some(year(&term)? - 1)),
+                "<=" => range(None, Some(year(&term)?)),
+                ">" => range(Some(year(&term)? + 1), None),
+                ">=" => range(Some(year(&term)?), None),
                 "within" => {
                     let parts: Vec<&str> = term.split_whitespace().collect();
                     match parts.as_slice() {
-                        [from, to] => range(Some(year(from)?), Some(year(to)?)).map(Some),
+                        [from, to] => range(Some(year(from)?), Some(year(to)?)),
                         _ => Err(invalid(format!(
                             "within takes two years, such as dc.date within \"1990 2000\"; got {term:?}"
                         ))),
@@ -462,8 +609,9 @@ fn literal(term: &str) -> Result<String, Diagnostic> {
     Ok(out)
 }
 
-/// Words for a field (`""`: any field) under a relation, in the search box's language.
-fn words(field: &str, term: &str, relation: WordsRelation) -> String {
+/// Words for a field (`""`: any field) under a relation, in the search box's language; `None`
+/// when the term has nothing but quotes and spaces.
+fn words(field: &str, term: &str, relation: WordsRelation) -> Option<String> {
     let prefix = if field.is_empty() {
         String::new()
     } else {
@@ -472,8 +620,11 @@ fn words(field: &str, term: &str, relation: WordsRelation) -> String {
     // The search box has no escape for a quote inside a phrase; a quote is punctuation to
     // the analyzer anyway, so it becomes a space.
     let clean = term.replace('"', " ");
+    if clean.trim().is_empty() {
+        return None;
+    }
     if relation == WordsRelation::Phrase {
-        return format!("{prefix}\"{}\"", clean.trim());
+        return Some(format!("{prefix}\"{}\"", clean.trim()));
     }
     let parts: Vec<String> = clean
         .split_whitespace()
@@ -485,14 +636,14 @@ fn words(field: &str, term: &str, relation: WordsRelation) -> String {
             }
         })
         .collect();
-    join(
+    Some(join(
         parts,
         if relation == WordsRelation::Any {
             "OR"
         } else {
             "AND"
         },
-    )
+    ))
 }
 
 /// A word the search box reads as a word: no parentheses, quotes or colons (a field), and not
@@ -544,11 +695,16 @@ mod tests {
             "author:du OR author:tuan"
         );
         assert_eq!(text("dc.subject adj \"lịch sử\""), "subject:\"lịch sử\"");
-        assert_eq!(text("author == \"Nguyễn Du\""), "author:\"Nguyễn Du\"");
-        assert_eq!(
-            text("dc.publisher exact \"Kim Đồng\""),
-            "publisher:\"Kim Đồng\""
-        );
+        assert_eq!(text("author adj \"Nguyễn Du\""), "author:\"Nguyễn Du\"");
+        for q in [
+            "author == \"Nguyễn Du\"",
+            "dc.title exact \"kiều\"",
+            "cql.serverChoice == x",
+        ] {
+            assert_eq!(diag(q).number, d::UNSUPPORTED_RELATION, "{q}");
+        }
+        assert_eq!(text("dc.date == 1998"), "year:1998");
+        assert_eq!(text("bath.isbn exact 0306406152"), "isbn:9780306406157");
         assert_eq!(text("kieu"), "kieu");
         assert_eq!(text("cql.serverChoice = \"ha noi\""), "ha AND noi");
         assert_eq!(text("cql.anywhere any \"a b\""), "a OR b");
@@ -571,6 +727,29 @@ mod tests {
             "(title:kieu) AND ((author:du) OR (subject:tho))"
         );
         assert_eq!(text("kieu not du"), "(kieu) AND NOT (du)");
+    }
+
+    #[test]
+    fn chains_of_one_operator_stay_flat_and_changes_group_left_to_right() {
+        assert_eq!(
+            text("title=a or title=b or title=c"),
+            "(title:a) OR (title:b) OR (title:c)"
+        );
+        assert_eq!(
+            text("title=a and title=b not title=c"),
+            "(title:a) AND (title:b) AND NOT (title:c)"
+        );
+        // AND binds tighter than OR in the search box: no parentheses needed.
+        assert_eq!(
+            text("title=a and title=b or title=c"),
+            "(title:a) AND (title:b) OR (title:c)"
+        );
+        assert_eq!(
+            text("title=a or title=b and title=c"),
+            "((title:a) OR (title:b)) AND (title:c)"
+        );
+        let long = vec!["title=a"; 257].join(" or ");
+        assert_eq!(text(&long).matches('(').count(), 257);
     }
 
     #[test]
@@ -607,6 +786,13 @@ mod tests {
             d::TERM_INVALID_FOR_INDEX
         );
         assert_eq!(diag("dc.date any 1990").number, d::UNSUPPORTED_RELATION);
+        // Past the years a record can have: nothing, not core's range syntax in an error.
+        assert_eq!(text("dc.date > 9999"), NOTHING);
+        assert_eq!(text("dc.date < 0000"), NOTHING);
+        assert_eq!(text("dc.date < 0000 or dc.date = 1990"), "year:1990");
+        assert_eq!(text("dc.date > 9999 and dc.date = 1990"), NOTHING);
+        assert_eq!(text("dc.date >= 9999"), "year:9999..");
+        assert_eq!(text("dc.date <= 0000"), "year:..0");
     }
 
     #[test]
@@ -661,19 +847,37 @@ mod tests {
     }
 
     #[test]
-    fn sortby_one_key() {
-        let m = map(&parse("kieu sortby dc.date").expect("parses")).expect("maps");
-        assert_eq!(m.sort, SearchSort::Year);
-        let m = map(&parse("kieu sortby title").expect("parses")).expect("maps");
-        assert_eq!(m.sort, SearchSort::Title);
+    fn sortby_one_key_ascending_unless_descending() {
+        let sort = |q: &str| map(&parse(q).expect("parses")).map(|m| m.sort);
+        assert_eq!(sort("kieu sortby dc.date"), Ok(SearchSort::YearAscending));
         assert_eq!(
-            map(&parse("kieu sortby bath.isbn").expect("parses")).map(|_| ()),
-            Err(Diagnostic::new(
-                d::UNSUPPORTED_SORT_INDEX,
-                "bath.isbn".to_string(),
-                "results can be sorted by dc.title, dc.creator or dc.date (newest first), not by bath.isbn"
-            ))
+            sort("kieu sortby dc.date/sort.ascending"),
+            Ok(SearchSort::YearAscending)
         );
+        assert_eq!(
+            sort("kieu sortby dc.date/sort.descending"),
+            Ok(SearchSort::Year)
+        );
+        assert_eq!(sort("kieu sortby title"), Ok(SearchSort::Title));
+        assert_eq!(
+            sort("kieu sortby dc.title/sort.descending"),
+            Ok(SearchSort::TitleDescending)
+        );
+        assert_eq!(
+            sort("kieu sortby dc.creator/descending"),
+            Ok(SearchSort::AuthorDescending)
+        );
+        assert_eq!(
+            sort("kieu sortby dc.date/sort.missingLow").map_err(|d| d.number),
+            Err(d::SORT_UNSUPPORTED)
+        );
+        for key in ["bath.isbn", "bogus", "foo.bar"] {
+            assert_eq!(
+                sort(&format!("kieu sortby {key}")).map_err(|d| (d.number, d.details)),
+                Err((d::UNSUPPORTED_SORT_INDEX, Some(key.to_string()))),
+                "{key}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -156,21 +156,27 @@ pub fn respond(
             format!("SRU version {other} is not supported; ask for 1.1, 1.2 or 2.0"),
         )),
     };
-    let version = match version {
-        Ok(v) => v,
-        Err(diag) => return diagnostics_only(Version::V2, "searchRetrieveResponse", &[diag]),
-    };
     let operation = match get("operation") {
         Some(op) => op.trim(),
         None if get("query").is_some() => "searchRetrieve",
         None => "explain",
     };
+    // A diagnostic is answered in the response the operation asked for has.
+    let root = match operation {
+        "explain" => "explainResponse",
+        "scan" => "scanResponse",
+        _ => "searchRetrieveResponse",
+    };
+    let version = match version {
+        Ok(v) => v,
+        Err(diag) => return diagnostics_only(Version::V2, root, &[diag]),
+    };
     match operation {
-        "explain" => explain(version, base_url),
+        "explain" => explain(version, base_url, get("recordPacking")),
         "searchRetrieve" => search_retrieve(catalog, index, version, params, base_url),
         other => diagnostics_only(
             version,
-            "searchRetrieveResponse",
+            root,
             &[Diagnostic::new(
                 d::UNSUPPORTED_OPERATION,
                 other.to_string(),
@@ -178,6 +184,14 @@ pub fn respond(
             )],
         ),
     }
+}
+
+/// Text as every value this crate writes into XML must be: quick-xml escapes markup but
+/// passes control characters through, and an echoed `%01` or a record's stray U+0001 would
+/// make the whole answer unreadable to a strict client (yaz, pymarc) — so characters XML 1.0
+/// does not allow become U+FFFD, by the same rule as the MARC engine's MARCXML writer.
+pub(crate) fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    marcxml::xml10_text(text)
 }
 
 /// The XML being written: quick-xml over a buffer. Writing into a `Vec` cannot fail, so the
@@ -202,8 +216,8 @@ impl Doc {
 
     fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
         let mut s = BytesStart::new(name);
-        for a in attrs {
-            s.push_attribute(*a);
+        for (k, v) in attrs {
+            s.push_attribute((*k, xml_text(v).as_ref()));
         }
         let r = self.w.write_event(Event::Start(s));
         self.note(r);
@@ -215,7 +229,9 @@ impl Doc {
     }
 
     fn text(&mut self, text: &str) {
-        let r = self.w.write_event(Event::Text(BytesText::new(text)));
+        let r = self
+            .w
+            .write_event(Event::Text(BytesText::new(&xml_text(text))));
         self.note(r);
     }
 
@@ -233,8 +249,8 @@ impl Doc {
 
     fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         let mut s = BytesStart::new(name);
-        for a in attrs {
-            s.push_attribute(*a);
+        for (k, v) in attrs {
+            s.push_attribute((*k, xml_text(v).as_ref()));
         }
         let r = self.w.write_event(Event::Empty(s));
         self.note(r);
@@ -312,7 +328,8 @@ fn host_port_path(base_url: &str) -> (String, String, String) {
     (host, port, path.to_string())
 }
 
-fn explain(version: Version, base_url: &str) -> SruResponse {
+/// `packing`: the `recordPacking` asked for, echoed only when given.
+fn explain(version: Version, base_url: &str, packing: Option<&str>) -> SruResponse {
     let mut doc = Doc::new();
     open_response(&mut doc, version, "explainResponse");
     doc.start("zs:record", &[]);
@@ -366,6 +383,11 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         doc.start("map", &[]);
         doc.elem_attrs("name", &[("set", set)], name);
         doc.end("map");
+        doc.start("configInfo", &[]);
+        for relation in mapping::relations(set, name) {
+            doc.elem_attrs("supports", &[("type", "relation")], relation);
+        }
+        doc.end("configInfo");
         doc.end("index");
     }
     doc.end("indexInfo");
@@ -396,9 +418,9 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
         &[("type", "maximumRecords")],
         &MAX_MAXIMUM_RECORDS.to_string(),
     );
-    for relation in [
-        "=", "==", "<", ">", "<=", ">=", "all", "any", "adj", "exact", "within",
-    ] {
+    // The relations of words, which most indexes are; dates and identifiers list theirs
+    // (== and exact among them) in their own index's configInfo.
+    for relation in mapping::relations("dc", "title") {
         doc.elem_attrs("supports", &[("type", "relation")], relation);
     }
     for boolean in ["and", "or", "not"] {
@@ -413,7 +435,9 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
     if let Version::V1 { .. } = version {
         doc.elem("zs:version", version.as_str());
     }
-    doc.elem("zs:recordPacking", "xml");
+    if let Some(packing) = packing {
+        doc.elem("zs:recordPacking", packing);
+    }
     doc.elem("zs:baseUrl", base_url);
     doc.end("zs:echoedExplainRequest");
     doc.end("zs:explainResponse");
@@ -421,9 +445,10 @@ fn explain(version: Version, base_url: &str) -> SruResponse {
 }
 
 fn sortable(set: &str, name: &str) -> &'static str {
-    match (set, name) {
-        ("dc", "title" | "creator" | "date") => "true",
-        _ => "false",
+    if mapping::SORT_KEYS.contains(&(set, name)) {
+        "true"
+    } else {
+        "false"
     }
 }
 
@@ -439,6 +464,8 @@ struct Request<'p> {
     query: Option<&'p str>,
     start: u64,
     maximum: u32,
+    /// `maximumRecords` as asked (echoed so), before the clamp to [`MAX_MAXIMUM_RECORDS`].
+    maximum_asked: Option<u64>,
     schema: Schema,
     schema_asked: Option<&'p str>,
     escaping: Escaping,
@@ -517,7 +544,8 @@ fn parse_request<'p>(
         }
     };
     let start = number("startRecord", 1)?.unwrap_or(1);
-    let maximum = number("maximumRecords", 0)?.map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
+    let maximum_asked = number("maximumRecords", 0)?;
+    let maximum = maximum_asked.map_or(DEFAULT_MAXIMUM_RECORDS, |m| {
         m.min(u64::from(MAX_MAXIMUM_RECORDS)) as u32
     });
     let schema_asked = get("recordSchema").filter(|s| !s.trim().is_empty());
@@ -569,6 +597,7 @@ fn parse_request<'p>(
         query: get("query"),
         start,
         maximum,
+        maximum_asked,
         schema,
         schema_asked,
         escaping,
@@ -600,12 +629,16 @@ fn search_retrieve(
     };
     let mapped = cql::parse(query)
         .map_err(|e| {
-            let number = match e.kind {
-                cql::CqlErrorKind::Syntax => d::QUERY_SYNTAX_ERROR,
-                cql::CqlErrorKind::Parentheses => d::PARENTHESES,
-                cql::CqlErrorKind::Quotes => d::QUOTES,
+            let (number, details) = match e.kind {
+                cql::CqlErrorKind::Syntax => (d::QUERY_SYNTAX_ERROR, query.to_string()),
+                cql::CqlErrorKind::Parentheses => (d::PARENTHESES, query.to_string()),
+                cql::CqlErrorKind::Quotes => (d::QUOTES, query.to_string()),
+                // The standard's details for 38: the most operators allowed.
+                cql::CqlErrorKind::TooManyBooleans => {
+                    (d::TOO_MANY_BOOLEANS, cql::MAX_BOOLEANS.to_string())
+                }
             };
-            Diagnostic::new(number, query.to_string(), e.to_string())
+            Diagnostic::new(number, details, e.to_string())
         })
         .and_then(|tree| mapping::map(&tree));
     let mapped = match mapped {
@@ -661,7 +694,7 @@ fn search_retrieve(
     if !results.hits.is_empty() {
         doc.start("zs:records", &[]);
         for (i, hit) in results.hits.iter().enumerate() {
-            let position = request.start + i as u64;
+            let position = request.start.saturating_add(i as u64);
             let record = Uuid::parse_str(&hit.id)
                 .map_err(|_| CoreError::NotFound {
                     entity: "record",
@@ -680,7 +713,7 @@ fn search_retrieve(
         }
         doc.end("zs:records");
     }
-    let last = request.start - 1 + results.hits.len() as u64;
+    let last = (request.start - 1).saturating_add(results.hits.len() as u64);
     if !results.hits.is_empty() && last < results.total {
         doc.elem("zs:nextRecordPosition", &(last + 1).to_string());
     }
@@ -785,7 +818,13 @@ fn echo(doc: &mut Doc, version: Version, request: &Request<'_>, query: &str, bas
     }
     doc.elem("zs:query", query);
     doc.elem("zs:startRecord", &request.start.to_string());
-    doc.elem("zs:maximumRecords", &request.maximum.to_string());
+    doc.elem(
+        "zs:maximumRecords",
+        &request
+            .maximum_asked
+            .unwrap_or(u64::from(request.maximum))
+            .to_string(),
+    );
     if let Some(p) = request.packing_asked {
         match version {
             Version::V1 { .. } => doc.elem("zs:recordPacking", p),

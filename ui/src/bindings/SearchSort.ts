@@ -3,4 +3,4 @@
 /**
  * How search results are ordered.
  */
-export type SearchSort = "relevance" | "title" | "author" | "year";
+export type SearchSort = "relevance" | "title" | "author" | "year" | "year_ascending" | "title_descending" | "author_descending";

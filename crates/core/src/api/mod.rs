@@ -127,6 +127,12 @@ pub enum SearchSort {
     Author,
     /// Newest first.
     Year,
+    /// Oldest first (SRU's `sortby dc.date`, whose default order is ascending).
+    YearAscending,
+    /// By the title's filing form, Z to A.
+    TitleDescending,
+    /// By the first author, Z to A (records without an author first).
+    AuthorDescending,
 }
 
 /// One search: the text of the search box (see `search::query` for its language) and a page.

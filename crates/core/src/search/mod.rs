@@ -33,8 +33,8 @@ use shelfmark_marc::iso2709;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STRING, Schema,
@@ -769,18 +769,28 @@ impl SearchIndex {
         let node = query::parse(&request.text)?;
         self.refresh(catalog)?;
         let compiled = self.compile_node(&node);
-        let everything = compiled.is_none();
+        let everything = matches!(compiled, Compiled::Everything);
         // Without words to rank by (the empty text, or only filters such as `type:book`)
         // every hit scores the same, and "relevance" would be index order: title instead.
         let sort = match request.sort {
             SearchSort::Relevance if !query::ranks(&node) => SearchSort::Title,
             other => other,
         };
-        let query = compiled.unwrap_or_else(|| Box::new(AllQuery));
+        let query = compiled.into_query();
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        let limit = request.limit.min(MAX_PAGE) as usize;
-        let offset = usize::try_from(request.offset).unwrap_or(usize::MAX / 2);
+        // tantivy's top-n collector reserves room for offset + limit hits and adds them
+        // unchecked, so a page that starts past every document in the index (all it could
+        // ever match) is never handed to it: it is answered with the count alone. Below
+        // that, offset + limit is at most the document count plus MAX_PAGE.
+        let offset = usize::try_from(request.offset)
+            .ok()
+            .filter(|&o| u64::try_from(o).is_ok_and(|o| o < searcher.num_docs()));
+        let limit = match offset {
+            Some(_) => request.limit.min(MAX_PAGE) as usize,
+            None => 0,
+        };
+        let offset = offset.unwrap_or(0);
         let page = |limit: usize| TopDocs::with_limit(limit).and_offset(offset);
         let dir = self.dir.clone();
         let fail = |e: tantivy::TantivyError| Self::failed(&dir, e);
@@ -804,14 +814,17 @@ impl SearchIndex {
                     .map_err(fail)?;
                 (top.unwrap_or_default(), total, counts)
             }
-            SearchSort::Title | SearchSort::Author => {
-                let field = if sort == SearchSort::Title {
-                    "sort_title"
-                } else {
-                    "sort_author"
+            SearchSort::Title
+            | SearchSort::TitleDescending
+            | SearchSort::Author
+            | SearchSort::AuthorDescending => {
+                let (field, order) = match sort {
+                    SearchSort::Title => ("sort_title", Order::Asc),
+                    SearchSort::TitleDescending => ("sort_title", Order::Desc),
+                    SearchSort::Author => ("sort_author", Order::Asc),
+                    _ => ("sort_author", Order::Desc),
                 };
-                let top =
-                    (limit > 0).then(|| page(limit).order_by_string_fast_field(field, Order::Asc));
+                let top = (limit > 0).then(|| page(limit).order_by_string_fast_field(field, order));
                 let (top, total, counts) = searcher
                     .search(&query, &(top, Count, facets))
                     .map_err(fail)?;
@@ -822,9 +835,14 @@ impl SearchIndex {
                     .collect();
                 (top, total, counts)
             }
-            SearchSort::Year => {
-                let top = (limit > 0)
-                    .then(|| page(limit).order_by_fast_field::<i64>("year", Order::Desc));
+            SearchSort::Year | SearchSort::YearAscending => {
+                let order = if sort == SearchSort::Year {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let top =
+                    (limit > 0).then(|| page(limit).order_by_fast_field::<i64>("year", order));
                 let (top, total, counts) = searcher
                     .search(&query, &(top, Count, facets))
                     .map_err(fail)?;
@@ -913,92 +931,111 @@ impl SearchIndex {
     }
 
     fn compile(&self, node: &Node) -> Box<dyn Query> {
-        self.compile_node(node)
-            .unwrap_or_else(|| Box::new(AllQuery))
+        self.compile_node(node).into_query()
     }
 
-    /// `None` stands for "no restriction": the empty query, or words with no letters in them.
-    fn compile_node(&self, node: &Node) -> Option<Box<dyn Query>> {
+    fn compile_node(&self, node: &Node) -> Compiled {
         let f = &self.fields;
-        let filter = |term: Term| -> Option<Box<dyn Query>> {
+        let filter = |term: Term| -> Compiled {
             // Filters decide what matches, not how well: they add nothing to the score.
-            Some(Box::new(ConstScoreQuery::new(
+            Compiled::Query(Box::new(ConstScoreQuery::new(
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
                 0.0,
             )))
         };
         let facet_term = |root: &str, value: &str| Term::from_facet(f.facet, &facet([root, value]));
         match node {
-            Node::All => None,
+            Node::All => Compiled::Everything,
             Node::Text {
                 field,
                 value,
                 phrase,
-            } => self.text_query(*field, value, *phrase),
+            } => self
+                .text_query(*field, value, *phrase)
+                .map_or(Compiled::NoWords, Compiled::Query),
             Node::Isbn(isbn) => filter(Term::from_field_text(f.isbn, isbn)),
             Node::Issn(issn) => filter(Term::from_field_text(f.issn, issn)),
             Node::Lang(code) => filter(facet_term("lang", code)),
             Node::Type(t) => filter(facet_term("type", t.as_str())),
             Node::Branch(code) => filter(facet_term("branch", code)),
             Node::Available(true) => filter(facet_term("availability", "available")),
-            Node::Available(false) => Some(not(filter(facet_term("availability", "available"))?)),
+            Node::Available(false) => {
+                Compiled::Query(not(
+                    filter(facet_term("availability", "available")).into_query()
+                ))
+            }
             Node::Year { from, to } => {
                 let bound = |y: &Option<i64>| match y {
                     Some(y) => Bound::Included(Term::from_field_i64(f.year, *y)),
                     None => Bound::Unbounded,
                 };
-                Some(Box::new(ConstScoreQuery::new(
+                Compiled::Query(Box::new(ConstScoreQuery::new(
                     Box::new(RangeQuery::new(bound(from), bound(to))),
                     0.0,
                 )))
             }
-            Node::Not(inner) => Some(match self.compile_node(inner) {
-                Some(q) => not(q),
+            Node::Not(inner) => match self.compile_node(inner) {
+                Compiled::Query(q) => Compiled::Query(not(q)),
                 // NOT everything matches nothing.
-                None => Box::new(BooleanQuery::new(vec![(
-                    Occur::MustNot,
-                    Box::new(AllQuery) as Box<dyn Query>,
-                )])),
-            }),
+                Compiled::Everything => Compiled::Query(Box::new(EmptyQuery)),
+                Compiled::NoWords => Compiled::NoWords,
+            },
             Node::And(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 let mut positive = false;
+                let mut no_words = false;
                 for child in children {
                     match child {
                         Node::Not(inner) => match self.compile_node(inner) {
-                            Some(q) => clauses.push((Occur::MustNot, q)),
-                            None => clauses.push((Occur::MustNot, Box::new(AllQuery))),
+                            Compiled::Query(q) => clauses.push((Occur::MustNot, q)),
+                            Compiled::Everything => {
+                                clauses.push((Occur::MustNot, Box::new(AllQuery)))
+                            }
+                            Compiled::NoWords => no_words = true,
                         },
-                        other => {
-                            if let Some(q) = self.compile_node(other) {
+                        other => match self.compile_node(other) {
+                            Compiled::Query(q) => {
                                 clauses.push((Occur::Must, q));
                                 positive = true;
                             }
-                        }
+                            Compiled::Everything => {}
+                            Compiled::NoWords => no_words = true,
+                        },
                     }
                 }
                 if clauses.is_empty() {
-                    return None;
+                    return if no_words {
+                        Compiled::NoWords
+                    } else {
+                        Compiled::Everything
+                    };
                 }
                 if !positive {
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                Some(Box::new(BooleanQuery::new(clauses)))
+                Compiled::Query(Box::new(BooleanQuery::new(clauses)))
             }
             Node::Or(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for child in children {
-                    // Anything OR everything is everything.
-                    clauses.push((Occur::Should, self.compile_node(child)?));
+                    match self.compile_node(child) {
+                        Compiled::Query(q) => clauses.push((Occur::Should, q)),
+                        // Anything OR everything is everything.
+                        Compiled::Everything => return Compiled::Everything,
+                        Compiled::NoWords => {}
+                    }
                 }
-                Some(Box::new(BooleanQuery::new(clauses)))
+                if clauses.is_empty() {
+                    return Compiled::NoWords;
+                }
+                Compiled::Query(Box::new(BooleanQuery::new(clauses)))
             }
         }
     }
 
     /// Words (or a phrase) in one field, or in any. Folded forms decide what matches; when the
     /// query carries diacritics, the exact forms add to the score, so the word as typed ranks
-    /// above its folded neighbours.
+    /// above its folded neighbours. `None` when the value has no words at all.
     fn text_query(
         &self,
         field: Option<TextField>,
@@ -1007,6 +1044,10 @@ impl SearchIndex {
     ) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let folded = analyzer::words(value, Form::Folded);
+        if folded.is_empty() {
+            // No letter or digit: no word to find, and no identifier either.
+            return None;
+        }
         let exact = analyzer::words(value, Form::Exact);
         let english = analyzer::english_words(value);
         let groups: Vec<Group> = match field {
@@ -1074,6 +1115,27 @@ impl SearchIndex {
                 Box::new(DisjunctionMaxQuery::with_tie_breaker(exact_any, 0.1)),
             ),
         ])))
+    }
+}
+
+/// A query node compiled for the index.
+enum Compiled {
+    /// No restriction: the empty search box, which lists every record.
+    Everything,
+    /// Words with no letters or digits in them (`-`, `"."`, `(`): nothing to look for. Beside
+    /// other words (`kieu -`, an OR list) they drop out, as they would inside a phrase; alone
+    /// they match nothing — never every record.
+    NoWords,
+    Query(Box<dyn Query>),
+}
+
+impl Compiled {
+    fn into_query(self) -> Box<dyn Query> {
+        match self {
+            Compiled::Everything => Box::new(AllQuery),
+            Compiled::NoWords => Box::new(EmptyQuery),
+            Compiled::Query(q) => q,
+        }
     }
 }
 

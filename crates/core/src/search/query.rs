@@ -36,7 +36,7 @@ pub const FIELDS: [&str; 12] = [
 ];
 
 /// Deeper nesting than this is refused: no real query needs it, and it bounds recursion.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// A text field a word can be searched in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

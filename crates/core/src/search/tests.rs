@@ -1004,3 +1004,153 @@ fn an_empty_text_or_filters_alone_list_every_match_by_title_when_sorted_by_relev
         &query::parse("NOT kiều type:map").expect("parses")
     ));
 }
+
+#[test]
+fn a_page_past_every_record_is_empty_with_the_count_whatever_its_start() {
+    let (_d, catalog, mut index) = library();
+    for sort in [
+        SearchSort::Relevance,
+        SearchSort::Title,
+        SearchSort::Author,
+        SearchSort::Year,
+    ] {
+        for text in ["", "kieu", "zzzzqqq"] {
+            for offset in [
+                14,
+                1_000,
+                1 << 32,
+                9_999_999_999,
+                u64::MAX / 2,
+                u64::MAX - 1,
+                u64::MAX,
+            ] {
+                let results = index
+                    .search(
+                        &catalog,
+                        &SearchQuery {
+                            text: text.into(),
+                            offset,
+                            limit: MAX_PAGE,
+                            sort,
+                            facets: false,
+                        },
+                    )
+                    .unwrap_or_else(|e| panic!("{text:?} from {offset}: {e}"));
+                assert!(results.hits.is_empty(), "{text:?} from {offset}");
+                assert_eq!(results.offset, offset);
+                let want = match text {
+                    "" => 14,
+                    "kieu" => 2,
+                    _ => 0,
+                };
+                assert_eq!(results.total, want, "{text:?} from {offset} by {sort:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_term_of_punctuation_alone_matches_nothing_and_beside_words_drops_out() {
+    let (_d, catalog, mut index) = library();
+    for text in [
+        "title:\"-\"",
+        "author:\".\"",
+        "title:\"(\"",
+        "title:\"?\"",
+        "title:-",
+        "\"-\"",
+        "-",
+        "- . ,",
+        "title:(\"-\" OR \".\")",
+        "NOT \"-\"",
+        "title:\"-\" AND author:\".\"",
+    ] {
+        check(&mut index, &catalog, text, &[]);
+    }
+    check(&mut index, &catalog, "title:(zzzzqqq OR \"-\")", &[]);
+    check(&mut index, &catalog, "title:(kieu OR \"-\")", &["K1", "K2"]);
+    check(&mut index, &catalog, "truyen - kieu", &["K1", "K2"]);
+    check(
+        &mut index,
+        &catalog,
+        "title:kieu AND title:\"-\"",
+        &["K1", "K2"],
+    );
+    check(&mut index, &catalog, "title:kieu NOT \"-\"", &["K1", "K2"]);
+    // The empty box still lists every record.
+    assert_eq!(controls(&mut index, &catalog, "").len(), 14);
+    assert_eq!(controls(&mut index, &catalog, "  ").len(), 14);
+    assert_eq!(
+        index
+            .matching_ids(&catalog, "title:\"-\"")
+            .expect("ids")
+            .len(),
+        0
+    );
+    assert_eq!(index.matching_ids(&catalog, "").expect("ids").len(), 14);
+}
+
+#[test]
+fn every_sort_has_its_order_and_pages_the_same() {
+    let (_d, catalog, mut index) = library();
+    let run = |index: &mut SearchIndex, sort, offset, limit| {
+        index
+            .search(
+                &catalog,
+                &SearchQuery {
+                    text: String::new(),
+                    offset,
+                    limit,
+                    sort,
+                    facets: false,
+                },
+            )
+            .expect("search")
+    };
+    let years = |index: &mut SearchIndex, sort| -> Vec<i32> {
+        run(index, sort, 0, 100)
+            .hits
+            .iter()
+            .map(|h| h.year.expect("year"))
+            .collect()
+    };
+    let up = years(&mut index, SearchSort::YearAscending);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    assert_eq!(up.first(), Some(&1820));
+    let mut down = years(&mut index, SearchSort::Year);
+    down.reverse();
+    assert_eq!(up, down);
+    let titles = |index: &mut SearchIndex, sort| -> Vec<String> {
+        run(index, sort, 0, 100)
+            .hits
+            .iter()
+            .map(|h| text::fold(&h.title))
+            .collect()
+    };
+    let mut z_to_a = titles(&mut index, SearchSort::TitleDescending);
+    z_to_a.reverse();
+    assert_eq!(z_to_a, titles(&mut index, SearchSort::Title));
+    let authors: Vec<Option<String>> = run(&mut index, SearchSort::AuthorDescending, 0, 100)
+        .hits
+        .iter()
+        .map(|h| h.author.as_deref().map(text::fold))
+        .collect();
+    let named: Vec<&String> = authors.iter().flatten().collect();
+    assert!(named.windows(2).all(|w| w[0] >= w[1]), "{authors:?}");
+    for sort in [
+        SearchSort::YearAscending,
+        SearchSort::TitleDescending,
+        SearchSort::AuthorDescending,
+    ] {
+        let whole: Vec<String> = run(&mut index, sort, 0, 14)
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        let pages: Vec<String> = (0..5)
+            .flat_map(|p| run(&mut index, sort, p * 3, 3).hits)
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(pages, whole, "{sort:?}");
+    }
+}
