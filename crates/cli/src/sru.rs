@@ -52,8 +52,9 @@ pub enum CopyCommand {
         target: String,
         #[command(flatten)]
         by: By,
-        /// Which result to import, from 1 (as `copy search` numbers them).
-        #[arg(long, default_value_t = 1)]
+        /// Which result to import, from 1 (as `copy search` numbers them). Refused, with
+        /// nothing written, when the target has no such record or sends another one instead.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
         pick: u64,
         /// What makes the record the same as one already in the catalog.
         #[arg(long = "match", value_enum, default_value_t = MatchArg::Isbn)]
@@ -248,23 +249,8 @@ pub fn run_copy(
             on_match,
         } => {
             let target = copy::target(catalog, target)?;
-            let pick = (*pick).max(1);
-            let results = client::search(&target, &by.query(), pick, 1)?;
-            let chosen = results
-                .records
-                .iter()
-                .find(|r| r.position == pick)
-                .or(results.records.first())
-                .with_context(|| {
-                    let mut why = format!(
-                        "{} found {} record(s) for {}; there is no readable record number {pick}",
-                        target.name, results.total, results.query
-                    );
-                    for p in &results.problems {
-                        why.push_str(&format!("; {p}"));
-                    }
-                    why
-                })?;
+            let chosen = client::fetch_one(&target, &by.query(), *pick)
+                .with_context(|| format!("nothing imported from {}", target.name))?;
             let match_on = match match_on {
                 MatchArg::None => MatchOn::None,
                 MatchArg::ControlNumber => MatchOn::ControlNumber,

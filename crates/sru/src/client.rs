@@ -58,6 +58,28 @@ pub enum SruError {
         url: String,
         diagnostics: Vec<Diagnostic>,
     },
+    #[error(
+        "the target gave no record number {number} (it has {total}){}",
+        unreadable_note(.problems)
+    )]
+    NoSuchRecord {
+        number: u64,
+        total: u64,
+        /// Why the records it did send could not be read, when that is why.
+        problems: Vec<String>,
+    },
+    #[error(
+        "the target gave no record number {number} (it has {total}): asked for record {number}, it answered with record {given}, so it does not page (it ignores startRecord); narrow the search so the record you want comes first"
+    )]
+    WrongPosition { number: u64, total: u64, given: u64 },
+}
+
+fn unreadable_note(problems: &[String]) -> String {
+    if problems.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", problems.join("; "))
+    }
 }
 
 fn list(diags: &[Diagnostic]) -> String {
@@ -71,7 +93,11 @@ fn list(diags: &[Diagnostic]) -> String {
 /// A record a target sent, read by the MARC engine, with its summary.
 #[derive(Debug, Clone)]
 pub struct CopyRecord {
+    /// Its number in the target's result set, from 1: the target's `recordPosition`, or
+    /// counted from the page's start when the target gives none.
     pub position: u64,
+    /// Whether the target said the position (`recordPosition`) or it was counted.
+    pub position_given: bool,
     pub record: Record,
     pub summary: CopyHit,
 }
@@ -220,7 +246,7 @@ pub fn search(
                 detail: format!("the answer could not be read: {other}"),
             },
         })?;
-    let mut results = read_response(&body).map_err(|e| match e {
+    let mut results = read_page(&body, start).map_err(|e| match e {
         ReadError::NotSru(detail) => SruError::NotSru {
             url: url.clone(),
             detail,
@@ -233,6 +259,55 @@ pub fn search(
     results.query = cql;
     results.start = start;
     Ok(results)
+}
+
+/// Fetches record number `number` (from 1) of a search, for importing it: refused when the
+/// target has fewer, when the one it sends is not that one (a target that ignores
+/// `startRecord` answers with its first record whatever is asked), or when it cannot be read.
+pub fn fetch_one(
+    target: &CopyTarget,
+    query: &CopyQuery,
+    number: u64,
+) -> Result<CopyRecord, SruError> {
+    let number = number.max(1);
+    let results = search(target, query, number, 1)?;
+    pick(results, number)
+}
+
+/// Record `number` of a page asked for from `number`, or why not.
+fn pick(results: CopyResults, number: u64) -> Result<CopyRecord, SruError> {
+    let total = results.total;
+    if number > total {
+        return Err(SruError::NoSuchRecord {
+            number,
+            total,
+            problems: Vec::new(),
+        });
+    }
+    if let Some(given) = results
+        .records
+        .iter()
+        .find(|r| r.position_given && r.position != number)
+        .map(|r| r.position)
+        && !results.records.iter().any(|r| r.position == number)
+    {
+        return Err(SruError::WrongPosition {
+            number,
+            total,
+            given,
+        });
+    }
+    let CopyResults {
+        records, problems, ..
+    } = results;
+    records
+        .into_iter()
+        .find(|r| r.position == number)
+        .ok_or(SruError::NoSuchRecord {
+            number,
+            total,
+            problems,
+        })
 }
 
 /// Why a response could not be taken.
@@ -257,6 +332,11 @@ fn is_sru(ns: &ResolveResult) -> bool {
 
 /// Reads an SRU searchRetrieve response (1.1, 1.2 or 2.0). Pure: the tests feed it text.
 pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
+    read_page(body, 1)
+}
+
+/// Reads a page asked for from `start`: a record without `recordPosition` is counted from it.
+fn read_page(body: &str, start: u64) -> Result<CopyResults, ReadError> {
     let mut reader = NsReader::from_str(body);
     let mut total: Option<u64> = None;
     let mut raws: Vec<Raw> = Vec::new();
@@ -400,7 +480,8 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
     let mut problems: Vec<String> = diagnostics.iter().map(Diagnostic::to_string).collect();
     let mut records = Vec::new();
     for (i, raw) in raws.into_iter().enumerate() {
-        let position = raw.position.unwrap_or(i as u64 + 1);
+        let position_given = raw.position.is_some();
+        let position = raw.position.unwrap_or(start.saturating_add(i as u64));
         let data = raw.data.unwrap_or_default();
         if raw.schema.contains("diagnostic") {
             problems.push(format!(
@@ -414,6 +495,7 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
                 let summary = summary(position, &record);
                 records.push(CopyRecord {
                     position,
+                    position_given,
                     record,
                     summary,
                 });
@@ -424,7 +506,7 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
     Ok(CopyResults {
         query: String::new(),
         total,
-        start: 1,
+        start,
         records,
         problems,
     })
@@ -618,6 +700,147 @@ mod tests {
         assert!(
             matches!(read_response(no_count), Err(ReadError::NotSru(m)) if m.contains("numberOfRecords"))
         );
+    }
+
+    /// A target on loopback answering every request with what `answer` makes of the request
+    /// line's path and query, one connection at a time, for the rest of the test process.
+    fn fake_target(
+        answer: impl Fn(&str) -> (u16, &'static str, Vec<u8>) + Send + 'static,
+    ) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+                let (status, content_type, body) = answer(path);
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        });
+        format!("http://{addr}/sru")
+    }
+
+    fn fake(url: &str) -> CopyTarget {
+        CopyTarget {
+            name: "fake".into(),
+            base_url: url.into(),
+            version: "1.2".into(),
+            record_schema: "marcxml".into(),
+        }
+    }
+
+    /// A MARCXML record as the tester's fake target sends it.
+    fn marc(control: &str, title: &str) -> String {
+        format!(
+            r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">{control}</controlfield><controlfield tag="008">910710s1991    nju           000 0 eng d</controlfield><datafield tag="100" ind1="1" ind2=" "><subfield code="a">Fake, Author.</subfield></datafield><datafield tag="245" ind1="1" ind2="0"><subfield code="a">{title}</subfield></datafield></record>"#
+        )
+    }
+
+    /// An SRU 1.2 answer: `total` hits, these `(packing, recordData, recordPosition)`.
+    fn answer(total: u64, records: &[(&str, String, Option<u64>)]) -> String {
+        let mut out = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><zs:searchRetrieveResponse xmlns:zs="http://www.loc.gov/zing/srw/"><zs:version>1.2</zs:version><zs:numberOfRecords>{total}</zs:numberOfRecords><zs:records>"#
+        );
+        for (packing, data, position) in records {
+            out.push_str(&format!("<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>{packing}</zs:recordPacking><zs:recordData>{data}</zs:recordData>"));
+            if let Some(p) = position {
+                out.push_str(&format!("<zs:recordPosition>{p}</zs:recordPosition>"));
+            }
+            out.push_str("</zs:record>");
+        }
+        out.push_str("</zs:records></zs:searchRetrieveResponse>");
+        out
+    }
+
+    /// A query parameter of a request path.
+    fn param(path: &str, name: &str) -> Option<u64> {
+        path.split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    }
+
+    fn ok(body: String) -> (u16, &'static str, Vec<u8>) {
+        (200, "text/xml; charset=utf-8", body.into_bytes())
+    }
+
+    #[test]
+    fn fetch_one_refuses_a_record_that_is_not_the_one_asked_for() {
+        // Ignores startRecord: always its first `maximumRecords` of three, numbered.
+        let no_start = fake_target(|path| {
+            let max = param(path, "maximumRecords").unwrap_or(10).min(3);
+            let records: Vec<_> = (1..=max)
+                .map(|i| {
+                    (
+                        "xml",
+                        marc(&format!("N{i}"), &format!("Title number {i}")),
+                        Some(i),
+                    )
+                })
+                .collect();
+            ok(answer(3, &records))
+        });
+        let title = CopyQuery::Title("x".into());
+        let first = fetch_one(&fake(&no_start), &title, 1).expect("record 1");
+        assert_eq!(first.summary.title, "Title number 1");
+        match fetch_one(&fake(&no_start), &title, 3) {
+            Err(
+                e @ SruError::WrongPosition {
+                    number: 3,
+                    total: 3,
+                    given: 1,
+                },
+            ) => {
+                assert!(
+                    e.to_string()
+                        .starts_with("the target gave no record number 3 (it has 3)"),
+                    "{e}"
+                )
+            }
+            other => panic!("record 1 sent for 3 must be refused, got {other:?}"),
+        }
+        // One hit, whatever is asked.
+        let one = fake_target(|_| ok(answer(1, &[("xml", marc("ONE", "The only one"), Some(1))])));
+        match fetch_one(&fake(&one), &title, 2) {
+            Err(
+                e @ SruError::NoSuchRecord {
+                    number: 2,
+                    total: 1,
+                    ..
+                },
+            ) => {
+                assert_eq!(
+                    e.to_string(),
+                    "the target gave no record number 2 (it has 1)"
+                )
+            }
+            other => panic!("no record 2 expected, got {other:?}"),
+        }
+        // A target that pages but says no recordPosition: counted from the page's start.
+        let paging = fake_target(|path| {
+            let start = param(path, "startRecord").unwrap_or(1);
+            ok(answer(
+                3,
+                &[("xml", marc("P", &format!("Record {start}")), None)],
+            ))
+        });
+        let second = fetch_one(&fake(&paging), &title, 2).expect("record 2");
+        assert_eq!(
+            (second.position, second.summary.title.as_str()),
+            (2, "Record 2")
+        );
+        assert!(!second.position_given);
     }
 
     proptest::proptest! {

@@ -111,3 +111,128 @@ fn copy_a_record_from_a_served_catalog_into_an_empty_one() {
         .failure()
         .stderr(predicate::str::contains("copy target"));
 }
+
+/// Another library's SRU target as the tester met them, on loopback: every request answered
+/// with what `answer` makes of its path and query, for the rest of the test process.
+fn fake_target(answer: impl Fn(&str) -> (u16, &'static str, Vec<u8>) + Send + 'static) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let (status, content_type, body) = answer(path);
+            let mut stream = &stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}/sru")
+}
+
+/// A MARCXML record: `fields` are the data fields after the leader, 001 and 008.
+fn marc(control: &str, fields: &str) -> String {
+    format!(
+        r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">{control}</controlfield><controlfield tag="008">910710s1991    nju           000 0 eng d</controlfield>{fields}</record>"#
+    )
+}
+
+fn title_field(title: &str) -> String {
+    format!(
+        r#"<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{title}.</subfield></datafield>"#
+    )
+}
+
+/// An SRU 1.2 answer: `total` hits, these `(recordData, recordPosition)`.
+fn sru_answer(total: u64, records: &[(String, u64)]) -> Vec<u8> {
+    let mut out = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><zs:searchRetrieveResponse xmlns:zs="http://www.loc.gov/zing/srw/"><zs:version>1.2</zs:version><zs:numberOfRecords>{total}</zs:numberOfRecords><zs:records>"#
+    );
+    for (data, position) in records {
+        out.push_str(&format!("<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>xml</zs:recordPacking><zs:recordData>{data}</zs:recordData><zs:recordPosition>{position}</zs:recordPosition></zs:record>"));
+    }
+    out.push_str("</zs:records></zs:searchRetrieveResponse>");
+    out.into_bytes()
+}
+
+fn add_target(db: &Path, name: &str, url: &str) {
+    shelfmark(db)
+        .args(["copy", "targets", "add", name, url, "--version", "1.2"])
+        .assert()
+        .success();
+}
+
+fn records_in(db: &Path) -> u64 {
+    json_of(shelfmark(db).arg("info"))["records"]
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+#[test]
+fn import_refuses_a_pick_the_target_did_not_give() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("branch.shelfmark");
+    // Ignores startRecord: its first `maximumRecords` of three, whatever is asked.
+    let no_start = fake_target(|path| {
+        let max = path
+            .split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix("maximumRecords=")?.parse::<u64>().ok())
+            .unwrap_or(10)
+            .min(3);
+        let records: Vec<_> = (1..=max)
+            .map(|i| {
+                (
+                    marc(&format!("N{i}"), &title_field(&format!("Title number {i}"))),
+                    i,
+                )
+            })
+            .collect();
+        (200, "text/xml", sru_answer(3, &records))
+    });
+    let one = fake_target(|_| {
+        (
+            200,
+            "text/xml",
+            sru_answer(1, &[(marc("ONE", &title_field("Only")), 1)]),
+        )
+    });
+    add_target(&db, "nostart", &no_start);
+    add_target(&db, "one", &one);
+    shelfmark(&db)
+        .args(["copy", "import", "nostart", "--title", "x", "--pick", "3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "the target gave no record number 3 (it has 3)",
+        ));
+    shelfmark(&db)
+        .args(["copy", "import", "one", "--title", "x", "--pick", "2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "the target gave no record number 2 (it has 1)",
+        ));
+    shelfmark(&db)
+        .args(["copy", "import", "one", "--title", "x", "--pick", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--pick"));
+    assert_eq!(records_in(&db), 0, "nothing written");
+    shelfmark(&db)
+        .args(["copy", "import", "nostart", "--title", "x", "--pick", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Title number 1"));
+    assert_eq!(records_in(&db), 1);
+}
