@@ -337,6 +337,9 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
 
 /// Reads a page asked for from `start`: a record without `recordPosition` is counted from it.
 fn read_page(body: &str, start: u64) -> Result<CopyResults, ReadError> {
+    // quick-xml steps over a byte-order mark, but the spans it reports then start after it
+    // while `body` still holds it: every recordData would be cut 3 bytes off. Read without it.
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut reader = NsReader::from_str(body);
     let mut total: Option<u64> = None;
     let mut raws: Vec<Raw> = Vec::new();
@@ -841,6 +844,23 @@ mod tests {
             (2, "Record 2")
         );
         assert!(!second.position_given);
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_answer_is_stepped_over() {
+        let escaped = quick_xml::escape::escape(marc("S1", "String packed")).into_owned();
+        let body = answer(
+            3,
+            &[
+                ("xml", marc("B1", "First"), Some(1)),
+                ("xml", marc("B2", "Second"), Some(2)),
+                ("string", escaped, Some(3)),
+            ],
+        );
+        let r = read_response(&format!("\u{feff}{body}")).expect("reads");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
+        assert_eq!(titles, ["First", "Second", "String packed"]);
     }
 
     proptest::proptest! {
