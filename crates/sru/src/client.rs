@@ -231,11 +231,16 @@ pub fn search(
     if status != 200 {
         return Err(SruError::Http { url, status });
     }
-    let body = response
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = response
         .body_mut()
         .with_config()
         .limit(64 * 1024 * 1024)
-        .read_to_string()
+        .read_to_vec()
         .map_err(|e| match e {
             ureq::Error::Timeout(_) => SruError::Timeout {
                 url: url.clone(),
@@ -246,6 +251,10 @@ pub fn search(
                 detail: format!("the answer could not be read: {other}"),
             },
         })?;
+    let body = decode(&bytes, content_type.as_deref()).map_err(|detail| SruError::NotSru {
+        url: url.clone(),
+        detail,
+    })?;
     let mut results = read_page(&body, start).map_err(|e| match e {
         ReadError::NotSru(detail) => SruError::NotSru {
             url: url.clone(),
@@ -259,6 +268,56 @@ pub fn search(
     results.query = cql;
     results.start = start;
     Ok(results)
+}
+
+/// The text of an answer: decoded from the charset its byte-order mark, the HTTP
+/// `Content-Type` or its XML declaration names (in that order, as XML says; UTF-8 when none
+/// does), then put in Unicode's composed form (NFC), as the catalog keeps all text.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, String> {
+    let label = |name: &str| {
+        encoding_rs::Encoding::for_label(name.trim().trim_matches(['"', '\'']).as_bytes())
+            .ok_or_else(|| format!("the answer is in the character set {name:?}, which is unknown"))
+    };
+    let (encoding, bom) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some(found) => found,
+        None => {
+            let from_header = content_type.and_then(|t| {
+                t.split(';').find_map(|p| {
+                    let (k, v) = p.split_once('=')?;
+                    k.trim().eq_ignore_ascii_case("charset").then_some(v)
+                })
+            });
+            match from_header.or_else(|| declared_encoding(bytes)) {
+                Some(name) => (label(name)?, 0),
+                None => (encoding_rs::UTF_8, 0),
+            }
+        }
+    };
+    let text = encoding
+        .decode_without_bom_handling_and_without_replacement(&bytes[bom..])
+        .ok_or_else(|| {
+            format!(
+                "the answer is not valid {} text, as it says it is",
+                encoding.name()
+            )
+        })?;
+    Ok(shelfmark_core::text::nfc(&text))
+}
+
+/// The `encoding` of an XML declaration at the very start (ASCII-compatible charsets only:
+/// the others come with a byte-order mark).
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = bytes.strip_prefix(b"<?xml")?;
+    let end = head.windows(2).take(200).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&head[..end]).ok()?;
+    let rest = decl
+        .split_once("encoding")?
+        .1
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    rest[1..].split(quote).next()
 }
 
 /// Fetches record number `number` (from 1) of a search, for importing it: refused when the
@@ -861,6 +920,52 @@ mod tests {
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
         assert_eq!(titles, ["First", "Second", "String packed"]);
+    }
+
+    #[test]
+    fn answers_in_other_character_sets_are_decoded_and_composed() {
+        let latin1 = |body: String| -> Vec<u8> {
+            body.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect()
+        };
+        // Declared in the XML and the header, as the tester's target does.
+        let body = latin1(answer(1, &[("xml", marc("L1", "Café"), Some(1))]));
+        let url = fake_target(move |_| (200, "text/xml; charset=ISO-8859-1", body.clone()));
+        let r = search(&fake(&url), &CopyQuery::Title("x".into()), 1, 10).expect("search");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.records[0].summary.title, "Café");
+        // The XML declaration alone says it.
+        let body = latin1(answer(1, &[("xml", marc("L2", "Ça va"), Some(1))]));
+        let text = decode(&body, Some("text/xml")).expect("decodes");
+        assert_eq!(
+            read_response(&text).expect("reads").records[0]
+                .summary
+                .title,
+            "Ça va"
+        );
+        // Decomposed Vietnamese comes out composed.
+        let nfd = answer(1, &[("xml", marc("V1", "Hue\u{302}\u{301}"), Some(1))]);
+        let text = decode(nfd.as_bytes(), None).expect("decodes");
+        assert_eq!(
+            read_response(&text).expect("reads").records[0]
+                .summary
+                .title,
+            "Huế"
+        );
+        // UTF-8 that is not: said so, not read as garbage.
+        let broken = decode(b"<?xml version=\"1.0\"?><a>\xff</a>", None);
+        assert!(broken.is_err_and(|e| e.contains("UTF-8")));
+        assert!(
+            decode(b"<a/>", Some("text/xml; charset=klingon"))
+                .is_err_and(|e| e.contains("klingon"))
+        );
+        // A byte-order mark wins, and is not part of the text.
+        assert_eq!(
+            decode(b"\xef\xbb\xbf<a/>", Some("text/xml; charset=ISO-8859-1")).as_deref(),
+            Ok("<a/>")
+        );
     }
 
     proptest::proptest! {
