@@ -619,12 +619,13 @@ fn surrogate(xml: &str) -> String {
 /// The MARCXML in a `recordData` (escaped as a string or as XML) read by the MARC engine.
 fn record_of(data: &str) -> Result<Record, String> {
     let trimmed = data.trim();
-    let unescaped;
-    let xml = if trimmed.starts_with("&lt;") {
-        unescaped = quick_xml::escape::unescape(trimmed)
-            .map_err(|e| format!("the escaped record is not valid: {e}"))?
-            .into_owned();
-        unescaped.as_str()
+    // XML-packed, the record is markup; string-packed (SRU 1.x recordPacking=string, 2.0
+    // recordXMLEscaping=string), it is text: escaped, in CDATA sections, or both.
+    let packed_as_string = !trimmed.starts_with('<') || trimmed.starts_with("<![CDATA[");
+    let unpacked;
+    let xml = if packed_as_string {
+        unpacked = text_of(trimmed)?;
+        unpacked.trim()
     } else {
         trimmed
     };
@@ -636,6 +637,37 @@ fn record_of(data: &str) -> Result<Record, String> {
         Some(Ok(decoded)) => Ok(decoded.record),
         Some(Err(d)) => Err(format!("not a readable MARCXML record: {}", d.message)),
         None => Err("no MARCXML record in it (is the record schema marcxml?)".into()),
+    }
+}
+
+/// The text a string-packed `recordData` holds: its character data with references resolved
+/// and CDATA sections taken as written.
+fn text_of(fragment: &str) -> Result<String, String> {
+    let mut reader = NsReader::from_str(fragment);
+    let mut out = String::with_capacity(fragment.len());
+    loop {
+        match reader.read_event() {
+            Ok(Event::Text(t)) => out.push_str(&t.xml10_content()),
+            Ok(Event::CData(t)) => out.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => match r.resolve_char_ref() {
+                Ok(Some(c)) => out.push(c),
+                _ => match &*r {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "quot" => out.push('"'),
+                    "apos" => out.push('\''),
+                    other => {
+                        return Err(format!(
+                            "the escaped record uses the unknown entity &{other};"
+                        ));
+                    }
+                },
+            },
+            Ok(Event::Eof) => return Ok(out),
+            Ok(_) => {}
+            Err(e) => return Err(format!("the escaped record is not valid: {e}")),
+        }
     }
 }
 
@@ -966,6 +998,40 @@ mod tests {
             decode(b"\xef\xbb\xbf<a/>", Some("text/xml; charset=ISO-8859-1")).as_deref(),
             Ok("<a/>")
         );
+    }
+
+    #[test]
+    fn string_packed_records_in_cdata_are_read() {
+        let body = answer(
+            3,
+            &[
+                (
+                    "string",
+                    format!("<![CDATA[{}]]>", marc("C1", "In CDATA &amp; more")),
+                    Some(1),
+                ),
+                (
+                    "string",
+                    format!("\n  <![CDATA[{}]]>\n", marc("C2", "Spaced CDATA")),
+                    Some(2),
+                ),
+                // Escaped text and CDATA mixed, as some servers cut long records.
+                (
+                    "string",
+                    format!(
+                        "&lt;record xmlns=\"http://www.loc.gov/MARC21/slim\"&gt;<![CDATA[{}]]>",
+                        marc("C3", "Mixed").trim_start_matches(
+                            r#"<record xmlns="http://www.loc.gov/MARC21/slim">"#
+                        )
+                    ),
+                    Some(3),
+                ),
+            ],
+        );
+        let r = read_response(&body).expect("reads");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
+        assert_eq!(titles, ["In CDATA & more", "Spaced CDATA", "Mixed"]);
     }
 
     proptest::proptest! {
