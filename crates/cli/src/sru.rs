@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use shelfmark_core::Catalog;
-use shelfmark_core::api::{CopyImportAction, CopyQuery, CopyTarget};
+use shelfmark_core::api::{CopyImportAction, CopyQuery, CopyTarget, ImportMatch};
 use shelfmark_core::catalog::copy;
 use shelfmark_core::catalog::import::{MatchOn, OnMatch};
 use shelfmark_core::search::SearchIndex;
@@ -56,7 +56,9 @@ pub enum CopyCommand {
         /// nothing written, when the target has no such record or sends another one instead.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
         pick: u64,
-        /// What makes the record the same as one already in the catalog.
+        /// What makes the record the same as one already in the catalog. By ISBN, a record
+        /// without one is matched on its control number (001) instead, and the result says
+        /// so; one with neither key is added as new, and the result says that too.
         #[arg(long = "match", value_enum, default_value_t = MatchArg::Isbn)]
         match_on: MatchArg,
         /// What to do when it matches: leave the catalog's record, replace it, or add anyway.
@@ -279,6 +281,20 @@ pub fn run_copy(
                         "overlaid record {} with {}'s: {}",
                         outcome.record_id, target.name, outcome.title
                     ),
+                }
+                match outcome.matched_on_instead {
+                    Some(ImportMatch::ControlNumber) => println!(
+                        "  no ISBN to match on: matched on the control number (001 {}) instead",
+                        chosen.summary.control_number.as_deref().unwrap_or("?")
+                    ),
+                    Some(ImportMatch::None) => println!(
+                        "  no {} to match on: added as a new record",
+                        match match_on {
+                            MatchOn::ControlNumber => "control number (001)",
+                            _ => "ISBN or control number (001)",
+                        }
+                    ),
+                    _ => {}
                 }
                 for issue in &outcome.issues {
                     println!(

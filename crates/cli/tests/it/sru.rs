@@ -236,3 +236,31 @@ fn import_refuses_a_pick_the_target_did_not_give() {
         .stdout(predicate::str::contains("Title number 1"));
     assert_eq!(records_in(&db), 1);
 }
+
+#[test]
+fn a_record_without_an_isbn_imported_twice_is_matched_on_its_control_number() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("branch.shelfmark");
+    let url = fake_target(|_| {
+        let record = marc("NOISBN1", &title_field("Bản đồ Hà Nội"));
+        (200, "text/xml", sru_answer(1, &[(record, 1)]))
+    });
+    add_target(&db, "maps", &url);
+    let first = json_of(shelfmark(&db).args(["copy", "import", "maps", "--title", "bản đồ"]));
+    assert_eq!(first["action"], "added");
+    assert_eq!(first["matched_on_instead"], "control_number");
+    shelfmark(&db)
+        .args(["copy", "import", "maps", "--title", "bản đồ"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(format!(
+                "matched existing record {}",
+                first["record_id"].as_str().unwrap_or("?")
+            ))
+            .and(predicate::str::contains(
+                "no ISBN to match on: matched on the control number (001 NOISBN1) instead",
+            )),
+        );
+    assert_eq!(records_in(&db), 1, "no duplicate");
+}

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::extract::Extracted;
 use super::import::{MatchOn, OnMatch};
 use super::records;
-use crate::api::{CopyImportAction, CopyImportOutcome, CopyIssue, CopyTarget};
+use crate::api::{CopyImportAction, CopyImportOutcome, CopyIssue, CopyTarget, ImportMatch};
 use crate::changelog::{EntityType, Operation};
 use crate::circulation::policy::policy_entity;
 use crate::error::CoreError;
@@ -166,7 +166,8 @@ pub fn target(catalog: &Catalog, name: &str) -> Result<CopyTarget, CoreError> {
 /// Brings one record in from another catalog: validated by the MARC engine (its findings are
 /// reported, as a file import reports them; they do not stop the import, since the cataloger
 /// chose this record and fixes it in the editor), matched by `match_on` as `import_file`
-/// matches (001, or any ISBN in either form), then added, left alone or overlaid as
+/// matches (001, or any ISBN in either form; a record with no ISBN is matched by its 001
+/// instead, and `matched_on_instead` says so), then added, left alone or overlaid as
 /// `on_match` says. One logged change, in the caller's transaction.
 pub fn import_one(
     m: &mut Mutation<'_>,
@@ -189,7 +190,20 @@ pub fn import_one(
         })
         .collect();
     let e = Extracted::of(record);
-    let matched: Vec<Uuid> = match match_on {
+    // A record without the key asked for would match nothing and come in again on every
+    // import. By ISBN, such a record (an old book, a serial issue, a map) is matched on its
+    // control number instead, as a cataloger would look it up; the outcome says so.
+    let (key, matched_on_instead) = match match_on {
+        MatchOn::Isbn if e.isbns.is_empty() && e.control_number.is_some() => {
+            (MatchOn::ControlNumber, Some(ImportMatch::ControlNumber))
+        }
+        MatchOn::Isbn if e.isbns.is_empty() => (MatchOn::None, Some(ImportMatch::None)),
+        MatchOn::ControlNumber if e.control_number.is_none() => {
+            (MatchOn::None, Some(ImportMatch::None))
+        }
+        other => (other, None),
+    };
+    let matched: Vec<Uuid> = match key {
         MatchOn::None => Vec::new(),
         MatchOn::ControlNumber => match &e.control_number {
             Some(c) => records::ids_by_control_number(m.conn(), c)?,
@@ -210,6 +224,7 @@ pub fn import_one(
         record_id: record_id.to_string(),
         title: e.title.clone(),
         matched: matched.iter().map(Uuid::to_string).collect(),
+        matched_on_instead,
         issues,
     })
 }
@@ -353,6 +368,41 @@ mod tests {
             .expect("import");
         assert_eq!(none.action, CopyImportAction::Added);
         assert_eq!(c.summary().expect("summary").records, 2);
+    }
+
+    #[test]
+    fn a_record_without_an_isbn_is_matched_on_its_control_number() {
+        let (_dir, mut c) = catalog();
+        let no_isbn = || {
+            Record::new(Leader::new('n', 'a', 'm'))
+                .control("001", "MAP-7")
+                .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
+                .and_then(|r| r.data("245", ['1', '0'], &[('a', "Bản đồ Hà Nội.")]))
+                .expect("valid record")
+        };
+        let import = |c: &mut Catalog, record: &Record, on: MatchOn| {
+            c.write("cataloger", |m| import_one(m, record, on, OnMatch::Skip))
+                .expect("import")
+        };
+        let first = import(&mut c, &no_isbn(), MatchOn::Isbn);
+        assert_eq!(first.action, CopyImportAction::Added);
+        assert_eq!(first.matched_on_instead, Some(ImportMatch::ControlNumber));
+        let again = import(&mut c, &no_isbn(), MatchOn::Isbn);
+        assert_eq!(again.action, CopyImportAction::Matched);
+        assert_eq!(again.record_id, first.record_id);
+        assert_eq!(again.matched_on_instead, Some(ImportMatch::ControlNumber));
+        // With an ISBN, the ISBN is what matches, and nothing is said.
+        let with = import(&mut c, &book("a1", "0-306-40615-2"), MatchOn::Isbn);
+        assert_eq!(with.matched_on_instead, None);
+        // Neither key: added, and said.
+        let bare = Record::new(Leader::new('n', 'a', 'm'))
+            .data("245", ['0', '0'], &[('a', "Không số.")])
+            .expect("record");
+        let out = import(&mut c, &bare, MatchOn::Isbn);
+        assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
+        let out = import(&mut c, &bare, MatchOn::ControlNumber);
+        assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
+        assert_eq!(c.summary().expect("summary").records, 4);
     }
 
     #[test]
