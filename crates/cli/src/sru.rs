@@ -47,7 +47,9 @@ pub enum CopyCommand {
         #[arg(long, default_value_t = 10)]
         max: u32,
     },
-    /// Import one of a target's records into this catalog, validated and matched.
+    /// Import one of a target's records into this catalog, validated by the MARC engine and
+    /// matched against the catalog; a record with errors is refused (exit 1, nothing written)
+    /// unless --accept-errors says to bring it in for fixing.
     Import {
         target: String,
         #[command(flatten)]
@@ -64,6 +66,12 @@ pub enum CopyCommand {
         /// What to do when it matches: leave the catalog's record, replace it, or add anyway.
         #[arg(long, value_enum, default_value_t = OnMatchArg::Skip)]
         on_match: OnMatchArg,
+        /// Bring the record in even with errors inside its fields (an indicator value, an 008
+        /// code, a subfield, a field the target sent malformed), listed, to fix in the editor.
+        /// Without it such a record is refused with its problems and nothing written. A record
+        /// with no usable leader or no title is refused either way; warnings never stop it.
+        #[arg(long)]
+        accept_errors: bool,
     },
 }
 
@@ -249,6 +257,7 @@ pub fn run_copy(
             pick,
             match_on,
             on_match,
+            accept_errors,
         } => {
             let target = copy::target(catalog, target)?;
             let chosen = client::fetch_one(&target, &by.query(), *pick)
@@ -263,8 +272,20 @@ pub fn run_copy(
                 OnMatchArg::Overlay => OnMatch::Overlay,
                 OnMatchArg::Add => OnMatch::Add,
             };
+            let strictness = if *accept_errors {
+                copy::Strictness::AcceptFieldErrors
+            } else {
+                copy::Strictness::RefuseErrors
+            };
             let outcome = catalog.write(user, |m| {
-                copy::import_one(m, &chosen.record, match_on, on_match)
+                copy::import_checked(
+                    m,
+                    &chosen.record,
+                    &chosen.repairs,
+                    match_on,
+                    on_match,
+                    strictness,
+                )
             })?;
             if json {
                 print_json(&outcome)?;

@@ -99,6 +99,9 @@ pub struct CopyRecord {
     /// Whether the target said the position (`recordPosition`) or it was counted.
     pub position_given: bool,
     pub record: Record,
+    /// What the MARC reader had to mend in the record as the target sent it (a missing
+    /// leader, a tag "24" read as "024"); importing counts these as errors.
+    pub repairs: Vec<shelfmark_marc::Diagnostic>,
     pub summary: CopyHit,
 }
 
@@ -553,11 +556,22 @@ fn read_page(body: &str, start: u64) -> Result<CopyResults, ReadError> {
             continue;
         }
         match record_of(&data) {
-            Ok(record) => {
+            Ok((record, repairs)) => {
                 let summary = summary(position, &record);
+                if !repairs.is_empty() {
+                    problems.push(format!(
+                        "record {position}: its MARCXML had to be repaired to be read: {}",
+                        repairs
+                            .iter()
+                            .map(|d| d.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
                 records.push(CopyRecord {
                     position,
                     position_given,
+                    repairs,
                     record,
                     summary,
                 });
@@ -617,7 +631,8 @@ fn surrogate(xml: &str) -> String {
 }
 
 /// The MARCXML in a `recordData` (escaped as a string or as XML) read by the MARC engine.
-fn record_of(data: &str) -> Result<Record, String> {
+/// With what the reader had to repair.
+fn record_of(data: &str) -> Result<(Record, Vec<shelfmark_marc::Diagnostic>), String> {
     let trimmed = data.trim();
     // XML-packed, the record is markup; string-packed (SRU 1.x recordPacking=string, 2.0
     // recordXMLEscaping=string), it is text: escaped, in CDATA sections, or both.
@@ -634,7 +649,7 @@ fn record_of(data: &str) -> Result<Record, String> {
     }
     let mut reader = marcxml::Reader::new(xml.as_bytes());
     match reader.next() {
-        Some(Ok(decoded)) => Ok(decoded.record),
+        Some(Ok(decoded)) => Ok((decoded.record, decoded.warnings)),
         Some(Err(d)) => Err(format!("not a readable MARCXML record: {}", d.message)),
         None => Err("no MARCXML record in it (is the record schema marcxml?)".into()),
     }
@@ -1032,6 +1047,41 @@ mod tests {
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
         assert_eq!(titles, ["In CDATA & more", "Spaced CDATA", "Mixed"]);
+    }
+
+    #[test]
+    fn what_the_reader_repairs_is_kept_and_listed() {
+        let body = answer(
+            2,
+            &[
+                (
+                    "xml",
+                    r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>garbage</leader><datafield tag="24" ind1="1" ind2=" "><subfield code="a">x</subfield></datafield></record>"#.into(),
+                    Some(1),
+                ),
+                ("xml", marc("OK", "Clean."), Some(2)),
+            ],
+        );
+        let r = read_response(&body).expect("reads");
+        let repairs: Vec<&str> = r.records[0]
+            .repairs
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            repairs
+                .iter()
+                .any(|m| m.contains(r#"tag "24" read as "024""#)),
+            "{repairs:?}"
+        );
+        assert!(repairs.iter().any(|m| m.contains("leader")), "{repairs:?}");
+        assert!(r.records[1].repairs.is_empty());
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert!(
+            r.problems[0].starts_with("record 1: its MARCXML had to be repaired"),
+            "{:?}",
+            r.problems
+        );
     }
 
     proptest::proptest! {

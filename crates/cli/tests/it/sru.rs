@@ -264,3 +264,73 @@ fn a_record_without_an_isbn_imported_twice_is_matched_on_its_control_number() {
         );
     assert_eq!(records_in(&db), 1, "no duplicate");
 }
+
+#[test]
+fn invalid_records_are_refused_with_their_problems_unless_accepted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("branch.shelfmark");
+    let bad = fake_target(|_| {
+        let record = r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>garbage</leader><datafield tag="24" ind1="1"><subfield code="a">x</subfield></datafield></record>"#;
+        (200, "text/xml", sru_answer(1, &[(record.to_string(), 1)]))
+    });
+    let no_leader = fake_target(|_| {
+        let record = r#"<record xmlns="http://www.loc.gov/MARC21/slim"><datafield tag="245" ind1="1" ind2="0"><subfield code="a">No leader.</subfield></datafield></record>"#;
+        (200, "text/xml", sru_answer(1, &[(record.to_string(), 1)]))
+    });
+    let indicator = fake_target(|_| {
+        let fields = r#"<datafield tag="245" ind1="9" ind2="0"><subfield code="a">Bad indicator.</subfield></datafield>"#;
+        (200, "text/xml", sru_answer(1, &[(marc("IND1", fields), 1)]))
+    });
+    add_target(&db, "bad", &bad);
+    add_target(&db, "noleader", &no_leader);
+    add_target(&db, "indicator", &indicator);
+    for accept in [false, true] {
+        let mut cmd = shelfmark(&db);
+        cmd.args(["copy", "import", "bad", "--title", "x"]);
+        if accept {
+            cmd.arg("--accept-errors");
+        }
+        cmd.assert().code(1).stderr(
+            predicate::str::contains("was not imported (nothing written)")
+                .and(predicate::str::contains("error LDR"))
+                .and(predicate::str::contains("error 245: the record has no 245"))
+                .and(predicate::str::contains(r#"tag "24" read as "024""#)),
+        );
+    }
+    shelfmark(&db)
+        .args([
+            "copy",
+            "import",
+            "noleader",
+            "--title",
+            "x",
+            "--accept-errors",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no <leader>"));
+    shelfmark(&db)
+        .args(["copy", "import", "indicator", "--title", "x"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("error 245: 245 indicator 1")
+                .and(predicate::str::contains("--accept-errors")),
+        );
+    assert_eq!(records_in(&db), 0, "nothing written");
+    shelfmark(&db)
+        .args([
+            "copy",
+            "import",
+            "indicator",
+            "--title",
+            "x",
+            "--accept-errors",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("added record").and(predicate::str::contains("error: 245")),
+        );
+    assert_eq!(records_in(&db), 1);
+}
