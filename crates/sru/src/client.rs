@@ -49,7 +49,7 @@ pub enum SruError {
     Unreachable { url: String, detail: String },
     #[error("the SRU target at {url} did not answer within {seconds} seconds; try again later")]
     Timeout { url: String, seconds: u64 },
-    #[error("the SRU target at {url} answered HTTP {status}; check the target's base URL")]
+    #[error("the SRU target at {url} answered HTTP {status}{}", http_hint(*status))]
     Http { url: String, status: u16 },
     #[error("{url} did not answer with SRU ({detail}); check the target's base URL and version")]
     NotSru { url: String, detail: String },
@@ -72,6 +72,22 @@ pub enum SruError {
         "the target gave no record number {number} (it has {total}): asked for record {number}, it answered with record {given}, so it does not page (it ignores startRecord); narrow the search so the record you want comes first"
     )]
     WrongPosition { number: u64, total: u64, given: u64 },
+}
+
+/// What an HTTP status says to check: the address only when the target said there is nothing
+/// there; a 5xx is the target's own failure, which no change of ours mends.
+fn http_hint(status: u16) -> &'static str {
+    match status {
+        404 | 410 => " (nothing there); check the target's base URL",
+        401 | 403 => {
+            " (access refused); the target may need a login or allow only some addresses: ask the library that runs it"
+        }
+        429 | 503 => " (busy or down for now); try again later",
+        500..=599 => {
+            " (it failed on its side); try again later, and tell the library that runs it if it goes on"
+        }
+        _ => "; check the target's base URL and SRU version",
+    }
 }
 
 fn unreadable_note(problems: &[String]) -> String {
@@ -1081,6 +1097,37 @@ mod tests {
             r.problems[0].starts_with("record 1: its MARCXML had to be repaired"),
             "{:?}",
             r.problems
+        );
+    }
+
+    #[test]
+    fn http_failures_say_whose_failure_it_is() {
+        let url = fake_target(|path| {
+            let status = if path.contains("/missing") { 404 } else { 500 };
+            (
+                status,
+                "text/html",
+                b"<html><body>Oops</body></html>".to_vec(),
+            )
+        });
+        let title = CopyQuery::Title("x".into());
+        let failed = search(&fake(&url), &title, 1, 1).expect_err("500");
+        assert!(
+            matches!(failed, SruError::Http { status: 500, .. }),
+            "{failed:?}"
+        );
+        let text = failed.to_string();
+        assert!(
+            text.contains("HTTP 500 (it failed on its side); try again later"),
+            "{text}"
+        );
+        assert!(!text.contains("base URL"), "{text}");
+        let missing = search(&fake(&format!("{url}/missing")), &title, 1, 1).expect_err("404");
+        assert!(
+            missing
+                .to_string()
+                .ends_with("HTTP 404 (nothing there); check the target's base URL"),
+            "{missing}"
         );
     }
 
