@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use shelfmark_core::Catalog;
-use shelfmark_core::api::{CopyImportAction, CopyQuery, CopyTarget, ImportMatch};
+use shelfmark_core::api::{CopyHit, CopyImportAction, CopyQuery, CopyTarget, ImportMatch};
 use shelfmark_core::catalog::copy;
 use shelfmark_core::catalog::import::{MatchOn, OnMatch};
 use shelfmark_core::search::SearchIndex;
@@ -160,6 +160,26 @@ pub fn run_sru(command: &SruCommand, catalog: Catalog) -> anyhow::Result<()> {
     }
 }
 
+/// A hit as `copy search` lists it: `N. Title / Author. Publisher, year  ISBN ...`. A part
+/// that already ends with a period (an initial, "Co.") is not given a second one.
+fn hit_line(hit: &CopyHit) -> String {
+    let mut line = format!("{:>4}. {}", hit.position, hit.title);
+    if let Some(a) = &hit.author {
+        line.push_str(&format!(" / {a}"));
+    }
+    if let Some(p) = &hit.publisher {
+        line.push_str(if line.ends_with('.') { " " } else { ". " });
+        line.push_str(p);
+    }
+    if let Some(y) = hit.year {
+        line.push_str(&format!(", {y}"));
+    }
+    if !hit.isbns.is_empty() {
+        line.push_str(&format!("  ISBN {}", hit.isbns.join(" ")));
+    }
+    line
+}
+
 pub fn run_copy(
     command: &CopyCommand,
     json: bool,
@@ -231,20 +251,7 @@ pub fn run_copy(
                     page.total, page.target, page.query
                 );
                 for hit in &page.hits {
-                    let mut line = format!("{:>4}. {}", hit.position, hit.title);
-                    if let Some(a) = &hit.author {
-                        line.push_str(&format!(" / {a}"));
-                    }
-                    if let Some(p) = &hit.publisher {
-                        line.push_str(&format!(". {p}"));
-                    }
-                    if let Some(y) = hit.year {
-                        line.push_str(&format!(", {y}"));
-                    }
-                    if !hit.isbns.is_empty() {
-                        line.push_str(&format!("  ISBN {}", hit.isbns.join(" ")));
-                    }
-                    println!("{line}");
+                    println!("{}", hit_line(hit));
                 }
                 for p in &page.problems {
                     eprintln!("problem: {p}");

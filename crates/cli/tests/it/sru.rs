@@ -334,3 +334,25 @@ fn invalid_records_are_refused_with_their_problems_unless_accepted() {
         );
     assert_eq!(records_in(&db), 1);
 }
+
+#[test]
+fn search_lines_do_not_double_a_period() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("branch.shelfmark");
+    let url = fake_target(|_| {
+        let fields = format!(
+            r#"<datafield tag="100" ind1="1" ind2=" "><subfield code="a">Mairs, John W.</subfield></datafield>{}<datafield tag="260" ind1=" " ind2=" "><subfield code="a">Tucson :</subfield><subfield code="b">Center for Creative Photography,</subfield><subfield code="c">1991.</subfield></datafield>"#,
+            title_field("Photographs")
+        );
+        (200, "text/xml", sru_answer(1, &[(marc("M1", &fields), 1)]))
+    });
+    add_target(&db, "photo", &url);
+    shelfmark(&db)
+        .args(["copy", "search", "photo", "--title", "photographs"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Mairs, John W. Center for Creative Photography")
+                .and(predicate::str::contains("W..").not()),
+        );
+}
