@@ -6,10 +6,13 @@
 //!   quotes with CQL's special characters escaped, with `all` (every word, any order).
 //! - HTTP is `ureq` (blocking, with connect and overall timeouts), so the desktop app calls it
 //!   from a command thread and the CLI directly.
-//! - The response is read namespace-aware (SRU 1.1/1.2 and 2.0), whatever prefixes the target
-//!   uses: a target that does not answer, answers HTTP errors, answers something that is not
-//!   SRU, or answers with diagnostics gives a [`SruError`] that says which; a record that
-//!   does not parse is listed in `problems` and the others are kept.
+//! - The answer is decoded from the charset it declares ([`decode`]) and read namespace-aware
+//!   (SRU 1.1/1.2 and 2.0), whatever prefixes the target uses: a target that does not
+//!   answer, answers HTTP errors, answers something that is not SRU, or answers with
+//!   diagnostics gives a [`SruError`] that says which; a record that does not parse is listed
+//!   in `problems` and the others are kept, with what the MARC reader had to repair in them.
+//! - [`fetch_one`] gets the one record an import asked for, or says why it cannot: never
+//!   another record in its place.
 //!
 //! This module never writes to a catalog: importing a chosen record is core's
 //! `catalog::copy::import_one`.
