@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use shelfmark_core::Catalog;
-use shelfmark_core::api::{CopyImportAction, CopyQuery, CopyTarget};
+use shelfmark_core::api::{CopyHit, CopyImportAction, CopyQuery, CopyTarget, ImportMatch};
 use shelfmark_core::catalog::copy;
 use shelfmark_core::catalog::import::{MatchOn, OnMatch};
 use shelfmark_core::search::SearchIndex;
@@ -47,20 +47,31 @@ pub enum CopyCommand {
         #[arg(long, default_value_t = 10)]
         max: u32,
     },
-    /// Import one of a target's records into this catalog, validated and matched.
+    /// Import one of a target's records into this catalog, validated by the MARC engine and
+    /// matched against the catalog; a record with errors is refused (exit 1, nothing written)
+    /// unless --accept-errors says to bring it in for fixing.
     Import {
         target: String,
         #[command(flatten)]
         by: By,
-        /// Which result to import, from 1 (as `copy search` numbers them).
-        #[arg(long, default_value_t = 1)]
+        /// Which result to import, from 1 (as `copy search` numbers them). Refused, with
+        /// nothing written, when the target has no such record or sends another one instead.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
         pick: u64,
-        /// What makes the record the same as one already in the catalog.
+        /// What makes the record the same as one already in the catalog. By ISBN, a record
+        /// without one is matched on its control number (001) instead, and the result says
+        /// so; one with neither key is added as new, and the result says that too.
         #[arg(long = "match", value_enum, default_value_t = MatchArg::Isbn)]
         match_on: MatchArg,
         /// What to do when it matches: leave the catalog's record, replace it, or add anyway.
         #[arg(long, value_enum, default_value_t = OnMatchArg::Skip)]
         on_match: OnMatchArg,
+        /// Bring the record in even with errors inside its fields (an indicator value, an 008
+        /// code, a subfield, a field the target sent malformed), listed, to fix in the editor.
+        /// Without it such a record is refused with its problems and nothing written. A record
+        /// with no usable leader or no title is refused either way; warnings never stop it.
+        #[arg(long)]
+        accept_errors: bool,
     },
 }
 
@@ -149,6 +160,26 @@ pub fn run_sru(command: &SruCommand, catalog: Catalog) -> anyhow::Result<()> {
     }
 }
 
+/// A hit as `copy search` lists it: `N. Title / Author. Publisher, year  ISBN ...`. A part
+/// that already ends with a period (an initial, "Co.") is not given a second one.
+fn hit_line(hit: &CopyHit) -> String {
+    let mut line = format!("{:>4}. {}", hit.position, hit.title);
+    if let Some(a) = &hit.author {
+        line.push_str(&format!(" / {a}"));
+    }
+    if let Some(p) = &hit.publisher {
+        line.push_str(if line.ends_with('.') { " " } else { ". " });
+        line.push_str(p);
+    }
+    if let Some(y) = hit.year {
+        line.push_str(&format!(", {y}"));
+    }
+    if !hit.isbns.is_empty() {
+        line.push_str(&format!("  ISBN {}", hit.isbns.join(" ")));
+    }
+    line
+}
+
 pub fn run_copy(
     command: &CopyCommand,
     json: bool,
@@ -220,20 +251,7 @@ pub fn run_copy(
                     page.total, page.target, page.query
                 );
                 for hit in &page.hits {
-                    let mut line = format!("{:>4}. {}", hit.position, hit.title);
-                    if let Some(a) = &hit.author {
-                        line.push_str(&format!(" / {a}"));
-                    }
-                    if let Some(p) = &hit.publisher {
-                        line.push_str(&format!(". {p}"));
-                    }
-                    if let Some(y) = hit.year {
-                        line.push_str(&format!(", {y}"));
-                    }
-                    if !hit.isbns.is_empty() {
-                        line.push_str(&format!("  ISBN {}", hit.isbns.join(" ")));
-                    }
-                    println!("{line}");
+                    println!("{}", hit_line(hit));
                 }
                 for p in &page.problems {
                     eprintln!("problem: {p}");
@@ -246,25 +264,11 @@ pub fn run_copy(
             pick,
             match_on,
             on_match,
+            accept_errors,
         } => {
             let target = copy::target(catalog, target)?;
-            let pick = (*pick).max(1);
-            let results = client::search(&target, &by.query(), pick, 1)?;
-            let chosen = results
-                .records
-                .iter()
-                .find(|r| r.position == pick)
-                .or(results.records.first())
-                .with_context(|| {
-                    let mut why = format!(
-                        "{} found {} record(s) for {}; there is no readable record number {pick}",
-                        target.name, results.total, results.query
-                    );
-                    for p in &results.problems {
-                        why.push_str(&format!("; {p}"));
-                    }
-                    why
-                })?;
+            let chosen = client::fetch_one(&target, &by.query(), *pick)
+                .with_context(|| format!("nothing imported from {}", target.name))?;
             let match_on = match match_on {
                 MatchArg::None => MatchOn::None,
                 MatchArg::ControlNumber => MatchOn::ControlNumber,
@@ -275,8 +279,20 @@ pub fn run_copy(
                 OnMatchArg::Overlay => OnMatch::Overlay,
                 OnMatchArg::Add => OnMatch::Add,
             };
+            let strictness = if *accept_errors {
+                copy::Strictness::AcceptFieldErrors
+            } else {
+                copy::Strictness::RefuseErrors
+            };
             let outcome = catalog.write(user, |m| {
-                copy::import_one(m, &chosen.record, match_on, on_match)
+                copy::import_checked(
+                    m,
+                    &chosen.record,
+                    &chosen.repairs,
+                    match_on,
+                    on_match,
+                    strictness,
+                )
             })?;
             if json {
                 print_json(&outcome)?;
@@ -293,6 +309,20 @@ pub fn run_copy(
                         "overlaid record {} with {}'s: {}",
                         outcome.record_id, target.name, outcome.title
                     ),
+                }
+                match outcome.matched_on_instead {
+                    Some(ImportMatch::ControlNumber) => println!(
+                        "  no ISBN to match on: matched on the control number (001 {}) instead",
+                        chosen.summary.control_number.as_deref().unwrap_or("?")
+                    ),
+                    Some(ImportMatch::None) => println!(
+                        "  no {} to match on: added as a new record",
+                        match match_on {
+                            MatchOn::ControlNumber => "control number (001)",
+                            _ => "ISBN or control number (001)",
+                        }
+                    ),
+                    _ => {}
                 }
                 for issue in &outcome.issues {
                     println!(

@@ -158,6 +158,20 @@ pub enum CoreError {
     #[error("MARC record error: {0}")]
     Marc(#[from] shelfmark_marc::MarcError),
 
+    #[error(
+        "the record {record} was not imported (nothing written):{}{}",
+        problems.iter().map(|p| format!("\n  {p}")).collect::<String>(),
+        hint.as_deref().map(|h| format!("\n{h}")).unwrap_or_default()
+    )]
+    CopyRecordInvalid {
+        /// The record as the message names it: its title in quotes, or that it has none.
+        record: String,
+        /// Each problem, `severity tag: message`.
+        problems: Vec<String>,
+        /// What the cataloger can do, when there is something.
+        hint: Option<String>,
+    },
+
     #[error("could not encode a change-log payload: {0}")]
     Payload(#[from] serde_json::Error),
 }
@@ -177,7 +191,9 @@ impl CoreError {
                 ErrorCode::BarcodeInUse
             }
             CoreError::ItemsOnLoan { .. } => ErrorCode::ItemsOnLoan,
-            CoreError::InvalidInput { .. } | CoreError::Marc(_) => ErrorCode::InvalidInput,
+            CoreError::InvalidInput { .. }
+            | CoreError::Marc(_)
+            | CoreError::CopyRecordInvalid { .. } => ErrorCode::InvalidInput,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
             CoreError::ImportSource { source, .. }
                 if source.kind() == std::io::ErrorKind::NotFound =>

@@ -6,10 +6,13 @@
 //!   quotes with CQL's special characters escaped, with `all` (every word, any order).
 //! - HTTP is `ureq` (blocking, with connect and overall timeouts), so the desktop app calls it
 //!   from a command thread and the CLI directly.
-//! - The response is read namespace-aware (SRU 1.1/1.2 and 2.0), whatever prefixes the target
-//!   uses: a target that does not answer, answers HTTP errors, answers something that is not
-//!   SRU, or answers with diagnostics gives a [`SruError`] that says which; a record that
-//!   does not parse is listed in `problems` and the others are kept.
+//! - The answer is decoded from the charset it declares ([`decode`]) and read namespace-aware
+//!   (SRU 1.1/1.2 and 2.0), whatever prefixes the target uses: a target that does not
+//!   answer, answers HTTP errors, answers something that is not SRU, or answers with
+//!   diagnostics gives a [`SruError`] that says which; a record that does not parse is listed
+//!   in `problems` and the others are kept, with what the MARC reader had to repair in them.
+//! - [`fetch_one`] gets the one record an import asked for, or says why it cannot: never
+//!   another record in its place.
 //!
 //! This module never writes to a catalog: importing a chosen record is core's
 //! `catalog::copy::import_one`.
@@ -49,7 +52,7 @@ pub enum SruError {
     Unreachable { url: String, detail: String },
     #[error("the SRU target at {url} did not answer within {seconds} seconds; try again later")]
     Timeout { url: String, seconds: u64 },
-    #[error("the SRU target at {url} answered HTTP {status}; check the target's base URL")]
+    #[error("the SRU target at {url} answered HTTP {status}{}", http_hint(*status))]
     Http { url: String, status: u16 },
     #[error("{url} did not answer with SRU ({detail}); check the target's base URL and version")]
     NotSru { url: String, detail: String },
@@ -58,6 +61,44 @@ pub enum SruError {
         url: String,
         diagnostics: Vec<Diagnostic>,
     },
+    #[error(
+        "the target gave no record number {number} (it has {total}){}",
+        unreadable_note(.problems)
+    )]
+    NoSuchRecord {
+        number: u64,
+        total: u64,
+        /// Why the records it did send could not be read, when that is why.
+        problems: Vec<String>,
+    },
+    #[error(
+        "the target gave no record number {number} (it has {total}): asked for record {number}, it answered with record {given}, so it does not page (it ignores startRecord); narrow the search so the record you want comes first"
+    )]
+    WrongPosition { number: u64, total: u64, given: u64 },
+}
+
+/// What an HTTP status says to check: the address only when the target said there is nothing
+/// there; a 5xx is the target's own failure, which no change of ours mends.
+fn http_hint(status: u16) -> &'static str {
+    match status {
+        404 | 410 => " (nothing there); check the target's base URL",
+        401 | 403 => {
+            " (access refused); the target may need a login or allow only some addresses: ask the library that runs it"
+        }
+        429 | 503 => " (busy or down for now); try again later",
+        500..=599 => {
+            " (it failed on its side); try again later, and tell the library that runs it if it goes on"
+        }
+        _ => "; check the target's base URL and SRU version",
+    }
+}
+
+fn unreadable_note(problems: &[String]) -> String {
+    if problems.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", problems.join("; "))
+    }
 }
 
 fn list(diags: &[Diagnostic]) -> String {
@@ -71,8 +112,15 @@ fn list(diags: &[Diagnostic]) -> String {
 /// A record a target sent, read by the MARC engine, with its summary.
 #[derive(Debug, Clone)]
 pub struct CopyRecord {
+    /// Its number in the target's result set, from 1: the target's `recordPosition`, or
+    /// counted from the page's start when the target gives none.
     pub position: u64,
+    /// Whether the target said the position (`recordPosition`) or it was counted.
+    pub position_given: bool,
     pub record: Record,
+    /// What the MARC reader had to mend in the record as the target sent it (a missing
+    /// leader, a tag "24" read as "024"); importing counts these as errors.
+    pub repairs: Vec<shelfmark_marc::Diagnostic>,
     pub summary: CopyHit,
 }
 
@@ -205,11 +253,16 @@ pub fn search(
     if status != 200 {
         return Err(SruError::Http { url, status });
     }
-    let body = response
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = response
         .body_mut()
         .with_config()
         .limit(64 * 1024 * 1024)
-        .read_to_string()
+        .read_to_vec()
         .map_err(|e| match e {
             ureq::Error::Timeout(_) => SruError::Timeout {
                 url: url.clone(),
@@ -220,7 +273,11 @@ pub fn search(
                 detail: format!("the answer could not be read: {other}"),
             },
         })?;
-    let mut results = read_response(&body).map_err(|e| match e {
+    let body = decode(&bytes, content_type.as_deref()).map_err(|detail| SruError::NotSru {
+        url: url.clone(),
+        detail,
+    })?;
+    let mut results = read_page(&body, start).map_err(|e| match e {
         ReadError::NotSru(detail) => SruError::NotSru {
             url: url.clone(),
             detail,
@@ -233,6 +290,105 @@ pub fn search(
     results.query = cql;
     results.start = start;
     Ok(results)
+}
+
+/// The text of an answer: decoded from the charset its byte-order mark, the HTTP
+/// `Content-Type` or its XML declaration names (in that order, as XML says; UTF-8 when none
+/// does), then put in Unicode's composed form (NFC), as the catalog keeps all text.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, String> {
+    let label = |name: &str| {
+        encoding_rs::Encoding::for_label(name.trim().trim_matches(['"', '\'']).as_bytes())
+            .ok_or_else(|| format!("the answer is in the character set {name:?}, which is unknown"))
+    };
+    let (encoding, bom) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some(found) => found,
+        None => {
+            let from_header = content_type.and_then(|t| {
+                t.split(';').find_map(|p| {
+                    let (k, v) = p.split_once('=')?;
+                    k.trim().eq_ignore_ascii_case("charset").then_some(v)
+                })
+            });
+            match from_header.or_else(|| declared_encoding(bytes)) {
+                Some(name) => (label(name)?, 0),
+                None => (encoding_rs::UTF_8, 0),
+            }
+        }
+    };
+    let text = encoding
+        .decode_without_bom_handling_and_without_replacement(&bytes[bom..])
+        .ok_or_else(|| {
+            format!(
+                "the answer is not valid {} text, as it says it is",
+                encoding.name()
+            )
+        })?;
+    Ok(shelfmark_core::text::nfc(&text))
+}
+
+/// The `encoding` of an XML declaration at the very start (ASCII-compatible charsets only:
+/// the others come with a byte-order mark).
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = bytes.strip_prefix(b"<?xml")?;
+    let end = head.windows(2).take(200).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&head[..end]).ok()?;
+    let rest = decl
+        .split_once("encoding")?
+        .1
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    rest[1..].split(quote).next()
+}
+
+/// Fetches record number `number` (from 1) of a search, for importing it: refused when the
+/// target has fewer, when the one it sends is not that one (a target that ignores
+/// `startRecord` answers with its first record whatever is asked), or when it cannot be read.
+pub fn fetch_one(
+    target: &CopyTarget,
+    query: &CopyQuery,
+    number: u64,
+) -> Result<CopyRecord, SruError> {
+    let number = number.max(1);
+    let results = search(target, query, number, 1)?;
+    pick(results, number)
+}
+
+/// Record `number` of a page asked for from `number`, or why not.
+fn pick(results: CopyResults, number: u64) -> Result<CopyRecord, SruError> {
+    let total = results.total;
+    if number > total {
+        return Err(SruError::NoSuchRecord {
+            number,
+            total,
+            problems: Vec::new(),
+        });
+    }
+    if let Some(given) = results
+        .records
+        .iter()
+        .find(|r| r.position_given && r.position != number)
+        .map(|r| r.position)
+        && !results.records.iter().any(|r| r.position == number)
+    {
+        return Err(SruError::WrongPosition {
+            number,
+            total,
+            given,
+        });
+    }
+    let CopyResults {
+        records, problems, ..
+    } = results;
+    records
+        .into_iter()
+        .find(|r| r.position == number)
+        .ok_or(SruError::NoSuchRecord {
+            number,
+            total,
+            problems,
+        })
 }
 
 /// Why a response could not be taken.
@@ -257,6 +413,14 @@ fn is_sru(ns: &ResolveResult) -> bool {
 
 /// Reads an SRU searchRetrieve response (1.1, 1.2 or 2.0). Pure: the tests feed it text.
 pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
+    read_page(body, 1)
+}
+
+/// Reads a page asked for from `start`: a record without `recordPosition` is counted from it.
+fn read_page(body: &str, start: u64) -> Result<CopyResults, ReadError> {
+    // quick-xml steps over a byte-order mark, but the spans it reports then start after it
+    // while `body` still holds it: every recordData would be cut 3 bytes off. Read without it.
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut reader = NsReader::from_str(body);
     let mut total: Option<u64> = None;
     let mut raws: Vec<Raw> = Vec::new();
@@ -400,7 +564,8 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
     let mut problems: Vec<String> = diagnostics.iter().map(Diagnostic::to_string).collect();
     let mut records = Vec::new();
     for (i, raw) in raws.into_iter().enumerate() {
-        let position = raw.position.unwrap_or(i as u64 + 1);
+        let position_given = raw.position.is_some();
+        let position = raw.position.unwrap_or(start.saturating_add(i as u64));
         let data = raw.data.unwrap_or_default();
         if raw.schema.contains("diagnostic") {
             problems.push(format!(
@@ -410,10 +575,22 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
             continue;
         }
         match record_of(&data) {
-            Ok(record) => {
+            Ok((record, repairs)) => {
                 let summary = summary(position, &record);
+                if !repairs.is_empty() {
+                    problems.push(format!(
+                        "record {position}: its MARCXML had to be repaired to be read: {}",
+                        repairs
+                            .iter()
+                            .map(|d| d.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
                 records.push(CopyRecord {
                     position,
+                    position_given,
+                    repairs,
                     record,
                     summary,
                 });
@@ -424,7 +601,7 @@ pub fn read_response(body: &str) -> Result<CopyResults, ReadError> {
     Ok(CopyResults {
         query: String::new(),
         total,
-        start: 1,
+        start,
         records,
         problems,
     })
@@ -473,14 +650,16 @@ fn surrogate(xml: &str) -> String {
 }
 
 /// The MARCXML in a `recordData` (escaped as a string or as XML) read by the MARC engine.
-fn record_of(data: &str) -> Result<Record, String> {
+/// With what the reader had to repair.
+fn record_of(data: &str) -> Result<(Record, Vec<shelfmark_marc::Diagnostic>), String> {
     let trimmed = data.trim();
-    let unescaped;
-    let xml = if trimmed.starts_with("&lt;") {
-        unescaped = quick_xml::escape::unescape(trimmed)
-            .map_err(|e| format!("the escaped record is not valid: {e}"))?
-            .into_owned();
-        unescaped.as_str()
+    // XML-packed, the record is markup; string-packed (SRU 1.x recordPacking=string, 2.0
+    // recordXMLEscaping=string), it is text: escaped, in CDATA sections, or both.
+    let packed_as_string = !trimmed.starts_with('<') || trimmed.starts_with("<![CDATA[");
+    let unpacked;
+    let xml = if packed_as_string {
+        unpacked = text_of(trimmed)?;
+        unpacked.trim()
     } else {
         trimmed
     };
@@ -489,9 +668,40 @@ fn record_of(data: &str) -> Result<Record, String> {
     }
     let mut reader = marcxml::Reader::new(xml.as_bytes());
     match reader.next() {
-        Some(Ok(decoded)) => Ok(decoded.record),
+        Some(Ok(decoded)) => Ok((decoded.record, decoded.warnings)),
         Some(Err(d)) => Err(format!("not a readable MARCXML record: {}", d.message)),
         None => Err("no MARCXML record in it (is the record schema marcxml?)".into()),
+    }
+}
+
+/// The text a string-packed `recordData` holds: its character data with references resolved
+/// and CDATA sections taken as written.
+fn text_of(fragment: &str) -> Result<String, String> {
+    let mut reader = NsReader::from_str(fragment);
+    let mut out = String::with_capacity(fragment.len());
+    loop {
+        match reader.read_event() {
+            Ok(Event::Text(t)) => out.push_str(&t.xml10_content()),
+            Ok(Event::CData(t)) => out.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => match r.resolve_char_ref() {
+                Ok(Some(c)) => out.push(c),
+                _ => match &*r {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "quot" => out.push('"'),
+                    "apos" => out.push('\''),
+                    other => {
+                        return Err(format!(
+                            "the escaped record uses the unknown entity &{other};"
+                        ));
+                    }
+                },
+            },
+            Ok(Event::Eof) => return Ok(out),
+            Ok(_) => {}
+            Err(e) => return Err(format!("the escaped record is not valid: {e}")),
+        }
     }
 }
 
@@ -617,6 +827,310 @@ mod tests {
         let no_count = r#"<searchRetrieveResponse xmlns="http://www.loc.gov/zing/srw/"></searchRetrieveResponse>"#;
         assert!(
             matches!(read_response(no_count), Err(ReadError::NotSru(m)) if m.contains("numberOfRecords"))
+        );
+    }
+
+    /// A target on loopback answering every request with what `answer` makes of the request
+    /// line's path and query, one connection at a time, for the rest of the test process.
+    fn fake_target(
+        answer: impl Fn(&str) -> (u16, &'static str, Vec<u8>) + Send + 'static,
+    ) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+                let (status, content_type, body) = answer(path);
+                let mut stream = &stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        });
+        format!("http://{addr}/sru")
+    }
+
+    fn fake(url: &str) -> CopyTarget {
+        CopyTarget {
+            name: "fake".into(),
+            base_url: url.into(),
+            version: "1.2".into(),
+            record_schema: "marcxml".into(),
+        }
+    }
+
+    /// A MARCXML record as the tester's fake target sends it.
+    fn marc(control: &str, title: &str) -> String {
+        format!(
+            r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">{control}</controlfield><controlfield tag="008">910710s1991    nju           000 0 eng d</controlfield><datafield tag="100" ind1="1" ind2=" "><subfield code="a">Fake, Author.</subfield></datafield><datafield tag="245" ind1="1" ind2="0"><subfield code="a">{title}</subfield></datafield></record>"#
+        )
+    }
+
+    /// An SRU 1.2 answer: `total` hits, these `(packing, recordData, recordPosition)`.
+    fn answer(total: u64, records: &[(&str, String, Option<u64>)]) -> String {
+        let mut out = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><zs:searchRetrieveResponse xmlns:zs="http://www.loc.gov/zing/srw/"><zs:version>1.2</zs:version><zs:numberOfRecords>{total}</zs:numberOfRecords><zs:records>"#
+        );
+        for (packing, data, position) in records {
+            out.push_str(&format!("<zs:record><zs:recordSchema>info:srw/schema/1/marcxml-v1.1</zs:recordSchema><zs:recordPacking>{packing}</zs:recordPacking><zs:recordData>{data}</zs:recordData>"));
+            if let Some(p) = position {
+                out.push_str(&format!("<zs:recordPosition>{p}</zs:recordPosition>"));
+            }
+            out.push_str("</zs:record>");
+        }
+        out.push_str("</zs:records></zs:searchRetrieveResponse>");
+        out
+    }
+
+    /// A query parameter of a request path.
+    fn param(path: &str, name: &str) -> Option<u64> {
+        path.split(['?', '&'])
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    }
+
+    fn ok(body: String) -> (u16, &'static str, Vec<u8>) {
+        (200, "text/xml; charset=utf-8", body.into_bytes())
+    }
+
+    #[test]
+    fn fetch_one_refuses_a_record_that_is_not_the_one_asked_for() {
+        // Ignores startRecord: always its first `maximumRecords` of three, numbered.
+        let no_start = fake_target(|path| {
+            let max = param(path, "maximumRecords").unwrap_or(10).min(3);
+            let records: Vec<_> = (1..=max)
+                .map(|i| {
+                    (
+                        "xml",
+                        marc(&format!("N{i}"), &format!("Title number {i}")),
+                        Some(i),
+                    )
+                })
+                .collect();
+            ok(answer(3, &records))
+        });
+        let title = CopyQuery::Title("x".into());
+        let first = fetch_one(&fake(&no_start), &title, 1).expect("record 1");
+        assert_eq!(first.summary.title, "Title number 1");
+        match fetch_one(&fake(&no_start), &title, 3) {
+            Err(
+                e @ SruError::WrongPosition {
+                    number: 3,
+                    total: 3,
+                    given: 1,
+                },
+            ) => {
+                assert!(
+                    e.to_string()
+                        .starts_with("the target gave no record number 3 (it has 3)"),
+                    "{e}"
+                )
+            }
+            other => panic!("record 1 sent for 3 must be refused, got {other:?}"),
+        }
+        // One hit, whatever is asked.
+        let one = fake_target(|_| ok(answer(1, &[("xml", marc("ONE", "The only one"), Some(1))])));
+        match fetch_one(&fake(&one), &title, 2) {
+            Err(
+                e @ SruError::NoSuchRecord {
+                    number: 2,
+                    total: 1,
+                    ..
+                },
+            ) => {
+                assert_eq!(
+                    e.to_string(),
+                    "the target gave no record number 2 (it has 1)"
+                )
+            }
+            other => panic!("no record 2 expected, got {other:?}"),
+        }
+        // A target that pages but says no recordPosition: counted from the page's start.
+        let paging = fake_target(|path| {
+            let start = param(path, "startRecord").unwrap_or(1);
+            ok(answer(
+                3,
+                &[("xml", marc("P", &format!("Record {start}")), None)],
+            ))
+        });
+        let second = fetch_one(&fake(&paging), &title, 2).expect("record 2");
+        assert_eq!(
+            (second.position, second.summary.title.as_str()),
+            (2, "Record 2")
+        );
+        assert!(!second.position_given);
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_answer_is_stepped_over() {
+        let escaped = quick_xml::escape::escape(marc("S1", "String packed")).into_owned();
+        let body = answer(
+            3,
+            &[
+                ("xml", marc("B1", "First"), Some(1)),
+                ("xml", marc("B2", "Second"), Some(2)),
+                ("string", escaped, Some(3)),
+            ],
+        );
+        let r = read_response(&format!("\u{feff}{body}")).expect("reads");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
+        assert_eq!(titles, ["First", "Second", "String packed"]);
+    }
+
+    #[test]
+    fn answers_in_other_character_sets_are_decoded_and_composed() {
+        let latin1 = |body: String| -> Vec<u8> {
+            body.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect()
+        };
+        // Declared in the XML and the header, as the tester's target does.
+        let body = latin1(answer(1, &[("xml", marc("L1", "Café"), Some(1))]));
+        let url = fake_target(move |_| (200, "text/xml; charset=ISO-8859-1", body.clone()));
+        let r = search(&fake(&url), &CopyQuery::Title("x".into()), 1, 10).expect("search");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(r.records[0].summary.title, "Café");
+        // The XML declaration alone says it.
+        let body = latin1(answer(1, &[("xml", marc("L2", "Ça va"), Some(1))]));
+        let text = decode(&body, Some("text/xml")).expect("decodes");
+        assert_eq!(
+            read_response(&text).expect("reads").records[0]
+                .summary
+                .title,
+            "Ça va"
+        );
+        // Decomposed Vietnamese comes out composed.
+        let nfd = answer(1, &[("xml", marc("V1", "Hue\u{302}\u{301}"), Some(1))]);
+        let text = decode(nfd.as_bytes(), None).expect("decodes");
+        assert_eq!(
+            read_response(&text).expect("reads").records[0]
+                .summary
+                .title,
+            "Huế"
+        );
+        // UTF-8 that is not: said so, not read as garbage.
+        let broken = decode(b"<?xml version=\"1.0\"?><a>\xff</a>", None);
+        assert!(broken.is_err_and(|e| e.contains("UTF-8")));
+        assert!(
+            decode(b"<a/>", Some("text/xml; charset=klingon"))
+                .is_err_and(|e| e.contains("klingon"))
+        );
+        // A byte-order mark wins, and is not part of the text.
+        assert_eq!(
+            decode(b"\xef\xbb\xbf<a/>", Some("text/xml; charset=ISO-8859-1")).as_deref(),
+            Ok("<a/>")
+        );
+    }
+
+    #[test]
+    fn string_packed_records_in_cdata_are_read() {
+        let body = answer(
+            3,
+            &[
+                (
+                    "string",
+                    format!("<![CDATA[{}]]>", marc("C1", "In CDATA &amp; more")),
+                    Some(1),
+                ),
+                (
+                    "string",
+                    format!("\n  <![CDATA[{}]]>\n", marc("C2", "Spaced CDATA")),
+                    Some(2),
+                ),
+                // Escaped text and CDATA mixed, as some servers cut long records.
+                (
+                    "string",
+                    format!(
+                        "&lt;record xmlns=\"http://www.loc.gov/MARC21/slim\"&gt;<![CDATA[{}]]>",
+                        marc("C3", "Mixed").trim_start_matches(
+                            r#"<record xmlns="http://www.loc.gov/MARC21/slim">"#
+                        )
+                    ),
+                    Some(3),
+                ),
+            ],
+        );
+        let r = read_response(&body).expect("reads");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let titles: Vec<&str> = r.records.iter().map(|r| r.summary.title.as_str()).collect();
+        assert_eq!(titles, ["In CDATA & more", "Spaced CDATA", "Mixed"]);
+    }
+
+    #[test]
+    fn what_the_reader_repairs_is_kept_and_listed() {
+        let body = answer(
+            2,
+            &[
+                (
+                    "xml",
+                    r#"<record xmlns="http://www.loc.gov/MARC21/slim"><leader>garbage</leader><datafield tag="24" ind1="1" ind2=" "><subfield code="a">x</subfield></datafield></record>"#.into(),
+                    Some(1),
+                ),
+                ("xml", marc("OK", "Clean."), Some(2)),
+            ],
+        );
+        let r = read_response(&body).expect("reads");
+        let repairs: Vec<&str> = r.records[0]
+            .repairs
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            repairs
+                .iter()
+                .any(|m| m.contains(r#"tag "24" read as "024""#)),
+            "{repairs:?}"
+        );
+        assert!(repairs.iter().any(|m| m.contains("leader")), "{repairs:?}");
+        assert!(r.records[1].repairs.is_empty());
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert!(
+            r.problems[0].starts_with("record 1: its MARCXML had to be repaired"),
+            "{:?}",
+            r.problems
+        );
+    }
+
+    #[test]
+    fn http_failures_say_whose_failure_it_is() {
+        let url = fake_target(|path| {
+            let status = if path.contains("/missing") { 404 } else { 500 };
+            (
+                status,
+                "text/html",
+                b"<html><body>Oops</body></html>".to_vec(),
+            )
+        });
+        let title = CopyQuery::Title("x".into());
+        let failed = search(&fake(&url), &title, 1, 1).expect_err("500");
+        assert!(
+            matches!(failed, SruError::Http { status: 500, .. }),
+            "{failed:?}"
+        );
+        let text = failed.to_string();
+        assert!(
+            text.contains("HTTP 500 (it failed on its side); try again later"),
+            "{text}"
+        );
+        assert!(!text.contains("base URL"), "{text}");
+        let missing = search(&fake(&format!("{url}/missing")), &title, 1, 1).expect_err("404");
+        assert!(
+            missing
+                .to_string()
+                .ends_with("HTTP 404 (nothing there); check the target's base URL"),
+            "{missing}"
         );
     }
 

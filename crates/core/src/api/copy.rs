@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::cataloging::MarcRecord;
+use super::cataloging::{ImportMatch, MarcRecord};
 
 /// Another library's SRU server, as the cataloger configured it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
@@ -93,6 +93,11 @@ pub struct CopyImportOutcome {
     pub title: String,
     /// Every catalog record it matched, oldest first.
     pub matched: Vec<String>,
+    /// What it was matched on when the record lacked what was asked for: no ISBN to match on
+    /// by ISBN, so its control number (001); `none` when it had neither (added as new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub matched_on_instead: Option<ImportMatch>,
     pub issues: Vec<CopyIssue>,
 }
 

@@ -8,13 +8,13 @@
 //! core stores.
 
 use rusqlite::{OptionalExtension, params};
-use shelfmark_marc::{Record, Severity, validate};
+use shelfmark_marc::{Diagnostic, Record, Severity, validate};
 use uuid::Uuid;
 
 use super::extract::Extracted;
 use super::import::{MatchOn, OnMatch};
 use super::records;
-use crate::api::{CopyImportAction, CopyImportOutcome, CopyIssue, CopyTarget};
+use crate::api::{CopyImportAction, CopyImportOutcome, CopyIssue, CopyTarget, ImportMatch};
 use crate::changelog::{EntityType, Operation};
 use crate::circulation::policy::policy_entity;
 use crate::error::CoreError;
@@ -163,33 +163,137 @@ pub fn target(catalog: &Catalog, name: &str) -> Result<CopyTarget, CoreError> {
     }
 }
 
-/// Brings one record in from another catalog: validated by the MARC engine (its findings are
-/// reported, as a file import reports them; they do not stop the import, since the cataloger
-/// chose this record and fixes it in the editor), matched by `match_on` as `import_file`
-/// matches (001, or any ISBN in either form), then added, left alone or overlaid as
-/// `on_match` says. One logged change, in the caller's transaction.
+/// How much of what the MARC engine finds a copy import lets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Refuse a record with any error (the CLI's default).
+    RefuseErrors,
+    /// Also bring in a record whose errors are inside its fields (an indicator value, an 008
+    /// code, a subfield, a check digit, a field the reader had to repair), listed for the
+    /// cataloger to fix in the editor.
+    AcceptFieldErrors,
+}
+
+/// One finding as the outcome and the refusal list it.
+fn issue(d: &Diagnostic) -> CopyIssue {
+    CopyIssue {
+        severity: match d.severity {
+            Severity::Error => "error".into(),
+            Severity::Warning => "warning".into(),
+        },
+        field: d.tag.clone(),
+        message: match &d.position {
+            Some(p) => format!("{} (at {p})", d.message),
+            None => d.message.clone(),
+        },
+    }
+}
+
+/// Brings one record in from another catalog as [`import_checked`] does, for a face where
+/// the cataloger has seen the record and chose it (the desktop's preview): errors inside
+/// fields are let in and listed; a record with no usable leader or title is refused.
 pub fn import_one(
     m: &mut Mutation<'_>,
     record: &Record,
     match_on: MatchOn,
     on_match: OnMatch,
 ) -> Result<CopyImportOutcome, CoreError> {
-    let issues: Vec<CopyIssue> = validate::validate(record)
-        .into_iter()
-        .map(|d| CopyIssue {
-            severity: match d.severity {
-                Severity::Error => "error".into(),
-                Severity::Warning => "warning".into(),
+    import_checked(
+        m,
+        record,
+        &[],
+        match_on,
+        on_match,
+        Strictness::AcceptFieldErrors,
+    )
+}
+
+/// Brings one record in from another catalog, validated by the MARC engine and matched
+/// against the catalog the way a file import matches.
+///
+/// `repairs` are what the MARC reader had to mend in the record as the target sent it (a
+/// missing leader, a tag "24" read as "024"): the stored record would not be the target's, so
+/// they count as errors. What is refused, with every finding listed and nothing written:
+/// - always, a record with no usable leader (missing, garbled, undefined codes) or lacking
+///   what every record needs (a 245 title; one 1XX at most): no editing makes it a record;
+/// - with [`Strictness::RefuseErrors`], also one with errors inside its fields.
+///
+/// Warnings never stop it; they are listed in the outcome. Matched by `match_on` as
+/// `import_file` matches (001, or any ISBN in either form; a record with no ISBN is matched by
+/// its 001 instead, and `matched_on_instead` says so), then added, left alone or overlaid as
+/// `on_match` says. One logged change, in the caller's transaction.
+pub fn import_checked(
+    m: &mut Mutation<'_>,
+    record: &Record,
+    repairs: &[Diagnostic],
+    match_on: MatchOn,
+    on_match: OnMatch,
+    strictness: Strictness,
+) -> Result<CopyImportOutcome, CoreError> {
+    // Each finding with whether it spoils the record as a whole: the validator gives no
+    // field index for the leader and the record-level rules; of the reader's repairs, the
+    // leader's (tagged LDR).
+    let repaired = repairs.iter().map(|d| {
+        let mut d = d.clone();
+        d.severity = Severity::Error;
+        d.message = format!("as the target sent it: {}", d.message);
+        let whole = d.tag.as_deref().is_none_or(|t| t == "LDR");
+        (d, whole)
+    });
+    let validated = validate::validate(record).into_iter().map(|d| {
+        let whole = d.field_index.is_none();
+        (d, whole)
+    });
+    let findings: Vec<(Diagnostic, bool)> = repaired.chain(validated).collect();
+    let unusable = |(d, whole): &(Diagnostic, bool)| *whole && d.severity == Severity::Error;
+    let is_error = |(d, _): &(Diagnostic, bool)| d.severity == Severity::Error;
+    let refuse = findings.iter().any(unusable)
+        || (strictness == Strictness::RefuseErrors && findings.iter().any(is_error));
+    let issues: Vec<CopyIssue> = findings.iter().map(|(d, _)| issue(d)).collect();
+    if refuse {
+        let hint = (!findings.iter().any(unusable)).then(|| {
+            "its errors are all inside fields: bring it in anyway with --accept-errors and fix them in the editor"
+                .to_string()
+        });
+        let title = Extracted::of(record).title;
+        return Err(CoreError::CopyRecordInvalid {
+            record: if title.is_empty() {
+                "without a title".to_string()
+            } else {
+                format!("{title:?}")
             },
-            field: d.tag.clone(),
-            message: match &d.position {
-                Some(p) => format!("{} (at {p})", d.message),
-                None => d.message.clone(),
-            },
-        })
-        .collect();
+            problems: issues
+                .iter()
+                .filter(|i| i.severity == "error")
+                .map(|i| {
+                    format!(
+                        "error {}{}",
+                        i.field
+                            .as_deref()
+                            .map(|f| format!("{f}: "))
+                            .unwrap_or_default(),
+                        i.message
+                    )
+                })
+                .collect(),
+            hint,
+        });
+    }
     let e = Extracted::of(record);
-    let matched: Vec<Uuid> = match match_on {
+    // A record without the key asked for would match nothing and come in again on every
+    // import. By ISBN, such a record (an old book, a serial issue, a map) is matched on its
+    // control number instead, as a cataloger would look it up; the outcome says so.
+    let (key, matched_on_instead) = match match_on {
+        MatchOn::Isbn if e.isbns.is_empty() && e.control_number.is_some() => {
+            (MatchOn::ControlNumber, Some(ImportMatch::ControlNumber))
+        }
+        MatchOn::Isbn if e.isbns.is_empty() => (MatchOn::None, Some(ImportMatch::None)),
+        MatchOn::ControlNumber if e.control_number.is_none() => {
+            (MatchOn::None, Some(ImportMatch::None))
+        }
+        other => (other, None),
+    };
+    let matched: Vec<Uuid> = match key {
         MatchOn::None => Vec::new(),
         MatchOn::ControlNumber => match &e.control_number {
             Some(c) => records::ids_by_control_number(m.conn(), c)?,
@@ -210,6 +314,7 @@ pub fn import_one(
         record_id: record_id.to_string(),
         title: e.title.clone(),
         matched: matched.iter().map(Uuid::to_string).collect(),
+        matched_on_instead,
         issues,
     })
 }
@@ -353,6 +458,125 @@ mod tests {
             .expect("import");
         assert_eq!(none.action, CopyImportAction::Added);
         assert_eq!(c.summary().expect("summary").records, 2);
+    }
+
+    #[test]
+    fn a_record_without_an_isbn_is_matched_on_its_control_number() {
+        let (_dir, mut c) = catalog();
+        let no_isbn = || {
+            Record::new(Leader::new('n', 'a', 'm'))
+                .control("001", "MAP-7")
+                .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
+                .and_then(|r| r.data("245", ['1', '0'], &[('a', "Bản đồ Hà Nội.")]))
+                .expect("valid record")
+        };
+        let import = |c: &mut Catalog, record: &Record, on: MatchOn| {
+            c.write("cataloger", |m| import_one(m, record, on, OnMatch::Skip))
+                .expect("import")
+        };
+        let first = import(&mut c, &no_isbn(), MatchOn::Isbn);
+        assert_eq!(first.action, CopyImportAction::Added);
+        assert_eq!(first.matched_on_instead, Some(ImportMatch::ControlNumber));
+        let again = import(&mut c, &no_isbn(), MatchOn::Isbn);
+        assert_eq!(again.action, CopyImportAction::Matched);
+        assert_eq!(again.record_id, first.record_id);
+        assert_eq!(again.matched_on_instead, Some(ImportMatch::ControlNumber));
+        // With an ISBN, the ISBN is what matches, and nothing is said.
+        let with = import(&mut c, &book("a1", "0-306-40615-2"), MatchOn::Isbn);
+        assert_eq!(with.matched_on_instead, None);
+        // Neither key: added, and said.
+        let bare = Record::new(Leader::new('n', 'a', 'm'))
+            .data("245", ['0', '0'], &[('a', "Không số.")])
+            .expect("record");
+        let out = import(&mut c, &bare, MatchOn::Isbn);
+        assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
+        let out = import(&mut c, &bare, MatchOn::ControlNumber);
+        assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
+        assert_eq!(c.summary().expect("summary").records, 4);
+    }
+
+    #[test]
+    fn invalid_records_are_refused_with_their_problems_and_nothing_written() {
+        let (_dir, mut c) = catalog();
+        let before = c.summary().expect("summary").changes;
+        let import = |c: &mut Catalog, record: &Record, repairs: &[Diagnostic], s: Strictness| {
+            c.write("cataloger", |m| {
+                import_checked(m, record, repairs, MatchOn::Isbn, OnMatch::Skip, s)
+            })
+        };
+        // A garbled leader and no title: no record, whatever the strictness.
+        let garbled = Record::new(Leader::parse("garbage                 ").expect("24 chars"))
+            .data("024", ['1', ' '], &[('a', "x")])
+            .expect("record");
+        let padded = Diagnostic::warning(r#"<datafield> tag "24" read as "024""#).in_field("024");
+        for s in [Strictness::RefuseErrors, Strictness::AcceptFieldErrors] {
+            match import(&mut c, &garbled, std::slice::from_ref(&padded), s) {
+                Err(e @ CoreError::CopyRecordInvalid { .. }) => {
+                    let text = e.to_string();
+                    assert!(text.contains("error LDR: Leader/05"), "{text}");
+                    assert!(text.contains("error 245: the record has no 245"), "{text}");
+                    assert!(text.contains(r#"error 024: as the target sent it: <datafield> tag "24" read as "024""#), "{text}");
+                    assert!(!text.contains("--accept-errors"), "{text}");
+                    assert_eq!(e.code(), crate::api::ErrorCode::InvalidInput);
+                }
+                other => panic!("{s:?}: refused expected, got {other:?}"),
+            }
+        }
+        // A repaired leader (none was sent) is refused however good the rest looks.
+        let no_leader =
+            Diagnostic::warning("record has no <leader>; a blank MARC 21 leader was supplied")
+                .in_field("LDR");
+        let refused = import(
+            &mut c,
+            &book("b1", "9780306406157"),
+            &[no_leader],
+            Strictness::AcceptFieldErrors,
+        );
+        assert!(
+            matches!(refused, Err(CoreError::CopyRecordInvalid { .. })),
+            "{refused:?}"
+        );
+        // Errors inside fields: refused by default, with what to do; let in on request.
+        let bad_indicator = Record::new(Leader::new('n', 'a', 'm'))
+            .control("001", "ind")
+            .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
+            .and_then(|r| r.data("245", ['9', '0'], &[('a', "Bad indicator.")]))
+            .expect("record");
+        match import(&mut c, &bad_indicator, &[], Strictness::RefuseErrors) {
+            Err(e @ CoreError::CopyRecordInvalid { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("error 245: 245 indicator 1"), "{text}");
+                assert!(text.contains("--accept-errors"), "{text}");
+            }
+            other => panic!("refused expected, got {other:?}"),
+        }
+        assert_eq!(c.summary().expect("summary").records, 0);
+        assert_eq!(
+            c.summary().expect("summary").changes,
+            before,
+            "nothing logged"
+        );
+        let out =
+            import(&mut c, &bad_indicator, &[], Strictness::AcceptFieldErrors).expect("let in");
+        assert_eq!(out.action, CopyImportAction::Added);
+        assert!(
+            out.issues
+                .iter()
+                .any(|i| i.severity == "error" && i.field.as_deref() == Some("245"))
+        );
+        // A clean record comes in under the strict default.
+        let clean = import(
+            &mut c,
+            &book("c1", "9780306406157"),
+            &[],
+            Strictness::RefuseErrors,
+        )
+        .expect("clean");
+        assert!(
+            clean.issues.iter().all(|i| i.severity == "warning"),
+            "{:?}",
+            clean.issues
+        );
     }
 
     #[test]
