@@ -64,22 +64,7 @@ pub fn ledger(catalog: &Catalog, patron_barcode: &str) -> Result<Vec<FineEntry>,
          WHERE patron_id = ?1 ORDER BY at, id",
     )?;
     let rows = stmt
-        .query_map(params![patron.id.to_string()], |r| {
-            Ok((
-                FineEntry {
-                    id: r.get(0)?,
-                    patron_id: r.get(1)?,
-                    loan_id: r.get(2)?,
-                    kind: FineKind::Overdue,
-                    amount: r.get(4)?,
-                    days: r.get(5)?,
-                    reason: r.get(6)?,
-                    at: r.get(7)?,
-                    by: r.get(8)?,
-                },
-                r.get::<_, String>(3)?,
-            ))
-        })?
+        .query_map(params![patron.id.to_string()], entry_row)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
         .map(|(mut entry, kind)| {
@@ -90,6 +75,25 @@ pub fn ledger(catalog: &Catalog, patron_barcode: &str) -> Result<Vec<FineEntry>,
             Ok(entry)
         })
         .collect()
+}
+
+/// The columns of `fine_entries` in table order as a ledger line, with its kind as stored
+/// (the caller reads it: an unknown one is a damaged catalog, not a row error).
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(FineEntry, String)> {
+    Ok((
+        FineEntry {
+            id: r.get(0)?,
+            patron_id: r.get(1)?,
+            loan_id: r.get(2)?,
+            kind: FineKind::Overdue,
+            amount: r.get(4)?,
+            days: r.get(5)?,
+            reason: r.get(6)?,
+            at: r.get(7)?,
+            by: r.get(8)?,
+        },
+        r.get::<_, String>(3)?,
+    ))
 }
 
 /// Appends one ledger line and logs it.
@@ -224,7 +228,7 @@ pub fn pay_once(
     let earlier = m
         .conn()
         .prepare_cached(
-            "SELECT id, loan_id, amount, days, reason, at, by FROM fine_entries
+            "SELECT id, patron_id, loan_id, kind, amount, days, reason, at, by FROM fine_entries
              WHERE patron_id = ?1 AND kind = ?2 AND reason = ?3 ORDER BY at, id LIMIT 1",
         )?
         .query_row(
@@ -233,21 +237,13 @@ pub fn pay_once(
                 FineKind::Payment.as_str(),
                 text::nfc(note.trim())
             ],
-            |r| {
-                Ok(FineEntry {
-                    id: r.get(0)?,
-                    patron_id: patron.id.to_string(),
-                    loan_id: r.get(1)?,
-                    kind: FineKind::Payment,
-                    amount: r.get(2)?,
-                    days: r.get(3)?,
-                    reason: r.get(4)?,
-                    at: r.get(5)?,
-                    by: r.get(6)?,
-                })
-            },
+            entry_row,
         )
-        .optional()?;
+        .optional()?
+        .map(|(entry, _)| FineEntry {
+            kind: FineKind::Payment,
+            ..entry
+        });
     match earlier {
         Some(entry) if entry.amount == -amount => Ok((entry, true)),
         Some(entry) => Err(CoreError::InvalidInput {
