@@ -893,6 +893,11 @@ impl Session {
             .then(|| self.returned_at(req.fixed(2), now))
             .flatten();
         let branch = account.branch_code.clone();
+        // What the item was before it came back: a lost or claimed-returned book is found by
+        // this return (core makes it available again), and staff should know.
+        let was = loans::item_circulation(catalog, item)
+            .map(|i| i.status)
+            .ok();
         let result = {
             let (item, branch) = (item.to_string(), branch.clone());
             self.write(catalog, move |m| match returned_at {
@@ -913,13 +918,8 @@ impl Session {
         // Back on the shelf only if nothing is wrong with it: a book marked damaged, lost,
         // withdrawn or claimed returned goes to staff, not to the sorter's shelf bin.
         let needs_staff = matches!(result.action, CheckinAction::Reshelve)
-            && matches!(
-                result.status,
-                ItemStatus::Damaged
-                    | ItemStatus::Lost
-                    | ItemStatus::Withdrawn
-                    | ItemStatus::ClaimedReturned
-            );
+            && (matches!(result.status, ItemStatus::Damaged | ItemStatus::Withdrawn)
+                || matches!(was, Some(ItemStatus::Lost | ItemStatus::ClaimedReturned)));
         let alert = needs_staff || !matches!(result.action, CheckinAction::Reshelve);
         let mut msg = Message::new(
             kind,
@@ -1183,73 +1183,79 @@ impl Session {
                 format!(", transaction {transaction}")
             }
         );
-        let owed = patrons::account(catalog, patron)
-            .map(|a| a.balance)
-            .unwrap_or_default();
         let payer = patron.to_string();
         // A machine sends a payment again when its answer was lost: with its own transaction
         // id the payment is recorded once, however often it comes.
         let paid = if transaction.is_empty() {
             self.write(catalog, move |m| {
-                fines::pay(m, &payer, amount, &note).map(|_| false)
+                fines::pay(m, &payer, amount, &note).map(fines::MachinePayment::Recorded)
             })
         } else {
-            self.write(catalog, move |m| {
-                fines::pay_once(m, &payer, amount, &note).map(|(_, again)| again)
-            })
+            self.write(catalog, move |m| fines::pay_once(m, &payer, amount, &note))
         };
-        match paid {
-            Ok(again) => {
-                let left = patrons::account(catalog, patron)
-                    .map(|a| a.balance)
-                    .unwrap_or_default();
-                let screen = if again {
-                    text(
-                        format!("Khoản {amount} đồng này đã được ghi nhận. Còn nợ {left} đồng."),
+        let left = || {
+            patrons::account(catalog, patron)
+                .map(|a| a.balance)
+                .unwrap_or_default()
+        };
+        let screen = match paid {
+            Ok(fines::MachinePayment::Recorded(_)) => {
+                let left = left();
+                text(
+                    format!("Đã nhận {amount} đồng. Còn nợ {left} đồng."),
+                    format!("Received {amount} VND. Still owed: {left} VND."),
+                )
+            }
+            Ok(fines::MachinePayment::AlreadyRecorded(_)) => {
+                let left = left();
+                text(
+                    format!("Khoản {amount} đồng này đã được ghi nhận. Còn nợ {left} đồng."),
+                    format!(
+                        "This payment of {amount} VND was already recorded. Still owed: {left} VND."
+                    ),
+                )
+            }
+            Ok(fines::MachinePayment::OtherAmount(earlier)) => {
+                let before = -earlier.amount;
+                return self.failed(
+                    req,
+                    kind,
+                    now,
+                    &text(
                         format!(
-                            "This payment of {amount} VND was already recorded. Still owed: {left} VND."
+                            "Giao dịch {transaction} đã được ghi với số tiền {before} đồng, không phải {amount} đồng."
                         ),
-                    )
-                } else {
-                    text(
-                        format!("Đã nhận {amount} đồng. Còn nợ {left} đồng."),
-                        format!("Received {amount} VND. Still owed: {left} VND."),
-                    )
-                };
-                Message::new(kind, &["Y", &self.date(now)])
-                    .field("AO", req.get("AO").unwrap_or(""))
-                    .field("AA", patron)
-                    .field_opt("BK", (!transaction.is_empty()).then_some(transaction))
-                    .field("AF", self.say(&screen))
+                        format!(
+                            "Transaction {transaction} was already recorded as {before} VND, not {amount} VND."
+                        ),
+                    ),
+                );
             }
-            // Core refuses a payment above what is owed, or a transaction id already recorded
-            // with another amount; the machine's screen says which, in its language.
-            Err(CoreError::InvalidInput { .. }) if amount > owed => self.failed(
-                req,
-                kind,
-                now,
-                &text(
-                    format!("Không nhận được: bạn đọc chỉ nợ {owed} đồng."),
-                    format!("Not taken: the reader owes only {owed} VND."),
-                ),
-            ),
-            Err(CoreError::InvalidInput { .. }) if !transaction.is_empty() => self.failed(
-                req,
-                kind,
-                now,
-                &text(
-                    format!("Giao dịch {transaction} đã được ghi với số tiền khác."),
-                    format!("Transaction {transaction} was already recorded with another amount."),
-                ),
-            ),
+            // Core refuses a payment above what is owed; the screen says so in its language.
+            Err(CoreError::InvalidInput {
+                what: "payment", ..
+            }) => {
+                let owed = left();
+                return self.failed(
+                    req,
+                    kind,
+                    now,
+                    &text(
+                        format!("Không nhận được: bạn đọc chỉ nợ {owed} đồng."),
+                        format!("Not taken: the reader owes only {owed} VND."),
+                    ),
+                );
+            }
             Err(err) => {
-                let shown = match &err {
-                    CoreError::InvalidInput { reason, .. } => reason.clone(),
-                    other => self.error_text(other, patron, ""),
-                };
-                self.refused(req, kind, now, shown)
+                let shown = self.error_text(&err, patron, "");
+                return self.refused(req, kind, now, shown);
             }
-        }
+        };
+        Message::new(kind, &["Y", &self.date(now)])
+            .field("AO", req.get("AO").unwrap_or(""))
+            .field("AA", patron)
+            .field_opt("BK", (!transaction.is_empty()).then_some(transaction))
+            .field("AF", self.say(&screen))
     }
 }
 
@@ -1309,8 +1315,10 @@ fn grouped_digits(s: &str) -> Option<String> {
         let mut groups = s.split(sep);
         let first = groups.next()?;
         let rest: Vec<&str> = groups.collect();
+        // A first group of 0 is a decimal, not thousands: "0.500" is half a đồng.
         let grouped = (1..=3).contains(&first.len())
             && digits(first)
+            && !first.starts_with('0')
             && !rest.is_empty()
             && rest.iter().all(|g| g.len() == 3 && digits(g));
         grouped.then(|| format!("{first}{}", rest.concat()))

@@ -214,28 +214,48 @@ pub fn pay(
     append(m, patron.id, None, FineKind::Payment, -amount, None, note)
 }
 
+/// How long a machine's payment stays recognisable when it is sent again: a kiosk resends at
+/// once when an answer is lost, or from its offline queue later that day. Transaction ids are
+/// a machine's own counter or receipt number, and come round again.
+pub const PAYMENT_RESEND_WINDOW: time::Duration = time::Duration::hours(24);
+
+/// What became of a payment a machine reported under its own transaction reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MachinePayment {
+    /// Recorded now.
+    Recorded(FineEntry),
+    /// The same payment was recorded already (the machine sent it again): nothing new.
+    AlreadyRecorded(FineEntry),
+    /// The same machine and reference were recorded with another amount: nothing recorded.
+    OtherAmount(FineEntry),
+}
+
 /// A payment a machine (a SIP2 kiosk) reports under its own transaction reference, which
-/// `note` carries: recorded once however often the machine sends it again (it does when an
-/// answer was lost), so a reader is never credited twice for one payment. Gives the ledger
-/// line and whether it was already there; the same reference with another amount is refused.
+/// `note` carries: recorded once however often the same machine (the mutation's user) sends
+/// it again within [`PAYMENT_RESEND_WINDOW`], so a reader is never credited twice for one
+/// payment. An amount above what is owed is refused as by [`pay`].
 pub fn pay_once(
     m: &mut Mutation<'_>,
     patron_barcode: &str,
     amount: i64,
     note: &str,
-) -> Result<(FineEntry, bool), CoreError> {
+) -> Result<MachinePayment, CoreError> {
     let patron = patrons::by_barcode(m.conn(), patron_barcode)?;
+    let since = text::rfc3339(m.now() - PAYMENT_RESEND_WINDOW);
     let earlier = m
         .conn()
         .prepare_cached(
             "SELECT id, patron_id, loan_id, kind, amount, days, reason, at, by FROM fine_entries
-             WHERE patron_id = ?1 AND kind = ?2 AND reason = ?3 ORDER BY at, id LIMIT 1",
+             WHERE patron_id = ?1 AND kind = ?2 AND reason = ?3 AND by = ?4 AND at >= ?5
+             ORDER BY at DESC, id LIMIT 1",
         )?
         .query_row(
             params![
                 patron.id.to_string(),
                 FineKind::Payment.as_str(),
-                text::nfc(note.trim())
+                text::nfc(note.trim()),
+                m.user(),
+                since
             ],
             entry_row,
         )
@@ -244,18 +264,11 @@ pub fn pay_once(
             kind: FineKind::Payment,
             ..entry
         });
-    match earlier {
-        Some(entry) if entry.amount == -amount => Ok((entry, true)),
-        Some(entry) => Err(CoreError::InvalidInput {
-            what: "payment",
-            value: amount.to_string(),
-            reason: format!(
-                "this transaction was already recorded on {} as a payment of {} VND",
-                entry.at, -entry.amount
-            ),
-        }),
-        None => pay(m, patron_barcode, amount, note).map(|entry| (entry, false)),
-    }
+    Ok(match earlier {
+        Some(entry) if entry.amount == -amount => MachinePayment::AlreadyRecorded(entry),
+        Some(entry) => MachinePayment::OtherAmount(entry),
+        None => MachinePayment::Recorded(pay(m, patron_barcode, amount, note)?),
+    })
 }
 
 /// Forgives part or all of what a reader owes; the reason is required and recorded.

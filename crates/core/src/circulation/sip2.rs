@@ -230,6 +230,10 @@ pub struct ProvenLogins {
     /// takes as long as a wrong password's: a machine cannot time which logins exist. Made at
     /// the first unknown login (`None` if hashing failed: then that answer is quicker).
     unknown: OnceLock<Option<String>>,
+    /// The one turn every unknown login's check waits for, as wrong passwords for one login
+    /// wait for that login's: many at once take as long as for a login that exists, and a
+    /// flood of made-up logins keeps one core busy, not all of them.
+    unknown_turn: Mutex<()>,
 }
 
 /// What one login's machines share: the password last proven, and the one Argon2 check at a
@@ -254,13 +258,18 @@ impl ProvenLogins {
             logins: Mutex::new(HashMap::new()),
             argon2_runs: AtomicU64::new(0),
             unknown: OnceLock::new(),
+            unknown_turn: Mutex::new(()),
         }
     }
 
-    /// Spends an Argon2 check on a login that does not exist, as a wrong password would. Not
-    /// one login's turn: unknown logins are not remembered, so a stream of made-up ones cannot
-    /// fill the server's memory.
+    /// Spends an Argon2 check on a login that does not exist, as a wrong password would, in the
+    /// one turn all unknown logins share (they are not remembered one by one, so a stream of
+    /// made-up ones cannot fill the server's memory).
     fn check_unknown(&self, password: &str) {
+        let _turn = self
+            .unknown_turn
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let unknown = self.unknown.get_or_init(|| {
             let mut never = [0u8; 32];
             rand::rng().fill_bytes(&mut never);
