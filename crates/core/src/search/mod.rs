@@ -976,9 +976,9 @@ impl SearchIndex {
             }
             Node::Not(inner) => match self.compile_node(inner) {
                 Compiled::Query(q) => Compiled::Query(not(q)),
-                // NOT everything matches nothing.
+                // NOT everything matches nothing; NOT nothing to look for excludes nothing.
                 Compiled::Everything => Compiled::Query(Box::new(EmptyQuery)),
-                Compiled::NoWords => Compiled::NoWords,
+                Compiled::NoWords => Compiled::Everything,
             },
             Node::And(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -991,7 +991,8 @@ impl SearchIndex {
                             Compiled::Everything => {
                                 clauses.push((Occur::MustNot, Box::new(AllQuery)))
                             }
-                            Compiled::NoWords => no_words = true,
+                            // Excluding nothing to look for restricts nothing.
+                            Compiled::NoWords => {}
                         },
                         other => match self.compile_node(other) {
                             Compiled::Query(q) => {

@@ -1062,8 +1062,8 @@ fn a_term_of_punctuation_alone_matches_nothing_and_beside_words_drops_out() {
         "-",
         "- . ,",
         "title:(\"-\" OR \".\")",
-        "NOT \"-\"",
         "title:\"-\" AND author:\".\"",
+        "\"-\" AND NOT \".\"",
     ] {
         check(&mut index, &catalog, text, &[]);
     }
@@ -1077,6 +1077,13 @@ fn a_term_of_punctuation_alone_matches_nothing_and_beside_words_drops_out() {
         &["K1", "K2"],
     );
     check(&mut index, &catalog, "title:kieu NOT \"-\"", &["K1", "K2"]);
+    // Excluding nothing to look for excludes nothing (as SRU's `cql.allRecords=1 not
+    // dc.title="-"` asks).
+    assert_eq!(controls(&mut index, &catalog, "NOT \"-\"").len(), 14);
+    assert_eq!(
+        controls(&mut index, &catalog, "NOT \"-\" AND NOT title:\".\"").len(),
+        14
+    );
     // The empty box still lists every record.
     assert_eq!(controls(&mut index, &catalog, "").len(), 14);
     assert_eq!(controls(&mut index, &catalog, "  ").len(), 14);

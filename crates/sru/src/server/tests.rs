@@ -627,6 +627,15 @@ fn a_term_of_punctuation_finds_nothing_rather_than_everything() {
     assert_eq!(with_dash, kieu);
     let all = total(&f.ask(&[("query", "cql.allRecords = 1"), ("maximumRecords", "0")]));
     assert_eq!(all, 120);
+    // Excluding nothing to look for excludes nothing.
+    for query in [
+        "cql.allRecords = 1 not dc.title = \"-\"",
+        "dc.title = truyện not dc.title = \"-\"",
+    ] {
+        let root = f.ask(&[("query", query), ("maximumRecords", "0")]);
+        let expected = if query.starts_with("cql") { all } else { kieu };
+        assert_eq!(total(&root), expected, "{query}");
+    }
 }
 
 #[test]
