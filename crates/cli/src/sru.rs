@@ -59,8 +59,9 @@ pub enum CopyCommand {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
         pick: u64,
         /// What makes the record the same as one already in the catalog. By ISBN, a record
-        /// without one is matched on its control number (001) instead, and the result says
-        /// so; one with neither key is added as new, and the result says that too.
+        /// without one is matched on its control number (001) from the same library (003)
+        /// instead, and the result says so; one with neither is added as new, and the result
+        /// says that too.
         #[arg(long = "match", value_enum, default_value_t = MatchArg::Isbn)]
         match_on: MatchArg,
         /// What to do when it matches: leave the catalog's record, replace it, or add anyway.
@@ -312,14 +313,14 @@ pub fn run_copy(
                 }
                 match outcome.matched_on_instead {
                     Some(ImportMatch::ControlNumber) => println!(
-                        "  no ISBN to match on: matched on the control number (001 {}) instead",
+                        "  no ISBN to match on: matched on the control number (001 {}) from the same library (003) instead",
                         chosen.summary.control_number.as_deref().unwrap_or("?")
                     ),
                     Some(ImportMatch::None) => println!(
                         "  no {} to match on: added as a new record",
                         match match_on {
                             MatchOn::ControlNumber => "control number (001)",
-                            _ => "ISBN or control number (001)",
+                            _ => "ISBN, nor control number (001) with its library (003),",
                         }
                     ),
                     _ => {}

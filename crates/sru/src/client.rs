@@ -323,7 +323,23 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, String
                 encoding.name()
             )
         })?;
-    Ok(shelfmark_core::text::nfc(&text))
+    Ok(nfc_keeping_markup(&text))
+}
+
+/// NFC of a document's text, never across its markup: each run between `<` and `>` on its
+/// own, so a text that begins with a combining mark stays apart from the `>` before it
+/// (U+0338 after `>` composes to `≯`, which would break the tag).
+fn nfc_keeping_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in text.split_inclusive(['<', '>']) {
+        let (run, markup) = match piece.strip_suffix(['<', '>']) {
+            Some(run) => (run, &piece[run.len()..]),
+            None => (piece, ""),
+        };
+        out.push_str(&shelfmark_core::text::nfc(run));
+        out.push_str(markup);
+    }
+    out
 }
 
 /// The `encoding` of an XML declaration at the very start (ASCII-compatible charsets only:
@@ -1019,6 +1035,11 @@ mod tests {
                 .summary
                 .title,
             "Huế"
+        );
+        // Composing never reaches into the markup: U+0338 after `>` stays a mark of the text.
+        assert_eq!(
+            decode("<a>\u{338}x</a>".as_bytes(), None).as_deref(),
+            Ok("<a>\u{338}x</a>")
         );
         // UTF-8 that is not: said so, not read as garbage.
         let broken = decode(b"<?xml version=\"1.0\"?><a>\xff</a>", None);

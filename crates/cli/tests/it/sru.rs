@@ -242,7 +242,13 @@ fn a_record_without_an_isbn_imported_twice_is_matched_on_its_control_number() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("branch.shelfmark");
     let url = fake_target(|_| {
-        let record = marc("NOISBN1", &title_field("Bản đồ Hà Nội"));
+        let record = marc(
+            "NOISBN1",
+            &format!(
+                r#"<controlfield tag="003">VN-HaNL</controlfield>{}"#,
+                title_field("Bản đồ Hà Nội")
+            ),
+        );
         (200, "text/xml", sru_answer(1, &[(record, 1)]))
     });
     add_target(&db, "maps", &url);
@@ -259,7 +265,7 @@ fn a_record_without_an_isbn_imported_twice_is_matched_on_its_control_number() {
                 first["record_id"].as_str().unwrap_or("?")
             ))
             .and(predicate::str::contains(
-                "no ISBN to match on: matched on the control number (001 NOISBN1) instead",
+                "no ISBN to match on: matched on the control number (001 NOISBN1) from the same library (003) instead",
             )),
         );
     assert_eq!(records_in(&db), 1, "no duplicate");

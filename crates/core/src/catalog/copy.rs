@@ -220,7 +220,7 @@ pub fn import_one(
 ///
 /// Warnings never stop it; they are listed in the outcome. Matched by `match_on` as
 /// `import_file` matches (001, or any ISBN in either form; a record with no ISBN is matched by
-/// its 001 instead, and `matched_on_instead` says so), then added, left alone or overlaid as
+/// its 001 instead, from the same library (003) only, and `matched_on_instead` says so), then added, left alone or overlaid as
 /// `on_match` says. One logged change, in the caller's transaction.
 pub fn import_checked(
     m: &mut Mutation<'_>,
@@ -230,18 +230,26 @@ pub fn import_checked(
     on_match: OnMatch,
     strictness: Strictness,
 ) -> Result<CopyImportOutcome, CoreError> {
-    // Each finding with whether it spoils the record as a whole: the validator gives no
-    // field index for the leader and the record-level rules; of the reader's repairs, the
-    // leader's (tagged LDR).
+    // Each finding with whether it spoils the record as a whole: of the reader's repairs, the
+    // leader's (tagged LDR); of the validator's, the record-level rules (no field index: a
+    // missing 245, two 1XX) and the leader positions that say what the record is (status,
+    // type, level, character coding). A code elsewhere in the leader (an OCLC encoding level
+    // in 17, say) is an error inside a field, as common in shared records as it is harmless.
     let repaired = repairs.iter().map(|d| {
         let mut d = d.clone();
         d.severity = Severity::Error;
         d.message = format!("as the target sent it: {}", d.message);
-        let whole = d.tag.as_deref().is_none_or(|t| t == "LDR");
+        let whole = d.tag.as_deref() == Some("LDR");
         (d, whole)
     });
     let validated = validate::validate(record).into_iter().map(|d| {
-        let whole = d.field_index.is_none();
+        let whole = match d.tag.as_deref() {
+            Some("LDR") => d
+                .position
+                .as_deref()
+                .is_none_or(|p| ["05", "06", "07", "09"].contains(&p)),
+            _ => d.field_index.is_none(),
+        };
         (d, whole)
     });
     let findings: Vec<(Diagnostic, bool)> = repaired.chain(validated).collect();
@@ -293,7 +301,7 @@ pub fn import_checked(
         }
         other => (other, None),
     };
-    let matched: Vec<Uuid> = match key {
+    let mut matched: Vec<Uuid> = match key {
         MatchOn::None => Vec::new(),
         MatchOn::ControlNumber => match &e.control_number {
             Some(c) => records::ids_by_control_number(m.conn(), c)?,
@@ -301,6 +309,26 @@ pub fn import_checked(
         },
         MatchOn::Isbn => records::ids_by_identifier(m.conn(), "isbn", &e.isbns)?,
     };
+    // A 001 is only unique within the library that assigned it (often its own record number):
+    // one standing in for a missing ISBN must come from the same library (003) as well, or an
+    // unrelated record of ours could be skipped for it or overlaid.
+    let mut matched_on_instead = matched_on_instead;
+    if matched_on_instead == Some(ImportMatch::ControlNumber) {
+        let source = record.control_value("003").map(str::trim).unwrap_or("");
+        if source.is_empty() {
+            // No library named: the 001 alone proves nothing, so nothing to match on.
+            matched.clear();
+            matched_on_instead = Some(ImportMatch::None);
+        } else {
+            let mut same_library = Vec::new();
+            for id in matched {
+                if assigned_by(m, id)?.as_deref() == Some(source) {
+                    same_library.push(id);
+                }
+            }
+            matched = same_library;
+        }
+    }
     let (action, record_id) = match (matched.first(), on_match) {
         (None, _) | (_, OnMatch::Add) => (CopyImportAction::Added, records::insert(m, record)?),
         (Some(id), OnMatch::Skip) => (CopyImportAction::Matched, *id),
@@ -317,6 +345,17 @@ pub fn import_checked(
         matched_on_instead,
         issues,
     })
+}
+
+/// The library that assigned a stored record's 001 (its 003), if it says.
+fn assigned_by(m: &Mutation<'_>, id: Uuid) -> Result<Option<String>, CoreError> {
+    let bytes: Vec<u8> = m.conn().query_row(
+        "SELECT marc FROM records WHERE id = ?1",
+        rusqlite::params![id.to_string()],
+        |r| r.get(0),
+    )?;
+    let stored = shelfmark_marc::iso2709::from_bytes(&bytes)?;
+    Ok(stored.control_value("003").map(|v| v.trim().to_string()))
 }
 
 #[cfg(test)]
@@ -466,6 +505,7 @@ mod tests {
         let no_isbn = || {
             Record::new(Leader::new('n', 'a', 'm'))
                 .control("001", "MAP-7")
+                .and_then(|r| r.control("003", "VN-HaNL"))
                 .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
                 .and_then(|r| r.data("245", ['1', '0'], &[('a', "Bản đồ Hà Nội.")]))
                 .expect("valid record")
@@ -481,6 +521,22 @@ mod tests {
         assert_eq!(again.action, CopyImportAction::Matched);
         assert_eq!(again.record_id, first.record_id);
         assert_eq!(again.matched_on_instead, Some(ImportMatch::ControlNumber));
+        // The same 001 from another library (003), or from none: not the same record.
+        let other_library = Record::new(Leader::new('n', 'a', 'm'))
+            .control("001", "MAP-7")
+            .and_then(|r| r.control("003", "VN-HCM"))
+            .and_then(|r| r.data("245", ['1', '0'], &[('a', "Bản đồ Sài Gòn.")]))
+            .expect("record");
+        let other = import(&mut c, &other_library, MatchOn::Isbn);
+        assert_eq!(other.action, CopyImportAction::Added);
+        assert_eq!(other.matched_on_instead, Some(ImportMatch::ControlNumber));
+        let unnamed = Record::new(Leader::new('n', 'a', 'm'))
+            .control("001", "MAP-7")
+            .and_then(|r| r.data("245", ['1', '0'], &[('a', "Bản đồ khác.")]))
+            .expect("record");
+        let unnamed = import(&mut c, &unnamed, MatchOn::Isbn);
+        assert_eq!(unnamed.action, CopyImportAction::Added);
+        assert_eq!(unnamed.matched_on_instead, Some(ImportMatch::None));
         // With an ISBN, the ISBN is what matches, and nothing is said.
         let with = import(&mut c, &book("a1", "0-306-40615-2"), MatchOn::Isbn);
         assert_eq!(with.matched_on_instead, None);
@@ -492,7 +548,7 @@ mod tests {
         assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
         let out = import(&mut c, &bare, MatchOn::ControlNumber);
         assert_eq!(out.matched_on_instead, Some(ImportMatch::None));
-        assert_eq!(c.summary().expect("summary").records, 4);
+        assert_eq!(c.summary().expect("summary").records, 6);
     }
 
     #[test]
@@ -564,6 +620,35 @@ mod tests {
                 .iter()
                 .any(|i| i.severity == "error" && i.field.as_deref() == Some("245"))
         );
+        // An encoding level outside MARC 21's list (OCLC's "I" in Leader/17): an error inside
+        // the leader, not one that makes it no record.
+        let mut leader = Leader::new('n', 'a', 'm').as_str().to_string();
+        leader.replace_range(17..18, "I");
+        let oclc = Record::new(Leader::parse(&leader).expect("24 chars"))
+            .control("001", "oclc")
+            .and_then(|r| r.control("008", "200101s2019    vm            000 0 vie d"))
+            .and_then(|r| r.data("245", ['1', '0'], &[('a', "OCLC level.")]))
+            .expect("record");
+        match import(&mut c, &oclc, &[], Strictness::RefuseErrors) {
+            Err(e @ CoreError::CopyRecordInvalid { .. }) => {
+                assert!(e.to_string().contains("--accept-errors"), "{e}")
+            }
+            other => panic!("refused expected, got {other:?}"),
+        }
+        let out = import(&mut c, &oclc, &[], Strictness::AcceptFieldErrors).expect("let in");
+        assert_eq!(out.action, CopyImportAction::Added);
+        // A record type (Leader/06) outside the list: no record, whatever the strictness.
+        leader.replace_range(6..7, "!");
+        let no_type = Record::new(Leader::parse(&leader).expect("24 chars"))
+            .control("001", "type")
+            .and_then(|r| r.data("245", ['1', '0'], &[('a', "No type.")]))
+            .expect("record");
+        match import(&mut c, &no_type, &[], Strictness::AcceptFieldErrors) {
+            Err(e @ CoreError::CopyRecordInvalid { .. }) => {
+                assert!(!e.to_string().contains("--accept-errors"), "{e}")
+            }
+            other => panic!("refused expected, got {other:?}"),
+        }
         // A clean record comes in under the strict default.
         let clean = import(
             &mut c,
