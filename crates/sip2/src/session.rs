@@ -893,11 +893,11 @@ impl Session {
             .then(|| self.returned_at(req.fixed(2), now))
             .flatten();
         let branch = account.branch_code.clone();
-        // What the item was before it came back: a lost or claimed-returned book is found by
-        // this return (core makes it available again), and staff should know.
-        let was = loans::item_circulation(catalog, item)
-            .map(|i| i.status)
-            .ok();
+        // The item as it was before it came back: its status (a lost or claimed-returned book
+        // is found by this return, core makes it available again, and staff should know) and
+        // its home branch, which a check-in does not change.
+        let before = loans::item_circulation(catalog, item).ok();
+        let was = before.as_ref().map(|i| i.status);
         let result = {
             let (item, branch) = (item.to_string(), branch.clone());
             self.write(catalog, move |m| match returned_at {
@@ -912,9 +912,7 @@ impl Session {
                 return self.refused(req, kind, now, shown);
             }
         };
-        let home = loans::item_circulation(catalog, item)
-            .map(|i| i.home_branch_code)
-            .unwrap_or_default();
+        let home = before.map(|i| i.home_branch_code).unwrap_or_default();
         // Back on the shelf only if nothing is wrong with it: a book marked damaged, lost,
         // withdrawn or claimed returned goes to staff, not to the sorter's shelf bin.
         let needs_staff = matches!(result.action, CheckinAction::Reshelve)
