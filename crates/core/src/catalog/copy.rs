@@ -349,12 +349,7 @@ pub fn import_checked(
 
 /// The library that assigned a stored record's 001 (its 003), if it says.
 fn assigned_by(m: &Mutation<'_>, id: Uuid) -> Result<Option<String>, CoreError> {
-    let bytes: Vec<u8> = m.conn().query_row(
-        "SELECT marc FROM records WHERE id = ?1",
-        rusqlite::params![id.to_string()],
-        |r| r.get(0),
-    )?;
-    let stored = shelfmark_marc::iso2709::from_bytes(&bytes)?;
+    let stored = records::stored_record(m.conn(), id)?;
     Ok(stored.control_value("003").map(|v| v.trim().to_string()))
 }
 

@@ -496,8 +496,12 @@ pub fn list(catalog: &Catalog, offset: u64, limit: u32) -> Result<RecordPage, Co
 
 /// The stored MARC of a record, parsed.
 pub fn marc(catalog: &Catalog, id: Uuid) -> Result<Record, CoreError> {
-    let bytes: Option<Vec<u8>> = catalog
-        .conn()
+    stored_record(catalog.conn(), id)
+}
+
+/// [`marc`] on a connection, as a write reads a record it is about to decide on.
+pub(crate) fn stored_record(conn: &Connection, id: Uuid) -> Result<Record, CoreError> {
+    let bytes: Option<Vec<u8>> = conn
         .query_row(
             "SELECT marc FROM records WHERE id = ?1",
             params![id.to_string()],
