@@ -7,7 +7,7 @@
 //!   function of the request's parameters ([`server::respond`]); [`router`] (feature `axum`)
 //!   mounts it at `/sru`.
 //! - [`client`]: copy cataloging: searching other libraries' SRU targets and importing one of
-//!   their records through core's matching.
+//!   their records through core's matching; [`loopback`] stands in for such a target in tests.
 //!
 //! What this crate must never do: hold catalog rules of its own (searching, matching,
 //! storing and logging are core's), or be depended on by core.
@@ -16,6 +16,7 @@ pub mod client;
 pub mod cql;
 pub mod diagnostic;
 pub mod dublin_core;
+pub mod loopback;
 pub mod mapping;
 pub mod server;
 pub mod xml_tree;

@@ -4,6 +4,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
+use shelfmark_sru::loopback::fake_target;
+
 use super::*;
 
 /// `shelfmark sru serve` on a free port, stopped when dropped.
@@ -110,35 +112,6 @@ fn copy_a_record_from_a_served_catalog_into_an_empty_one() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("copy target"));
-}
-
-/// Another library's SRU target as the tester met them, on loopback: every request answered
-/// with what `answer` makes of its path and query, for the rest of the test process.
-fn fake_target(answer: impl Fn(&str) -> (u16, &'static str, Vec<u8>) + Send + 'static) -> String {
-    use std::io::Write;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut request_line = String::new();
-            let _ = reader.read_line(&mut request_line);
-            let mut header = String::new();
-            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                header.clear();
-            }
-            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-            let (status, content_type, body) = answer(path);
-            let mut stream = &stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    format!("http://{addr}/sru")
 }
 
 /// A MARCXML record: `fields` are the data fields after the leader, 001 and 008.
